@@ -1,0 +1,41 @@
+// SQL text: quoting identifiers and encoding values as MySQL literals.
+//
+// These functions produce the SQL that myvault writes into archives: backtick-quoted identifiers,
+// string literals escaped exactly like mysql_real_escape_string() does for a session with
+// backslash escapes enabled (NO_BACKSLASH_ESCAPES off, the default and what the dump header sets),
+// and hexadecimal literals for binary data. String literals are only safe for character sets in
+// which no multi-byte character contains a 0x5C/0x27 byte (utf8mb4, utf8mb3, latin1, ascii, ...);
+// columns in other character sets (big5, gbk, sjis, cp932, gb18030) must be written as hex.
+//
+// The Append* functions append to `out` and are the dumper's hot path: they grow `out` once per
+// call and copy runs of plain bytes in bulk.
+//
+// Thread safety: every function is pure (it touches only its arguments); call them from any
+// number of threads on distinct output strings.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace myvault::sql {
+
+// Appends `name` in backticks, doubling every backtick inside: a`b -> `a``b`.
+void AppendIdentifier(std::string* out, std::string_view name);
+std::string QuoteIdentifier(std::string_view name);
+// "`db`.`table`".
+std::string QualifiedName(std::string_view db, std::string_view table);
+
+// Appends '...' with NUL, \n, \r, \, ', " and 0x1A (^Z) escaped as \0 \n \r \\ \' \" \Z; every
+// other byte is copied unchanged.
+void AppendStringLiteral(std::string* out, std::string_view bytes);
+
+// Appends 0x followed by two uppercase hex digits per byte; an empty input gives '' (the bare
+// literal 0x is not valid SQL).
+void AppendHexLiteral(std::string* out, std::string_view bytes);
+
+// Returns `text` made safe to follow "-- " on one comment line: backslash becomes \\, newline \n,
+// carriage return \r, tab \t, and every other control byte (< 0x20 or 0x7F) \xHH. Bytes >= 0x80
+// (UTF-8) are kept.
+std::string EscapeLikeComment(std::string_view text);
+
+}  // namespace myvault::sql

@@ -1,0 +1,83 @@
+#include "myvault/sql/text.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "sql/literal.h"
+
+namespace myvault::sql {
+
+void AppendIdentifier(std::string* out, std::string_view name) {
+  out->reserve(out->size() + name.size() + 2);
+  out->push_back('`');
+  for (size_t pos = 0;;) {
+    const size_t tick = name.find('`', pos);
+    if (tick == std::string_view::npos) {
+      out->append(name.substr(pos));
+      break;
+    }
+    out->append(name.substr(pos, tick + 1 - pos));
+    out->push_back('`');
+    pos = tick + 1;
+  }
+  out->push_back('`');
+}
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out;
+  AppendIdentifier(&out, name);
+  return out;
+}
+
+std::string QualifiedName(std::string_view db, std::string_view table) {
+  std::string out;
+  AppendIdentifier(&out, db);
+  out.push_back('.');
+  AppendIdentifier(&out, table);
+  return out;
+}
+
+void AppendStringLiteral(std::string* out, std::string_view bytes) {
+  internal::AppendBounded(
+      out, internal::MaxStringLiteralSize(bytes.size()) + internal::kWriteSlack,
+      [&](char* dst) { return internal::WriteStringLiteral(dst, bytes.data(), bytes.size()); });
+}
+
+void AppendHexLiteral(std::string* out, std::string_view bytes) {
+  internal::AppendBounded(
+      out, internal::MaxHexLiteralSize(bytes.size()) + internal::kWriteSlack,
+      [&](char* dst) { return internal::WriteHexLiteral(dst, bytes.data(), bytes.size()); });
+}
+
+std::string EscapeLikeComment(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (b < 0x20 || b == 0x7F) {
+          char hex[5];
+          std::snprintf(hex, sizeof(hex), "\\x%02X", b);
+          out += hex;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace myvault::sql
