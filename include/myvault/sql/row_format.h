@@ -1,0 +1,75 @@
+// Row formatting: turns result rows into multi-row INSERT statements.
+//
+// An InsertFormatter is made once per table from the column list and how each column's values are
+// to be encoded (the dumper decides this from the column types), then receives rows in the shape
+// libmysqlclient returns them (MYSQL_ROW and mysql_fetch_lengths()) and appends SQL text:
+//
+//   INSERT INTO `db`.`t` (`a`,`b`) VALUES
+//   (1,'x'),
+//   (2,NULL);
+//
+// Statements are split so that none exceeds `statement_size` bytes (counting its closing ";\n"),
+// which keeps each below the restoring server's max_allowed_packet; a single row larger than that
+// still goes out alone in its own statement. The formatter remembers whether a statement is open;
+// the caller may move the text it has appended elsewhere between calls (e.g. flush a chunk), but
+// must call Finish() before a chunk boundary if each chunk must hold whole statements.
+//
+// Thread safety: an InsertFormatter is a small mutable value used by one thread at a time; use one
+// per worker.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace myvault::sql {
+
+enum class ValueEncoding : uint8_t {
+  kRaw,             // numbers (integers, DECIMAL, `col+0e0` floats), emitted as is
+  kString,          // text in a backslash-safe charset: AppendStringLiteral
+  kHex,             // binary data: AppendHexLiteral
+  kHexWithCharset,  // text in another charset: `_latin1 0x...` from the raw bytes
+};
+
+struct ColumnFormat {
+  std::string name;
+  ValueEncoding encoding = ValueEncoding::kString;
+  std::string charset;  // introducer for kHexWithCharset, e.g. "gbk"; ignored otherwise
+};
+
+class InsertFormatter {
+ public:
+  // Precondition: `columns` is not empty.
+  InsertFormatter(std::string_view db, std::string_view table, std::vector<ColumnFormat> columns,
+                  size_t statement_size);
+
+  // Appends one row. values[i] == nullptr means NULL; otherwise values[i] points to lengths[i]
+  // bytes (need not be NUL-terminated). Both arrays have one entry per column.
+  void AppendRow(std::string* out, const char* const* values, const unsigned long* lengths);
+
+  // Closes the open statement with ";\n", if any; calling it again appends nothing.
+  void Finish(std::string* out);
+
+  bool statement_open() const { return statement_open_; }
+  size_t column_count() const { return columns_.size(); }
+
+ private:
+  struct Column {
+    ValueEncoding encoding;
+    std::string introducer;  // "_gbk " for kHexWithCharset, empty otherwise
+  };
+
+  char* WriteTuple(char* dst, const char* const* values, const unsigned long* lengths) const;
+
+  std::vector<Column> columns_;
+  std::string prefix_;            // "INSERT INTO `db`.`t` (`a`,`b`) VALUES\n"
+  std::string close_and_prefix_;  // ";\n" + prefix_
+  size_t fixed_row_bound_ = 0;    // bytes of a row's bound that do not scale with its values
+  size_t statement_size_;
+  size_t statement_bytes_ = 0;  // bytes of the open statement so far, without ";\n"
+  bool statement_open_ = false;
+};
+
+}  // namespace myvault::sql

@@ -1,0 +1,204 @@
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "myvault/sql/row_format.h"
+
+namespace myvault::sql {
+namespace {
+
+using Row = std::vector<std::optional<std::string>>;
+
+// Feeds `row` to the formatter as libmysqlclient would: MYSQL_ROW plus lengths.
+void Append(InsertFormatter* f, std::string* out, const Row& row) {
+  std::vector<const char*> values;
+  std::vector<unsigned long> lengths;
+  for (const auto& v : row) {
+    values.push_back(v ? v->data() : nullptr);
+    lengths.push_back(v ? v->size() : 0);
+  }
+  f->AppendRow(out, values.data(), lengths.data());
+}
+
+std::vector<ColumnFormat> IdAndName() {
+  return {{"id", ValueEncoding::kRaw, ""}, {"name", ValueEncoding::kString, ""}};
+}
+
+// Splits `sql` after every ";\n" (test values contain no ';').
+std::vector<std::string> Statements(const std::string& sql) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  for (size_t end; (end = sql.find(";\n", begin)) != std::string::npos; begin = end + 2) {
+    out.push_back(sql.substr(begin, end + 2 - begin));
+  }
+  EXPECT_EQ(begin, sql.size()) << "text after the last statement";
+  return out;
+}
+
+TEST(InsertFormatterTest, OneStatementWithColumnList) {
+  InsertFormatter f("shop", "or`ders", IdAndName(), 1 << 20);
+  std::string out;
+  EXPECT_FALSE(f.statement_open());
+  Append(&f, &out, {"1", "a'b"});
+  EXPECT_TRUE(f.statement_open());
+  Append(&f, &out, {"2", "c"});
+  f.Finish(&out);
+  EXPECT_FALSE(f.statement_open());
+  EXPECT_EQ(out,
+            "INSERT INTO `shop`.`or``ders` (`id`,`name`) VALUES\n"
+            "(1,'a\\'b'),\n"
+            "(2,'c');\n");
+}
+
+TEST(InsertFormatterTest, NullDiffersFromTheStringNullAndFromEmpty) {
+  InsertFormatter f("d", "t",
+                    {{"a", ValueEncoding::kString, ""},
+                     {"b", ValueEncoding::kString, ""},
+                     {"c", ValueEncoding::kString, ""},
+                     {"d", ValueEncoding::kRaw, ""},
+                     {"e", ValueEncoding::kHex, ""}},
+                    1 << 20);
+  std::string out;
+  Append(&f, &out, {std::nullopt, "NULL", "", std::nullopt, std::nullopt});
+  f.Finish(&out);
+  EXPECT_EQ(out, "INSERT INTO `d`.`t` (`a`,`b`,`c`,`d`,`e`) VALUES\n(NULL,'NULL','',NULL,NULL);\n");
+}
+
+TEST(InsertFormatterTest, EncodingsPerColumn) {
+  InsertFormatter f("d", "t",
+                    {{"n", ValueEncoding::kRaw, ""},
+                     {"s", ValueEncoding::kString, ""},
+                     {"b", ValueEncoding::kHex, ""},
+                     {"g", ValueEncoding::kHexWithCharset, "gbk"},
+                     {"e", ValueEncoding::kHexWithCharset, "latin1"}},
+                    1 << 20);
+  std::string out;
+  Append(&f, &out, {"-1.5e10", "x\ny", std::string("\0\xff", 2), "\xB1\x5C", ""});
+  f.Finish(&out);
+  EXPECT_EQ(out,
+            "INSERT INTO `d`.`t` (`n`,`s`,`b`,`g`,`e`) VALUES\n"
+            "(-1.5e10,'x\\ny',0x00FF,_gbk 0xB15C,_latin1 '');\n");
+}
+
+TEST(InsertFormatterTest, ValuesNeedNotBeNulTerminated) {
+  InsertFormatter f("d", "t", IdAndName(), 1 << 20);
+  const char buffer[] = "12345hello world";
+  const char* values[] = {buffer, buffer + 5};
+  const unsigned long lengths[] = {2, 5};
+  std::string out;
+  f.AppendRow(&out, values, lengths);
+  f.Finish(&out);
+  EXPECT_EQ(out, "INSERT INTO `d`.`t` (`id`,`name`) VALUES\n(12,'hello');\n");
+}
+
+TEST(InsertFormatterTest, FinishIsIdempotentAndANewStatementFollows) {
+  InsertFormatter f("d", "t", IdAndName(), 1 << 20);
+  std::string out;
+  f.Finish(&out);
+  EXPECT_EQ(out, "");
+  Append(&f, &out, {"1", "a"});
+  f.Finish(&out);
+  f.Finish(&out);
+  Append(&f, &out, {"2", "b"});
+  f.Finish(&out);
+  EXPECT_EQ(out,
+            "INSERT INTO `d`.`t` (`id`,`name`) VALUES\n(1,'a');\n"
+            "INSERT INTO `d`.`t` (`id`,`name`) VALUES\n(2,'b');\n");
+}
+
+TEST(InsertFormatterTest, StatementsAreFilledUpToTheLimitAndNeverBeyond) {
+  const std::string prefix = "INSERT INTO `d`.`t` (`id`,`name`) VALUES\n";
+  const size_t limit = 300;
+  InsertFormatter f("d", "t", IdAndName(), limit);
+  std::string out;
+  std::vector<std::string> tuples;
+  for (int i = 0; i < 200; ++i) {
+    const std::string name(static_cast<size_t>(i % 37), static_cast<char>('a' + i % 26));
+    Append(&f, &out, {std::to_string(i), name});
+    tuples.push_back(
+        std::string("(").append(std::to_string(i)).append(",'").append(name).append("')"));
+  }
+  f.Finish(&out);
+
+  const std::vector<std::string> statements = Statements(out);
+  ASSERT_GT(statements.size(), 5u);
+  size_t next = 0;
+  for (size_t s = 0; s < statements.size(); ++s) {
+    const std::string& st = statements[s];
+    EXPECT_LE(st.size(), limit) << st;
+    ASSERT_EQ(st.substr(0, prefix.size()), prefix);
+    // Rebuild the statement from the expected tuples and check it is exactly this one.
+    std::string expected = prefix + tuples[next++];
+    while (next < tuples.size() && expected.size() + 2 + tuples[next].size() + 2 <= limit) {
+      expected += ",\n";
+      expected += tuples[next++];
+    }
+    EXPECT_EQ(st, expected + ";\n");
+    if (next < tuples.size()) {  // greedy: the next row would not have fitted
+      EXPECT_GT(st.size() + 2 + tuples[next].size(), limit);
+    }
+  }
+  EXPECT_EQ(next, tuples.size());
+}
+
+TEST(InsertFormatterTest, ARowLargerThanTheLimitStandsAlone) {
+  InsertFormatter f("d", "t", IdAndName(), 120);
+  std::string out;
+  Append(&f, &out, {"1", "a"});
+  Append(&f, &out, {"2", std::string(500, 'x')});
+  Append(&f, &out, {"3", "c"});
+  Append(&f, &out, {"4", "d"});
+  f.Finish(&out);
+  const std::vector<std::string> statements = Statements(out);
+  ASSERT_EQ(statements.size(), 3u);
+  EXPECT_EQ(statements[0], "INSERT INTO `d`.`t` (`id`,`name`) VALUES\n(1,'a');\n");
+  EXPECT_EQ(statements[1],
+            "INSERT INTO `d`.`t` (`id`,`name`) VALUES\n(2,'" + std::string(500, 'x') + "');\n");
+  EXPECT_EQ(statements[2], "INSERT INTO `d`.`t` (`id`,`name`) VALUES\n(3,'c'),\n(4,'d');\n");
+}
+
+TEST(InsertFormatterTest, ALimitBelowThePrefixGivesOneRowPerStatement) {
+  InsertFormatter f("d", "t", IdAndName(), 10);
+  std::string out;
+  for (int i = 0; i < 3; ++i) Append(&f, &out, {std::to_string(i), "v"});
+  f.Finish(&out);
+  EXPECT_EQ(Statements(out).size(), 3u);
+}
+
+TEST(InsertFormatterTest, CallerMayTakeTheTextAwayBetweenRows) {
+  // The dumper hands the buffer to the compressor between rows; the SQL must not change.
+  InsertFormatter whole("d", "t", IdAndName(), 200);
+  InsertFormatter pieces("d", "t", IdAndName(), 200);
+  std::string expected, taken, buffer;
+  for (int i = 0; i < 50; ++i) {
+    const Row row = {std::to_string(i * 7919), std::string(static_cast<size_t>(i % 23), 'q')};
+    Append(&whole, &expected, row);
+    Append(&pieces, &buffer, row);
+    taken += buffer;
+    buffer.clear();
+  }
+  whole.Finish(&expected);
+  pieces.Finish(&buffer);
+  taken += buffer;
+  EXPECT_EQ(taken, expected);
+  EXPECT_GT(Statements(expected).size(), 3u);
+}
+
+TEST(InsertFormatterTest, ValuesWithEveryByteStayInsideTheirLiteral) {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all.push_back(static_cast<char>(b));
+  InsertFormatter f("d", "t", {{"s", ValueEncoding::kString, ""}}, 1 << 20);
+  std::string out;
+  Append(&f, &out, {all});
+  f.Finish(&out);
+  const std::string prefix = "INSERT INTO `d`.`t` (`s`) VALUES\n('";
+  ASSERT_EQ(out.substr(0, prefix.size()), prefix);
+  EXPECT_EQ(out.substr(out.size() - 4), "');\n");
+  EXPECT_EQ(out.size(), prefix.size() + 256 + 7 + 4);  // 7 escaped bytes
+  EXPECT_EQ(out.find('\n', prefix.size()), out.size() - 1);
+}
+
+}  // namespace
+}  // namespace myvault::sql
