@@ -47,7 +47,7 @@ Result<std::string> ReadHiddenLine(int fd, const termios& original) {
     if (n == 0 || c == '\n' || c == '\r') return line;
     const cc_t uc = static_cast<cc_t>(c);
     if (uc == original.c_cc[VINTR]) return Cancelled("password prompt interrupted");
-    if (uc == original.c_cc[VEOF] && line.empty()) return line;
+    if (uc == original.c_cc[VEOF]) return line;  // ^D submits, as in canonical mode
     if (uc == original.c_cc[VERASE] || c == '\b' || c == 0x7F) {
       if (!line.empty()) line.pop_back();
     } else if (uc == original.c_cc[VKILL]) {

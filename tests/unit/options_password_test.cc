@@ -159,6 +159,13 @@ TEST_F(PtyTest, EraseAndKillEditTheLine) {
   EXPECT_EQ(*pw, "ad");
 }
 
+TEST_F(PtyTest, CtrlDSubmitsWhatWasTyped) {
+  std::string screen;
+  Result<std::string> pw = Type("ab\x04", &screen);
+  ASSERT_TRUE(pw.ok()) << pw.status().ToString();
+  EXPECT_EQ(*pw, "ab");
+}
+
 TEST_F(PtyTest, CtrlCCancels) {
   std::string screen;
   Result<std::string> pw = Type("ab\x03", &screen);
