@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Dump throughput of myvault against mydumper and mariadb-dump | gzip, on the same data, server,
+# machine and thread count, in one run. See bench/README.md.
+#
+#   bench/compare_dump.sh
+#
+# Environment knobs (defaults):
+#   TABLES=8 ROWS=250000   sysbench dataset (8 x 250k rows is about 400 MB of SQL)
+#   THREADS=2              --threads of myvault, -t of mydumper (mariadb-dump has one)
+#   RUNS=3                 runs per tool, in rotating order; the table shows medians
+#   KEEP=1                 keep the dataset in .data/bench and reuse it next time
+#   SKIP_MYVAULT=1         leave myvault out (to test the script before `myvault dump` exists)
+#
+# Each run is measured with GNU time (wall, user+sys CPU, peak RSS); for the mariadb-dump | gzip
+# pipeline the CPU of both sides is summed and each side's peak RSS shown. The server's CPU
+# (utime+stime of mariadbd from /proc) is measured around each run as well: it shares the cores.
+# Prints a Markdown table and writes it to bench/results/dump-<UTC time>.md (not committed).
+set -euo pipefail
+source "$(dirname "$0")/../tools/lib/common.sh"
+
+TABLES=${TABLES:-8} ROWS=${ROWS:-250000} THREADS=${THREADS:-2} RUNS=${RUNS:-3}
+KEEP=${KEEP:-0} SKIP_MYVAULT=${SKIP_MYVAULT:-0}
+DB=sbtest
+MYVAULT=$REPO/build/myvault
+
+if [ "$KEEP" = 1 ]; then work=$REPO/.data/bench; mkdir -p "$work"; else
+  work=$(mktemp -d /tmp/myvault-bench.XXXXXX); fi
+cleanup() {
+  trap '' INT TERM
+  "$REPO/tools/testserver" stop "$work/server" || true
+  if [ "$KEEP" = 1 ]; then rm -rf "$work/out"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# server_cpu_ticks: utime + stime of the server process, in clock ticks.
+server_cpu_ticks() {
+  sed 's/.*) //' "/proc/$(server_pid "$work/server")/stat" | awk '{ print $12 + $13 }'
+}
+
+# prepare_dataset: (re)creates `sbtest` unless KEEP=1 finds one of the requested size.
+prepare_dataset() {
+  local want="$TABLES $ROWS"
+  if [ "$KEEP" = 1 ] && [ "$(cat "$work/dataset" 2>/dev/null)" = "$want" ]; then
+    log "  reusing dataset in $work ($TABLES x $ROWS rows)"
+    return 0
+  fi
+  rm -f "$work/dataset"
+  root_sql "$work/server" -e "DROP DATABASE IF EXISTS $DB" || return 1
+  sysbench_prepare "$SRV_SOCKET" "$DB" "$TABLES" "$ROWS" "$(nproc)" || return 1
+  echo "$want" >"$work/dataset"
+}
+
+# warm_up: reads every table once so that no tool pays for a cold buffer pool.
+warm_up() {
+  local t
+  for t in $(seq 1 "$TABLES"); do
+    root_sql "$work/server" -N -e "SELECT SUM(LENGTH(c) + LENGTH(pad)) FROM $DB.sbtest$t" \
+      >/dev/null || return 1
+  done
+}
+
+# The three contenders. Each writes into $1 and reads the password from the option file.
+conn=()
+dump_myvault() {
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.main" "$MYVAULT" dump \
+    --defaults-file "$work/client.cnf" "${conn[@]}" --databases "$DB" --threads "$THREADS" \
+    --output "$1/dump.sql.gz" --quiet
+}
+dump_mydumper() {
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.main" mydumper \
+    --defaults-file "$work/client.cnf" "${conn[@]}" -B "$DB" -G -E -R -c -t "$THREADS" \
+    -o "$1/dir" -v 1
+}
+dump_mariadb_dump() {
+  # The outer time gives the pipeline's wall time; the inner ones each side's CPU and RSS.
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.main" bash -c 'set -o pipefail
+    /usr/bin/time -f "%e %U %S %M" -o "$2/time.left" mariadb-dump --defaults-file="$2/client.cnf" \
+      "${@:4}" --single-transaction --quick --master-data=2 --routines --events --triggers \
+      --databases "$3" |
+    /usr/bin/time -f "%e %U %S %M" -o "$2/time.right" gzip -6 >"$1/dump.sql.gz"' \
+    _ "$1" "$work" "$DB" "${conn[@]}"
+}
+
+# measure TOOL RUN: runs dump_TOOL once into a fresh directory and appends a line to results.tsv:
+# tool run wall cpu rss rss2 bytes server_cpu.
+measure() {
+  local tool=$1 run=$2 out=$work/out/$1 before after rc=0 wall user sys rss rss2=- cpu
+  rm -rf "$out" "$work"/time.*
+  mkdir -p "$out"
+  before=$(server_cpu_ticks)
+  "dump_${tool//-/_}" "$out" 2>"$work/stderr" || rc=$?
+  after=$(server_cpu_ticks)
+  if [ "$rc" -ne 0 ]; then
+    log "compare_dump: error: $tool failed (exit $rc):"
+    tail -5 "$work/stderr" >&2
+    [ "$tool" != myvault ] || log "  (SKIP_MYVAULT=1 benchmarks the other tools without it)"
+    return 1
+  fi
+  read -r wall user sys rss < <(tail -1 "$work/time.main")
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+  if [ "$tool" = mariadb-dump ]; then
+    read -r _ user sys rss < <(tail -1 "$work/time.left")
+    read -r _ u2 s2 rss2 < <(tail -1 "$work/time.right")
+    cpu=$(awk -v a="$user" -v b="$sys" -v c="$u2" -v d="$s2" 'BEGIN { print a + b + c + d }')
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$run" "$wall" "$cpu" "$rss" "$rss2" \
+    "$(du -sb "$out" | cut -f1)" "$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { print t / hz }')" >>"$work/results.tsv"
+  log "  run $run $tool: ${wall} s wall, ${cpu} s CPU"
+}
+
+# median TOOL COLUMN: median of a results.tsv column over the runs of TOOL.
+median() {
+  awk -F'\t' -v t="$1" -v c="$2" '$1 == t { print $c }' "$work/results.tsv" | sort -g |
+    awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+# fmt FORMAT NUMBER; ratio A B: "A/B" to two decimals, or "-" when B is zero or missing.
+fmt() { awk -v f="$1" -v n="$2" 'BEGIN { printf f, n }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+
+label() {
+  case "$1" in
+    myvault) echo "\`myvault dump --threads $THREADS\`" ;;
+    mydumper) echo "\`mydumper -c -t $THREADS\`" ;;
+    mariadb-dump) echo "\`mariadb-dump --single-transaction \| gzip -6\`" ;;
+  esac
+}
+
+# rss_mib TOOL: median peak RSS in MiB; "dump / gzip" for the pipeline.
+rss_mib() {
+  local r
+  r=$(fmt %.0f "$(median "$1" 5 | awk '{ print $1 / 1024 }')")
+  [ "$1" != mariadb-dump ] || r="$r / $(fmt %.0f "$(median "$1" 6 | awk '{ print $1 / 1024 }')")"
+  echo "$r"
+}
+
+# row TOOL: one table row of medians.
+row() {
+  local cpu
+  cpu=$(median "$1" 4)
+  echo "| $(label "$1") | $(fmt %.2f "$(median "$1" 3)") | $(fmt %.2f "$cpu") |" \
+    "$(fmt %.1f "$(awk -v c="$cpu" -v b="$sql_bytes" 'BEGIN { print c / (b / 1e9) }')") |" \
+    "$(rss_mib "$1") | $(fmt %.1f "$(median "$1" 7 | awk '{ print $1 / 1e6 }')") |" \
+    "$(fmt %.2f "$(median "$1" 8)") |"
+}
+
+# ratio_row OTHER: myvault's medians divided by OTHER's (RSS: against OTHER's largest process).
+ratio_row() {
+  local rss_other
+  rss_other=$(median "$1" 5)
+  [ "$1" != mariadb-dump ] ||
+    rss_other=$(awk -v a="$rss_other" -v b="$(median "$1" 6)" 'BEGIN { print (a > b ? a : b) }')
+  echo "| myvault / $1 | $(ratio "$(median myvault 3)" "$(median "$1" 3)") |" \
+    "$(ratio "$(median myvault 4)" "$(median "$1" 4)") |" \
+    "$(ratio "$(median myvault 4)" "$(median "$1" 4)") |" \
+    "$(ratio "$(median myvault 5)" "$rss_other") |" \
+    "$(ratio "$(median myvault 7)" "$(median "$1" 7)") |" \
+    "$(ratio "$(median myvault 8)" "$(median "$1" 8)") |"
+}
+
+versions() {
+  local v=""
+  [ "$SKIP_MYVAULT" = 1 ] ||
+    v="myvault $("$MYVAULT" --version 2>/dev/null | head -1 | sed 's/^myvault //' || echo '?'), "
+  echo "${v}$(mydumper -V 2>&1 | head -1 | cut -d, -f1)," \
+    "$(mariadb-dump --version | sed -E 's/.*Distrib ([^,]+),.*/mariadb-dump \1/')," \
+    "server $(root_sql "$work/server" -N -e 'SELECT VERSION()')"
+}
+
+write_report() {
+  echo "# Dump benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Dataset: sysbench \`$DB\`, $TABLES tables x $ROWS rows, $(human_bytes "$sql_bytes") of SQL"
+  echo "(uncompressed $sql_from output). $RUNS runs per tool in rotating order; medians shown."
+  echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), shared by"
+  echo "the tool and the server (same host, TCP on 127.0.0.1). Threads: $THREADS."
+  echo "Versions: $(versions)."
+  echo
+  echo "| tool | wall s | CPU s (user+sys) | CPU s / GB SQL | peak RSS MiB | output MB | server CPU s |"
+  echo "|---|--:|--:|--:|--:|--:|--:|"
+  for t in "${tools[@]}"; do row "$t"; done
+  if [ "$SKIP_MYVAULT" != 1 ]; then
+    ratio_row mydumper
+    ratio_row mariadb-dump
+  fi
+  echo
+  echo "Compression: myvault libdeflate at its default level, mydumper -c zlib default, gzip -6."
+  echo "mariadb-dump | gzip: CPU is the sum of both processes, RSS is shown per process"
+  echo "(ratios use the larger); mariadb-dump is single-threaded whatever THREADS is."
+  if [ -s "$work/micro_bench.txt" ]; then
+    echo
+    echo "## Micro-benchmarks (build/bench/micro_bench --benchmark_min_time=0.2)"
+    echo
+    echo '```'
+    cat "$work/micro_bench.txt"
+    echo '```'
+  fi
+}
+
+# run_micro_bench: Google Benchmark's table for build/bench/micro_bench, if it was built.
+run_micro_bench() {
+  local bin=$REPO/build/bench/micro_bench
+  [ -x "$bin" ] || return 0
+  "$bin" --benchmark_min_time=0.2 >"$work/micro_bench.txt" 2>/dev/null ||
+    { log "  micro_bench failed"; return 1; }
+}
+
+log "== build"
+step "build (Release)" build_release
+tools=(mydumper mariadb-dump)
+if [ "$SKIP_MYVAULT" != 1 ]; then
+  "$MYVAULT" dump --help >/dev/null 2>&1 ||
+    die "build/myvault has no working dump subcommand (SKIP_MYVAULT=1 skips it)"
+  tools=(myvault "${tools[@]}")
+fi
+
+log "== server and dataset"
+MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=2G" step "start server" server_start "$work/server"
+write_client_cnf "$work/client.cnf" "$SRV_PASSWORD_FILE"
+conn=(-h 127.0.0.1 -P "$SRV_PORT" -u root)
+step "sysbench prepare ($TABLES x $ROWS)" prepare_dataset
+step "warm-up" warm_up
+
+log "== $RUNS runs per tool, $THREADS threads"
+rm -f "$work/results.tsv"
+for run in $(seq 1 "$RUNS"); do
+  for i in "${!tools[@]}"; do
+    measure "${tools[$(( (i + run - 1) % ${#tools[@]} ))]}" "$run"
+  done
+done
+
+sql_from=myvault
+[ "$SKIP_MYVAULT" != 1 ] || sql_from=mariadb-dump
+sql_bytes=$(zcat "$work/out/$sql_from/dump.sql.gz" | wc -c)
+log "== micro-benchmarks"
+step "micro_bench" run_micro_bench
+mkdir -p "$REPO/bench/results"
+result=$REPO/bench/results/dump-$(date -u +%Y%m%dT%H%M%SZ).md
+write_report >"$result"
+cat "$result"
+log "written to ${result#"$REPO"/}"

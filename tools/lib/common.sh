@@ -1,0 +1,122 @@
+# Shell helpers shared by tools/demo, tools/test and bench/compare_dump.sh. Source it; it defines
+# functions only (and REPO, the repository root). Nothing here prints a password or puts one on a
+# command line: clients read it from a [client] option file written with mode 0600.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf '%s: error: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+
+# now_ns: monotonic-enough wall clock in nanoseconds; secs_since START_NS: "12.3".
+now_ns() { date +%s%N; }
+secs_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
+
+# step NAME CMD...: runs CMD, prints "  NAME: 1.2 s" (or FAILED with the exit code) to stderr and
+# returns CMD's exit code. CMD runs in this shell (it may set variables) but, being tested, without
+# errexit: a function given to step must return its failures explicitly.
+step() {
+  local name=$1 t0 rc=0
+  shift
+  t0=$(now_ns)
+  "$@" || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    log "  $name: $(secs_since "$t0") s"
+  else
+    log "  $name: FAILED (exit $rc) after $(secs_since "$t0") s"
+  fi
+  return "$rc"
+}
+
+# build_release: configures and builds build/ in Release; compiler output only on failure.
+build_release() {
+  local out
+  out=$(mktemp)
+  if ! { cmake -S "$REPO" -B "$REPO/build" -DCMAKE_BUILD_TYPE=Release &&
+         cmake --build "$REPO/build" -j"$(nproc)"; } >"$out" 2>&1; then
+    tail -60 "$out" >&2
+    rm -f "$out"
+    return 1
+  fi
+  rm -f "$out"
+}
+
+# server_start DIR: starts a throwaway server in DIR (tools/testserver) and sets SRV_HOST,
+# SRV_PORT, SRV_SOCKET, SRV_USER, SRV_PASSWORD_FILE from the lines it prints; returns 1 if the
+# server did not start.
+server_start() {
+  local line
+  SRV_HOST='' SRV_PORT='' SRV_SOCKET='' SRV_USER='' SRV_PASSWORD_FILE=''
+  while IFS= read -r line; do
+    case "$line" in
+      MYVAULT_TEST_HOST=*) SRV_HOST=${line#*=} ;;
+      MYVAULT_TEST_PORT=*) SRV_PORT=${line#*=} ;;
+      MYVAULT_TEST_SOCKET=*) SRV_SOCKET=${line#*=} ;;
+      MYVAULT_TEST_USER=*) SRV_USER=${line#*=} ;;
+      MYVAULT_TEST_PASSWORD_FILE=*) SRV_PASSWORD_FILE=${line#*=} ;;
+    esac
+  done < <("$REPO/tools/testserver" start "$1")
+  [ -n "$SRV_PORT" ] || { log "could not start a server in $1"; return 1; }
+}
+
+# server_pid DIR: pid of the server started in DIR.
+server_pid() { cat "$1/mysqld.pid"; }
+
+# root_sql DIR [ARGS...]: the mariadb client as root over DIR's socket (no password needed).
+root_sql() {
+  local dir=$1
+  shift
+  mariadb --no-defaults -uroot -S "$dir/mysqld.sock" "$@"
+}
+
+# write_client_cnf FILE PASSWORD_FILE [HOST PORT USER]: writes a [client] option file, mode 0600,
+# holding the password read from PASSWORD_FILE (quoted, so any character is safe) and optionally
+# host, port and user.
+write_client_cnf() {
+  local file=$1 pw
+  pw=$(cat "$2")
+  pw=${pw//\\/\\\\}
+  pw=${pw//\"/\\\"}
+  (
+    umask 077
+    {
+      echo "[client]"
+      echo "password=\"$pw\""
+      [ -z "${3:-}" ] || echo "host=$3"
+      [ -z "${4:-}" ] || echo "port=$4"
+      [ -z "${5:-}" ] || echo "user=$5"
+    } >"$file"
+  )
+  chmod 600 "$file"
+}
+
+# sysbench_prepare SOCKET DB TABLES ROWS THREADS: creates DB and fills it with sysbench's
+# oltp tables (sbtest1..N, ROWS rows each) as root over the socket.
+sysbench_prepare() {
+  local socket=$1 db=$2 tables=$3 rows=$4 threads=$5 out
+  mariadb --no-defaults -uroot -S "$socket" -e "CREATE DATABASE IF NOT EXISTS \`$db\`" || return 1
+  out=$(mktemp)
+  if ! sysbench oltp_read_write --db-driver=mysql --mysql-socket="$socket" --mysql-user=root \
+      --mysql-db="$db" --tables="$tables" --table-size="$rows" --threads="$threads" \
+      prepare >"$out" 2>&1; then
+    tail -20 "$out" >&2
+    rm -f "$out"
+    return 1
+  fi
+  rm -f "$out"
+}
+
+# table_checksums SOCKET DB: "table checksum" lines for every base table of DB, sorted.
+table_checksums() {
+  local socket=$1 db=$2 tables
+  tables=$(mariadb --no-defaults -uroot -S "$socket" -N -B -e \
+    "SELECT GROUP_CONCAT(CONCAT('\`', TABLE_SCHEMA, '\`.\`', TABLE_NAME, '\`') ORDER BY TABLE_NAME)
+     FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' AND TABLE_TYPE = 'BASE TABLE'")
+  [ -n "$tables" ] && [ "$tables" != NULL ] || return 1
+  mariadb --no-defaults -uroot -S "$socket" -N -B -e "CHECKSUM TABLE $tables EXTENDED" | sort
+}
+
+# human_bytes N: "123.4 MB" (decimal units).
+human_bytes() {
+  awk -v n="$1" 'BEGIN { split("B kB MB GB TB", u, " "); i = 1;
+    while (n >= 1000 && i < 5) { n /= 1000; i++ } printf (i == 1 ? "%d %s" : "%.1f %s"), n, u[i] }'
+}
