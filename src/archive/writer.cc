@@ -14,7 +14,6 @@ namespace myvault::archive {
 namespace {
 
 constexpr size_t kBufferSize = size_t{1} << 20;
-constexpr int kIndexLevel = 6;  // the index is small text; compress it well
 
 Status SyncDirectoryOf(const std::string& path) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -32,6 +31,15 @@ Status Rename(const std::string& from, const std::string& to) {
   return IoErrorFromErrno("rename " + from + " to " + to, errno);
 }
 
+Status CheckOptions(const std::string& path, const WriterOptions& options) {
+  if (path.empty()) return InvalidArgument("archive path is empty");
+  if (options.index_level < 0 || options.index_level > 12) {
+    return InvalidArgument("index compression level " + std::to_string(options.index_level) +
+                           " is not in 0..12");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 ArchiveWriter::ArchiveWriter(std::string path, std::unique_ptr<Sink> sink, WriterOptions options)
@@ -46,6 +54,7 @@ ArchiveWriter::~ArchiveWriter() { Abort(); }
 
 Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(const std::string& path,
                                                              WriterOptions options) {
+  RETURN_IF_ERROR(CheckOptions(path, options));
   const std::string partial = path + ".partial";
   auto sink = FileSink::Create(partial);
   if (!sink.ok()) {
@@ -57,7 +66,7 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(const std::string& 
 Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(const std::string& path,
                                                              std::unique_ptr<Sink> sink,
                                                              WriterOptions options) {
-  if (path.empty()) return InvalidArgument("archive path is empty");
+  RETURN_IF_ERROR(CheckOptions(path, options));
   return std::unique_ptr<ArchiveWriter>(new ArchiveWriter(path, std::move(sink), options));
 }
 
@@ -129,7 +138,7 @@ Status ArchiveWriter::Finish(Index index) {
 }
 
 Status ArchiveWriter::AppendIndexAndTrailer(const Index& index) {
-  MemberEncoder encoder(kIndexLevel);
+  MemberEncoder encoder(options_.index_level);
   std::string bytes;
   MemberInfo info;
   RETURN_IF_ERROR(

@@ -193,6 +193,13 @@ TEST(ArchiveWriterTest, CreateNamesTheFileItCannotOpen) {
   EXPECT_EQ(writer.status().message(), "open " + path + ".partial: No such file or directory");
 }
 
+TEST(ArchiveWriterTest, RefusesABadIndexLevelUpFront) {
+  TempDir dir;
+  auto writer = ArchiveWriter::Create(dir.File("x.sql.gz"), {.fsync = false, .index_level = 13});
+  EXPECT_EQ(writer.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
 TEST(ArchiveWriterTest, RefusesMisuseThatWouldMakeABadArchive) {
   TempDir dir;
   auto writer = ArchiveWriter::Create(dir.File("x.sql.gz"), {.fsync = false});

@@ -47,7 +47,8 @@ class FileSink : public Sink {
 };
 
 struct WriterOptions {
-  bool fsync = true;  // fsync the archive, the .sha256 and the directory (off only in tests)
+  bool fsync = true;    // fsync the archive, the .sha256 and the directory (off only in tests)
+  int index_level = 6;  // libdeflate level of the index member, 0..12
 };
 
 class ArchiveWriter {
