@@ -1,0 +1,112 @@
+// Writing an archive file: members in, a complete FILE plus FILE.sha256 out, or nothing at all.
+//
+// The dumper encodes members (MemberEncoder, one per thread) and hands their bytes to one
+// ArchiveWriter, which appends them to FILE.partial through a buffered Sink, hashes every byte
+// for FILE.sha256 and remembers each member's offset for the index. Finish() writes the index
+// and trailer members, syncs, and renames into place (docs/format.md section 6). On any failure
+// the writer removes what it wrote; a destroyed unfinished writer aborts.
+//
+// Thread safety: none. One thread owns an ArchiveWriter (the dumper's serial writer stage).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "myvault/archive/format.h"
+#include "myvault/archive/sha256.h"
+#include "myvault/status.h"
+
+namespace myvault::archive {
+
+// Where the writer's bytes go. Each method returns kIo whose message is the bare cause
+// ("No space left on device"); the writer adds the operation and the file name.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual Status Write(std::string_view bytes) = 0;  // writes all of `bytes` or fails
+  virtual Status Sync() = 0;                         // makes written bytes durable
+  virtual Status Close() = 0;                        // further calls are errors
+};
+
+// A file created (or truncated) with O_CREAT|O_TRUNC|O_WRONLY|O_CLOEXEC and mode 0600, whatever
+// the umask. Write retries short writes and EINTR.
+class FileSink : public Sink {
+ public:
+  static Result<std::unique_ptr<FileSink>> Create(const std::string& path);
+  ~FileSink() override;
+  Status Write(std::string_view bytes) override;
+  Status Sync() override;
+  Status Close() override;
+
+ private:
+  explicit FileSink(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+struct WriterOptions {
+  bool fsync = true;    // fsync the archive, the .sha256 and the directory (off only in tests)
+  int index_level = 6;  // libdeflate level of the index member, 0..12
+};
+
+class ArchiveWriter {
+ public:
+  // Creates `path`.partial. Errors name the file: "open /b/x.sql.gz.partial: Permission denied".
+  static Result<std::unique_ptr<ArchiveWriter>> Create(const std::string& path,
+                                                       WriterOptions options = {});
+  // For tests: bytes go to `sink`, which must write `path`.partial (Finish renames that file).
+  static Result<std::unique_ptr<ArchiveWriter>> Create(const std::string& path,
+                                                       std::unique_ptr<Sink> sink,
+                                                       WriterOptions options = {});
+  ~ArchiveWriter();
+  ArchiveWriter(const ArchiveWriter&) = delete;
+  ArchiveWriter& operator=(const ArchiveWriter&) = delete;
+
+  // Appends one member made by MemberEncoder; `info` must be what Encode reported for it.
+  // kInvalidArgument for bytes that are not that member or break the write order (header first,
+  // kinds never decreasing, index and trailer left to Finish). kIo ("write P: cause") when the
+  // file cannot be written; the writer has then aborted and every later call fails the same way.
+  Status Append(std::string_view member_bytes, const MemberInfo& info);
+
+  // Sets index.members to the members appended, checks the index (ValidateIndex; kInternal on a
+  // violation, which is a dumper bug), appends the index and trailer, syncs, renames `path`.partial
+  // to `path` and writes `path`.sha256 ("<hex>  <path>\n", via .partial, sync, rename), then
+  // syncs the directory. On failure nothing is left behind.
+  Status Finish(Index index);
+
+  // Removes `path`.partial (and anything Finish had begun to put in place). Idempotent; does
+  // nothing after a successful Finish.
+  void Abort();
+
+  uint64_t bytes_written() const { return bytes_written_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  enum class State { kOpen, kRenamed, kFinished, kAborted };
+
+  ArchiveWriter(std::string path, std::unique_ptr<Sink> sink, WriterOptions options);
+  Status CheckOpen() const;
+  Status WriteMember(std::string_view bytes, const MemberInfo& info);
+  Status Flush();
+  Status Fail(Status status);
+  Status SinkResult(std::string_view op, const std::string& file, Status status);
+  Status AppendIndexAndTrailer(const Index& index);
+  Status CloseAndRename();
+  Status WriteChecksumFile(const std::string& hex);
+
+  std::string path_;
+  std::string partial_path_;
+  WriterOptions options_;
+  std::unique_ptr<Sink> sink_;
+  std::string buffer_;
+  uint64_t bytes_written_ = 0;
+  std::vector<MemberEntry> members_;
+  OrderCheck order_;
+  Sha256 file_hash_;
+  State state_ = State::kOpen;
+  Status error_;
+};
+
+}  // namespace myvault::archive

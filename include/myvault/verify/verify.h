@@ -1,0 +1,46 @@
+// Offline verification of an archive file: `myvault verify FILE`.
+//
+// VerifyArchive reads the file once, front to back, hashing every byte for FILE.sha256 while
+// inflating and checking members in parallel (oneTBB pipeline, memory bounded by a few batches
+// per thread), then checks the index against what it found and the rules of docs/format.md
+// section 7. It reports the first problem in file order, in one line that names the damaged
+// table and chunk.
+//
+// Thread safety: VerifyArchive may run concurrently on different files; it uses its own task
+// arena of `threads` threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "myvault/status.h"
+
+namespace myvault::verify {
+
+struct VerifyOptions {
+  bool check_sha256_file = true;  // check FILE.sha256 when it exists
+  int threads = 2;                // inflating threads (at least 1)
+};
+
+struct VerifyReport {
+  uint64_t members = 0;  // every member, index and trailer included
+  uint64_t data_members = 0;
+  uint64_t rows = 0;              // sum over data members
+  uint64_t raw_bytes = 0;         // uncompressed payload bytes, all members
+  uint64_t compressed_bytes = 0;  // the file's size
+  bool sha256_file_checked = false;
+  // "db.t" -> rows, for every object that has data members, in index order.
+  std::vector<std::pair<std::string, uint64_t>> table_rows;
+  double seconds = 0;
+};
+
+// OK when the archive is intact; *report is filled as far as verification got. Errors:
+// kNotFound (no such file), kIo (cannot read), kCorrupt with one line:
+//   "archive /b/x.sql.gz is damaged: table `shop`.`orders` chunk 3 (member at offset 123456):
+//    sha256 mismatch", "archive /b/x.sql.gz is damaged: truncated after member 12 at offset 4096",
+//   "/b/x.sql.gz is not a myvault archive", "/b/x.sql.gz.sha256 names another file: y.sql.gz".
+Status VerifyArchive(const std::string& path, const VerifyOptions& options, VerifyReport* report);
+
+}  // namespace myvault::verify

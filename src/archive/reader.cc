@@ -1,0 +1,92 @@
+#include "myvault/archive/reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive/file_io.h"
+
+namespace myvault::archive {
+namespace {
+
+// Reads exactly n bytes at `offset`; a short read means the file is shorter than it claims.
+Status ReadExactly(int fd, uint64_t offset, size_t n, std::string* out) {
+  out->resize(n);
+  ASSIGN_OR_RETURN(size_t got, PreadFull(fd, out->data(), n, offset));
+  if (got != n) return Corrupt("truncated");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return NotFound("archive " + path + ": No such file or directory");
+  if (fd < 0) return IoErrorFromErrno("open " + path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return IoErrorFromErrno("stat " + path, err);
+  }
+  std::unique_ptr<ArchiveReader> reader(
+      new ArchiveReader(path, fd, static_cast<uint64_t>(st.st_size)));
+  Status s = reader->LoadIndex();
+  if (!s.ok()) return s;
+  return reader;
+}
+
+ArchiveReader::~ArchiveReader() { ::close(fd_); }
+
+Status ArchiveReader::LoadIndex() {
+  const std::string no_trailer =
+      "archive " + path_ + ": no myvault trailer at the end: truncated or not a myvault archive";
+  if (file_size_ < kTrailerSize) return Corrupt(no_trailer);
+  const uint64_t trailer_offset = file_size_ - kTrailerSize;
+  std::string bytes;
+  Status read = ReadExactly(fd_, trailer_offset, kTrailerSize, &bytes);
+  if (!read.ok())
+    return read.code() == StatusCode::kIo ? read.WithContext(path_) : Corrupt(no_trailer);
+  auto location = DecodeTrailer(bytes);
+  if (!location.ok()) return Corrupt(no_trailer + " (" + location.status().message() + ")");
+  const std::string damaged = "archive " + path_ + " is damaged: ";
+  if (location->index_offset > trailer_offset ||
+      trailer_offset - location->index_offset != location->index_size) {
+    return Corrupt(damaged + "the trailer does not locate an index member before it");
+  }
+  MemberInfo info;
+  info.kind = MemberKind::kIndex;
+  const std::string where = damaged + Index().Describe(info, location->index_offset) + ": ";
+  RETURN_IF_ERROR(ReadExactly(fd_, location->index_offset, location->index_size, &bytes));
+  std::string payload;
+  Status decoded = MemberDecoder().Decode(bytes, &payload, &info);
+  if (!decoded.ok()) return Corrupt(where + decoded.message());
+  if (info.kind != MemberKind::kIndex) return Corrupt(where + "not an index member");
+  auto index = DecodeIndex(payload);
+  if (!index.ok()) return Corrupt(where + index.status().message());
+  Status valid = ValidateIndex(*index);
+  if (!valid.ok()) return Corrupt(damaged + valid.message());
+  const std::vector<MemberEntry>& members = index->members;
+  if (members.back().offset + members.back().size != location->index_offset) {
+    return Corrupt(damaged + "the index does not end where the index member starts");
+  }
+  index_ = std::move(index).value();
+  return Status::Ok();
+}
+
+Status ArchiveReader::ReadMember(const MemberEntry& entry, std::string* payload) const {
+  const std::string where =
+      "archive " + path_ + " is damaged: " + index_.Describe(entry.info, entry.offset) + ": ";
+  std::string bytes;
+  Status read = ReadExactly(fd_, entry.offset, entry.size, &bytes);
+  if (!read.ok())
+    return read.code() == StatusCode::kIo ? read.WithContext(path_) : Corrupt(where + "truncated");
+  MemberInfo info;
+  Status decoded = MemberDecoder().Decode(bytes, payload, &info);
+  if (!decoded.ok()) return Corrupt(where + decoded.message());
+  if (info != entry.info) return Corrupt(where + "the member does not match its index entry");
+  return Status::Ok();
+}
+
+}  // namespace myvault::archive

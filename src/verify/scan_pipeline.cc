@@ -1,0 +1,137 @@
+#include "verify/scan_pipeline.h"
+
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "myvault/archive/member.h"
+#include "myvault/archive/reader.h"
+#include "myvault/archive/sha256.h"
+
+namespace myvault::verify {
+namespace {
+
+// Members are handed to the inflating threads in batches of about this many compressed bytes;
+// at most kTokensPerThread batches per thread are alive at once, which bounds memory.
+constexpr size_t kBatchBytes = size_t{8} << 20;
+constexpr int kTokensPerThread = 2;
+
+struct Batch {
+  std::vector<archive::MemberEntry> entries;
+  std::vector<std::string> bytes;
+  size_t bad = SIZE_MAX;  // first member that failed to decode
+  Status decode_error;
+  Status scan_error;  // the scanner's failure after the members above
+  archive::ScannedMember failed;
+};
+
+// The serial input stage: the next members in file order, hashed as they pass.
+std::shared_ptr<Batch> ReadBatch(archive::MemberScanner* scanner, archive::Sha256* file_hash,
+                                 bool* done) {
+  auto batch = std::make_shared<Batch>();
+  size_t bytes = 0;
+  try {
+    while (bytes < kBatchBytes) {
+      archive::ScannedMember member;
+      auto next = scanner->Next(&member);
+      if (!next.ok() || !*next) {
+        batch->scan_error = next.status();
+        batch->failed = std::move(member);
+        *done = true;
+        break;
+      }
+      file_hash->Update(member.bytes);
+      bytes += member.bytes.size();
+      batch->entries.push_back({member.offset, member.bytes.size(), member.info});
+      batch->bytes.push_back(std::move(member.bytes));
+    }
+  } catch (const std::exception& e) {
+    batch->scan_error = Internal(std::string("reading the archive: ") + e.what());
+    *done = true;
+  }
+  return batch;
+}
+
+// The parallel stage: inflate and check each member, then drop its bytes.
+void DecodeBatch(Batch* batch) {
+  try {
+    archive::MemberDecoder decoder;
+    std::string payload;
+    archive::MemberInfo info;
+    for (size_t i = 0; i < batch->bytes.size(); ++i) {
+      Status s = decoder.Decode(batch->bytes[i], &payload, &info);
+      std::string().swap(batch->bytes[i]);
+      if (!s.ok()) {
+        batch->bad = i;
+        batch->decode_error = s;
+        return;
+      }
+    }
+  } catch (const std::exception& e) {
+    batch->bad = 0;
+    batch->decode_error = Internal(std::string("inflating the archive: ") + e.what());
+  }
+}
+
+// The serial output stage: record members in file order; keep the first problem.
+void Collect(const Batch& batch, ScanResult* result, std::atomic<bool>* stop) {
+  if (stop->load()) return;
+  const size_t good = std::min(batch.bad, batch.entries.size());
+  for (size_t i = 0; i < good; ++i) {
+    result->members.push_back(batch.entries[i]);
+    result->raw_bytes += batch.entries[i].info.raw_size;
+  }
+  if (good < batch.entries.size()) {
+    result->error = batch.decode_error;
+    result->error_offset = batch.entries[good].offset;
+    result->error_info = batch.entries[good].info;
+  } else if (!batch.scan_error.ok()) {
+    result->error = batch.scan_error;
+    result->error_offset = batch.failed.offset;
+    if (batch.failed.header_parsed) result->error_info = batch.failed.info;
+    result->truncated = batch.failed.truncated;
+  }
+  if (!result->error.ok()) stop->store(true);
+}
+
+}  // namespace
+
+ScanResult ScanArchive(int fd, int threads) {
+  ScanResult result;
+  archive::MemberScanner scanner(fd);
+  archive::Sha256 file_hash;
+  bool input_done = false;
+  std::atomic<bool> stop{false};
+  using BatchPtr = std::shared_ptr<Batch>;
+  auto read = [&](tbb::flow_control& fc) -> BatchPtr {
+    if (input_done || stop.load()) {
+      fc.stop();
+      return nullptr;
+    }
+    return ReadBatch(&scanner, &file_hash, &input_done);
+  };
+  auto decode = [](BatchPtr batch) {
+    DecodeBatch(batch.get());
+    return batch;
+  };
+  auto collect = [&](BatchPtr batch) { Collect(*batch, &result, &stop); };
+  // More threads than the machine has would only make oneTBB complain; tokens stay as asked.
+  tbb::task_arena arena(std::min(threads, tbb::info::default_concurrency()));
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        static_cast<size_t>(threads * kTokensPerThread),
+        tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order, read) &
+            tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel, decode) &
+            tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order, collect));
+  });
+  if (result.error.ok()) result.file_sha256 = file_hash.Final();
+  return result;
+}
+
+}  // namespace myvault::verify

@@ -1,0 +1,33 @@
+// One pass over an archive: read, hash, inflate and check every member (private to verify).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "myvault/archive/format.h"
+#include "myvault/status.h"
+
+namespace myvault::verify {
+
+struct ScanResult {
+  // Every member read, checked and decoded before the first problem, in file order (the index
+  // and the trailer included).
+  std::vector<archive::MemberEntry> members;
+  uint64_t raw_bytes = 0;
+  std::array<uint8_t, 32> file_sha256{};  // of the whole file; valid when `error` is ok
+
+  // The first problem in file order: its bare cause ("sha256 mismatch"), where it is, and the
+  // damaged member's own header when that parsed.
+  Status error;
+  uint64_t error_offset = 0;
+  std::optional<archive::MemberInfo> error_info;
+  bool truncated = false;
+};
+
+// Reads `fd` front to back with a MemberScanner on the calling thread's arena of `threads`
+// threads, hashing every byte and decoding members in parallel. Stops at the first problem.
+ScanResult ScanArchive(int fd, int threads);
+
+}  // namespace myvault::verify
