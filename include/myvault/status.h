@@ -67,7 +67,9 @@ class [[nodiscard]] Status {
   bool retryable_ = false;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status IoError(std::string m) { return {StatusCode::kIo, std::move(m)}; }
 inline Status Corrupt(std::string m) { return {StatusCode::kCorrupt, std::move(m)}; }
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
@@ -80,7 +82,7 @@ Status IoErrorFromErrno(std::string_view what, int errno_value);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok());
   }
@@ -107,13 +109,13 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitInternal = 1,
   kExitUsage = 2,
-  kExitConnection = 3,  // cannot connect or access denied
-  kExitNotFound = 4,    // unknown database/table, missing file
-  kExitServer = 5,      // server error or lost connection during work
-  kExitIo = 6,          // local write/read failure (disk full, permissions)
-  kExitCorrupt = 7,     // archive damaged or truncated
-  kExitLockTimeout = 8, // backup lock not acquired within --lock-wait-timeout
-  kExitCancelled = 130, // SIGINT/SIGTERM
+  kExitConnection = 3,   // cannot connect or access denied
+  kExitNotFound = 4,     // unknown database/table, missing file
+  kExitServer = 5,       // server error or lost connection during work
+  kExitIo = 6,           // local write/read failure (disk full, permissions)
+  kExitCorrupt = 7,      // archive damaged or truncated
+  kExitLockTimeout = 8,  // backup lock not acquired within --lock-wait-timeout
+  kExitCancelled = 130,  // SIGINT/SIGTERM
 };
 
 int ExitCodeFor(const Status& status);
@@ -124,10 +126,10 @@ int ExitCodeFor(const Status& status);
 #define MYVAULT_CONCAT_(a, b) MYVAULT_CONCAT_INNER_(a, b)
 
 // Returns early from the enclosing function when `expr` (a Status) is not ok.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::myvault::Status _st = (expr);            \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)       \
+  do {                              \
+    ::myvault::Status _st = (expr); \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, F())`: declares x from a Result, or returns its Status.

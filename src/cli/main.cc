@@ -1,7 +1,40 @@
-// myvault command line entry point (placeholder until the dump subcommand lands).
+// myvault: entry point. Parses the command line, runs one subcommand, and turns its final
+// Status into the documented exit code (README "Exit codes"). Nothing else exits the process.
 #include <cstdio>
 
-int main() {
-  std::fprintf(stderr, "myvault: no subcommand yet\n");
-  return 2;
+#include "cli/commands.h"
+#include "myvault/common/cancel.h"
+#include "myvault/status.h"
+
+int main(int argc, char** argv) {
+  using namespace myvault;
+  ErrorCollector errors;
+  SignalWatcher signals(&errors);  // before any other thread starts
+  mysql::PasswordArg password = mysql::ExtractPasswordArgs(&argc, argv);
+
+  CLI::App app{"myvault: consistent parallel backups of MySQL and MariaDB"};
+  app.set_help_flag("--help", "Show this help");
+  app.set_version_flag("--version", std::string("myvault ") + MYVAULT_VERSION);
+  app.require_subcommand(1);
+  cli::DumpCommand dump;
+  cli::VerifyCommand verify;
+  dump.Register(&app);
+  verify.Register(&app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  Status st;
+  if (dump.app->parsed())
+    st = dump.Run(password, &errors);
+  else if (verify.app->parsed())
+    st = verify.Run();
+  if (st.ok() && errors.cancelled()) st = errors.first();
+  if (!st.ok()) {
+    std::fprintf(stderr, "myvault: error: %s\n", st.message().c_str());
+    return ExitCodeFor(st);
+  }
+  return kExitOk;
 }

@@ -53,16 +53,12 @@ char* InsertFormatter::WriteTuple(char* dst, const char* const* values,
         std::memcpy(dst, value, n);
         dst += n;
         break;
-      case ValueEncoding::kString:
-        dst = internal::WriteStringLiteral(dst, value, n);
-        break;
+      case ValueEncoding::kString: dst = internal::WriteStringLiteral(dst, value, n); break;
       case ValueEncoding::kHexWithCharset:
         std::memcpy(dst, column.introducer.data(), column.introducer.size());
         dst += column.introducer.size();
         [[fallthrough]];
-      case ValueEncoding::kHex:
-        dst = internal::WriteHexLiteral(dst, value, n);
-        break;
+      case ValueEncoding::kHex: dst = internal::WriteHexLiteral(dst, value, n); break;
     }
   }
   *dst++ = ')';

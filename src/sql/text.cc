@@ -55,18 +55,10 @@ std::string EscapeLikeComment(std::string_view text) {
   for (const char c : text) {
     const auto b = static_cast<unsigned char>(c);
     switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
       default:
         if (b < 0x20 || b == 0x7F) {
           char hex[5];

@@ -4,9 +4,10 @@
 // string literals escaped exactly like mysql_real_escape_string() does for a session with
 // backslash escapes enabled, and hexadecimal literals for binary data. The SQL that carries these
 // literals must therefore set a sql_mode without NO_BACKSLASH_ESCAPES before them, as mysqldump's
-// header does, and a connection character set that matches the bytes (SET NAMES utf8mb4). String literals are only safe for character sets in
-// which no multi-byte character contains a 0x5C/0x27 byte (utf8mb4, utf8mb3, latin1, ascii, ...);
-// columns in other character sets (big5, gbk, sjis, cp932, gb18030) must be written as hex.
+// header does, and a connection character set that matches the bytes (SET NAMES utf8mb4). String
+// literals are only safe for character sets in which no multi-byte character contains a 0x5C/0x27
+// byte (utf8mb4, utf8mb3, latin1, ascii, ...); columns in other character sets (big5, gbk, sjis,
+// cp932, gb18030) must be written as hex.
 //
 // The Append* functions append to `out` and are the dumper's hot path: they grow `out` once per
 // call and copy runs of plain bytes in bulk.

@@ -1,0 +1,60 @@
+// Progress: one event stream for humans and machines.
+//
+// Work updates ProgressCounters (atomics, relaxed: they are statistics). A ProgressReporter
+// samples them on its own thread and renders them in one of three ways chosen once: a redrawn
+// bar on a terminal, a plain line every few seconds in logs, or nothing with --quiet. Phase
+// events (Event()) go through the same object, so call sites never test the output mode.
+// Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace myvault {
+
+struct ProgressCounters {
+  std::atomic<uint64_t> rows{0};
+  std::atomic<uint64_t> raw_bytes{0};      // SQL text produced
+  std::atomic<uint64_t> written_bytes{0};  // compressed bytes in the archive
+  std::atomic<uint64_t> chunks{0};
+  std::atomic<uint64_t> tables_done{0};
+  std::atomic<uint64_t> tables_total{0};
+  std::atomic<uint64_t> rows_estimate{0};  // for the ETA; information_schema's estimate
+};
+
+enum class ProgressMode { kAuto, kBar, kLines, kQuiet };
+
+class ProgressReporter {
+ public:
+  // kAuto picks kBar when stderr is a terminal, else kLines.
+  ProgressReporter(ProgressMode mode, const ProgressCounters* counters);
+  ~ProgressReporter();
+  void Start();
+  void Stop();  // final redraw; idempotent
+  // A phase event: "locked in 0.02 s" — one log line (not in quiet mode).
+  void Event(const std::string& message);
+  // A warning: printed even in quiet mode.
+  void Warn(const std::string& message);
+
+  static std::string HumanBytes(double bytes);
+  static std::string HumanDuration(double seconds);
+
+ private:
+  void Loop();
+  std::string Line(double elapsed, bool bar) const;
+
+  ProgressMode mode_;
+  const ProgressCounters* counters_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool bar_drawn_ = false;
+  double start_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace myvault

@@ -1,0 +1,88 @@
+// Catalog: what a dump contains, read from the server's information_schema and SHOW CREATE.
+//
+// LoadCatalog resolves the user's selection (databases, exclusions, tables) into the list of
+// databases, tables with their columns and chosen chunking key, and the objects created after
+// the data (views, triggers, routines, events). LoadDefinitions then fills in every CREATE
+// statement with the sql_mode and character set it was created under; it runs inside the
+// consistent snapshot. Plain data after loading: read-only, safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "myvault/mysql/session.h"
+#include "myvault/status.h"
+
+namespace myvault::dump {
+
+struct Selection {
+  std::vector<std::string> databases;  // empty: every user database
+  std::vector<std::string> exclude_databases;
+  std::vector<std::string> tables;  // "db.table"; when set, only these tables
+};
+
+struct Column {
+  std::string name;
+  std::string data_type;    // information_schema DATA_TYPE, lower case ("int", "varchar", ...)
+  std::string column_type;  // e.g. "bigint(20) unsigned"
+  std::string charset;      // "" for non-character columns
+  bool generated = false;   // virtual or stored generated: left out of INSERTs
+  bool nullable = true;
+};
+
+enum class KeyKind {
+  kNone,     // no usable key: one streaming pass, cut by size
+  kInteger,  // single integer column: parallel ranges
+  kKeyset,   // composite or non-integer key: keyset pagination
+};
+
+struct Table {
+  std::string schema, name, engine;
+  bool transactional = true;
+  bool is_sequence = false;
+  uint64_t rows_estimate = 0;
+  uint64_t data_length = 0;
+  std::vector<Column> columns;
+  std::vector<size_t> key;  // indexes into columns of the chunking key (PRIMARY or NOT NULL UNIQUE)
+  KeyKind key_kind = KeyKind::kNone;
+  bool key_unsigned = false;
+  std::string create_sql;     // SHOW CREATE TABLE / SEQUENCE
+  std::string sequence_next;  // MariaDB sequence: next_not_cached_value
+};
+
+// A view, trigger, routine or event: created after the data, with its own session settings.
+struct Definition {
+  std::string kind;  // "view", "trigger", "procedure", "function", "event"
+  std::string schema, name;
+  std::string create_sql;
+  std::string sql_mode;
+  std::string character_set_client, collation_connection;
+  std::string time_zone;  // events only
+};
+
+struct Database {
+  std::string name, charset, collation;
+  std::string create_sql;
+};
+
+struct Catalog {
+  std::vector<Database> databases;
+  std::vector<Table> tables;         // base tables and sequences
+  std::vector<Definition> views;     // in an order that loads (dependencies first)
+  std::vector<Definition> triggers;  // per table in firing order
+  std::vector<Definition> routines;
+  std::vector<Definition> events;
+  bool HasNonTransactional() const;
+};
+
+// System databases never dumped by default.
+bool IsSystemDatabase(std::string_view name);
+
+// Resolves the selection and reads tables, columns, keys and object names (no CREATE text).
+Result<Catalog> LoadCatalog(mysql::Session& session, const Selection& selection);
+
+// Reads every CREATE statement and sequence value. Run inside the snapshot.
+Status LoadDefinitions(mysql::Session& session, Catalog* catalog);
+
+}  // namespace myvault::dump

@@ -1,0 +1,51 @@
+// The dump subcommand: options, report, and Run.
+//
+// RunDump connects, resolves what to dump, takes one consistent snapshot shared by
+// `threads` worker connections, writes the schema, streams every table through the data
+// pipeline (planner -> dump workers -> parallel compression -> one writer, see pipeline.h), then
+// the views/triggers/routines/events and the index, and renames FILE.partial to FILE only when
+// everything succeeded. On any failure or cancellation no FILE and no FILE.partial remain.
+// RunDump is the only entry point; it owns every thread and connection it starts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "myvault/common/cancel.h"
+#include "myvault/common/progress.h"
+#include "myvault/dump/catalog.h"
+#include "myvault/mysql/options.h"
+#include "myvault/status.h"
+
+namespace myvault::dump {
+
+struct DumpOptions {
+  mysql::ConnectionOptions connection;
+  Selection selection;
+  std::string output;                  // archive path; FILE.sha256 is written beside it
+  int threads = 4;                     // worker connections
+  int compress_threads = 0;            // 0: one per core
+  int compress_level = 1;              // libdeflate level 0..12
+  uint64_t chunk_size = 4u << 20;      // SQL bytes per gzip member (a larger row makes it larger)
+  uint64_t statement_size = 1u << 20;  // bytes per INSERT statement
+  int max_chunks_in_flight = 0;        // 0: 2 * threads + compress_threads
+  int lock_wait_timeout_s = 60;
+  bool skip_definer = false;
+  bool fsync = true;
+  ProgressMode progress = ProgressMode::kAuto;
+
+  // Checks ranges and required fields before any connection is opened.
+  Status Validate() const;
+};
+
+struct DumpReport {
+  uint64_t tables = 0, rows = 0, chunks = 0;
+  uint64_t raw_bytes = 0, archive_bytes = 0;
+  double seconds = 0, lock_seconds = 0, nontransactional_lock_seconds = 0;
+  std::string binlog_file, binlog_position, gtid_position;
+};
+
+Status RunDump(const DumpOptions& options, ErrorCollector* errors, DumpReport* report);
+
+}  // namespace myvault::dump

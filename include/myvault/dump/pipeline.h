@@ -1,0 +1,59 @@
+// The data pipeline of a dump, built in one function (RunDataPipeline):
+//
+//   planner (input_node, 1)  ->  dump workers (multifunction_node, `threads`, rejecting)
+//     -> compress (function_node, `compress_threads`)  ->  writer (function_node, serial)
+//
+// The planner turns tables into WorkUnits (MIN/MAX of integer keys on its own snapshot
+// connection), largest tables first and non-transactional ones before all others. Each worker
+// owns one snapshot connection for the duration of a unit and streams its rows into chunks of
+// `chunk_size` SQL bytes; every chunk holds a token from a pool of `max_chunks_in_flight`, taken
+// before its buffer is filled and returned after the writer appended it, so memory is bounded
+// whatever the table sizes. Compression and per-chunk SHA-256 run in parallel; the writer appends
+// members in arrival order (data members may come in any order; each names its table and chunk).
+// Errors go to the ErrorCollector, which stops every node; no exception leaves a node body.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "myvault/archive/writer.h"
+#include "myvault/common/cancel.h"
+#include "myvault/common/progress.h"
+#include "myvault/dump/catalog.h"
+#include "myvault/dump/snapshot.h"
+#include "myvault/mysql/session.h"
+
+namespace myvault::dump {
+
+struct PipelineConfig {
+  int threads = 4;
+  int compress_threads = 2;
+  int compress_level = 1;
+  uint64_t chunk_size = 4u << 20;
+  uint64_t statement_size = 1u << 20;
+  int max_chunks_in_flight = 10;
+};
+
+struct PipelineInputs {
+  const Catalog* catalog = nullptr;
+  std::vector<uint32_t> table_object_ids;  // archive object id of catalog->tables[i]
+  mysql::Session* planner = nullptr;       // in the snapshot; used by the planner only
+  std::vector<mysql::Session*> workers;    // in the snapshot; one per worker
+  Snapshot* snapshot = nullptr;            // released when non-transactional tables are done
+  archive::ArchiveWriter* writer = nullptr;
+  ProgressCounters* counters = nullptr;
+  ProgressReporter* progress = nullptr;
+  ErrorCollector* errors = nullptr;
+};
+
+struct PipelineResult {
+  std::vector<uint64_t> table_rows;  // per catalog table
+  uint64_t chunks = 0;
+};
+
+Status RunDataPipeline(const PipelineConfig& config, const PipelineInputs& in,
+                       PipelineResult* result);
+
+}  // namespace myvault::dump

@@ -1,0 +1,63 @@
+// Plan: how each table's rows are selected, formatted and cut into units of work.
+//
+// Pure functions of catalog entries: which expression selects each column so its value
+// round-trips exactly (FLOAT through DOUBLE, BIT as an integer, binary data and non-UTF-8
+// text as hex), the ranges an integer key is split into, and the keyset predicate that pages
+// through composite and string keys. Thread-safe (no state); unit-tested without a server.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "myvault/dump/catalog.h"
+#include "myvault/sql/row_format.h"
+
+namespace myvault::dump {
+
+// How one table is read: the SELECT without WHERE, and how each selected value is written.
+struct TableQuery {
+  std::string select;                      // "SELECT `a`,`f`+0e0 FROM `db`.`t`"
+  std::vector<sql::ColumnFormat> formats;  // per selected column, in select order
+  std::vector<size_t> key_positions;       // positions of the key columns in the select list
+  std::vector<std::string> key_exprs;      // quoted key column names, for WHERE/ORDER BY
+};
+
+TableQuery BuildTableQuery(const Table& table);
+
+// A unit of work: one query a worker streams. Integer keys are split into ranges on the first
+// key column; multi-column and non-integer keys are paged by keyset within the unit.
+struct WorkUnit {
+  size_t table = 0;                  // index into Catalog::tables
+  std::optional<std::string> lower;  // first key column >= lower (a SQL literal)
+  std::optional<std::string> upper;  // first key column <  upper
+  bool paginate = false;             // ORDER BY key LIMIT page_rows, continue after last key
+  uint64_t page_rows = 0;
+};
+
+// Splits [min, max] of an integer key into at most `max_units` half-open ranges, as many as the
+// table's size asks for (data_length / unit_bytes), never more than its rows or the key's span:
+// a sparse key near 2^64 with three rows gives one range, not millions of empty ones.
+// Returns the inner boundaries b1 < b2 < ... (ranges: (-inf,b1), [b1,b2), ..., [bn,+inf)).
+std::vector<__int128> SplitIntegerRange(__int128 min, __int128 max, uint64_t rows_estimate,
+                                        uint64_t data_length, uint64_t unit_bytes,
+                                        size_t max_units);
+
+std::string Int128ToString(__int128 v);
+std::optional<__int128> ParseInt128(std::string_view s);
+
+// "WHERE ..." text for a unit (range bounds and, after the first page, the keyset predicate
+// `(k1 > v1) OR (k1 = v1 AND k2 > v2) ...` over `last_key`, the previous page's last row's key
+// as SQL literals). Empty when the unit reads the whole table.
+std::string UnitWhere(const TableQuery& q, const WorkUnit& unit,
+                      const std::vector<std::string>& last_key);
+
+// The full statement for a unit's page.
+std::string UnitSql(const TableQuery& q, const WorkUnit& unit,
+                    const std::vector<std::string>& last_key);
+
+// A value as a SQL literal, encoded like the column it came from (for keyset predicates).
+std::string ValueLiteral(const sql::ColumnFormat& format, const char* data, unsigned long length);
+
+}  // namespace myvault::dump

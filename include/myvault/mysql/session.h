@@ -1,0 +1,76 @@
+// Session: one client connection to a MySQL/MariaDB server (libmysqlclient).
+//
+// A Session is owned by one thread at a time (libmysqlclient handles are not thread-safe); it may
+// move between threads between calls. Every error is classified in one function (ClassifyError)
+// into a Status that keeps the server errno, SQLSTATE and a retryable flag, and names the
+// session's role ("worker 3: ...") so messages say which connection failed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "myvault/mysql/options.h"
+#include "myvault/mysql/server_info.h"
+#include "myvault/status.h"
+
+struct st_mysql;
+
+namespace myvault::mysql {
+
+using Row = std::vector<std::optional<std::string>>;
+
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<Row> rows;
+  // Index of a column by name, or -1.
+  int Column(std::string_view name) const;
+  // rows[r][column name], "" for NULL or a missing column.
+  std::string Get(size_t r, std::string_view name) const;
+};
+
+// One streamed row: values[i] is nullptr for NULL, lengths[i] its byte length.
+struct RowView {
+  const char* const* values;
+  const unsigned long* lengths;
+  unsigned count;
+};
+
+class Session {
+ public:
+  // Connects and sets the session up for dumping: utf8mb4, UTC time zone, a large
+  // max_allowed_packet, long net timeouts. `role` names this connection in errors.
+  static Result<std::unique_ptr<Session>> Connect(const ConnectionOptions& options,
+                                                  std::string role);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  Status Execute(std::string_view sql);
+  Result<QueryResult> Query(std::string_view sql);
+  // Streams a result row by row (mysql_use_result): memory stays flat whatever the row count.
+  // `on_row` returning a non-ok Status stops the stream; the rest of the result is discarded.
+  Status Stream(std::string_view sql, const std::function<Status(const RowView&)>& on_row);
+
+  const ServerInfo& server() const { return server_; }
+  unsigned long thread_id() const;
+  const std::string& role() const { return role_; }
+
+ private:
+  Session(st_mysql* mysql, std::string role);
+  Status Error(std::string_view what) const;
+
+  st_mysql* mysql_;
+  std::string role_;
+  ServerInfo server_;
+};
+
+// Maps a client/server error number to a Status code (auth, connection, not found, lost
+// connection, lock wait, ...) and a retryable flag. The one classification function.
+Status ClassifyError(unsigned err, std::string_view sqlstate, std::string_view message);
+
+}  // namespace myvault::mysql

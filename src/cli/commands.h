@@ -1,0 +1,36 @@
+// The subcommands: each an options struct, a function that registers its flags, and a Run.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "flags.h"
+#include "myvault/common/cancel.h"
+#include "myvault/dump/dumper.h"
+#include "myvault/verify/verify.h"
+
+namespace myvault::cli {
+
+struct DumpCommand {
+  dump::DumpOptions options;
+  ConnectionFlags connection;
+  std::string chunk_size_text = "4MiB", statement_size_text = "1MiB";
+  bool quiet = false;
+  std::string progress = "auto";
+  bool no_fsync = false;
+  CLI::App* app = nullptr;
+
+  void Register(CLI::App* parent);
+  Status Run(const mysql::PasswordArg& password, ErrorCollector* errors);
+};
+
+struct VerifyCommand {
+  std::string path;
+  verify::VerifyOptions options;
+  bool quiet = false;
+  CLI::App* app = nullptr;
+
+  void Register(CLI::App* parent);
+  Status Run();
+};
+
+}  // namespace myvault::cli

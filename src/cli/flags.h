@@ -1,0 +1,31 @@
+// Command-line plumbing shared by the subcommands: connection flags like mysqldump's, sizes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "myvault/mysql/options.h"
+#include "myvault/status.h"
+
+namespace myvault::cli {
+
+// Connection flags as given on the command line, before option files and environment.
+struct ConnectionFlags {
+  mysql::ConnectionOptions given;
+  mysql::OptionSources sources;
+  std::string port_text;
+  CLI::App* app = nullptr;
+
+  void Register(CLI::App* app);
+  // Merges command line > option files > environment, then prompts for a password if `-p`
+  // was given without a value.
+  Result<mysql::ConnectionOptions> Resolve(const mysql::PasswordArg& password) const;
+};
+
+// "4MiB", "64k", "1G", "1048576" -> bytes.
+Result<uint64_t> ParseSize(std::string_view text);
+
+}  // namespace myvault::cli

@@ -1,0 +1,33 @@
+#include <cstdio>
+
+#include "commands.h"
+#include "myvault/common/progress.h"
+
+namespace myvault::cli {
+
+void VerifyCommand::Register(CLI::App* parent) {
+  app =
+      parent->add_subcommand("verify", "Check an archive offline: checksums, index, completeness");
+  app->set_help_flag("--help", "Show this help");
+  app->add_option("file", path, "Archive to check")->required();
+  app->add_option("--threads", options.threads, "Decompression threads")->capture_default_str();
+  app->add_flag("-q,--quiet", quiet, "Print nothing when the archive is intact");
+}
+
+Status VerifyCommand::Run() {
+  verify::VerifyReport report;
+  RETURN_IF_ERROR(verify::VerifyArchive(path, options, &report));
+  if (!quiet) {
+    std::printf("%s: OK: %llu tables, %llu rows, %llu chunks, %s of SQL in %s%s, %.1f s\n",
+                path.c_str(), static_cast<unsigned long long>(report.table_rows.size()),
+                static_cast<unsigned long long>(report.rows),
+                static_cast<unsigned long long>(report.data_members),
+                ProgressReporter::HumanBytes(static_cast<double>(report.raw_bytes)).c_str(),
+                ProgressReporter::HumanBytes(static_cast<double>(report.compressed_bytes)).c_str(),
+                report.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file",
+                report.seconds);
+  }
+  return Status::Ok();
+}
+
+}  // namespace myvault::cli

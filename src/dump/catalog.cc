@@ -1,0 +1,258 @@
+#include "myvault/dump/catalog.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "myvault/sql/text.h"
+
+namespace myvault::dump {
+namespace {
+
+using mysql::QueryResult;
+using mysql::Session;
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// "'a','b'" for an IN (...) list.
+std::string InList(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ',';
+    sql::AppendStringLiteral(&out, n);
+  }
+  return out;
+}
+
+bool IsTransactionalEngine(const std::string& engine) {
+  std::string e = Lower(engine);
+  return e == "innodb" || e == "rocksdb" || e == "tokudb" || e == "sequence";
+}
+
+bool IsIntegerType(const std::string& data_type) {
+  static const std::set<std::string> kInts = {"tinyint", "smallint", "mediumint",
+                                              "int",     "integer",  "bigint"};
+  return kInts.count(data_type) != 0;
+}
+
+Result<std::vector<std::string>> ResolveDatabases(Session& s, const Selection& sel) {
+  ASSIGN_OR_RETURN(QueryResult all, s.Query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
+                                            "ORDER BY SCHEMA_NAME"));
+  std::set<std::string> existing;
+  for (const auto& r : all.rows) existing.insert(r[0].value_or(""));
+  std::vector<std::string> wanted = sel.databases;
+  for (const auto& t : sel.tables) {
+    auto dot = t.find('.');
+    if (dot == std::string::npos)
+      return InvalidArgument("--tables wants db.table, got '" + t + "'");
+    wanted.push_back(t.substr(0, dot));
+  }
+  std::vector<std::string> out;
+  if (wanted.empty()) {
+    for (const auto& name : existing) {
+      if (!IsSystemDatabase(name)) out.push_back(name);
+    }
+  } else {
+    for (const auto& name : wanted) {
+      if (existing.count(name) == 0) return NotFound("unknown database '" + name + "'");
+      if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+  }
+  std::erase_if(out, [&](const std::string& n) {
+    return std::find(sel.exclude_databases.begin(), sel.exclude_databases.end(), n) !=
+           sel.exclude_databases.end();
+  });
+  return out;
+}
+
+Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catalog* cat) {
+  ASSIGN_OR_RETURN(QueryResult r,
+                   s.Query("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, "
+                           "DATA_LENGTH, TABLE_TYPE FROM information_schema.TABLES WHERE "
+                           "TABLE_SCHEMA IN (" +
+                           in + ") ORDER BY TABLE_SCHEMA, TABLE_NAME"));
+  std::set<std::string> wanted(sel.tables.begin(), sel.tables.end());
+  std::set<std::string> found;
+  for (const auto& row : r.rows) {
+    std::string schema = row[0].value_or(""), name = row[1].value_or("");
+    std::string type = row[2].value_or("");
+    if (!wanted.empty()) {
+      if (wanted.count(schema + "." + name) == 0) continue;
+      found.insert(schema + "." + name);
+    }
+    if (type == "VIEW" || type == "SYSTEM VIEW") {
+      cat->views.push_back(Definition{"view", schema, name, "", "", "", "", ""});
+      continue;
+    }
+    Table t;
+    t.schema = schema;
+    t.name = name;
+    t.engine = row[3].value_or("");
+    t.is_sequence = type == "SEQUENCE";
+    t.transactional = t.is_sequence || IsTransactionalEngine(t.engine);
+    t.rows_estimate = std::strtoull(row[4].value_or("0").c_str(), nullptr, 10);
+    t.data_length = std::strtoull(row[5].value_or("0").c_str(), nullptr, 10);
+    cat->tables.push_back(std::move(t));
+  }
+  for (const auto& w : wanted) {
+    if (found.count(w) == 0) return NotFound("unknown table '" + w + "'");
+  }
+  return Status::Ok();
+}
+
+Status LoadColumns(Session& s, const std::string& in, Catalog* cat) {
+  ASSIGN_OR_RETURN(QueryResult r,
+                   s.Query("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, "
+                           "CHARACTER_SET_NAME, EXTRA, IS_NULLABLE FROM information_schema.COLUMNS "
+                           "WHERE TABLE_SCHEMA IN (" +
+                           in +
+                           ") ORDER BY TABLE_SCHEMA, TABLE_NAME, "
+                           "ORDINAL_POSITION"));
+  std::map<std::pair<std::string, std::string>, Table*> by_name;
+  for (auto& t : cat->tables) by_name[{t.schema, t.name}] = &t;
+  for (const auto& row : r.rows) {
+    auto it = by_name.find({row[0].value_or(""), row[1].value_or("")});
+    if (it == by_name.end()) continue;
+    Column c;
+    c.name = row[2].value_or("");
+    c.data_type = Lower(row[3].value_or(""));
+    c.column_type = Lower(row[4].value_or(""));
+    c.charset = Lower(row[5].value_or(""));
+    std::string extra = Lower(row[6].value_or(""));
+    c.generated = extra.find("generated") != std::string::npos ||
+                  extra.find("virtual") != std::string::npos ||
+                  extra.find("persistent") != std::string::npos;
+    c.nullable = row[7].value_or("YES") == "YES";
+    it->second->columns.push_back(std::move(c));
+  }
+  return Status::Ok();
+}
+
+// Chooses the chunking key: PRIMARY, else the first UNIQUE index over NOT NULL, whole,
+// non-generated columns.
+Status LoadKeys(Session& s, const std::string& in, Catalog* cat) {
+  ASSIGN_OR_RETURN(QueryResult r,
+                   s.Query("SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, "
+                           "NULLABLE, SUB_PART FROM information_schema.STATISTICS WHERE "
+                           "TABLE_SCHEMA IN (" +
+                           in +
+                           ") ORDER BY TABLE_SCHEMA, TABLE_NAME, "
+                           "INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX"));
+  struct Candidate {
+    std::vector<std::string> cols;
+    bool usable = true;
+    bool primary = false;
+  };
+  std::map<std::pair<std::string, std::string>, std::vector<std::pair<std::string, Candidate>>> idx;
+  for (const auto& row : r.rows) {
+    if (row[3].value_or("1") != "0") continue;  // non-unique
+    auto& list = idx[{row[0].value_or(""), row[1].value_or("")}];
+    std::string index_name = row[2].value_or("");
+    if (list.empty() || list.back().first != index_name) list.push_back({index_name, {}});
+    Candidate& c = list.back().second;
+    c.primary = index_name == "PRIMARY";
+    c.cols.push_back(row[4].value_or(""));
+    if (row[5].value_or("") == "YES" || row[6].has_value()) c.usable = false;
+  }
+  for (auto& t : cat->tables) {
+    auto it = idx.find({t.schema, t.name});
+    if (it == idx.end() || t.is_sequence) continue;
+    for (const auto& [name, cand] : it->second) {
+      if (!cand.usable) continue;
+      std::vector<size_t> key;
+      for (const auto& col : cand.cols) {
+        auto pos = std::find_if(t.columns.begin(), t.columns.end(),
+                                [&](const Column& c) { return c.name == col; });
+        if (pos == t.columns.end() || pos->generated || pos->nullable) break;
+        key.push_back(static_cast<size_t>(pos - t.columns.begin()));
+      }
+      if (key.size() != cand.cols.size()) continue;
+      t.key = key;
+      const Column& first = t.columns[key[0]];
+      t.key_kind =
+          key.size() == 1 && IsIntegerType(first.data_type) ? KeyKind::kInteger : KeyKind::kKeyset;
+      t.key_unsigned = first.column_type.find("unsigned") != std::string::npos;
+      break;
+    }
+  }
+  return Status::Ok();
+}
+
+Status LoadObjectNames(Session& s, const std::string& in, const Selection& sel, Catalog* cat) {
+  if (!sel.tables.empty()) return Status::Ok();  // --tables: tables (and their triggers) only
+  ASSIGN_OR_RETURN(QueryResult routines,
+                   s.Query("SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM "
+                           "information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN (" +
+                           in +
+                           ") AND "
+                           "ROUTINE_TYPE IN ('PROCEDURE','FUNCTION') ORDER BY 1, 3, 2"));
+  for (const auto& row : routines.rows) {
+    cat->routines.push_back(Definition{Lower(row[2].value_or("")), row[0].value_or(""),
+                                       row[1].value_or(""), "", "", "", "", ""});
+  }
+  ASSIGN_OR_RETURN(QueryResult events,
+                   s.Query("SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE "
+                           "EVENT_SCHEMA IN (" +
+                           in + ") ORDER BY 1, 2"));
+  for (const auto& row : events.rows) {
+    cat->events.push_back(
+        Definition{"event", row[0].value_or(""), row[1].value_or(""), "", "", "", "", ""});
+  }
+  return Status::Ok();
+}
+
+Status LoadTriggerNames(Session& s, const std::string& in, Catalog* cat) {
+  ASSIGN_OR_RETURN(QueryResult r,
+                   s.Query("SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM "
+                           "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN (" +
+                           in +
+                           ") "
+                           "ORDER BY TRIGGER_SCHEMA, EVENT_OBJECT_TABLE, EVENT_MANIPULATION, "
+                           "ACTION_TIMING, ACTION_ORDER"));
+  std::set<std::pair<std::string, std::string>> tables;
+  for (const auto& t : cat->tables) tables.insert({t.schema, t.name});
+  for (const auto& row : r.rows) {
+    if (tables.count({row[0].value_or(""), row[2].value_or("")}) == 0) continue;
+    cat->triggers.push_back(
+        Definition{"trigger", row[0].value_or(""), row[1].value_or(""), "", "", "", "", ""});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsSystemDatabase(std::string_view name) {
+  return name == "mysql" || name == "sys" || name == "information_schema" ||
+         name == "performance_schema";
+}
+
+bool Catalog::HasNonTransactional() const {
+  return std::any_of(tables.begin(), tables.end(), [](const Table& t) { return !t.transactional; });
+}
+
+Result<Catalog> LoadCatalog(Session& session, const Selection& selection) {
+  Catalog cat;
+  ASSIGN_OR_RETURN(std::vector<std::string> names, ResolveDatabases(session, selection));
+  if (names.empty()) return NotFound("no database to dump (the selection matched none)");
+  std::string in = InList(names);
+  ASSIGN_OR_RETURN(QueryResult dbs,
+                   session.Query("SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, "
+                                 "DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE "
+                                 "SCHEMA_NAME IN (" +
+                                 in + ") ORDER BY SCHEMA_NAME"));
+  for (const auto& row : dbs.rows) {
+    cat.databases.push_back(
+        Database{row[0].value_or(""), row[1].value_or(""), row[2].value_or(""), ""});
+  }
+  RETURN_IF_ERROR(LoadTables(session, in, selection, &cat));
+  RETURN_IF_ERROR(LoadColumns(session, in, &cat));
+  RETURN_IF_ERROR(LoadKeys(session, in, &cat));
+  RETURN_IF_ERROR(LoadTriggerNames(session, in, &cat));
+  RETURN_IF_ERROR(LoadObjectNames(session, in, selection, &cat));
+  return cat;
+}
+
+}  // namespace myvault::dump

@@ -1,0 +1,239 @@
+#include "myvault/dump/dumper.h"
+
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+#include "myvault/archive/member.h"
+#include "myvault/archive/writer.h"
+#include "myvault/dump/ddl.h"
+#include "myvault/dump/pipeline.h"
+#include "myvault/dump/snapshot.h"
+#include "myvault/sql/text.h"
+
+namespace myvault::dump {
+namespace {
+
+using archive::MemberKind;
+
+double Now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::string UtcTimestamp() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Object ids of the archive index: databases, then tables, then post-data definitions.
+struct ObjectIds {
+  std::vector<uint32_t> databases, tables, views, triggers, routines, events;
+};
+
+ObjectIds AssignObjects(const Catalog& cat, archive::Index* index) {
+  ObjectIds ids;
+  auto add = [&](std::string kind, const std::string& schema, const std::string& name) {
+    uint32_t id = static_cast<uint32_t>(index->objects.size());
+    index->objects.push_back(archive::ObjectEntry{id, std::move(kind), schema, name, 0});
+    return id;
+  };
+  for (const auto& d : cat.databases) ids.databases.push_back(add("database", d.name, ""));
+  for (const auto& t : cat.tables) {
+    ids.tables.push_back(add(t.is_sequence ? "sequence" : "table", t.schema, t.name));
+  }
+  for (const auto& v : cat.views) ids.views.push_back(add("view", v.schema, v.name));
+  for (const auto& t : cat.triggers) ids.triggers.push_back(add("trigger", t.schema, t.name));
+  for (const auto& r : cat.routines) ids.routines.push_back(add(r.kind, r.schema, r.name));
+  for (const auto& e : cat.events) ids.events.push_back(add("event", e.schema, e.name));
+  return ids;
+}
+
+// Writes one non-data member on the caller's thread.
+class MemberWriter {
+ public:
+  MemberWriter(archive::ArchiveWriter* writer, int level) : writer_(writer), encoder_(level) {}
+  Status Write(MemberKind kind, uint32_t object_id, const std::string& sql) {
+    std::string member;
+    archive::MemberInfo info{};
+    RETURN_IF_ERROR(encoder_.Encode(kind, object_id, 0, 0, sql, &member, &info));
+    return writer_->Append(member, info);
+  }
+
+ private:
+  archive::ArchiveWriter* writer_;
+  archive::MemberEncoder encoder_;
+};
+
+Status WritePostData(const Catalog& cat, const ObjectIds& ids, const DdlOptions& ddl,
+                     MemberWriter* out) {
+  auto write_all = [&](const std::vector<Definition>& defs, const std::vector<uint32_t>& oids) {
+    for (size_t i = 0; i < defs.size(); ++i) {
+      RETURN_IF_ERROR(out->Write(MemberKind::kPost, oids[i], DefinitionSql(defs[i], ddl)));
+    }
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(write_all(cat.views, ids.views));
+  RETURN_IF_ERROR(write_all(cat.triggers, ids.triggers));
+  RETURN_IF_ERROR(write_all(cat.routines, ids.routines));
+  return write_all(cat.events, ids.events);
+}
+
+Result<std::vector<std::unique_ptr<mysql::Session>>> ConnectWorkers(const DumpOptions& o) {
+  std::vector<std::unique_ptr<mysql::Session>> workers;
+  for (int i = 0; i < o.threads; ++i) {
+    ASSIGN_OR_RETURN(auto s, mysql::Session::Connect(o.connection, "worker " + std::to_string(i)));
+    workers.push_back(std::move(s));
+  }
+  return workers;
+}
+
+}  // namespace
+
+Status DumpOptions::Validate() const {
+  if (output.empty()) return InvalidArgument("--output is required");
+  if (threads < 1 || threads > 256) return InvalidArgument("--threads must be 1..256");
+  if (compress_threads < 0 || compress_threads > 256) {
+    return InvalidArgument("--compress-threads must be 0..256");
+  }
+  if (compress_level < 0 || compress_level > 12) {
+    return InvalidArgument("--compress-level must be 0..12");
+  }
+  if (chunk_size < 4096 || chunk_size > (1ull << 30)) {
+    return InvalidArgument("--chunk-size must be between 4 KiB and 1 GiB");
+  }
+  if (statement_size < 1024) return InvalidArgument("--statement-size must be at least 1 KiB");
+  if (lock_wait_timeout_s < 1) return InvalidArgument("--lock-wait-timeout must be >= 1");
+  if (max_chunks_in_flight < 0) return InvalidArgument("--max-chunks-in-flight must be >= 0");
+  return Status::Ok();
+}
+
+Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report) {
+  RETURN_IF_ERROR(o.Validate());
+  const double start = Now();
+  const std::string start_time = UtcTimestamp();
+  ProgressCounters counters;
+  ProgressReporter progress(o.progress, &counters);
+
+  ASSIGN_OR_RETURN(auto lock, mysql::Session::Connect(o.connection, "lock connection"));
+  ASSIGN_OR_RETURN(auto planner, mysql::Session::Connect(o.connection, "planner connection"));
+  const mysql::ServerInfo& server = planner->server();
+  ASSIGN_OR_RETURN(Catalog cat, LoadCatalog(*planner, o.selection));
+  ASSIGN_OR_RETURN(auto workers, ConnectWorkers(o));
+  if (errors->cancelled()) return errors->first();
+
+  ASSIGN_OR_RETURN(auto writer, archive::ArchiveWriter::Create(o.output, {o.fsync}));
+
+  uint64_t nontrx_bytes = 0, nontrx_tables = 0;
+  for (const auto& t : cat.tables) {
+    if (!t.transactional) nontrx_bytes += t.data_length, ++nontrx_tables;
+  }
+  mysql::LockPlan plan = mysql::ChooseLockPlan(server, nontrx_tables > 0);
+  if (nontrx_tables > 0) {
+    progress.Warn(std::to_string(nontrx_tables) +
+                  " non-transactional table(s) (MyISAM/Aria/...,"
+                  " " +
+                  ProgressReporter::HumanBytes(static_cast<double>(nontrx_bytes)) +
+                  "): writes to the whole server are blocked until they are read");
+  }
+  std::vector<mysql::Session*> snapshot_sessions{planner.get()};
+  for (auto& w : workers) snapshot_sessions.push_back(w.get());
+  ASSIGN_OR_RETURN(auto snapshot, Snapshot::Begin(*lock, snapshot_sessions, plan, o.connection,
+                                                  o.lock_wait_timeout_s));
+  const SnapshotInfo& snap = snapshot->info();
+  progress.Event(
+      "snapshot taken with " + snap.method + " in " +
+      std::to_string(snap.lock_seconds).substr(0, 5) + " s at binlog " +
+      (snap.binlog_file.empty() ? "(off)" : snap.binlog_file + ":" + snap.binlog_position) +
+      (snap.gtid_position.empty() ? "" : ", GTID " + snap.gtid_position));
+  RETURN_IF_ERROR(LoadDefinitions(*planner, &cat));
+
+  archive::Index index;
+  ObjectIds ids = AssignObjects(cat, &index);
+  std::string databases;
+  for (const auto& d : cat.databases) databases += (databases.empty() ? "" : ",") + d.name;
+  index.metadata = {{"tool", std::string("myvault ") + MYVAULT_VERSION},
+                    {"server_flavor", server.FlavorName()},
+                    {"server_version", server.version},
+                    {"server", mysql::DescribeTarget(o.connection)},
+                    {"start_time", start_time},
+                    {"snapshot_method", snap.method},
+                    {"binlog_file", snap.binlog_file},
+                    {"binlog_position", snap.binlog_position},
+                    {"gtid_position", snap.gtid_position},
+                    {"databases", databases}};
+
+  MemberWriter members(writer.get(), o.compress_level);
+  RETURN_IF_ERROR(
+      members.Write(MemberKind::kHeader, archive::kNoObject, HeaderSql(index.metadata)));
+  for (size_t i = 0; i < cat.databases.size(); ++i) {
+    RETURN_IF_ERROR(
+        members.Write(MemberKind::kSchema, ids.databases[i], DatabaseSql(cat.databases[i])));
+  }
+  for (size_t i = 0; i < cat.tables.size(); ++i) {
+    RETURN_IF_ERROR(members.Write(MemberKind::kSchema, ids.tables[i], TableSql(cat.tables[i])));
+  }
+
+  PipelineConfig config;
+  config.threads = o.threads;
+  config.compress_threads =
+      o.compress_threads > 0 ? o.compress_threads
+                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  config.compress_level = o.compress_level;
+  config.chunk_size = o.chunk_size;
+  config.statement_size = o.statement_size;
+  config.max_chunks_in_flight =
+      o.max_chunks_in_flight > 0 ? o.max_chunks_in_flight : 2 * o.threads + config.compress_threads;
+  PipelineInputs in;
+  in.catalog = &cat;
+  in.table_object_ids = ids.tables;
+  in.planner = planner.get();
+  for (auto& w : workers) in.workers.push_back(w.get());
+  in.snapshot = snapshot.get();
+  in.writer = writer.get();
+  in.counters = &counters;
+  in.progress = &progress;
+  in.errors = errors;
+  counters.tables_total = cat.tables.size();
+  for (const auto& t : cat.tables) counters.rows_estimate += t.rows_estimate;
+  PipelineResult result;
+  progress.Start();
+  Status st = RunDataPipeline(config, in, &result);
+  progress.Stop();
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(snapshot->ReleaseLock());
+
+  RETURN_IF_ERROR(WritePostData(cat, ids, DdlOptions{o.skip_definer}, &members));
+  RETURN_IF_ERROR(members.Write(MemberKind::kFooter, archive::kNoObject, FooterSql()));
+  if (errors->cancelled()) return errors->first();
+
+  uint64_t total_rows = 0;
+  for (size_t i = 0; i < cat.tables.size(); ++i) {
+    index.objects[ids.tables[i]].rows = result.table_rows[i];
+    total_rows += result.table_rows[i];
+  }
+  index.metadata.emplace_back("end_time", UtcTimestamp());
+  index.metadata.emplace_back("rows", std::to_string(total_rows));
+  index.metadata.emplace_back("sql_bytes", std::to_string(counters.raw_bytes.load()));
+  RETURN_IF_ERROR(writer->Finish(std::move(index)));
+  for (auto& w : workers) (void)w->Execute("COMMIT");
+
+  report->tables = cat.tables.size();
+  report->rows = total_rows;
+  report->chunks = result.chunks;
+  report->raw_bytes = counters.raw_bytes.load();
+  report->archive_bytes = writer->bytes_written();
+  report->seconds = Now() - start;
+  report->lock_seconds = snap.lock_seconds;
+  report->nontransactional_lock_seconds = nontrx_tables > 0 ? snapshot->held_seconds() : 0;
+  report->binlog_file = snap.binlog_file;
+  report->binlog_position = snap.binlog_position;
+  report->gtid_position = snap.gtid_position;
+  return Status::Ok();
+}
+
+}  // namespace myvault::dump

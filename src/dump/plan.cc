@@ -1,0 +1,167 @@
+#include "myvault/dump/plan.h"
+
+#include <algorithm>
+#include <set>
+
+#include "myvault/sql/text.h"
+
+namespace myvault::dump {
+namespace {
+
+bool IsUtf8Family(const std::string& charset) {
+  return charset == "utf8mb4" || charset == "utf8mb3" || charset == "utf8" || charset == "ascii";
+}
+
+// The select expression and encoding that make a column's value round-trip byte for byte.
+sql::ColumnFormat FormatFor(const Column& c, std::string* expr) {
+  static const std::set<std::string> kBinary = {
+      "binary",       "varbinary",         "tinyblob",   "blob",
+      "mediumblob",   "longblob",          "geometry",   "point",
+      "linestring",   "polygon",           "multipoint", "multilinestring",
+      "multipolygon", "geometrycollection"};
+  static const std::set<std::string> kNumeric = {"tinyint", "smallint", "mediumint", "int",
+                                                 "integer", "bigint",   "decimal",   "numeric",
+                                                 "double",  "real",     "year"};
+  std::string name = sql::QuoteIdentifier(c.name);
+  sql::ColumnFormat f{c.name, sql::ValueEncoding::kString, ""};
+  *expr = name;
+  if (c.data_type == "float") {
+    // The text protocol prints FLOAT with 6 digits; as DOUBLE it prints the shortest text that
+    // reads back to the same double, which is exactly the float's value.
+    *expr = name + "+0e0";
+    f.encoding = sql::ValueEncoding::kRaw;
+  } else if (c.data_type == "bit") {
+    *expr = name + "+0";
+    f.encoding = sql::ValueEncoding::kRaw;
+  } else if (kNumeric.count(c.data_type) != 0) {
+    f.encoding = sql::ValueEncoding::kRaw;
+  } else if (kBinary.count(c.data_type) != 0 || c.charset == "binary") {
+    f.encoding = sql::ValueEncoding::kHex;
+  } else if (!c.charset.empty() && !IsUtf8Family(c.charset)) {
+    // Raw bytes in the column's own charset, written as _charset 0x...: no conversion at all.
+    *expr = "CAST(" + name + " AS BINARY)";
+    f.encoding = sql::ValueEncoding::kHexWithCharset;
+    f.charset = c.charset;
+  }
+  return f;
+}
+
+}  // namespace
+
+TableQuery BuildTableQuery(const Table& t) {
+  TableQuery q;
+  q.select = "SELECT ";
+  bool first = true;
+  std::vector<size_t> select_index(t.columns.size(), SIZE_MAX);
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const Column& c = t.columns[i];
+    if (c.generated) continue;
+    std::string expr;
+    q.formats.push_back(FormatFor(c, &expr));
+    select_index[i] = q.formats.size() - 1;
+    if (!first) q.select += ',';
+    q.select += expr;
+    first = false;
+  }
+  q.select += " FROM " + sql::QualifiedName(t.schema, t.name);
+  for (size_t k : t.key) {
+    q.key_positions.push_back(select_index[k]);
+    q.key_exprs.push_back(sql::QuoteIdentifier(t.columns[k].name));
+  }
+  return q;
+}
+
+std::vector<__int128> SplitIntegerRange(__int128 min, __int128 max, uint64_t rows_estimate,
+                                        uint64_t data_length, uint64_t unit_bytes,
+                                        size_t max_units) {
+  std::vector<__int128> bounds;
+  if (max <= min || unit_bytes == 0) return bounds;
+  __int128 span = max - min + 1;
+  __int128 units = static_cast<__int128>((data_length + unit_bytes - 1) / unit_bytes);
+  units = std::min<__int128>(units, static_cast<__int128>(std::max<size_t>(max_units, 1)));
+  units = std::min<__int128>(units, static_cast<__int128>(std::max<uint64_t>(rows_estimate, 1)));
+  units = std::min(units, span);
+  if (units <= 1) return bounds;
+  __int128 step = span / units;
+  for (__int128 i = 1; i < units; ++i) bounds.push_back(min + step * i);
+  return bounds;
+}
+
+std::string Int128ToString(__int128 v) {
+  if (v == 0) return "0";
+  bool neg = v < 0;
+  unsigned __int128 u =
+      neg ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
+  std::string s;
+  while (u > 0) {
+    s.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  }
+  if (neg) s.push_back('-');
+  std::reverse(s.begin(), s.end());
+  return s;
+}
+
+std::optional<__int128> ParseInt128(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  bool neg = s.front() == '-';
+  if (neg || s.front() == '+') s.remove_prefix(1);
+  if (s.empty() || s.size() > 30) return std::nullopt;
+  __int128 v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return neg ? -v : v;
+}
+
+std::string UnitWhere(const TableQuery& q, const WorkUnit& u,
+                      const std::vector<std::string>& last_key) {
+  std::vector<std::string> parts;
+  if (!q.key_exprs.empty()) {
+    if (u.lower) parts.push_back(q.key_exprs[0] + " >= " + *u.lower);
+    if (u.upper) parts.push_back(q.key_exprs[0] + " < " + *u.upper);
+  }
+  if (u.paginate && !last_key.empty()) {
+    // (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...: a form every optimizer turns into a range scan.
+    std::string keyset;
+    for (size_t i = 0; i < q.key_exprs.size(); ++i) {
+      std::string term = "(";
+      for (size_t j = 0; j < i; ++j) term += q.key_exprs[j] + " = " + last_key[j] + " AND ";
+      term += q.key_exprs[i] + " > " + last_key[i] + ")";
+      keyset += (i == 0 ? "" : " OR ") + term;
+    }
+    parts.push_back("(" + keyset + ")");
+  }
+  std::string where;
+  for (const auto& p : parts) where += (where.empty() ? " WHERE " : " AND ") + p;
+  return where;
+}
+
+std::string UnitSql(const TableQuery& q, const WorkUnit& u,
+                    const std::vector<std::string>& last_key) {
+  std::string sql = q.select + UnitWhere(q, u, last_key);
+  if (u.paginate) {
+    sql += " ORDER BY ";
+    for (size_t i = 0; i < q.key_exprs.size(); ++i) sql += (i ? "," : "") + q.key_exprs[i];
+    sql += " LIMIT " + std::to_string(u.page_rows);
+  }
+  return sql;
+}
+
+std::string ValueLiteral(const sql::ColumnFormat& f, const char* data, unsigned long length) {
+  std::string out;
+  std::string_view v(data, length);
+  switch (f.encoding) {
+    case sql::ValueEncoding::kRaw: out.assign(v); break;
+    case sql::ValueEncoding::kString: sql::AppendStringLiteral(&out, v); break;
+    case sql::ValueEncoding::kHex: sql::AppendHexLiteral(&out, v); break;
+    case sql::ValueEncoding::kHexWithCharset:
+      out = "_" + f.charset + " ";
+      sql::AppendHexLiteral(&out, v);
+      break;
+  }
+  return out;
+}
+
+}  // namespace myvault::dump

@@ -1,0 +1,155 @@
+#include "myvault/dump/snapshot.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <thread>
+
+#include "myvault/sql/text.h"
+
+namespace myvault::dump {
+namespace {
+
+double Now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+// Describes the longest-running statements of other connections: the likely blockers.
+std::string DescribeBlockers(mysql::Session& s, unsigned long self) {
+  auto r = s.Query(
+      "SELECT ID, USER, TIME, LEFT(REPLACE(INFO, '\\n', ' '), 80) FROM "
+      "information_schema.PROCESSLIST "
+      "WHERE COMMAND <> 'Sleep' AND INFO IS NOT NULL AND ID <> " +
+      std::to_string(self) + " AND ID <> CONNECTION_ID() ORDER BY TIME DESC LIMIT 3");
+  if (!r.ok() || r->rows.empty()) return "";
+  std::string out = "; blocked by";
+  for (const auto& row : r->rows) {
+    out += " [connection " + row[0].value_or("?") + " user " + row[1].value_or("?") + " running " +
+           row[2].value_or("?") + " s: " + row[3].value_or("") + "]";
+  }
+  return out;
+}
+
+// Kills the lock statement if it has not returned within the timeout. Runs on its own thread
+// with its own connection; Stop() ends it early when the lock was taken in time.
+class LockWatchdog {
+ public:
+  LockWatchdog(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s)
+      : thread_([this, options, target, timeout_s] { Run(options, target, timeout_s); }) {}
+  ~LockWatchdog() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  bool fired() const { return fired_; }
+  std::string blockers() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return blockers_;
+  }
+
+ private:
+  void Run(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s) {
+    std::unique_lock<std::mutex> l(mu_);
+    if (cv_.wait_for(l, std::chrono::seconds(timeout_s), [this] { return done_; })) return;
+    l.unlock();
+    auto s = mysql::Session::Connect(options, "lock watchdog");
+    if (!s.ok()) return;
+    std::string blockers = DescribeBlockers(**s, target);
+    fired_ = true;
+    (void)(*s)->Execute("KILL QUERY " + std::to_string(target));
+    l.lock();
+    blockers_ = blockers;
+  }
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::atomic<bool> fired_{false};
+  std::string blockers_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Snapshot>> Snapshot::Begin(mysql::Session& lock_session,
+                                                  const std::vector<mysql::Session*>& sessions,
+                                                  const mysql::LockPlan& plan,
+                                                  const mysql::ConnectionOptions& options,
+                                                  int lock_wait_timeout_s) {
+  std::unique_ptr<Snapshot> snap(new Snapshot(lock_session, plan));
+  snap->info_.method = plan.Describe();
+  RETURN_IF_ERROR(lock_session.Execute("SET SESSION lock_wait_timeout = " +
+                                       std::to_string(std::max(1, lock_wait_timeout_s))));
+  for (mysql::Session* s : sessions) {
+    RETURN_IF_ERROR(s->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+  }
+  double start = Now();
+  {
+    LockWatchdog watchdog(options, lock_session.thread_id(), lock_wait_timeout_s);
+    for (const auto& stmt : plan.acquire) {
+      Status st = lock_session.Execute(stmt);
+      if (!st.ok()) {
+        watchdog.Stop();
+        if (watchdog.fired() || st.code() == StatusCode::kLockTimeout) {
+          return Status(StatusCode::kLockTimeout,
+                        "could not take the backup lock (" + stmt + ") within " +
+                            std::to_string(lock_wait_timeout_s) + " s (--lock-wait-timeout)" +
+                            watchdog.blockers());
+        }
+        return st.WithContext("taking the backup lock");
+      }
+    }
+  }
+  snap->held_ = true;
+  snap->acquired_at_ = Now();
+  for (mysql::Session* s : sessions) {
+    RETURN_IF_ERROR(s->Execute("START TRANSACTION /*!40108 WITH CONSISTENT SNAPSHOT */"));
+  }
+  ASSIGN_OR_RETURN(mysql::QueryResult binlog,
+                   lock_session.Query(lock_session.server().BinlogStatusQuery()));
+  if (!binlog.rows.empty()) {
+    snap->info_.binlog_file = binlog.Get(0, "File");
+    snap->info_.binlog_position = binlog.Get(0, "Position");
+    std::string executed = binlog.Get(0, "Executed_Gtid_Set");
+    if (!executed.empty()) snap->info_.gtid_position = executed;
+  }
+  std::string gtid_query = lock_session.server().GtidPositionQuery();
+  if (!gtid_query.empty() && snap->info_.gtid_position.empty()) {
+    auto g = lock_session.Query(gtid_query);
+    if (g.ok() && !g->rows.empty()) snap->info_.gtid_position = g->rows[0][0].value_or("");
+  }
+  for (const auto& stmt : plan.after_snapshot) {
+    // LOCK INSTANCE FOR BACKUP needs BACKUP_ADMIN; without it DDL is simply not blocked.
+    (void)lock_session.Execute(stmt);
+  }
+  snap->info_.lock_seconds = Now() - start;
+  if (!plan.hold_until_nontransactional_done) RETURN_IF_ERROR(snap->ReleaseLock());
+  return snap;
+}
+
+Status Snapshot::ReleaseLock() {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!held_) return Status::Ok();
+  for (const auto& stmt : plan_.release) {
+    RETURN_IF_ERROR(lock_session_.Execute(stmt).WithContext("releasing the backup lock"));
+  }
+  held_ = false;
+  held_seconds_ = Now() - acquired_at_;
+  return Status::Ok();
+}
+
+bool Snapshot::lock_held() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return held_;
+}
+
+double Snapshot::held_seconds() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return held_ ? Now() - acquired_at_ : held_seconds_;
+}
+
+}  // namespace myvault::dump

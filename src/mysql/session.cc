@@ -1,0 +1,197 @@
+#include "myvault/mysql/session.h"
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+
+#include <mutex>
+
+namespace myvault::mysql {
+namespace {
+
+void InitLibraryOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
+}
+
+void SetSslOptions(MYSQL* m, const ConnectionOptions& o) {
+  auto set = [m](mysql_option opt, const std::string& v) {
+    if (!v.empty()) mysql_options(m, opt, v.c_str());
+  };
+  set(MYSQL_OPT_SSL_KEY, o.ssl_key);
+  set(MYSQL_OPT_SSL_CERT, o.ssl_cert);
+  set(MYSQL_OPT_SSL_CA, o.ssl_ca);
+  set(MYSQL_OPT_SSL_CAPATH, o.ssl_capath);
+  set(MYSQL_OPT_SSL_CIPHER, o.ssl_cipher);
+  my_bool yes = 1;
+  bool want_tls = !o.ssl_ca.empty() || !o.ssl_cert.empty() || o.ssl_mode == "REQUIRED" ||
+                  o.ssl_mode == "VERIFY_CA" || o.ssl_mode == "VERIFY_IDENTITY";
+  if (want_tls) mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &yes);
+  if (o.ssl_verify_server_cert || o.ssl_mode == "VERIFY_IDENTITY" || o.ssl_mode == "VERIFY_CA") {
+    mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+  }
+}
+
+}  // namespace
+
+int QueryResult::Column(std::string_view name) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string QueryResult::Get(size_t r, std::string_view name) const {
+  int c = Column(name);
+  if (c < 0 || r >= rows.size() || !rows[r][static_cast<size_t>(c)]) return "";
+  return *rows[r][static_cast<size_t>(c)];
+}
+
+Status ClassifyError(unsigned err, std::string_view sqlstate, std::string_view message) {
+  StatusCode code = StatusCode::kServer;
+  bool retryable = false;
+  switch (err) {
+    case ER_ACCESS_DENIED_ERROR:    // 1045 wrong user/password
+    case ER_DBACCESS_DENIED_ERROR:  // 1044 no access to database
+    case ER_SPECIFIC_ACCESS_DENIED_ERROR:
+    case ER_TABLEACCESS_DENIED_ERROR:
+    case 1698:  // ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+      code = StatusCode::kAuth;
+      break;
+    case CR_CONN_HOST_ERROR:
+    case CR_CONNECTION_ERROR:
+    case CR_UNKNOWN_HOST:
+    case CR_SSL_CONNECTION_ERROR:
+    case CR_IPSOCK_ERROR: code = StatusCode::kConnection; break;
+    case ER_BAD_DB_ERROR:
+    case ER_NO_SUCH_TABLE:
+    case ER_BAD_TABLE_ERROR: code = StatusCode::kNotFound; break;
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case ER_CONNECTION_KILLED:
+    case ER_SERVER_SHUTDOWN:
+      retryable = true;  // the statement may succeed on a new connection (not in a snapshot)
+      break;
+    case ER_LOCK_DEADLOCK: retryable = true; break;
+    case ER_LOCK_WAIT_TIMEOUT:
+      code = StatusCode::kLockTimeout;
+      retryable = true;
+      break;
+    default: break;
+  }
+  Status s(code, std::string(message));
+  s.SetServerError(err, std::string(sqlstate), retryable);
+  return s;
+}
+
+Session::Session(st_mysql* mysql, std::string role) : mysql_(mysql), role_(std::move(role)) {}
+
+Session::~Session() {
+  if (mysql_ != nullptr) mysql_close(mysql_);
+}
+
+Status Session::Error(std::string_view what) const {
+  unsigned err = mysql_errno(mysql_);
+  Status s = ClassifyError(err, mysql_sqlstate(mysql_), mysql_error(mysql_));
+  std::string context = role_;
+  if (!what.empty()) context += std::string(": ") + std::string(what);
+  return s.WithContext(context);
+}
+
+Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, std::string role) {
+  InitLibraryOnce();
+  mysql_thread_init();
+  MYSQL* m = mysql_init(nullptr);
+  if (m == nullptr) return Internal("mysql_init failed: out of memory");
+  unsigned long packet = 1UL << 30;
+  mysql_options(m, MYSQL_OPT_MAX_ALLOWED_PACKET, &packet);
+  unsigned timeout = o.connect_timeout_s;
+  mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  my_bool no = 0;
+  mysql_options(m, MYSQL_OPT_RECONNECT, &no);
+  if (!o.socket.empty() && (o.host.empty() || o.host == "localhost")) {
+    unsigned proto = MYSQL_PROTOCOL_SOCKET;
+    mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
+  } else if (!o.host.empty() && o.host != "localhost") {
+    unsigned proto = MYSQL_PROTOCOL_TCP;
+    mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
+  }
+  SetSslOptions(m, o);
+  const char* host = o.host.empty() ? nullptr : o.host.c_str();
+  const char* socket = o.socket.empty() ? nullptr : o.socket.c_str();
+  const char* password = o.password ? o.password->c_str() : nullptr;
+  std::unique_ptr<Session> session(new Session(m, std::move(role)));
+  if (mysql_real_connect(m, host, o.user.c_str(), password, nullptr, o.port, socket,
+                         CLIENT_MULTI_RESULTS) == nullptr) {
+    return session->Error("connect to " + DescribeTarget(o));
+  }
+  session->server_ = ParseServerVersion(mysql_get_server_info(m));
+  // The dump's session: exact values, UTC timestamps, no strict-mode surprises, and no server
+  // timeouts while a worker waits for a free chunk buffer mid-result.
+  RETURN_IF_ERROR(session->Execute(
+      "SET SESSION time_zone='+00:00', sql_mode='', net_write_timeout=86400, "
+      "net_read_timeout=86400, wait_timeout=86400, character_set_results='utf8mb4'"));
+  return session;
+}
+
+unsigned long Session::thread_id() const { return mysql_thread_id(mysql_); }
+
+Status Session::Execute(std::string_view sql) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql.substr(0, 120));
+  // Drain any result (SHOW/SELECT executed through Execute).
+  do {
+    MYSQL_RES* res = mysql_store_result(mysql_);
+    if (res != nullptr)
+      mysql_free_result(res);
+    else if (mysql_field_count(mysql_) != 0)
+      return Error(sql.substr(0, 120));
+  } while (mysql_next_result(mysql_) == 0);
+  if (mysql_errno(mysql_) != 0) return Error(sql.substr(0, 120));
+  return Status::Ok();
+}
+
+Result<QueryResult> Session::Query(std::string_view sql) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql.substr(0, 120));
+  MYSQL_RES* res = mysql_store_result(mysql_);
+  if (res == nullptr) {
+    if (mysql_field_count(mysql_) != 0) return Error(sql.substr(0, 120));
+    return QueryResult{};
+  }
+  QueryResult out;
+  unsigned n = mysql_num_fields(res);
+  MYSQL_FIELD* fields = mysql_fetch_fields(res);
+  for (unsigned i = 0; i < n; ++i) out.columns.emplace_back(fields[i].name);
+  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+    unsigned long* len = mysql_fetch_lengths(res);
+    Row r;
+    r.reserve(n);
+    for (unsigned i = 0; i < n; ++i) {
+      if (row[i] == nullptr)
+        r.emplace_back(std::nullopt);
+      else
+        r.emplace_back(std::string(row[i], len[i]));
+    }
+    out.rows.push_back(std::move(r));
+  }
+  mysql_free_result(res);
+  return out;
+}
+
+Status Session::Stream(std::string_view sql, const std::function<Status(const RowView&)>& on_row) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql.substr(0, 120));
+  MYSQL_RES* res = mysql_use_result(mysql_);
+  if (res == nullptr) return Error(sql.substr(0, 120));
+  unsigned n = mysql_num_fields(res);
+  Status status;
+  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+    RowView view{row, mysql_fetch_lengths(res), n};
+    status = on_row(view);
+    if (!status.ok()) break;
+  }
+  if (status.ok() && mysql_errno(mysql_) != 0) status = Error("reading rows");
+  mysql_free_result(res);  // discards unread rows when the callback stopped early
+  return status;
+}
+
+}  // namespace myvault::mysql

@@ -1,0 +1,104 @@
+#include "myvault/dump/plan.h"
+
+#include <gtest/gtest.h>
+
+namespace myvault::dump {
+namespace {
+
+constexpr __int128 kU64Max = (static_cast<__int128>(1) << 64) - 1;
+
+Table MakeTable() {
+  Table t;
+  t.schema = "shop";
+  t.name = "order lines";
+  t.columns = {{"id", "bigint", "bigint(20) unsigned", "", false, false},
+               {"price", "float", "float", "", false, true},
+               {"flags", "bit", "bit(8)", "", false, true},
+               {"blob`x", "longblob", "longblob", "", false, true},
+               {"note", "varchar", "varchar(10)", "latin1", false, true},
+               {"name", "varchar", "varchar(10)", "utf8mb4", false, true},
+               {"total", "decimal", "decimal(10,2)", "", true, true}};
+  t.key = {0};
+  t.key_kind = KeyKind::kInteger;
+  return t;
+}
+
+TEST(PlanTest, SelectListRoundTripsEveryTypeAndSkipsGeneratedColumns) {
+  TableQuery q = BuildTableQuery(MakeTable());
+  EXPECT_EQ(q.select,
+            "SELECT `id`,`price`+0e0,`flags`+0,`blob``x`,CAST(`note` AS BINARY),`name` FROM "
+            "`shop`.`order lines`");
+  ASSERT_EQ(q.formats.size(), 6u);
+  EXPECT_EQ(q.formats[0].encoding, sql::ValueEncoding::kRaw);
+  EXPECT_EQ(q.formats[1].encoding, sql::ValueEncoding::kRaw);
+  EXPECT_EQ(q.formats[2].encoding, sql::ValueEncoding::kRaw);
+  EXPECT_EQ(q.formats[3].encoding, sql::ValueEncoding::kHex);
+  EXPECT_EQ(q.formats[4].encoding, sql::ValueEncoding::kHexWithCharset);
+  EXPECT_EQ(q.formats[4].charset, "latin1");
+  EXPECT_EQ(q.formats[5].encoding, sql::ValueEncoding::kString);
+  EXPECT_EQ(q.key_positions, std::vector<size_t>{0});
+}
+
+TEST(PlanTest, SparseHugeUnsignedRangeMakesFewUnits) {
+  // Three rows spread over the whole BIGINT UNSIGNED range: one unit, not 2^64 / step.
+  auto b = SplitIntegerRange(0, kU64Max, 3, 300, 16 << 20, 256);
+  EXPECT_TRUE(b.empty());
+  // A big table over the same span: as many units as its size asks for, capped.
+  b = SplitIntegerRange(0, kU64Max, 1'000'000'000, 100ull << 30, 16 << 20, 256);
+  EXPECT_EQ(b.size(), 255u);
+  for (size_t i = 1; i < b.size(); ++i) EXPECT_LT(b[i - 1], b[i]);
+  EXPECT_GT(b.front(), 0);
+  EXPECT_LT(b.back(), kU64Max);
+}
+
+TEST(PlanTest, UnitsNeverExceedRowsOrKeySpan) {
+  EXPECT_EQ(SplitIntegerRange(10, 13, 1000, 1ull << 30, 1 << 20, 1000).size(), 3u);  // 4 keys
+  EXPECT_EQ(SplitIntegerRange(0, 1'000'000, 5, 1ull << 30, 1 << 20, 1000).size(), 4u);
+  EXPECT_TRUE(SplitIntegerRange(7, 7, 1, 1ull << 30, 1 << 20, 1000).empty());
+}
+
+TEST(PlanTest, NegativeSignedRange) {
+  __int128 lo = -(static_cast<__int128>(1) << 63);
+  __int128 hi = (static_cast<__int128>(1) << 63) - 1;
+  auto b = SplitIntegerRange(lo, hi, 1000, 4 << 20, 1 << 20, 100);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(Int128ToString(lo), "-9223372036854775808");
+  EXPECT_EQ(Int128ToString(kU64Max), "18446744073709551615");
+  EXPECT_EQ(*ParseInt128("-9223372036854775808"), lo);
+  EXPECT_EQ(*ParseInt128("18446744073709551615"), kU64Max);
+  EXPECT_FALSE(ParseInt128("12a").has_value());
+}
+
+TEST(PlanTest, RangeUnitWhere) {
+  TableQuery q = BuildTableQuery(MakeTable());
+  WorkUnit u;
+  u.lower = "100";
+  u.upper = "200";
+  EXPECT_EQ(UnitSql(q, u, {}), q.select + " WHERE `id` >= 100 AND `id` < 200");
+  WorkUnit all;
+  EXPECT_EQ(UnitSql(q, all, {}), q.select);
+}
+
+TEST(PlanTest, KeysetPredicateOverCompositeKey) {
+  Table t;
+  t.schema = "d";
+  t.name = "t";
+  t.columns = {{"a", "int", "int(11)", "", false, false},
+               {"b", "varchar", "varchar(9)", "utf8mb4", false, false},
+               {"c", "text", "text", "utf8mb4", false, true}};
+  t.key = {0, 1};
+  t.key_kind = KeyKind::kKeyset;
+  TableQuery q = BuildTableQuery(t);
+  WorkUnit u;
+  u.paginate = true;
+  u.page_rows = 500;
+  EXPECT_EQ(UnitSql(q, u, {}), "SELECT `a`,`b`,`c` FROM `d`.`t` ORDER BY `a`,`b` LIMIT 500");
+  std::string last_b = ValueLiteral(q.formats[1], "it's", 4);
+  EXPECT_EQ(last_b, "'it\\'s'");
+  EXPECT_EQ(UnitSql(q, u, {"7", last_b}),
+            "SELECT `a`,`b`,`c` FROM `d`.`t` WHERE ((`a` > 7) OR (`a` = 7 AND `b` > 'it\\'s')) "
+            "ORDER BY `a`,`b` LIMIT 500");
+}
+
+}  // namespace
+}  // namespace myvault::dump

@@ -1,0 +1,67 @@
+#include "myvault/mysql/server_info.h"
+
+#include <gtest/gtest.h>
+
+namespace myvault::mysql {
+namespace {
+
+TEST(ServerInfoTest, ParsesDebianMariaDB) {
+  ServerInfo s = ParseServerVersion("10.11.19-MariaDB-0+deb12u1-log");
+  EXPECT_EQ(s.flavor, Flavor::kMariaDB);
+  EXPECT_EQ(s.major, 10);
+  EXPECT_EQ(s.minor, 11);
+  EXPECT_EQ(s.patch, 19);
+  EXPECT_TRUE(s.HasBackupStage());
+  EXPECT_TRUE(s.HasSequences());
+  EXPECT_FALSE(s.HasLockInstanceForBackup());
+  EXPECT_EQ(s.GtidPositionQuery(), "SELECT @@GLOBAL.gtid_binlog_pos");
+}
+
+TEST(ServerInfoTest, ParsesReplicationPrefixedMariaDB) {
+  ServerInfo s = ParseServerVersion("5.5.5-10.3.39-MariaDB");
+  EXPECT_EQ(s.flavor, Flavor::kMariaDB);
+  EXPECT_EQ(s.major, 10);
+  EXPECT_EQ(s.minor, 3);
+  EXPECT_FALSE(s.HasBackupStage());
+  EXPECT_TRUE(s.HasSequences());
+}
+
+TEST(ServerInfoTest, ParsesMySQL8) {
+  ServerInfo s = ParseServerVersion("8.0.36");
+  EXPECT_EQ(s.flavor, Flavor::kMySQL);
+  EXPECT_TRUE(s.HasLockInstanceForBackup());
+  EXPECT_FALSE(s.HasBackupStage());
+  EXPECT_FALSE(s.HasSequences());
+  EXPECT_EQ(s.BinlogStatusQuery(), "SHOW MASTER STATUS");
+  EXPECT_EQ(ParseServerVersion("8.4.0-commercial").BinlogStatusQuery(), "SHOW BINARY LOG STATUS");
+}
+
+TEST(ServerInfoTest, GarbageHasNoCapabilities) {
+  ServerInfo s = ParseServerVersion("nonsense");
+  EXPECT_FALSE(s.HasBackupStage());
+  EXPECT_FALSE(s.HasLockInstanceForBackup());
+  EXPECT_EQ(s.GtidPositionQuery(), "");
+}
+
+TEST(LockPlanTest, MariaDBTransactionalUsesBackupStage) {
+  LockPlan p = ChooseLockPlan(ParseServerVersion("10.11.6-MariaDB"), false);
+  EXPECT_EQ(p.kind, LockPlan::Kind::kBackupStage);
+  EXPECT_EQ(p.acquire.back(), "BACKUP STAGE BLOCK_COMMIT");
+  EXPECT_FALSE(p.hold_until_nontransactional_done);
+}
+
+TEST(LockPlanTest, MyISAMForcesReadLockHeldDuringTheirDump) {
+  LockPlan p = ChooseLockPlan(ParseServerVersion("10.11.6-MariaDB"), true);
+  EXPECT_EQ(p.kind, LockPlan::Kind::kFlushTablesWithReadLock);
+  EXPECT_TRUE(p.hold_until_nontransactional_done);
+  EXPECT_EQ(p.release, std::vector<std::string>{"UNLOCK TABLES"});
+}
+
+TEST(LockPlanTest, MySQL8AddsInstanceBackupLock) {
+  LockPlan p = ChooseLockPlan(ParseServerVersion("8.0.36"), false);
+  EXPECT_EQ(p.kind, LockPlan::Kind::kFlushTablesWithReadLock);
+  EXPECT_EQ(p.after_snapshot, std::vector<std::string>{"LOCK INSTANCE FOR BACKUP"});
+}
+
+}  // namespace
+}  // namespace myvault::mysql
