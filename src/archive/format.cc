@@ -30,20 +30,13 @@ std::string ObjectIdText(uint32_t id) { return id == kNoObject ? "none" : std::t
 
 std::string_view MemberKindName(MemberKind kind) {
   switch (kind) {
-    case MemberKind::kHeader:
-      return "header";
-    case MemberKind::kSchema:
-      return "schema";
-    case MemberKind::kData:
-      return "data";
-    case MemberKind::kPost:
-      return "post";
-    case MemberKind::kFooter:
-      return "footer";
-    case MemberKind::kIndex:
-      return "index";
-    case MemberKind::kTrailer:
-      return "trailer";
+    case MemberKind::kHeader: return "header";
+    case MemberKind::kSchema: return "schema";
+    case MemberKind::kData: return "data";
+    case MemberKind::kPost: return "post";
+    case MemberKind::kFooter: return "footer";
+    case MemberKind::kIndex: return "index";
+    case MemberKind::kTrailer: return "trailer";
   }
   return "unknown";
 }
