@@ -78,7 +78,7 @@ Status ArchiveWriter::CheckOpen() const {
 
 // Every failure to write passes here: the writer aborts, and the error sticks.
 Status ArchiveWriter::Fail(Status status) {
-  error_ = status;
+  error_ = std::move(status);
   Abort();
   return error_;
 }

@@ -11,7 +11,7 @@
 namespace myvault::verify {
 namespace {
 
-constexpr size_t kMaxChecksumFileSize = 64 * 1024;
+constexpr size_t kMaxChecksumFileSize = size_t{64} << 10;
 
 // The whole file, or kNotFound / kIo.
 Result<std::string> ReadSmallFile(const std::string& path) {

@@ -20,7 +20,7 @@ namespace {
 // Members are handed to the inflating threads in batches of about this many compressed bytes;
 // at most kTokensPerThread batches per thread are alive at once, which bounds memory.
 constexpr size_t kBatchBytes = size_t{8} << 20;
-constexpr int kTokensPerThread = 2;
+constexpr size_t kTokensPerThread = 2;
 
 struct Batch {
   std::vector<archive::MemberEntry> entries;
@@ -120,12 +120,12 @@ ScanResult ScanArchive(int fd, int threads) {
     DecodeBatch(batch.get());
     return batch;
   };
-  auto collect = [&](BatchPtr batch) { Collect(*batch, &result, &stop); };
+  auto collect = [&](const BatchPtr& batch) { Collect(*batch, &result, &stop); };
   // More threads than the machine has would only make oneTBB complain; tokens stay as asked.
   tbb::task_arena arena(std::min(threads, tbb::info::default_concurrency()));
   arena.execute([&] {
     tbb::parallel_pipeline(
-        static_cast<size_t>(threads * kTokensPerThread),
+        static_cast<size_t>(threads) * kTokensPerThread,
         tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order, read) &
             tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel, decode) &
             tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order, collect));

@@ -200,6 +200,19 @@ TEST_F(VerifyArchiveTest, ChecksumFileMustMatchAndNameThisFile) {
   EXPECT_FALSE(report_.sha256_file_checked);
 }
 
+// Stored blocks (level 0) start with a 3-bit header padded to a byte; flipping a padding bit
+// changes no payload, so only the whole-file SHA-256 in FILE.sha256 can notice it.
+TEST_F(VerifyArchiveTest, PaddingBitFlipIsCaughtByTheChecksumFile) {
+  archive::testutil::WriteSample(path_, sample_, 0);
+  std::string stored = ReadFile(path_);
+  stored[archive::kMemberHeaderSize] ^= static_cast<char>(0x80);  // header member's first block
+  WriteFile(path_, stored);
+  EXPECT_TRUE(Verify({.check_sha256_file = false}).ok());
+  Status s = Verify();
+  EXPECT_EQ(s.code(), StatusCode::kCorrupt);
+  EXPECT_EQ(s.message().rfind(Damaged("its SHA-256 "), 0), 0u) << s.message();
+}
+
 TEST_F(VerifyArchiveTest, MovedBackupStillVerifies) {
   std::filesystem::create_directory(dir_.File("moved"));
   const std::string moved = dir_.File("moved/shop.sql.gz");
