@@ -124,7 +124,9 @@ Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, st
   std::unique_ptr<Session> session(new Session(m, std::move(role)));
   if (mysql_real_connect(m, host, o.user.c_str(), password, nullptr, o.port, socket,
                          CLIENT_MULTI_RESULTS) == nullptr) {
-    return session->Error("connect to " + DescribeTarget(o));
+    // No role prefix: the first failing connect is the user's problem, not a worker's.
+    Status st = ClassifyError(mysql_errno(m), mysql_sqlstate(m), mysql_error(m));
+    return st.WithContext("connect to " + DescribeTarget(o));
   }
   session->server_ = ParseServerVersion(mysql_get_server_info(m));
   // The dump's session: exact values, UTC timestamps, no strict-mode surprises, and no server
