@@ -12,6 +12,7 @@ void ServerPairTest::SetUp() {
   dir_ = std::make_unique<TempDir>();
   ASSERT_OK_AND_ASSIGN(source_cnf_, WriteOptionFile(source_config_, dir_->path(), "source.cnf"));
   ASSERT_OK_AND_ASSIGN(target_cnf_, WriteOptionFile(target_config_, dir_->path(), "target.cnf"));
+  Prepare();
 }
 
 Result<CommandResult> ServerPairTest::Dump(const std::string& out,

@@ -21,7 +21,9 @@ namespace myvault::it {
 
 class ServerPairTest : public ::testing::Test {
  protected:
-  void SetUp() override;
+  void SetUp() override;  // connects, then calls Prepare() unless that failed
+  // Per-suite preparation of the source (tables, corpus); ASSERTs here fail the test.
+  virtual void Prepare() {}
 
   // `myvault dump --defaults-file <source> --output OUT ARGS...`
   Result<CommandResult> Dump(const std::string& out, const std::vector<std::string>& args,

@@ -174,6 +174,9 @@ Result<std::string> WriteOptionFile(const ServerConfig& server, const std::strin
 // way a user restores one. Fails (with the client's stderr) when either side of the pipe fails.
 Status ReplayWithMariadbClient(const std::string& archive, const std::string& target_cnf);
 
+// A TCP port on 127.0.0.1 with nothing listening (bound once, then released).
+Result<unsigned> FreeTcpPort();
+
 // Small file helpers.
 Result<std::string> ReadFile(const std::string& path);
 Status WriteFile(const std::string& path, std::string_view bytes);

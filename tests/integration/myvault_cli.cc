@@ -2,13 +2,17 @@
 #include "myvault_cli.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <regex>
 
 #include <gtest/gtest.h>
 
 namespace myvault::it {
 
-std::string MyvaultBinary() { return MYVAULT_BINARY; }
+std::string MyvaultBinary() {
+  const char* override_path = std::getenv("MYVAULT_BINARY");
+  return override_path != nullptr && *override_path != '\0' ? override_path : MYVAULT_BINARY;
+}
 
 namespace {
 

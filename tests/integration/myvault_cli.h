@@ -15,7 +15,8 @@
 
 namespace myvault::it {
 
-// The binary built beside these tests (MYVAULT_BINARY).
+// The binary under test: $MYVAULT_BINARY if set (to test an installed or another build's
+// binary), else the one built beside these tests (the MYVAULT_BINARY compile definition).
 std::string MyvaultBinary();
 
 // Runs myvault with `args`. The DB_* and MYSQL_* variables that myvault (or libmysqlclient)
