@@ -10,7 +10,8 @@
 //                  big_rows (40k rows, many chunks), big_blob (one 16 MiB random LONGBLOB),
 //                  triggers that would change data if they fired during a load, views (one whose
 //                  name sorts before the view it reads), ANSI_QUOTES routines with ';' and
-//                  DELIMITER text in their bodies, a disabled event, two sequences.
+//                  DELIMITER text in their bodies, a view and a procedure whose DEFINER is
+//                  another account (mv_definer@localhost), a disabled event, two sequences.
 //   mv corpus2     (latin1 default, a space in the name) MyISAM, Aria, RANGE-partitioned table,
 //                  a foreign-key cycle, table/column names with backticks, spaces and quotes.
 //   mv_ünï         (utf8mb4_unicode_ci) unicode database, table, column, view, routine, trigger.

@@ -69,6 +69,18 @@ END;
 SET SESSION sql_mode = DEFAULT;
 )sql";
 
+// Objects owned by another account: a dump that drops DEFINER= restores them owned by whoever
+// replays it, which the fingerprint notices.
+const char kDefiners[] = R"sql(
+USE `mv_corpus`;
+CREATE USER IF NOT EXISTS 'mv_definer'@'localhost';
+GRANT SELECT, EXECUTE ON `mv_corpus`.* TO 'mv_definer'@'localhost';
+CREATE DEFINER = 'mv_definer'@'localhost' SQL SECURITY DEFINER VIEW definer_view AS
+  SELECT id, bi FROM ints;
+CREATE DEFINER = 'mv_definer'@'localhost' PROCEDURE definer_proc() SQL SECURITY DEFINER
+  SELECT COUNT(*) FROM ints;
+)sql";
+
 const char kSecondDb[] = R"sql(
 CREATE DATABASE `mv corpus2` CHARACTER SET latin1 COLLATE latin1_swedish_ci;
 USE `mv corpus2`;
@@ -113,6 +125,7 @@ void AppendObjects(std::vector<std::string>* script) {
   script->push_back("USE `mv_corpus`; " + TriggerAi2Statement("ai2"));
   script->push_back(kTriggersTail);
   script->push_back(kRoutines);
+  script->push_back(kDefiners);
 }
 
 void AppendOtherDatabases(std::vector<std::string>* script) {

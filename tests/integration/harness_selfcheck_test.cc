@@ -16,9 +16,7 @@ namespace {
 
 class HarnessSelfCheck : public ServerPairTest {
  protected:
-  void SetUp() override {
-    ServerPairTest::SetUp();
-    if (HasFatalFailure()) return;
+  void Prepare() override {
     ASSERT_OK_AND_ASSIGN(corpus_, EnsureEdgeCaseCorpus(*source_));
   }
 
