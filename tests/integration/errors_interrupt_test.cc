@@ -1,0 +1,127 @@
+// A dump interrupted in the middle, by Ctrl-C or by its server dying, stops with the documented
+// exit code and leaves no FILE, FILE.partial or FILE.sha256.
+#include <signal.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "datasets.h"
+#include "fixture.h"
+
+namespace myvault::it {
+namespace {
+
+// 32 MiB of random bytes: dumped single-threaded at compression level 12 it takes seconds.
+const RandomTableSpec kBigTable{"mv_err_big", "blobs", 64, 16 << 10, 5};
+
+long FileSize(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 ? static_cast<long>(st.st_size) : -1;
+}
+
+// Polls until `path` holds at least `min_size` bytes; false if the child exits first or a
+// minute passes.
+bool WaitForFile(ChildProcess& child, const std::string& path, long min_size) {
+  for (int i = 0; i < 30000; ++i) {
+    if (FileSize(path) >= min_size) return true;
+    if (!child.Running()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
+}
+
+class DumpInterrupted : public ServerPairTest {};
+
+TEST_F(DumpInterrupted, SigintMidDumpCancelsAndLeavesNothing) {
+  ASSERT_OK(EnsureRandomTable(*source_, kBigTable));
+  const std::string archive = dir_->Join("int.sql.gz");
+  std::unique_ptr<ChildProcess> child;
+  ASSERT_OK(StartMyvault({"dump", "--defaults-file", source_cnf_, "--output", archive, "--quiet",
+                          "--threads", "1", "--compress-level", "12", "--compress-threads", "1",
+                          "--databases", kBigTable.db},
+                         &child)
+                .status());
+  const bool appeared = WaitForFile(*child, archive + ".partial", 0);
+  ASSERT_TRUE(appeared) << "no " << archive << ".partial while dumping: "
+                        << child->Wait().Describe();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(child->Running()) << "the dump finished before SIGINT; grow kBigTable: "
+                                << child->Wait().Describe();
+  const auto signalled = std::chrono::steady_clock::now();
+  ASSERT_OK(child->Signal(SIGINT));
+  const CommandResult r = child->Wait();
+  EXPECT_EQ(r.term_signal, 0) << "myvault must handle SIGINT and exit, not die from it";
+  ExpectCleanFailure(r, kExitCancelled, "cancel|interrupt", archive);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count(),
+            10.0)
+      << "cancellation should be prompt";
+}
+
+// A throwaway server of its own (tools/testserver), stopped and removed at the end.
+class ThrowawayServer {
+ public:
+  Status Start(const TempDir& dir, unsigned port) {
+    dir_ = dir.Join("server");
+    CommandOptions options;
+    options.timeout = std::chrono::minutes(2);
+    ASSIGN_OR_RETURN(CommandResult r,
+                     RunCommand({std::string(MYVAULT_SOURCE_DIR) + "/tools/testserver", "start",
+                                 dir_, std::to_string(port)},
+                                options));
+    if (r.exit_code != 0) return Internal("tools/testserver start: " + r.Describe());
+    config_.host = "127.0.0.1";
+    config_.port = port;
+    config_.user = "root";
+    ASSIGN_OR_RETURN(config_.password, ReadFile(dir_ + "/password"));
+    while (!config_.password.empty() && config_.password.back() == '\n') {
+      config_.password.pop_back();
+    }
+    return Status::Ok();
+  }
+  ~ThrowawayServer() {
+    if (!dir_.empty()) {
+      (void)RunCommand({std::string(MYVAULT_SOURCE_DIR) + "/tools/testserver", "stop", dir_});
+    }
+  }
+  Result<pid_t> Pid() const {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(dir_ + "/mysqld.pid"));
+    return static_cast<pid_t>(std::stol(text));
+  }
+  const ServerConfig& config() const { return config_; }
+
+ private:
+  std::string dir_;
+  ServerConfig config_;
+};
+
+TEST_F(DumpInterrupted, ServerKilledMidDumpIsALostConnection) {
+  ASSERT_OK_AND_ASSIGN(unsigned port, FreeTcpPort());
+  ThrowawayServer server;
+  ASSERT_OK(server.Start(*dir_, port));
+  {
+    ASSERT_OK_AND_ASSIGN(auto conn, TestServer::Connect(server.config()));
+    // ~200 MiB: 100 random 16 KiB rows doubled 7 times.
+    ASSERT_OK(EnsureRandomTable(*conn, {"mv_kill", "blobs", 100, 16 << 10, 7}));
+  }
+  ASSERT_OK_AND_ASSIGN(std::string cnf, WriteOptionFile(server.config(), dir_->path(), "kill.cnf"));
+  const std::string archive = dir_->Join("kill.sql.gz");
+  std::unique_ptr<ChildProcess> child;
+  ASSERT_OK(StartMyvault({"dump", "--defaults-file", cnf, "--output", archive, "--quiet",
+                          "--threads", "2", "--databases", "mv_kill"},
+                         &child)
+                .status());
+  ASSERT_TRUE(WaitForFile(*child, archive + ".partial", 1))
+      << "the dump wrote nothing: " << child->Wait().Describe();
+  ASSERT_OK_AND_ASSIGN(pid_t pid, server.Pid());
+  ASSERT_TRUE(child->Running()) << "the dump finished before the kill: "
+                                << child->Wait().Describe();
+  ASSERT_EQ(kill(pid, SIGKILL), 0) << std::strerror(errno);
+  const CommandResult r = child->Wait();
+  ExpectCleanFailure(r, kExitServer, "lost connection|gone away", archive);
+}
+
+}  // namespace
+}  // namespace myvault::it
