@@ -66,6 +66,7 @@ void ProgressReporter::Event(const std::string& message) {
 }
 
 void ProgressReporter::Warn(const std::string& message) {
+  if (mode_ == ProgressMode::kQuiet) return;  // --quiet: errors only
   std::lock_guard<std::mutex> l(mu_);
   std::fprintf(stderr, "%smyvault: warning: %s\n", bar_drawn_ ? "\r\x1b[K" : "", message.c_str());
 }

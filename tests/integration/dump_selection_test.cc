@@ -47,9 +47,9 @@ class DumpSelection : public ServerPairTest {
   }
 
   std::vector<std::string> TargetTables(const std::string& db) {
-    Result<std::vector<Row>> rows = target_->Query(
-        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + db +
-        "' ORDER BY TABLE_NAME");
+    Result<std::vector<Row>> rows =
+        target_->Query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" +
+                       db + "' ORDER BY TABLE_NAME");
     EXPECT_TRUE(rows.ok()) << rows.status().message();
     std::vector<std::string> names;
     if (rows.ok()) {
@@ -84,7 +84,8 @@ TEST_F(DumpSelection, DatabasesSelectsExactlyThoseDatabases) {
 TEST_F(DumpSelection, ExcludeDatabasesLeavesOutExactlyThoseDatabases) {
   // Exclude every user database but mv_sel_a and mv_sel_c (mv_sel_b among them), so the dump
   // stays small whatever else the source holds.
-  ASSERT_OK_AND_ASSIGN(auto rows, source_->Query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"));
+  ASSERT_OK_AND_ASSIGN(auto rows,
+                       source_->Query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"));
   std::vector<std::string> args = {"--exclude-databases"};
   for (const Row& r : rows) {
     const std::string db = r[0].value_or("");

@@ -1,8 +1,8 @@
 // A dump interrupted in the middle, by Ctrl-C or by its server dying, stops with the documented
 // exit code and leaves no FILE, FILE.partial or FILE.sha256.
 #include <signal.h>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -45,8 +45,8 @@ TEST_F(DumpInterrupted, SigintMidDumpCancelsAndLeavesNothing) {
                          &child)
                 .status());
   const bool appeared = WaitForFile(*child, archive + ".partial", 0);
-  ASSERT_TRUE(appeared) << "no " << archive << ".partial while dumping: "
-                        << child->Wait().Describe();
+  ASSERT_TRUE(appeared) << "no " << archive
+                        << ".partial while dumping: " << child->Wait().Describe();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_TRUE(child->Running()) << "the dump finished before SIGINT; grow kBigTable: "
                                 << child->Wait().Describe();

@@ -37,7 +37,7 @@ class ProgressReporter {
   void Stop();  // final redraw; idempotent
   // A phase event: "locked in 0.02 s" — one log line (not in quiet mode).
   void Event(const std::string& message);
-  // A warning: printed even in quiet mode.
+  // A warning the user should act on (not in quiet mode, which prints errors only).
   void Warn(const std::string& message);
 
   static std::string HumanBytes(double bytes);
