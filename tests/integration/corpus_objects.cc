@@ -10,7 +10,8 @@ namespace myvault::it {
 
 std::string TriggerAi2Statement(std::string_view note) {
   return "CREATE TRIGGER trg_src_ai2 AFTER INSERT ON trg_src FOR EACH ROW FOLLOWS trg_src_ai "
-         "INSERT INTO trg_log (src_id, note) VALUES (NEW.id, '" + std::string(note) + "')";
+         "INSERT INTO trg_log (src_id, note) VALUES (NEW.id, '" +
+         std::string(note) + "')";
 }
 
 namespace corpus_internal {

@@ -114,11 +114,21 @@ INSERT INTO enums_sets VALUES (1, 'a', 'x,y'), (2, 'c d', ''), (3, 'é', 'x,y,z,
 )sql";
 
 std::string StringsTable() {
-  const std::vector<Value> values = {
-      std::string("nul\0inside", 10), "back\\slash\\", "quote ' and \" and `",
-      "ctrl-z \x1a end", "crlf\r\nline\rcr\nlf", "tab\there\t", "NULL", std::nullopt, "",
-      "trailing spaces   ", "'); DROP TABLE strings; --", "/*!50000 comment */ -- x\n# y",
-      "DELIMITER ;;\n;;", std::string("\0\x01\x02\x1f\x7f", 5), "ünïcödé 😀 中文 \xe2\x80\xa8"};
+  const std::vector<Value> values = {std::string("nul\0inside", 10),
+                                     "back\\slash\\",
+                                     "quote ' and \" and `",
+                                     "ctrl-z \x1a end",
+                                     "crlf\r\nline\rcr\nlf",
+                                     "tab\there\t",
+                                     "NULL",
+                                     std::nullopt,
+                                     "",
+                                     "trailing spaces   ",
+                                     "'); DROP TABLE strings; --",
+                                     "/*!50000 comment */ -- x\n# y",
+                                     "DELIMITER ;;\n;;",
+                                     std::string("\0\x01\x02\x1f\x7f", 5),
+                                     "ünïcödé 😀 中文 \xe2\x80\xa8"};
   std::string sql =
       "USE `mv_corpus`; CREATE TABLE strings (id INT PRIMARY KEY, s VARCHAR(200), t TEXT, "
       "c CHAR(10), vb VARBINARY(200)); INSERT INTO strings (id, s, t, vb) VALUES ";
@@ -130,17 +140,18 @@ std::string StringsTable() {
 }
 
 std::string BinariesTable() {
-  const std::vector<Value> values = {AllBytes(false), AllBytes(true), "", std::nullopt,
-                                     std::string(1, '\0'), std::string("ab\0\0", 4),
-                                     "\\'\"\x1a\r\n"};
+  const std::vector<Value> values = {
+      AllBytes(false),          AllBytes(true), "", std::nullopt, std::string(1, '\0'),
+      std::string("ab\0\0", 4), "\\'\"\x1a\r\n"};
   std::string sql =
       "USE `mv_corpus`; CREATE TABLE binaries (id INT PRIMARY KEY, vb VARBINARY(300), bl BLOB, "
       "tb TINYBLOB, bn BINARY(4)); INSERT INTO binaries VALUES ";
   for (size_t i = 0; i < values.size(); ++i) {
     const Value short_value = values[i] ? Value(values[i]->substr(0, 4)) : std::nullopt;
     sql += (i ? ", (" : "(") + std::to_string(i + 1) + ", " + Bytes(values[i]) + ", " +
-           Bytes(values[i]) + ", " + Bytes(values[i] ? Value(values[i]->substr(0, 255)) : values[i]) +
-           ", " + Bytes(short_value) + ")";
+           Bytes(values[i]) + ", " +
+           Bytes(values[i] ? Value(values[i]->substr(0, 255)) : values[i]) + ", " +
+           Bytes(short_value) + ")";
   }
   return sql;
 }
@@ -163,11 +174,15 @@ std::string CharsetsTable() {
 
 std::string JsonTable() {
   const std::vector<Value> values = {
-      R"({"a": [1, 2.5, "x"], "b": null, "c": {"d": "é😀"}})", "[]",
-      R"("str with \"quote\" and \\ backslash")", "null", std::nullopt,
+      R"({"a": [1, 2.5, "x"], "b": null, "c": {"d": "é😀"}})",
+      "[]",
+      R"("str with \"quote\" and \\ backslash")",
+      "null",
+      std::nullopt,
       R"({"big": 1e308, "neg": -0.0, "s": "tab\tnl\n\u0000", "k;": "';--"})"};
-  std::string sql = "USE `mv_corpus`; CREATE TABLE jsons (id INT PRIMARY KEY, j JSON); "
-                    "INSERT INTO jsons VALUES ";
+  std::string sql =
+      "USE `mv_corpus`; CREATE TABLE jsons (id INT PRIMARY KEY, j JSON); "
+      "INSERT INTO jsons VALUES ";
   for (size_t i = 0; i < values.size(); ++i) {
     sql += (i ? ", (" : "(") + std::to_string(i + 1) + ", " + Text(values[i]) + ")";
   }

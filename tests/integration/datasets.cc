@@ -16,11 +16,10 @@ std::string RandomBytes(std::mt19937_64& rng, size_t n) {
 
 Status EnsureRandomTable(TestServer& server, const RandomTableSpec& spec) {
   const std::string t = QualifiedName(spec.db, spec.table);
-  const std::string expected =
-      std::to_string(spec.rows()) + "/" + std::to_string(spec.bytes());
+  const std::string expected = std::to_string(spec.rows()) + "/" + std::to_string(spec.bytes());
   RETURN_IF_ERROR(server.Exec("CREATE DATABASE IF NOT EXISTS " + QuoteIdent(spec.db)));
-  Result<std::string> have = server.QueryValue(
-      "SELECT CONCAT(COUNT(*), '/', COALESCE(SUM(LENGTH(p)), 0)) FROM " + t);
+  Result<std::string> have =
+      server.QueryValue("SELECT CONCAT(COUNT(*), '/', COALESCE(SUM(LENGTH(p)), 0)) FROM " + t);
   if (have.ok() && *have == expected) return Status::Ok();
 
   RETURN_IF_ERROR(server.Exec("SET SESSION sql_log_bin = 0; DROP TABLE IF EXISTS " + t +

@@ -12,9 +12,7 @@ namespace {
 
 class DumpRoundTrip : public ServerPairTest {
  protected:
-  void Prepare() override {
-    ASSERT_OK_AND_ASSIGN(corpus_, EnsureEdgeCaseCorpus(*source_));
-  }
+  void Prepare() override { ASSERT_OK_AND_ASSIGN(corpus_, EnsureEdgeCaseCorpus(*source_)); }
 
   std::vector<std::string> CorpusArgs(const std::vector<std::string>& extra) const {
     std::vector<std::string> args = extra;
@@ -40,8 +38,10 @@ class DumpRoundTrip : public ServerPairTest {
 
   void ExpectTriggersDidNotFire() {
     const std::string log = QualifiedName(kCorpusDb, kTriggerLogTable);
-    ASSERT_OK_AND_ASSIGN(std::string source_rows, source_->QueryValue("SELECT COUNT(*) FROM " + log));
-    ASSERT_OK_AND_ASSIGN(std::string target_rows, target_->QueryValue("SELECT COUNT(*) FROM " + log));
+    ASSERT_OK_AND_ASSIGN(std::string source_rows,
+                         source_->QueryValue("SELECT COUNT(*) FROM " + log));
+    ASSERT_OK_AND_ASSIGN(std::string target_rows,
+                         target_->QueryValue("SELECT COUNT(*) FROM " + log));
     EXPECT_EQ(source_rows, "4");
     EXPECT_EQ(target_rows, source_rows) << "a trigger fired while the dump was loaded";
   }
@@ -82,8 +82,7 @@ TEST_F(DumpRoundTrip, SmallChunkSizeMakesManyGzipMembers) {
 TEST_F(DumpRoundTrip, RelativeOutputPathChecksumVerifiesFromItsDirectory) {
   CommandOptions in_dir;
   in_dir.cwd = dir_->path();
-  ASSERT_OK_AND_ASSIGN(CommandResult r,
-                       Dump("rel.sql.gz", {"--databases", "mv corpus2"}, in_dir));
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Dump("rel.sql.gz", {"--databases", "mv corpus2"}, in_dir));
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   ExpectCompleteArchive("rel.sql.gz", dir_->path());
   ASSERT_OK_AND_ASSIGN(std::string sidecar, ReadFile(dir_->Join("rel.sql.gz.sha256")));

@@ -22,7 +22,8 @@ Result<ServerConfig> ServerConfigFromEnv(std::string_view prefix) {
   c.socket = Get(prefix, "SOCKET");
   if (c.host.empty() && c.socket.empty()) {
     return InvalidArgument(
-        p + "_HOST (or " + p + "_SOCKET) is not set: the integration tests need real MariaDB "
+        p + "_HOST (or " + p +
+        "_SOCKET) is not set: the integration tests need real MariaDB "
         "servers. Run them with tools/test, which starts throwaway servers and sets MYVAULT_TEST_* "
         "(source) and MYVAULT_TEST2_* (replay target); or start them yourself with "
         "tools/testserver and export those variables.");

@@ -34,9 +34,8 @@ class DumpLockTimeout : public ServerPairTest {
   }
 
   void ExpectLockTimeout() {
-    ASSERT_OK_AND_ASSIGN(CommandResult r,
-                         Dump(archive_, {"--quiet", "--lock-wait-timeout", "2", "--databases",
-                                         "mv_err_lock"}));
+    ASSERT_OK_AND_ASSIGN(CommandResult r, Dump(archive_, {"--quiet", "--lock-wait-timeout", "2",
+                                                          "--databases", "mv_err_lock"}));
     ExpectCleanFailure(r, kExitLockTimeout, "lock", archive_);
     EXPECT_LT(r.seconds, 10.0) << "--lock-wait-timeout 2 should give up within seconds";
   }
@@ -57,15 +56,14 @@ TEST_F(DumpLockTimeout, RunningMyisamWriteTimesOut) {
   ASSERT_OK_AND_ASSIGN(writer, TestServer::Connect(source_config_));
   const unsigned long writer_id = writer->ConnectionId();
   Status update_status;
-  std::thread update([&] {
-    update_status = writer->Exec("UPDATE mv_err_lock.m SET v = v + SLEEP(10)");
-  });
+  std::thread update(
+      [&] { update_status = writer->Exec("UPDATE mv_err_lock.m SET v = v + SLEEP(10)"); });
   std::string running = "0";
   for (int i = 0; i < 500 && running == "0"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    Result<std::string> n = source_->QueryValue(
-        "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " +
-        std::to_string(writer_id) + " AND INFO LIKE 'UPDATE mv_err_lock.m%'");
+    Result<std::string> n =
+        source_->QueryValue("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " +
+                            std::to_string(writer_id) + " AND INFO LIKE 'UPDATE mv_err_lock.m%'");
     if (n.ok()) running = *n;
   }
   EXPECT_EQ(running, "1") << "the blocking UPDATE never started";

@@ -92,7 +92,8 @@ TEST_F(DumpErrors, OutputBelowARegularFileIsAnIoError) {
   const std::string file = dir_->Join("plain-file");
   ASSERT_OK(WriteFile(file, "not a directory"));
   const std::string out = file + "/x.sql.gz";
-  ASSERT_OK_AND_ASSIGN(CommandResult r, DumpWith(source_cnf_, out, {"--databases", "mv_err_small"}));
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       DumpWith(source_cnf_, out, {"--databases", "mv_err_small"}));
   ExpectCleanFailure(r, kExitIo, "not a directory", out);
   ASSERT_OK_AND_ASSIGN(std::string still, ReadFile(file));
   EXPECT_EQ(still, "not a directory");

@@ -31,7 +31,8 @@ std::string Hex(std::string_view bytes) {
 std::string Literal(std::string_view s) { return "CONVERT(" + HexLiteral(s) + " USING utf8mb4)"; }
 
 std::string StripDefiner(const std::string& text) {
-  static const std::regex kDefiner(R"(DEFINER=(`(?:[^`]|``)*`|'[^']*'|[^@\s]+)@(`(?:[^`]|``)*`|'[^']*'|\S+)\s*)");
+  static const std::regex kDefiner(
+      R"(DEFINER=(`(?:[^`]|``)*`|'[^']*'|[^@\s]+)@(`(?:[^`]|``)*`|'[^']*'|\S+)\s*)");
   return std::regex_replace(text, kDefiner, "");
 }
 
@@ -39,12 +40,12 @@ std::string StripDefiner(const std::string& text) {
 std::string RenderColumn(const std::string& name, const std::string& data_type) {
   static const std::set<std::string> kFloat = {"float", "double"};
   static const std::set<std::string> kBytes = {
-      "binary",     "varbinary",       "tinyblob",   "blob",        "mediumblob",
-      "longblob",   "geometry",        "point",      "linestring",  "polygon",
-      "multipoint", "multilinestring", "multipolygon", "geometrycollection"};
-  static const std::set<std::string> kText = {"char",     "varchar",  "tinytext", "text",
-                                              "mediumtext", "longtext", "enum",     "set",
-                                              "json"};
+      "binary",       "varbinary",         "tinyblob",   "blob",
+      "mediumblob",   "longblob",          "geometry",   "point",
+      "linestring",   "polygon",           "multipoint", "multilinestring",
+      "multipolygon", "geometrycollection"};
+  static const std::set<std::string> kText = {
+      "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "json"};
   const std::string col = QuoteIdent(name);
   if (kFloat.count(data_type)) return col + "+0e0";
   if (data_type == "bit") return col + "+0";
@@ -61,14 +62,16 @@ class Fingerprinter {
   Status AddDatabase(const std::string& db) {
     ASSIGN_OR_RETURN(auto create, server_.Query("SHOW CREATE DATABASE " + QuoteIdent(db)));
     fp_["database " + QuoteIdent(db)] = create.at(0).at(1).value_or("");
-    ASSIGN_OR_RETURN(auto tables, server_.Query(
-        "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-        Literal(db) + " ORDER BY TABLE_NAME"));
+    ASSIGN_OR_RETURN(
+        auto tables,
+        server_.Query(
+            "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+            Literal(db) + " ORDER BY TABLE_NAME"));
     for (const Row& t : tables) {
       const std::string name = t[0].value_or(""), type = t[1].value_or("");
       if (type == "VIEW") {
-        RETURN_IF_ERROR(AddShowCreate("view " + QualifiedName(db, name), "VIEW", db, name,
-                                      {1, 2, 3}, 1));
+        RETURN_IF_ERROR(
+            AddShowCreate("view " + QualifiedName(db, name), "VIEW", db, name, {1, 2, 3}, 1));
       } else if (type == "SEQUENCE") {
         RETURN_IF_ERROR(AddSequence(db, name));
       } else {
@@ -83,10 +86,9 @@ class Fingerprinter {
  private:
   // fp_[key] = the listed columns of "SHOW CREATE <what> db.name", joined; the definer is
   // stripped from column `definer_col` when asked.
-  Status AddShowCreate(const std::string& key, const std::string& what,
-                       const std::string& db, const std::string& name,
-                       const std::vector<size_t>& columns, size_t definer_col,
-                       const std::string& extra = "") {
+  Status AddShowCreate(const std::string& key, const std::string& what, const std::string& db,
+                       const std::string& name, const std::vector<size_t>& columns,
+                       size_t definer_col, const std::string& extra = "") {
     ASSIGN_OR_RETURN(auto rows,
                      server_.Query("SHOW CREATE " + what + " " + QualifiedName(db, name)));
     if (rows.size() != 1) return Internal("SHOW CREATE " + what + " " + name + ": no row");
@@ -108,9 +110,11 @@ class Fingerprinter {
     ASSIGN_OR_RETURN(auto checksum, server_.Query("CHECKSUM TABLE " + qname + " EXTENDED"));
     fp_[key + " checksum"] = checksum.at(0).at(1).value_or("NULL");
     ASSIGN_OR_RETURN(fp_[key + " rows"], server_.QueryValue("SELECT COUNT(*) FROM " + qname));
-    ASSIGN_OR_RETURN(auto columns, server_.Query(
-        "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-        Literal(db) + " AND TABLE_NAME = " + Literal(table) + " ORDER BY ORDINAL_POSITION"));
+    ASSIGN_OR_RETURN(
+        auto columns,
+        server_.Query(
+            "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+            Literal(db) + " AND TABLE_NAME = " + Literal(table) + " ORDER BY ORDINAL_POSITION"));
     std::string select;
     for (const Row& c : columns) {
       select += (select.empty() ? "" : ", ") + RenderColumn(*c[0], *c[1]);
@@ -149,26 +153,32 @@ class Fingerprinter {
   }
 
   Status AddRoutinesTriggersEvents(const std::string& db) {
-    ASSIGN_OR_RETURN(auto triggers, server_.Query(
-        "SELECT TRIGGER_NAME, ACTION_ORDER FROM information_schema.TRIGGERS "
-        "WHERE TRIGGER_SCHEMA = " + Literal(db)));
+    ASSIGN_OR_RETURN(
+        auto triggers,
+        server_.Query("SELECT TRIGGER_NAME, ACTION_ORDER FROM information_schema.TRIGGERS "
+                      "WHERE TRIGGER_SCHEMA = " +
+                      Literal(db)));
     for (const Row& t : triggers) {
       // Trigger, sql_mode, SQL Original Statement, charset, collation, db collation (not Created).
       RETURN_IF_ERROR(AddShowCreate("trigger " + QualifiedName(db, *t[0]), "TRIGGER", db, *t[0],
                                     {1, 2, 3, 4, 5}, 2,
                                     "\n-- action_order " + t[1].value_or("NULL")));
     }
-    ASSIGN_OR_RETURN(auto routines, server_.Query(
-        "SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES "
-        "WHERE ROUTINE_SCHEMA = " + Literal(db)));
+    ASSIGN_OR_RETURN(
+        auto routines,
+        server_.Query("SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES "
+                      "WHERE ROUTINE_SCHEMA = " +
+                      Literal(db)));
     for (const Row& r : routines) {
       std::string kind = *r[0];
       std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
       RETURN_IF_ERROR(AddShowCreate(kind + " " + QualifiedName(db, *r[1]), *r[0], db, *r[1],
                                     {1, 2, 3, 4, 5}, 2));
     }
-    ASSIGN_OR_RETURN(auto events, server_.Query(
-        "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + Literal(db)));
+    ASSIGN_OR_RETURN(
+        auto events,
+        server_.Query("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " +
+                      Literal(db)));
     for (const Row& e : events) {
       // Event, sql_mode, time_zone, Create Event, charset, collation, db collation.
       RETURN_IF_ERROR(AddShowCreate("event " + QualifiedName(db, *e[0]), "EVENT", db, *e[0],
@@ -197,8 +207,10 @@ Result<Fingerprint> TakeFingerprint(const ServerConfig& server,
   RETURN_IF_ERROR(conn->Exec("SET SESSION time_zone = '+00:00'"));
   Fingerprinter fingerprinter(*conn, options);
   for (const std::string& db : databases) {
-    ASSIGN_OR_RETURN(std::string exists, conn->QueryValue(
-        "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " + Literal(db)));
+    ASSIGN_OR_RETURN(
+        std::string exists,
+        conn->QueryValue("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " +
+                         Literal(db)));
     if (exists == "0") return NotFound("fingerprint: no database " + QuoteIdent(db));
     Status st = fingerprinter.AddDatabase(db);
     if (!st.ok()) return st.WithContext("fingerprint " + QuoteIdent(db));

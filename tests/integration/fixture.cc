@@ -33,9 +33,11 @@ Status ServerPairTest::ReplayIntoTarget(const std::string& archive,
 
 Result<std::vector<std::string>> ServerPairTest::DatabasesLike(TestServer& server,
                                                                const std::string& pattern) {
-  ASSIGN_OR_RETURN(auto rows, server.Query(
-      "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE " +
-      std::string("CONVERT(") + HexLiteral(pattern) + " USING utf8mb4) ORDER BY SCHEMA_NAME"));
+  ASSIGN_OR_RETURN(
+      auto rows,
+      server.Query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE " +
+                   std::string("CONVERT(") + HexLiteral(pattern) +
+                   " USING utf8mb4) ORDER BY SCHEMA_NAME"));
   std::vector<std::string> names;
   for (const Row& r : rows) names.push_back(r[0].value_or(""));
   return names;

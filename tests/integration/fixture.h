@@ -7,11 +7,11 @@
 // their own TestServer from source_config_.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "env.h"
 #include "harness.h"

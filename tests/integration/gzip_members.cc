@@ -16,9 +16,9 @@ std::vector<GzipMember> GzipMembers(std::string_view bytes, size_t* end_offset) 
   size_t pos = 0;
   while (pos < bytes.size()) {
     size_t in_used = 0, out_used = 0;
-    const libdeflate_result r = libdeflate_gzip_decompress_ex(
-        d.get(), bytes.data() + pos, bytes.size() - pos, out.data(), out.size(), &in_used,
-        &out_used);
+    const libdeflate_result r =
+        libdeflate_gzip_decompress_ex(d.get(), bytes.data() + pos, bytes.size() - pos, out.data(),
+                                      out.size(), &in_used, &out_used);
     if (r == LIBDEFLATE_INSUFFICIENT_SPACE && out.size() < (size_t{1} << 31)) {
       out.resize(out.size() * 2);
       continue;

@@ -12,8 +12,8 @@
 namespace myvault::it {
 
 struct GzipMember {
-  size_t offset = 0;             // of the 1f 8b 08 header
-  size_t size = 0;               // compressed bytes, header and trailer included
+  size_t offset = 0;  // of the 1f 8b 08 header
+  size_t size = 0;    // compressed bytes, header and trailer included
   size_t uncompressed_size = 0;
 };
 

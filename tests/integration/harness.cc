@@ -36,10 +36,9 @@ Result<std::unique_ptr<TestServer>> TestServer::Connect(const ServerConfig& conf
   const char* host = config.host.empty() ? "localhost" : config.host.c_str();
   const char* socket = config.host.empty() ? config.socket.c_str() : nullptr;
   if (mysql_real_connect(mysql, host, config.user.c_str(), config.password.c_str(), nullptr,
-                         config.port, socket, CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS) ==
-      nullptr) {
-    Status st(StatusCode::kConnection,
-              "connect " + config.Describe() + ": " + mysql_error(mysql));
+                         config.port, socket,
+                         CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS) == nullptr) {
+    Status st(StatusCode::kConnection, "connect " + config.Describe() + ": " + mysql_error(mysql));
     mysql_close(mysql);
     return st;
   }
@@ -60,16 +59,17 @@ Status TestServer::Exec(std::string_view sql) {
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql);
   for (;;) {
     MYSQL_RES* res = mysql_store_result(mysql_);
-    if (res != nullptr) mysql_free_result(res);
-    else if (mysql_field_count(mysql_) != 0) return Error(sql);
+    if (res != nullptr)
+      mysql_free_result(res);
+    else if (mysql_field_count(mysql_) != 0)
+      return Error(sql);
     const int next = mysql_next_result(mysql_);
     if (next > 0) return Error(sql);
     if (next < 0) return Status::Ok();
   }
 }
 
-Status TestServer::QueryEach(std::string_view sql,
-                             const std::function<void(const Row&)>& on_row) {
+Status TestServer::QueryEach(std::string_view sql, const std::function<void(const Row&)>& on_row) {
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql);
   MYSQL_RES* res = mysql_use_result(mysql_);
   if (res == nullptr) {
@@ -81,8 +81,10 @@ Status TestServer::QueryEach(std::string_view sql,
   while (MYSQL_ROW r = mysql_fetch_row(res)) {
     const unsigned long* lengths = mysql_fetch_lengths(res);
     for (unsigned i = 0; i < ncols; ++i) {
-      if (r[i] == nullptr) row[i].reset();
-      else row[i].emplace(r[i], lengths[i]);
+      if (r[i] == nullptr)
+        row[i].reset();
+      else
+        row[i].emplace(r[i], lengths[i]);
     }
     on_row(row);
   }
@@ -139,8 +141,8 @@ std::string QualifiedName(std::string_view db, std::string_view table) {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string templ = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                      "/myvault-it-XXXXXX";
+  std::string templ =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/myvault-it-XXXXXX";
   if (mkdtemp(templ.data()) == nullptr) {
     ADD_FAILURE() << "mkdtemp " << templ << ": " << std::strerror(errno);
   }

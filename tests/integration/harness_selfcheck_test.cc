@@ -16,9 +16,7 @@ namespace {
 
 class HarnessSelfCheck : public ServerPairTest {
  protected:
-  void Prepare() override {
-    ASSERT_OK_AND_ASSIGN(corpus_, EnsureEdgeCaseCorpus(*source_));
-  }
+  void Prepare() override { ASSERT_OK_AND_ASSIGN(corpus_, EnsureEdgeCaseCorpus(*source_)); }
 
   std::string Table(const char* name) const { return QualifiedName(kCorpusDb, name); }
   std::string Key(const char* kind, const char* name, const char* part = "") const {
@@ -82,8 +80,9 @@ TEST_F(HarnessSelfCheck, NoticesOneUlpInAFloatAndADouble) {
   std::snprintf(f_text, sizeof f_text, "%.9g", f);
   std::snprintf(f_next_text, sizeof f_next_text, "%.9g", f_next);
   // The server prints both as "1": only col+0e0 tells them apart.
-  ASSERT_OK_AND_ASSIGN(std::string shown,
-                       source_->QueryValue("SELECT f FROM " + Table(kFloatTable) + " WHERE id = 1"));
+  ASSERT_OK_AND_ASSIGN(
+      std::string shown,
+      source_->QueryValue("SELECT f FROM " + Table(kFloatTable) + " WHERE id = 1"));
   EXPECT_EQ(shown, "1");
   const std::string set = "UPDATE " + Table(kFloatTable) + " SET f = ";
   ExpectChangeDetected(set + f_next_text + " WHERE id = 1", set + f_text + " WHERE id = 1",
@@ -95,16 +94,18 @@ TEST_F(HarnessSelfCheck, NoticesOneUlpInAFloatAndADouble) {
 }
 
 TEST_F(HarnessSelfCheck, NoticesAnAutoIncrementCounter) {
-  ASSERT_OK_AND_ASSIGN(std::string counter, source_->QueryValue(
-      "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'mv_corpus' "
-      "AND TABLE_NAME = '" + std::string(kAutoIncGapTable) + "'"));
-  ASSERT_OK_AND_ASSIGN(std::string max_id, source_->QueryValue(
-      "SELECT MAX(id) FROM " + Table(kAutoIncGapTable)));
+  ASSERT_OK_AND_ASSIGN(
+      std::string counter,
+      source_->QueryValue(
+          "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'mv_corpus' "
+          "AND TABLE_NAME = '" +
+          std::string(kAutoIncGapTable) + "'"));
+  ASSERT_OK_AND_ASSIGN(std::string max_id,
+                       source_->QueryValue("SELECT MAX(id) FROM " + Table(kAutoIncGapTable)));
   EXPECT_GT(std::stol(counter), std::stol(max_id) + 1) << "the counter should sit above max(id)";
-  ExpectChangeDetected(
-      "ALTER TABLE " + Table(kAutoIncGapTable) + " AUTO_INCREMENT = 1000",
-      "ALTER TABLE " + Table(kAutoIncGapTable) + " AUTO_INCREMENT = " + counter,
-      {Key("table", kAutoIncGapTable, "create")});
+  ExpectChangeDetected("ALTER TABLE " + Table(kAutoIncGapTable) + " AUTO_INCREMENT = 1000",
+                       "ALTER TABLE " + Table(kAutoIncGapTable) + " AUTO_INCREMENT = " + counter,
+                       {Key("table", kAutoIncGapTable, "create")});
 }
 
 TEST_F(HarnessSelfCheck, NoticesATriggerBody) {
@@ -119,11 +120,14 @@ TEST_F(HarnessSelfCheck, NoticesATriggerBody) {
 TEST_F(HarnessSelfCheck, MariadbDumpReplayDiffersOnlyInFloatColumns) {
   const std::string archive = dir_->Join("mariadb-dump.sql.gz");
   std::vector<std::string> argv = {
-      "bash", "-c",
+      "bash",
+      "-c",
       "set -o pipefail; db=$1 out=$2; shift 2; mariadb-dump --defaults-file=\"$db\" "
       "--single-transaction --routines --events --triggers --hex-blob --max-allowed-packet=1G "
       "--databases \"$@\" | gzip -1 > \"$out\"",
-      "dump", source_cnf_, archive};
+      "dump",
+      source_cnf_,
+      archive};
   argv.insert(argv.end(), CorpusDatabases().begin(), CorpusDatabases().end());
   ASSERT_OK_AND_ASSIGN(CommandResult dumped, RunCommand(argv));
   ASSERT_EQ(dumped.exit_code, 0) << dumped.Describe();

@@ -1,11 +1,11 @@
 // Running myvault and checking the files it leaves behind.
 #include "myvault_cli.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <regex>
-
-#include <gtest/gtest.h>
 
 namespace myvault::it {
 
@@ -33,8 +33,7 @@ Result<CommandResult> RunMyvault(const std::vector<std::string>& args, CommandOp
 }
 
 Result<ChildProcess*> StartMyvault(const std::vector<std::string>& args,
-                                   std::unique_ptr<ChildProcess>* holder,
-                                   CommandOptions options) {
+                                   std::unique_ptr<ChildProcess>* holder, CommandOptions options) {
   std::vector<std::string> argv = {MyvaultBinary()};
   argv.insert(argv.end(), args.begin(), args.end());
   ScrubEnvironment(&options);

@@ -21,8 +21,7 @@ std::string MyvaultBinary();
 
 // Runs myvault with `args`. The DB_* and MYSQL_* variables that myvault (or libmysqlclient)
 // would take as defaults are removed from its environment, so only the arguments count.
-Result<CommandResult> RunMyvault(const std::vector<std::string>& args,
-                                 CommandOptions options = {});
+Result<CommandResult> RunMyvault(const std::vector<std::string>& args, CommandOptions options = {});
 Result<ChildProcess*> StartMyvault(const std::vector<std::string>& args,
                                    std::unique_ptr<ChildProcess>* holder,
                                    CommandOptions options = {});

@@ -28,8 +28,10 @@ std::vector<std::string> BuildEnv(
     if (eq != std::string_view::npos) vars[std::string(kv.substr(0, eq))] = kv.substr(eq + 1);
   }
   for (const auto& [name, value] : changes) {
-    if (value) vars[name] = *value;
-    else vars.erase(name);
+    if (value)
+      vars[name] = *value;
+    else
+      vars.erase(name);
   }
   std::vector<std::string> out;
   for (const auto& [name, value] : vars) out.push_back(name + "=" + value);
@@ -97,9 +99,9 @@ std::string Clip(const std::string& s, size_t max) {
 }  // namespace
 
 std::string CommandResult::Describe() const {
-  std::string d = timed_out ? "TIMED OUT" : term_signal != 0 ? "killed by signal " +
-                                                                   std::to_string(term_signal)
-                                                             : "exit " + std::to_string(exit_code);
+  std::string d = timed_out          ? "TIMED OUT"
+                  : term_signal != 0 ? "killed by signal " + std::to_string(term_signal)
+                                     : "exit " + std::to_string(exit_code);
   d += " after " + std::to_string(seconds) + " s; stderr: [" + Clip(err, 3000) + "]";
   if (!out.empty()) d += " stdout: [" + Clip(out, 1000) + "]";
   return d;
@@ -212,8 +214,10 @@ namespace {
 
 // An option-file value, quoted when it holds anything but plain characters.
 std::string OptionValue(const std::string& value) {
-  const bool plain = !value.empty() && value.find_first_not_of(
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/@:+-") == std::string::npos;
+  const bool plain = !value.empty() &&
+                     value.find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/@:+-") ==
+                         std::string::npos;
   if (plain) return value;
   std::string out = "\"";
   for (char c : value) {
@@ -248,13 +252,12 @@ Result<std::string> WriteOptionFile(const ServerConfig& server, const std::strin
 Status ReplayWithMariadbClient(const std::string& archive, const std::string& target_cnf) {
   CommandOptions options;
   options.timeout = std::chrono::minutes(5);
-  ASSIGN_OR_RETURN(
-      CommandResult r,
-      RunCommand({"bash", "-c",
-                  "set -o pipefail; gzip -dc -- \"$1\" | "
-                  "mariadb --defaults-file=\"$2\" --max-allowed-packet=1G",
-                  "replay", archive, target_cnf},
-                 options));
+  ASSIGN_OR_RETURN(CommandResult r,
+                   RunCommand({"bash", "-c",
+                               "set -o pipefail; gzip -dc -- \"$1\" | "
+                               "mariadb --defaults-file=\"$2\" --max-allowed-packet=1G",
+                               "replay", archive, target_cnf},
+                              options));
   if (r.exit_code != 0) return Internal("replay of " + archive + " failed: " + r.Describe());
   return Status::Ok();
 }

@@ -49,7 +49,9 @@ class TransferWriter {
   explicit TransferWriter(const ServerConfig& server) : server_(server) {}
   ~TransferWriter() { Stop(); }
 
-  void Start() { thread_ = std::thread([this] { Run(); }); }
+  void Start() {
+    thread_ = std::thread([this] { Run(); });
+  }
   void Stop() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
@@ -85,9 +87,10 @@ class TransferWriter {
       status_ = (*conn)->Exec(
           "START TRANSACTION; UPDATE bank_" + from + ".accounts SET balance = balance - " + n +
           " WHERE id = " + from_id + "; UPDATE bank_" + to + ".accounts SET balance = balance + " +
-          n + " WHERE id = " + to_id + "; INSERT INTO bank_a.transfers (from_bank, from_id, "
-          "to_bank, to_id, amount) VALUES ('" + from + "', " + from_id + ", '" + to + "', " +
-          to_id + ", " + n + "); COMMIT");
+          n + " WHERE id = " + to_id +
+          "; INSERT INTO bank_a.transfers (from_bank, from_id, "
+          "to_bank, to_id, amount) VALUES ('" +
+          from + "', " + from_id + ", '" + to + "', " + to_id + ", " + n + "); COMMIT");
       if (!status_.ok()) {
         failed_ = true;
         return;
@@ -117,9 +120,9 @@ class SnapshotConsistency : public ServerPairTest {
  protected:
   // Sets up the banks, starts the transfers, runs `dump` (which writes `archive`) while they
   // run, stops them, replays the archive into the target and reads the replayed state.
-  void DumpDuringTransfers(const std::function<void(const std::string& archive,
-                                                    TransferWriter& writer)>& dump,
-                           BankState* state) {
+  void DumpDuringTransfers(
+      const std::function<void(const std::string& archive, TransferWriter& writer)>& dump,
+      BankState* state) {
     ASSERT_OK(source_->Exec(kBankSetup));
     TransferWriter writer(source_config_);
     writer.Start();
@@ -133,9 +136,9 @@ class SnapshotConsistency : public ServerPairTest {
     if (HasFatalFailure()) return;
     ASSERT_GE(state->committed_before, 100) << "the transfer writer did not get going";
     ASSERT_OK(ReplayIntoTarget(archive, {"bank_a", "bank_b"}));
-    ASSERT_OK_AND_ASSIGN(state->total, target_->QueryValue(
-        "SELECT (SELECT SUM(balance) FROM bank_a.accounts) + "
-        "(SELECT SUM(balance) FROM bank_b.accounts)"));
+    ASSERT_OK_AND_ASSIGN(state->total,
+                         target_->QueryValue("SELECT (SELECT SUM(balance) FROM bank_a.accounts) + "
+                                             "(SELECT SUM(balance) FROM bank_b.accounts)"));
     ASSERT_OK_AND_ASSIGN(state->disagreeing, target_->QueryValue(kLogDisagreements));
     ASSERT_OK_AND_ASSIGN(std::string logged,
                          target_->QueryValue("SELECT COUNT(*) FROM bank_a.transfers"));
@@ -145,10 +148,13 @@ class SnapshotConsistency : public ServerPairTest {
   // mariadb-dump of `dbs` appended to `archive` (gzip members concatenate).
   void MariadbDump(const std::string& archive, const std::vector<std::string>& dbs) {
     std::vector<std::string> argv = {
-        "bash", "-c",
+        "bash",
+        "-c",
         "set -o pipefail; cnf=$1 out=$2; shift 2; mariadb-dump --defaults-file=\"$cnf\" "
         "--single-transaction --databases \"$@\" | gzip -1 >> \"$out\"",
-        "dump", source_cnf_, archive};
+        "dump",
+        source_cnf_,
+        archive};
     argv.insert(argv.end(), dbs.begin(), dbs.end());
     ASSERT_OK_AND_ASSIGN(CommandResult r, RunCommand(argv));
     ASSERT_EQ(r.exit_code, 0) << r.Describe();

@@ -105,8 +105,8 @@ TEST_F(VerifyDamage, FlippedByteIsDetectedWithTheSha256Present) {
 
 TEST_F(VerifyDamage, TruncationAtSeveralPointsIsReported) {
   const GzipMember& m = MiddleMember();
-  std::set<size_t> cuts = {bytes_.size() - 1, bytes_.size() / 2, m.offset, m.offset + m.size / 2,
-                           members_.back().offset, members_[1].offset};
+  std::set<size_t> cuts = {bytes_.size() - 1,     bytes_.size() / 2,      m.offset,
+                           m.offset + m.size / 2, members_.back().offset, members_[1].offset};
   for (size_t cut : cuts) {
     const CommandResult r = VerifyCopy("cut.sql.gz", std::string_view(bytes_).substr(0, cut));
     SCOPED_TRACE("truncated to " + std::to_string(cut) + " of " + std::to_string(bytes_.size()));
