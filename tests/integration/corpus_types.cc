@@ -146,12 +146,12 @@ std::string BinariesTable() {
   std::string sql =
       "USE `mv_corpus`; CREATE TABLE binaries (id INT PRIMARY KEY, vb VARBINARY(300), bl BLOB, "
       "tb TINYBLOB, bn BINARY(4)); INSERT INTO binaries VALUES ";
+  // The first 255 bytes fit TINYBLOB, the first 4 BINARY(4) (which pads shorter values with NUL).
+  auto prefix = [](const Value& v, size_t n) { return v ? Value(v->substr(0, n)) : v; };
   for (size_t i = 0; i < values.size(); ++i) {
-    const Value short_value = values[i] ? Value(values[i]->substr(0, 4)) : std::nullopt;
     sql += (i ? ", (" : "(") + std::to_string(i + 1) + ", " + Bytes(values[i]) + ", " +
-           Bytes(values[i]) + ", " +
-           Bytes(values[i] ? Value(values[i]->substr(0, 255)) : values[i]) + ", " +
-           Bytes(short_value) + ")";
+           Bytes(values[i]) + ", " + Bytes(prefix(values[i], 255)) + ", " +
+           Bytes(prefix(values[i], 4)) + ")";
   }
   return sql;
 }

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -157,6 +158,7 @@ class ChildProcess {
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point deadline_;
   std::thread reader_;
+  std::atomic<bool> reader_done_{false};
   std::string out_;
   std::string err_;
 };

@@ -125,7 +125,14 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Start(const std::vector<std:
   child->started_ = std::chrono::steady_clock::now();
   child->deadline_ = child->started_ + options.timeout;
   const pid_t pid = fork();
-  if (pid < 0) return IoErrorFromErrno("fork", errno);
+  if (pid < 0) {
+    const int saved = errno;
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], report_pipe[0],
+                   report_pipe[1]}) {
+      close(fd);
+    }
+    return IoErrorFromErrno("fork", saved);
+  }
   if (pid == 0) {
     ExecChild(cargs.data(), cenv.data(), stdin_path.c_str(), options.cwd.c_str(), out_pipe[1],
               err_pipe[1], report_pipe[1]);
@@ -147,6 +154,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Start(const std::vector<std:
   ChildProcess* raw = child.get();
   child->reader_ = std::thread([raw, out = out_pipe[0], err = err_pipe[0]] {
     DrainPipes(out, err, &raw->out_, &raw->err_);
+    raw->reader_done_ = true;
   });
   return child;
 }
@@ -193,6 +201,15 @@ CommandResult ChildProcess::Wait() {
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // A descendant that outlives the child may still hold the pipes open: give it until the
+  // deadline, then kill the group so that the reader sees end of file.
+  while (!reader_done_ && std::chrono::steady_clock::now() < deadline_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!reader_done_) {
+    killpg(pid_, SIGKILL);
+    result.timed_out = true;
   }
   if (reader_.joinable()) reader_.join();
   result.seconds =
