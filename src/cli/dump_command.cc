@@ -29,6 +29,8 @@ void DumpCommand::Register(CLI::App* parent) {
       ->capture_default_str();
   app->add_option("--max-chunks-in-flight", options.max_chunks_in_flight,
                   "Chunks buffered at once, bounds memory (0: 2 x threads + compress threads)");
+  app->add_option("--keyset-page-rows", options.keyset_page_rows,
+                  "Rows per page when paging a composite or string key (0: automatic)");
   app->add_option("--lock-wait-timeout", options.lock_wait_timeout_s,
                   "Seconds to wait for the backup lock before giving up")
       ->capture_default_str();

@@ -186,6 +186,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   config.compress_level = o.compress_level;
   config.chunk_size = o.chunk_size;
   config.statement_size = o.statement_size;
+  config.keyset_page_rows = o.keyset_page_rows;
   config.max_chunks_in_flight =
       o.max_chunks_in_flight > 0 ? o.max_chunks_in_flight : 2 * o.threads + config.compress_threads;
   PipelineInputs in;

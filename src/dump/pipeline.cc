@@ -86,7 +86,9 @@ class Planner {
     base.table = t;
     uint64_t avg_row = table.rows_estimate > 0 ? table.data_length / table.rows_estimate : 0;
     base.paginate = table.key.size() > 1 || table.key_kind == KeyKind::kKeyset;
-    base.page_rows = std::max<uint64_t>(1000, UnitBytes() / std::max<uint64_t>(avg_row, 64));
+    base.page_rows = config_.keyset_page_rows > 0
+                         ? config_.keyset_page_rows
+                         : std::max<uint64_t>(1000, UnitBytes() / std::max<uint64_t>(avg_row, 64));
     if (table.key_kind == KeyKind::kNone) base.paginate = false;
     std::vector<__int128> bounds;
     if (table.key_kind == KeyKind::kInteger || IsIntegerFirstKey(table)) {

@@ -59,6 +59,12 @@ TEST_F(DumpRoundTrip, OneThreadSmallChunksReproducesEveryObject) {
 
 TEST_F(DumpRoundTrip, DefaultThreadsAndChunkSizeReproduceEveryObject) { RoundTrip({}); }
 
+// Tiny keyset pages: the composite (int, varchar) and varchar keys of the corpus are read in
+// dozens of pages, so every page boundary (unicode, quotes, backslashes in the key) is crossed.
+TEST_F(DumpRoundTrip, TinyKeysetPagesReproduceEveryObject) {
+  RoundTrip({"--threads", "3", "--chunk-size", "65536", "--keyset-page-rows", "97"});
+}
+
 // 64 KiB chunks must really cut the 8 MB big_rows table (and the rest) into many gzip members,
 // or the tests above would not cross chunk boundaries.
 TEST_F(DumpRoundTrip, SmallChunkSizeMakesManyGzipMembers) {

@@ -127,8 +127,8 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Start(const std::vector<std:
   const pid_t pid = fork();
   if (pid < 0) {
     const int saved = errno;
-    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], report_pipe[0],
-                   report_pipe[1]}) {
+    for (int fd :
+         {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], report_pipe[0], report_pipe[1]}) {
       close(fd);
     }
     return IoErrorFromErrno("fork", saved);

@@ -30,6 +30,7 @@ struct DumpOptions {
   uint64_t chunk_size = 4u << 20;      // SQL bytes per gzip member (a larger row makes it larger)
   uint64_t statement_size = 1u << 20;  // bytes per INSERT statement
   int max_chunks_in_flight = 0;        // 0: 2 * threads + compress_threads
+  uint64_t keyset_page_rows = 0;       // rows per keyset page; 0: about 4 chunks' worth
   int lock_wait_timeout_s = 60;
   bool skip_definer = false;
   bool fsync = true;

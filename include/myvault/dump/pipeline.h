@@ -34,6 +34,7 @@ struct PipelineConfig {
   uint64_t chunk_size = 4u << 20;
   uint64_t statement_size = 1u << 20;
   int max_chunks_in_flight = 10;
+  uint64_t keyset_page_rows = 0;  // 0: derived from chunk_size and the table's average row
 };
 
 struct PipelineInputs {
