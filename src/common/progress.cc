@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include <spdlog/sinks/stdout_sinks.h>
+
 namespace myvault {
 namespace {
 
@@ -16,7 +18,10 @@ double Now() {
 }  // namespace
 
 ProgressReporter::ProgressReporter(ProgressMode mode, const ProgressCounters* counters)
-    : mode_(mode), counters_(counters) {
+    : mode_(mode),
+      counters_(counters),
+      log_("myvault", std::make_shared<spdlog::sinks::stderr_sink_mt>()) {
+  log_.set_pattern("%Y-%m-%dT%H:%M:%S%z myvault: %^%v%$");
   if (mode_ == ProgressMode::kAuto)
     mode_ = isatty(STDERR_FILENO) ? ProgressMode::kBar : ProgressMode::kLines;
   start_ = Now();
@@ -53,7 +58,7 @@ void ProgressReporter::Loop() {
       std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
       bar_drawn_ = true;
     } else {
-      std::fprintf(stderr, "myvault: progress: %s\n", line.c_str());
+      log_.info("progress: {}", line);
     }
     std::fflush(stderr);
   }
@@ -62,12 +67,20 @@ void ProgressReporter::Loop() {
 void ProgressReporter::Event(const std::string& message) {
   if (mode_ == ProgressMode::kQuiet) return;
   std::lock_guard<std::mutex> l(mu_);
+  if (mode_ == ProgressMode::kLines) {
+    log_.info("{}", message);
+    return;
+  }
   std::fprintf(stderr, "%smyvault: %s\n", bar_drawn_ ? "\r\x1b[K" : "", message.c_str());
 }
 
 void ProgressReporter::Warn(const std::string& message) {
   if (mode_ == ProgressMode::kQuiet) return;  // --quiet: errors only
   std::lock_guard<std::mutex> l(mu_);
+  if (mode_ == ProgressMode::kLines) {
+    log_.warn("warning: {}", message);
+    return;
+  }
   std::fprintf(stderr, "%smyvault: warning: %s\n", bar_drawn_ ? "\r\x1b[K" : "", message.c_str());
 }
 
@@ -89,8 +102,12 @@ std::string ProgressReporter::Line(double elapsed, bool bar) const {
                 eta.c_str());
   if (!bar) return buf;
   int filled = static_cast<int>(frac * 24);
-  return "[" + std::string(static_cast<size_t>(filled), '#') +
-         std::string(static_cast<size_t>(24 - filled), '.') + "] " + buf;
+  std::string out = "[";
+  out.append(static_cast<size_t>(filled), '#');
+  out.append(static_cast<size_t>(24 - filled), '.');
+  out += "] ";
+  out += buf;
+  return out;
 }
 
 std::string ProgressReporter::HumanBytes(double b) {

@@ -14,6 +14,8 @@
 #include <string>
 #include <thread>
 
+#include <spdlog/logger.h>
+
 namespace myvault {
 
 struct ProgressCounters {
@@ -55,6 +57,7 @@ class ProgressReporter {
   bool bar_drawn_ = false;
   double start_ = 0;
   std::thread thread_;
+  spdlog::logger log_;  // lines mode: timestamped lines for `docker logs` and journald
 };
 
 }  // namespace myvault
