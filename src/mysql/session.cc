@@ -4,6 +4,8 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
+#include <sys/socket.h>
+
 #include <mutex>
 
 namespace myvault::mysql {
@@ -192,7 +194,17 @@ Status Session::Stream(std::string_view sql, const std::function<Status(const Ro
     if (!status.ok()) break;
   }
   if (status.ok() && mysql_errno(mysql_) != 0) status = Error("reading rows");
-  mysql_free_result(res);  // discards unread rows when the callback stopped early
+  if (!status.ok() && mysql_errno(mysql_) == 0) {
+    // Stopped early (cancelled, or a failure elsewhere): freeing the result would read every
+    // remaining row of the query, possibly a whole table. Abort the connection instead; the
+    // session is unusable afterwards, which is what a stopped dump wants.
+#ifdef MARIADB_PACKAGE_VERSION
+    mariadb_cancel(mysql_);
+#else
+    shutdown(mysql_get_socket(mysql_), SHUT_RDWR);
+#endif
+  }
+  mysql_free_result(res);
   return status;
 }
 
