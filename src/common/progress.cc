@@ -1,11 +1,10 @@
 #include "myvault/common/progress.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-
-#include <spdlog/sinks/stdout_sinks.h>
 
 namespace myvault {
 namespace {

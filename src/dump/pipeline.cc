@@ -26,6 +26,19 @@ struct TableState {
   std::atomic<uint64_t> rows{0};
 };
 
+// Runs a node body; an exception (bad_alloc, a library's) becomes the pipeline's error instead of
+// escaping into the graph, where it would cancel everything without a cause.
+template <typename F>
+void Guarded(ErrorCollector& errors, const char* node, F&& body) {
+  try {
+    body();
+  } catch (const std::exception& e) {
+    errors.Report(Internal(std::string(node) + ": " + e.what()));
+  } catch (...) {
+    errors.Report(Internal(std::string(node) + ": unknown exception"));
+  }
+}
+
 // Engines whose data lives elsewhere or nowhere: their definition is dumped, their rows not.
 bool HasNoLocalData(const Table& t) {
   std::string e = t.engine;
@@ -161,108 +174,158 @@ class SessionPool {
   std::vector<mysql::Session*> free_;
 };
 
+// What the node bodies share. Each body is one method; RunDataPipeline only wires them.
+class PipelineWork {
+ public:
+  PipelineWork(const PipelineConfig& config, const PipelineInputs& in)
+      : config_(config),
+        in_(in),
+        errors_(*in.errors),
+        states_(in.catalog->tables.size()),
+        planner_(config, in, &states_, [this](size_t t) { TableDone(t); }),
+        tokens_(config.max_chunks_in_flight),
+        sessions_(in.workers),
+        encoders_(config.compress_level) {
+    for (const auto& t : in.catalog->tables) {
+      queries_.push_back(BuildTableQuery(t));
+      nontransactional_left_ += t.transactional ? 0 : 1;
+    }
+  }
+
+  std::optional<WorkUnit> NextUnit() { return planner_.Next(); }
+
+  // Streams one unit on a free worker session, handing each full chunk to `emit`.
+  void DumpUnit(const WorkUnit& unit, const std::function<void(ChunkPtr)>& emit) {
+    if (errors_.cancelled()) return;
+    const Table& table = in_.catalog->tables[unit.table];
+    TableState& state = states_[unit.table];
+    UnitContext ctx;
+    ctx.table = &table;
+    ctx.query = &queries_[unit.table];
+    ctx.object_id = in_.table_object_ids[unit.table];
+    ctx.chunk_size = config_.chunk_size;
+    ctx.statement_size = config_.statement_size;
+    ctx.tokens = &tokens_;
+    ctx.errors = &errors_;
+    ctx.next_chunk_number = [&state] { return state.next_chunk.fetch_add(1); };
+    ctx.emit = [&](ChunkPtr c) {
+      c->table = unit.table;
+      in_.counters->raw_bytes.fetch_add(c->sql.size(), std::memory_order_relaxed);
+      in_.counters->rows.fetch_add(c->rows, std::memory_order_relaxed);
+      emit(std::move(c));
+    };
+    mysql::Session* session = sessions_.Take();
+    Result<uint64_t> rows = dump::DumpUnit(*session, ctx, unit);
+    sessions_.Give(session);
+    if (!rows.ok()) {
+      if (rows.status().code() != StatusCode::kCancelled || !errors_.cancelled()) {
+        errors_.Report(rows.status().WithContext("dump table " +
+                                                 sql::QualifiedName(table.schema, table.name)));
+      }
+      return;
+    }
+    state.rows.fetch_add(*rows, std::memory_order_relaxed);
+    if (state.outstanding.fetch_sub(1) == 1) TableDone(unit.table);
+  }
+
+  // Compresses a chunk into its gzip member (with its SHA-256) and frees its SQL text.
+  void Compress(Chunk* c) {
+    if (errors_.cancelled()) return;
+    Status st = encoders_.local().Encode(archive::MemberKind::kData, c->object_id, c->number,
+                                         c->rows, c->sql, &c->member, &c->info);
+    if (!st.ok()) errors_.Report(st);
+    std::string().swap(c->sql);
+  }
+
+  // Appends a member to the archive; the chunk's token returns when the last reference goes.
+  void Write(const Chunk& c) {
+    if (errors_.cancelled()) return;
+    Status st = in_.writer->Append(c.member, c.info);
+    if (!st.ok()) {
+      errors_.Report(st);
+      return;
+    }
+    ++chunks_written_;
+    in_.counters->written_bytes.fetch_add(c.member.size(), std::memory_order_relaxed);
+    in_.counters->chunks.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  void FillResult(PipelineResult* result) const {
+    result->table_rows.clear();
+    for (const auto& s : states_) result->table_rows.push_back(s.rows.load());
+    result->chunks = chunks_written_;
+  }
+
+ private:
+  void TableDone(size_t t) {
+    in_.counters->tables_done.fetch_add(1, std::memory_order_relaxed);
+    if (in_.catalog->tables[t].transactional || --nontransactional_left_ != 0 ||
+        !in_.snapshot->lock_held()) {
+      return;
+    }
+    Status st = in_.snapshot->ReleaseLock();
+    if (!st.ok()) errors_.Report(st);
+    in_.progress->Event("non-transactional tables done: writes were held for " +
+                        ProgressReporter::HumanDuration(in_.snapshot->held_seconds()));
+  }
+
+  const PipelineConfig& config_;
+  const PipelineInputs& in_;
+  ErrorCollector& errors_;
+  std::vector<TableState> states_;
+  std::vector<TableQuery> queries_;
+  std::atomic<size_t> nontransactional_left_{0};
+  Planner planner_;
+  TokenPool tokens_;
+  SessionPool sessions_;
+  tbb::enumerable_thread_specific<archive::MemberEncoder> encoders_;
+  uint64_t chunks_written_ = 0;  // writer node only (serial)
+};
+
 }  // namespace
 
 Status RunDataPipeline(const PipelineConfig& config, const PipelineInputs& in,
                        PipelineResult* result) {
-  const Catalog& catalog = *in.catalog;
   ErrorCollector& errors = *in.errors;
-  std::vector<TableState> states(catalog.tables.size());
-  std::vector<TableQuery> queries;
-  for (const auto& t : catalog.tables) queries.push_back(BuildTableQuery(t));
-  std::atomic<size_t> nontransactional_left{0};
-  for (const auto& t : catalog.tables) nontransactional_left += t.transactional ? 0 : 1;
-
-  auto table_done = [&](size_t t) {
-    in.counters->tables_done.fetch_add(1, std::memory_order_relaxed);
-    if (!catalog.tables[t].transactional && --nontransactional_left == 0 &&
-        in.snapshot->lock_held()) {
-      Status st = in.snapshot->ReleaseLock();
-      if (!st.ok()) errors.Report(st);
-      in.progress->Event("non-transactional tables done: writes were held for " +
-                         ProgressReporter::HumanDuration(in.snapshot->held_seconds()));
-    }
-  };
-  Planner planner(config, in, &states, table_done);
-  TokenPool tokens(config.max_chunks_in_flight);
-  SessionPool sessions(in.workers);
-  tbb::enumerable_thread_specific<archive::MemberEncoder> encoders(config.compress_level);
-  uint64_t chunks_written = 0;
+  PipelineWork work(config, in);
 
   // TBB's default thread limit is the core count; workers block on the network, so the
   // arena gets a slot for each of them plus the compressors and the writer.
-  int slots = config.threads + config.compress_threads + 2;
+  const int slots = config.threads + config.compress_threads + 2;
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(slots));
   tbb::task_arena arena(slots);
   arena.execute([&] {
     flow::graph g;
 
+    // planner: one at a time (input_node), paced by the workers' rejecting policy.
     flow::input_node<WorkUnit> plan_node(g, [&](tbb::flow_control& fc) -> WorkUnit {
-      std::optional<WorkUnit> u = planner.Next();
-      if (!u) {
-        fc.stop();
-        return WorkUnit{};
-      }
-      return *u;
+      std::optional<WorkUnit> u;
+      Guarded(errors, "planner", [&] { u = work.NextUnit(); });
+      if (!u) fc.stop();
+      return u.value_or(WorkUnit{});
     });
 
+    // dump workers: `threads` at once, each on its own snapshot connection.
     using WorkerNode = flow::multifunction_node<WorkUnit, std::tuple<ChunkPtr>, flow::rejecting>;
     WorkerNode dump_node(
         g, static_cast<size_t>(config.threads),
         [&](const WorkUnit& unit, WorkerNode::output_ports_type& ports) {
-          if (errors.cancelled()) return;
-          const Table& table = catalog.tables[unit.table];
-          TableState& state = states[unit.table];
-          UnitContext ctx;
-          ctx.table = &table;
-          ctx.query = &queries[unit.table];
-          ctx.object_id = in.table_object_ids[unit.table];
-          ctx.chunk_size = config.chunk_size;
-          ctx.statement_size = config.statement_size;
-          ctx.tokens = &tokens;
-          ctx.errors = &errors;
-          ctx.next_chunk_number = [&state] { return state.next_chunk.fetch_add(1); };
-          ctx.emit = [&](ChunkPtr c) {
-            c->table = unit.table;
-            in.counters->raw_bytes.fetch_add(c->sql.size(), std::memory_order_relaxed);
-            in.counters->rows.fetch_add(c->rows, std::memory_order_relaxed);
-            std::get<0>(ports).try_put(std::move(c));
-          };
-          mysql::Session* session = sessions.Take();
-          Result<uint64_t> rows = DumpUnit(*session, ctx, unit);
-          sessions.Give(session);
-          if (!rows.ok()) {
-            if (rows.status().code() != StatusCode::kCancelled || !errors.cancelled()) {
-              errors.Report(rows.status().WithContext(
-                  "dump table " + sql::QualifiedName(table.schema, table.name)));
-            }
-            return;
-          }
-          state.rows.fetch_add(*rows, std::memory_order_relaxed);
-          if (state.outstanding.fetch_sub(1) == 1) table_done(unit.table);
+          Guarded(errors, "dump worker", [&] {
+            work.DumpUnit(unit, [&](ChunkPtr c) { std::get<0>(ports).try_put(std::move(c)); });
+          });
         });
 
+    // compression + per-chunk SHA-256: `compress_threads` at once.
     flow::function_node<ChunkPtr, ChunkPtr> compress_node(
         g, static_cast<size_t>(config.compress_threads), [&](ChunkPtr c) -> ChunkPtr {
-          if (errors.cancelled()) return c;
-          Status st = encoders.local().Encode(archive::MemberKind::kData, c->object_id, c->number,
-                                              c->rows, c->sql, &c->member, &c->info);
-          if (!st.ok()) errors.Report(st);
-          std::string().swap(c->sql);  // release the SQL text before queueing for the writer
+          Guarded(errors, "compressor", [&] { work.Compress(c.get()); });
           return c;
         });
 
+    // writer: one, appending in arrival order and feeding the file's SHA-256.
     flow::function_node<ChunkPtr> write_node(g, flow::serial, [&](const ChunkPtr& c) {
-      if (errors.cancelled()) return;
-      Status st = in.writer->Append(c->member, c->info);
-      if (!st.ok()) {
-        errors.Report(st);
-        return;
-      }
-      ++chunks_written;
-      in.counters->written_bytes.fetch_add(c->member.size(), std::memory_order_relaxed);
-      in.counters->chunks.fetch_add(1, std::memory_order_relaxed);
+      Guarded(errors, "writer", [&] { work.Write(*c); });
     });
 
     flow::make_edge(plan_node, dump_node);
@@ -273,9 +336,7 @@ Status RunDataPipeline(const PipelineConfig& config, const PipelineInputs& in,
   });
 
   if (errors.cancelled()) return errors.first();
-  result->table_rows.clear();
-  for (const auto& s : states) result->table_rows.push_back(s.rows.load());
-  result->chunks = chunks_written;
+  work.FillResult(result);
   return Status::Ok();
 }
 

@@ -3,7 +3,6 @@
 #include <errmsg.h>
 #include <mysql.h>
 #include <mysqld_error.h>
-
 #include <sys/socket.h>
 
 #include <mutex>

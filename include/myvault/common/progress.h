@@ -7,14 +7,14 @@
 // Thread-safe.
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include <spdlog/logger.h>
 
 namespace myvault {
 
