@@ -122,9 +122,7 @@ Status LoadColumns(Session& s, const std::string& in, Catalog* cat) {
     c.column_type = Lower(row[4].value_or(""));
     c.charset = Lower(row[5].value_or(""));
     std::string extra = Lower(row[6].value_or(""));
-    c.generated = extra.find("generated") != std::string::npos ||
-                  extra.find("virtual") != std::string::npos ||
-                  extra.find("persistent") != std::string::npos;
+    c.generated = IsGeneratedColumn(extra);
     c.nullable = row[7].value_or("YES") == "YES";
     it->second->columns.push_back(std::move(c));
   }
@@ -223,6 +221,15 @@ Status LoadTriggerNames(Session& s, const std::string& in, Catalog* cat) {
 }
 
 }  // namespace
+
+bool IsGeneratedColumn(std::string_view extra) {
+  std::string e(extra);
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+  auto has = [&](std::string_view word) { return e.find(word) != std::string::npos; };
+  if (has("default_generated")) return false;
+  return has("virtual generated") || has("stored generated") || has("persistent") ||
+         e == "virtual" || has("row start") || has("row end");
+}
 
 bool IsSystemDatabase(std::string_view name) {
   return name == "mysql" || name == "sys" || name == "information_schema" ||

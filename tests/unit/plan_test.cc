@@ -102,3 +102,31 @@ TEST(PlanTest, KeysetPredicateOverCompositeKey) {
 
 }  // namespace
 }  // namespace myvault::dump
+
+namespace myvault::dump {
+namespace {
+
+TEST(CatalogTest, GeneratedColumnsAreRecognisedPerFlavor) {
+  EXPECT_TRUE(IsGeneratedColumn("VIRTUAL GENERATED"));
+  EXPECT_TRUE(IsGeneratedColumn("STORED GENERATED"));
+  EXPECT_TRUE(IsGeneratedColumn("PERSISTENT"));  // MariaDB < 10.2 spelling
+  EXPECT_TRUE(IsGeneratedColumn("STORED GENERATED INVISIBLE"));
+  EXPECT_TRUE(IsGeneratedColumn("ROW START INVISIBLE"));  // MariaDB system versioning
+  // MySQL 8: DEFAULT CURRENT_TIMESTAMP or DEFAULT (expr) columns hold real data.
+  EXPECT_FALSE(IsGeneratedColumn("DEFAULT_GENERATED"));
+  EXPECT_FALSE(IsGeneratedColumn("DEFAULT_GENERATED on update CURRENT_TIMESTAMP"));
+  EXPECT_FALSE(IsGeneratedColumn("auto_increment"));
+  EXPECT_FALSE(IsGeneratedColumn("INVISIBLE"));
+  EXPECT_FALSE(IsGeneratedColumn(""));
+}
+
+TEST(CatalogTest, SystemDatabasesAreNeverDumpedByDefault) {
+  for (const char* db : {"mysql", "sys", "information_schema", "performance_schema"}) {
+    EXPECT_TRUE(IsSystemDatabase(db)) << db;
+  }
+  EXPECT_FALSE(IsSystemDatabase("shop"));
+  EXPECT_FALSE(IsSystemDatabase("mysql2"));
+}
+
+}  // namespace
+}  // namespace myvault::dump

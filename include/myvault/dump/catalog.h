@@ -76,6 +76,11 @@ struct Catalog {
   bool HasNonTransactional() const;
 };
 
+// Whether information_schema.COLUMNS.EXTRA marks a column the server computes itself (virtual or
+// stored generated, MariaDB system-versioning ROW START/END): such columns are left out of
+// INSERTs. MySQL 8's DEFAULT_GENERATED (an expression default) is an ordinary column.
+bool IsGeneratedColumn(std::string_view extra);
+
 // System databases never dumped by default.
 bool IsSystemDatabase(std::string_view name);
 
