@@ -143,7 +143,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   std::vector<mysql::Session*> snapshot_sessions{planner.get()};
   for (auto& w : workers) snapshot_sessions.push_back(w.get());
   ASSIGN_OR_RETURN(auto snapshot, Snapshot::Begin(*lock, snapshot_sessions, plan, o.connection,
-                                                  o.lock_wait_timeout_s));
+                                                  o.lock_wait_timeout_s, errors));
   const SnapshotInfo& snap = snapshot->info();
   progress.Event(
       "snapshot taken with " + snap.method + " in " +

@@ -30,12 +30,16 @@ std::string DescribeBlockers(mysql::Session& s, unsigned long self) {
   return out;
 }
 
-// Kills the lock statement if it has not returned within the timeout. Runs on its own thread
-// with its own connection; Stop() ends it early when the lock was taken in time.
+// Kills the lock statement if it has not returned within the timeout (plus a second of grace, so
+// the server's own lock_wait_timeout usually answers first) or when the dump is cancelled. Runs
+// on its own thread with its own connection; Stop() ends it early when the lock was taken.
 class LockWatchdog {
  public:
-  LockWatchdog(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s)
-      : thread_([this, options, target, timeout_s] { Run(options, target, timeout_s); }) {}
+  LockWatchdog(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s,
+               const ErrorCollector* errors)
+      : thread_([this, options, target, timeout_s, errors] {
+          Run(options, target, timeout_s, errors);
+        }) {}
   ~LockWatchdog() { Stop(); }
   void Stop() {
     {
@@ -52,9 +56,14 @@ class LockWatchdog {
   }
 
  private:
-  void Run(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s) {
+  void Run(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s,
+           const ErrorCollector* errors) {
     std::unique_lock<std::mutex> l(mu_);
-    if (cv_.wait_for(l, std::chrono::seconds(timeout_s), [this] { return done_; })) return;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s + 1);
+    while (!done_ && !errors->cancelled() && std::chrono::steady_clock::now() < deadline) {
+      cv_.wait_for(l, std::chrono::milliseconds(100));
+    }
+    if (done_) return;
     l.unlock();
     auto s = mysql::Session::Connect(options, "lock watchdog");
     if (!s.ok()) return;
@@ -79,7 +88,8 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(mysql::Session& lock_session,
                                                   const std::vector<mysql::Session*>& sessions,
                                                   const mysql::LockPlan& plan,
                                                   const mysql::ConnectionOptions& options,
-                                                  int lock_wait_timeout_s) {
+                                                  int lock_wait_timeout_s,
+                                                  const ErrorCollector* errors) {
   std::unique_ptr<Snapshot> snap(new Snapshot(lock_session, plan));
   snap->info_.method = plan.Describe();
   RETURN_IF_ERROR(lock_session.Execute("SET SESSION lock_wait_timeout = " +
@@ -89,19 +99,21 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(mysql::Session& lock_session,
   }
   double start = Now();
   {
-    LockWatchdog watchdog(options, lock_session.thread_id(), lock_wait_timeout_s);
+    LockWatchdog watchdog(options, lock_session.thread_id(), lock_wait_timeout_s, errors);
     for (const auto& stmt : plan.acquire) {
       Status st = lock_session.Execute(stmt);
-      if (!st.ok()) {
-        watchdog.Stop();
-        if (watchdog.fired() || st.code() == StatusCode::kLockTimeout) {
-          return Status(StatusCode::kLockTimeout,
-                        "could not take the backup lock (" + stmt + ") within " +
-                            std::to_string(lock_wait_timeout_s) + " s (--lock-wait-timeout)" +
-                            watchdog.blockers());
-        }
-        return st.WithContext("taking the backup lock");
+      if (st.ok()) continue;
+      watchdog.Stop();
+      if (errors->cancelled()) return errors->first();
+      if (watchdog.fired() || st.code() == StatusCode::kLockTimeout) {
+        std::string blockers = watchdog.blockers();
+        if (blockers.empty()) blockers = DescribeBlockers(lock_session, lock_session.thread_id());
+        return Status(StatusCode::kLockTimeout, "could not take the backup lock (" + stmt +
+                                                    ") within " +
+                                                    std::to_string(lock_wait_timeout_s) +
+                                                    " s (--lock-wait-timeout)" + blockers);
       }
+      return st.WithContext("taking the backup lock");
     }
   }
   snap->held_ = true;

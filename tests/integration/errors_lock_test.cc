@@ -10,6 +10,8 @@
 //   long SELECT (InnoDB or MyISAM)            passes                             passes
 //   FLUSH TABLES WITH READ LOCK held          passes                             passes
 // The tests use the two blockers that stop both kinds of backup lock.
+#include <signal.h>
+
 #include <thread>
 
 #include "fixture.h"
@@ -71,6 +73,40 @@ TEST_F(DumpLockTimeout, RunningMyisamWriteTimesOut) {
   EXPECT_OK(source_->Exec("KILL QUERY " + std::to_string(writer_id)));
   update.join();
   EXPECT_FALSE(update_status.ok()) << "the UPDATE should have been running until killed";
+}
+
+// Ctrl-C while the lock request waits: the pending lock (which makes every new write on the
+// server queue behind it) is withdrawn at once, not after --lock-wait-timeout.
+TEST_F(DumpLockTimeout, SigintWhileWaitingForTheLockCancelsPromptly) {
+  ASSERT_OK(blocker_->Exec("LOCK TABLES mv_err_lock.m WRITE"));
+  std::unique_ptr<ChildProcess> child;
+  ASSERT_OK(StartMyvault({"dump", "--defaults-file", source_cnf_, "--output", archive_, "--quiet",
+                          "--lock-wait-timeout", "60", "--databases", "mv_err_lock"},
+                         &child)
+                .status());
+  // Wait until the dump's lock request is queued on the server.
+  std::string waiting = "0";
+  for (int i = 0; i < 500 && waiting == "0"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    Result<std::string> n = source_->QueryValue(
+        "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'BACKUP STAGE%' "
+        "OR INFO LIKE 'FLUSH TABLES WITH READ LOCK%'");
+    if (n.ok()) waiting = *n;
+  }
+  ASSERT_EQ(waiting, "1") << "the dump never queued its lock request";
+  const auto signalled = std::chrono::steady_clock::now();
+  ASSERT_OK(child->Signal(SIGINT));
+  const CommandResult r = child->Wait();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  ExpectCleanFailure(r, kExitCancelled, "cancel|interrupt", archive_);
+  EXPECT_LT(seconds, 5.0) << "SIGINT during the lock wait must not wait for the 60 s timeout";
+  Result<std::string> left = source_->QueryValue(
+      "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'BACKUP STAGE%' "
+      "OR INFO LIKE 'FLUSH TABLES WITH READ LOCK%'");
+  ASSERT_TRUE(left.ok()) << left.status().message();
+  EXPECT_EQ(*left, "0") << "the lock request is still queued on the server";
+  EXPECT_OK(blocker_->Exec("UNLOCK TABLES"));
 }
 
 }  // namespace

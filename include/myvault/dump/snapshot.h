@@ -6,7 +6,8 @@
 // data is read, unless non-transactional tables must be read under it (then ReleaseLock() is
 // called once they are done). The wait for the lock is bounded: past `lock_wait_timeout_s` the
 // lock statement is killed and Begin fails with kLockTimeout naming the blocking queries, so a
-// long-running query can never make production wait behind our pending lock.
+// long-running query can never make production wait behind our pending lock; a cancellation
+// (Ctrl-C) kills the pending lock statement the same way.
 // ReleaseLock() is thread-safe and idempotent; everything else runs on the caller's thread.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "myvault/common/cancel.h"
 #include "myvault/mysql/server_info.h"
 #include "myvault/mysql/session.h"
 #include "myvault/status.h"
@@ -35,7 +37,8 @@ class Snapshot {
                                                  const std::vector<mysql::Session*>& sessions,
                                                  const mysql::LockPlan& plan,
                                                  const mysql::ConnectionOptions& options,
-                                                 int lock_wait_timeout_s);
+                                                 int lock_wait_timeout_s,
+                                                 const ErrorCollector* errors);
   // Releases a hold kept for non-transactional tables; returns the seconds it was held.
   Status ReleaseLock();
   bool lock_held() const;
