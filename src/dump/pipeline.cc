@@ -12,19 +12,13 @@
 #include "myvault/archive/member.h"
 #include "myvault/dump/plan.h"
 #include "myvault/sql/text.h"
+#include "planner.h"
 #include "unit_dumper.h"
 
 namespace myvault::dump {
 namespace {
 
 namespace flow = tbb::flow;
-
-// Per-table bookkeeping shared by the planner and the workers.
-struct TableState {
-  std::atomic<int> outstanding{0};  // units not yet finished
-  std::atomic<uint32_t> next_chunk{0};
-  std::atomic<uint64_t> rows{0};
-};
 
 // Runs a node body; an exception (bad_alloc, a library's) becomes the pipeline's error instead of
 // escaping into the graph, where it would cancel everything without a cause.
@@ -38,121 +32,6 @@ void Guarded(ErrorCollector& errors, const char* node, F&& body) {
     errors.Report(Internal(std::string(node) + ": unknown exception"));
   }
 }
-
-// Engines whose data lives elsewhere or nowhere: their definition is dumped, their rows not.
-bool HasNoLocalData(const Table& t) {
-  std::string e = t.engine;
-  std::transform(e.begin(), e.end(), e.begin(), ::tolower);
-  return t.is_sequence || e == "blackhole" || e == "mrg_myisam" || e == "federated" ||
-         e == "spider" || e == "connect";
-}
-
-// Produces WorkUnits table by table on the planner's snapshot connection.
-class Planner {
- public:
-  Planner(const PipelineConfig& config, const PipelineInputs& in, std::vector<TableState>* states,
-          std::function<void(size_t)> table_done)
-      : config_(config), in_(in), states_(states), table_done_(std::move(table_done)) {
-    const auto& tables = in.catalog->tables;
-    order_.resize(tables.size());
-    std::iota(order_.begin(), order_.end(), 0);
-    // Non-transactional tables first (writes are held until they are read), then largest first.
-    std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
-      if (tables[a].transactional != tables[b].transactional) return !tables[a].transactional;
-      return tables[a].data_length > tables[b].data_length;
-    });
-  }
-
-  // Next unit, or nullopt when every table is planned (or on error, reported to the collector).
-  std::optional<WorkUnit> Next() {
-    while (pending_.empty() && next_table_ < order_.size()) {
-      if (in_.errors->cancelled()) return std::nullopt;
-      size_t t = order_[next_table_++];
-      Status st = PlanTable(t);
-      if (!st.ok()) {
-        in_.errors->Report(st.WithContext("plan " + Name(t)));
-        return std::nullopt;
-      }
-    }
-    if (pending_.empty()) return std::nullopt;
-    WorkUnit u = pending_.front();
-    pending_.pop_front();
-    return u;
-  }
-
- private:
-  std::string Name(size_t t) const {
-    const Table& table = in_.catalog->tables[t];
-    return "table " + sql::QualifiedName(table.schema, table.name);
-  }
-
-  uint64_t UnitBytes() const { return config_.chunk_size * 4; }
-
-  Status PlanTable(size_t t) {
-    const Table& table = in_.catalog->tables[t];
-    std::vector<WorkUnit> units;
-    if (HasNoLocalData(table)) {
-      table_done_(t);
-      return Status::Ok();
-    }
-    WorkUnit base;
-    base.table = t;
-    uint64_t avg_row = table.rows_estimate > 0 ? table.data_length / table.rows_estimate : 0;
-    base.paginate = table.key.size() > 1 || table.key_kind == KeyKind::kKeyset;
-    base.page_rows = config_.keyset_page_rows > 0
-                         ? config_.keyset_page_rows
-                         : std::max<uint64_t>(1000, UnitBytes() / std::max<uint64_t>(avg_row, 64));
-    if (table.key_kind == KeyKind::kNone) base.paginate = false;
-    std::vector<__int128> bounds;
-    if (table.key_kind == KeyKind::kInteger || IsIntegerFirstKey(table)) {
-      ASSIGN_OR_RETURN(bounds, IntegerBounds(table));
-    }
-    if (bounds.empty()) {
-      units.push_back(base);
-    } else {
-      for (size_t i = 0; i <= bounds.size(); ++i) {
-        WorkUnit u = base;
-        if (i > 0) u.lower = Int128ToString(bounds[i - 1]);
-        if (i < bounds.size()) u.upper = Int128ToString(bounds[i]);
-        units.push_back(u);
-      }
-    }
-    (*states_)[t].outstanding.store(static_cast<int>(units.size()));
-    for (auto& u : units) pending_.push_back(std::move(u));
-    return Status::Ok();
-  }
-
-  bool IsIntegerFirstKey(const Table& table) const {
-    if (table.key.empty()) return false;
-    const std::string& type = table.columns[table.key[0]].data_type;
-    return type == "tinyint" || type == "smallint" || type == "mediumint" || type == "int" ||
-           type == "bigint";
-  }
-
-  Result<std::vector<__int128>> IntegerBounds(const Table& table) {
-    std::vector<__int128> none;
-    if (table.data_length <= UnitBytes()) return none;
-    std::string col = sql::QuoteIdentifier(table.columns[table.key[0]].name);
-    ASSIGN_OR_RETURN(mysql::QueryResult r,
-                     in_.planner->Query("SELECT MIN(" + col + "), MAX(" + col + ") FROM " +
-                                        sql::QualifiedName(table.schema, table.name)));
-    if (r.rows.empty() || !r.rows[0][0] || !r.rows[0][1]) return none;
-    auto lo = ParseInt128(*r.rows[0][0]);
-    auto hi = ParseInt128(*r.rows[0][1]);
-    if (!lo || !hi) return none;
-    size_t max_units = static_cast<size_t>(config_.threads) * 64;
-    return SplitIntegerRange(*lo, *hi, table.rows_estimate, table.data_length, UnitBytes(),
-                             max_units);
-  }
-
-  const PipelineConfig& config_;
-  const PipelineInputs& in_;
-  std::vector<TableState>* states_;
-  std::function<void(size_t)> table_done_;
-  std::vector<size_t> order_;
-  size_t next_table_ = 0;
-  std::deque<WorkUnit> pending_;
-};
 
 // Checks out one of the worker sessions; at most `threads` units run at once, so one is free.
 class SessionPool {
@@ -182,7 +61,7 @@ class PipelineWork {
         in_(in),
         errors_(*in.errors),
         states_(in.catalog->tables.size()),
-        planner_(config, in, &states_, [this](size_t t) { TableDone(t); }),
+        planner_(config, in, &queries_, &states_, [this](size_t t) { TableDone(t); }),
         tokens_(config.max_chunks_in_flight),
         sessions_(in.workers),
         encoders_(config.compress_level) {

@@ -67,6 +67,9 @@ TableQuery BuildTableQuery(const Table& t) {
   for (size_t k : t.key) {
     q.key_positions.push_back(select_index[k]);
     q.key_exprs.push_back(sql::QuoteIdentifier(t.columns[k].name));
+    std::string expr;
+    FormatFor(t.columns[k], &expr);
+    q.key_select += (q.key_select.empty() ? "" : ",") + expr;
   }
   return q;
 }
@@ -115,24 +118,45 @@ std::optional<__int128> ParseInt128(std::string_view s) {
   return neg ? -v : v;
 }
 
+std::string KeyCompare(const std::vector<std::string>& key_exprs,
+                       const std::vector<std::string>& values, std::string_view op) {
+  const size_t m = std::min(values.size(), key_exprs.size());
+  if (m == 1) return key_exprs[0] + " " + std::string(op) + " " + values[0];
+  const std::string strict(op.substr(0, 1));
+  auto equal_prefix = [&](size_t n) {
+    std::string t;
+    for (size_t j = 0; j < n; ++j) t += key_exprs[j] + " = " + values[j] + " AND ";
+    return t;
+  };
+  std::string out;
+  for (size_t i = 0; i < m; ++i) {
+    out += (i == 0 ? "(" : " OR (") + equal_prefix(i) + key_exprs[i] + " " + strict + " " +
+           values[i] + ")";
+  }
+  if (op.size() == 2) {  // >=: the tuple itself is in the range
+    std::string eq = equal_prefix(m);
+    out += " OR (" + eq.substr(0, eq.size() - 5) + ")";
+  }
+  return "(" + out + ")";
+}
+
+std::string NextBoundarySql(const TableQuery& q, const std::string& table_name,
+                            const std::vector<std::string>& lower, uint64_t step) {
+  std::string sql = "SELECT " + q.key_select + " FROM " + table_name;
+  if (!lower.empty()) sql += " WHERE " + KeyCompare(q.key_exprs, lower, ">=");
+  sql += " ORDER BY ";
+  for (size_t i = 0; i < q.key_exprs.size(); ++i) sql += (i ? "," : "") + q.key_exprs[i];
+  return sql + " LIMIT 1 OFFSET " + std::to_string(step);
+}
+
 std::string UnitWhere(const TableQuery& q, const WorkUnit& u,
                       const std::vector<std::string>& last_key) {
   std::vector<std::string> parts;
   if (!q.key_exprs.empty()) {
-    if (u.lower) parts.push_back(q.key_exprs[0] + " >= " + *u.lower);
-    if (u.upper) parts.push_back(q.key_exprs[0] + " < " + *u.upper);
+    if (!u.lower.empty()) parts.push_back(KeyCompare(q.key_exprs, u.lower, ">="));
+    if (!u.upper.empty()) parts.push_back(KeyCompare(q.key_exprs, u.upper, "<"));
   }
-  if (u.paginate && !last_key.empty()) {
-    // (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...: a form every optimizer turns into a range scan.
-    std::string keyset;
-    for (size_t i = 0; i < q.key_exprs.size(); ++i) {
-      std::string term = "(";
-      for (size_t j = 0; j < i; ++j) term += q.key_exprs[j] + " = " + last_key[j] + " AND ";
-      term += q.key_exprs[i] + " > " + last_key[i] + ")";
-      keyset += (i == 0 ? "" : " OR ") + term;
-    }
-    parts.push_back("(" + keyset + ")");
-  }
+  if (u.paginate && !last_key.empty()) parts.push_back(KeyCompare(q.key_exprs, last_key, ">"));
   std::string where;
   for (const auto& p : parts) where += (where.empty() ? " WHERE " : " AND ") + p;
   return where;

@@ -72,8 +72,8 @@ TEST(PlanTest, NegativeSignedRange) {
 TEST(PlanTest, RangeUnitWhere) {
   TableQuery q = BuildTableQuery(MakeTable());
   WorkUnit u;
-  u.lower = "100";
-  u.upper = "200";
+  u.lower = {"100"};
+  u.upper = {"200"};
   EXPECT_EQ(UnitSql(q, u, {}), q.select + " WHERE `id` >= 100 AND `id` < 200");
   WorkUnit all;
   EXPECT_EQ(UnitSql(q, all, {}), q.select);
@@ -126,6 +126,42 @@ TEST(CatalogTest, SystemDatabasesAreNeverDumpedByDefault) {
   }
   EXPECT_FALSE(IsSystemDatabase("shop"));
   EXPECT_FALSE(IsSystemDatabase("mysql2"));
+}
+
+}  // namespace
+}  // namespace myvault::dump
+
+namespace myvault::dump {
+namespace {
+
+TEST(PlanTest, TupleBoundsOverACompositeKey) {
+  std::vector<std::string> k = {"`a`", "`b`", "`c`"};
+  EXPECT_EQ(KeyCompare(k, {"1", "'x'", "2"}, ">="),
+            "((`a` > 1) OR (`a` = 1 AND `b` > 'x') OR (`a` = 1 AND `b` = 'x' AND `c` > 2) OR "
+            "(`a` = 1 AND `b` = 'x' AND `c` = 2))");
+  EXPECT_EQ(KeyCompare(k, {"1", "'x'"}, "<"), "((`a` < 1) OR (`a` = 1 AND `b` < 'x'))");
+  EXPECT_EQ(KeyCompare(k, {"5"}, "<"), "`a` < 5");
+}
+
+TEST(PlanTest, BoundaryQueryJumpsOneUnitAhead) {
+  Table t;
+  t.schema = "d";
+  t.name = "t";
+  t.columns = {{"u", "char", "char(36)", "latin1", false, false},
+               {"v", "int", "int(11)", "", false, true}};
+  t.key = {0};
+  t.key_kind = KeyKind::kKeyset;
+  TableQuery q = BuildTableQuery(t);
+  EXPECT_EQ(q.key_select, "CAST(`u` AS BINARY)");
+  EXPECT_EQ(NextBoundarySql(q, "`d`.`t`", {}, 5000),
+            "SELECT CAST(`u` AS BINARY) FROM `d`.`t` ORDER BY `u` LIMIT 1 OFFSET 5000");
+  EXPECT_EQ(NextBoundarySql(q, "`d`.`t`", {"_latin1 0x41"}, 5000),
+            "SELECT CAST(`u` AS BINARY) FROM `d`.`t` WHERE `u` >= _latin1 0x41 ORDER BY `u` "
+            "LIMIT 1 OFFSET 5000");
+  WorkUnit u;
+  u.lower = {"_latin1 0x41"};
+  u.upper = {"_latin1 0x4D"};
+  EXPECT_EQ(UnitWhere(q, u, {}), " WHERE `u` >= _latin1 0x41 AND `u` < _latin1 0x4D");
 }
 
 }  // namespace

@@ -22,19 +22,30 @@ struct TableQuery {
   std::vector<sql::ColumnFormat> formats;  // per selected column, in select order
   std::vector<size_t> key_positions;       // positions of the key columns in the select list
   std::vector<std::string> key_exprs;      // quoted key column names, for WHERE/ORDER BY
+  std::string key_select;                  // the key columns' select expressions, comma-separated
 };
 
 TableQuery BuildTableQuery(const Table& table);
 
-// A unit of work: one query a worker streams. Integer keys are split into ranges on the first
-// key column; multi-column and non-integer keys are paged by keyset within the unit.
+// A unit of work: one query a worker streams. Bounds are key tuples, or prefixes of the key (a
+// range on an integer first column is a 1-tuple), as SQL literals; empty means unbounded.
 struct WorkUnit {
-  size_t table = 0;                  // index into Catalog::tables
-  std::optional<std::string> lower;  // first key column >= lower (a SQL literal)
-  std::optional<std::string> upper;  // first key column <  upper
-  bool paginate = false;             // ORDER BY key LIMIT page_rows, continue after last key
+  size_t table = 0;                // index into Catalog::tables
+  std::vector<std::string> lower;  // key >= lower
+  std::vector<std::string> upper;  // key <  upper
+  bool paginate = false;           // ORDER BY key LIMIT page_rows, continue after the last key
   uint64_t page_rows = 0;
 };
+
+// `(k1, k2, ...) op (v1, v2, ...)` over a prefix of the key, op one of > >= <, written as
+// `(k1 > v1) OR (k1 = v1 AND k2 > v2) ...`: a form every optimizer turns into a range scan.
+std::string KeyCompare(const std::vector<std::string>& key_exprs,
+                       const std::vector<std::string>& values, std::string_view op);
+
+// The query that finds where the next unit of a keyset-split table starts: the key of the row
+// `step` rows after `lower` (or after the first row when `lower` is empty).
+std::string NextBoundarySql(const TableQuery& q, const std::string& table_name,
+                            const std::vector<std::string>& lower, uint64_t step);
 
 // Splits [min, max] of an integer key into at most `max_units` half-open ranges, as many as the
 // table's size asks for (data_length / unit_bytes), never more than its rows or the key's span:
