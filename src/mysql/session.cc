@@ -15,7 +15,22 @@ void InitLibraryOnce() {
   std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
 }
 
-void SetSslOptions(MYSQL* m, const ConnectionOptions& o) {
+// TLS as mysql's --ssl-mode means it. An empty mode means VERIFY_CA when a CA is given (as in
+// MySQL 8's client), REQUIRED when only a client certificate is, else no TLS (MariaDB's client
+// default). The one place TLS options reach the library.
+Status SetSslOptions(MYSQL* m, const ConnectionOptions& o) {
+  std::string mode = o.ssl_mode;
+  const bool have_ca = !o.ssl_ca.empty() || !o.ssl_capath.empty();
+  if (mode.empty()) {
+    mode = o.ssl_verify_server_cert ? "VERIFY_IDENTITY"
+           : have_ca                ? "VERIFY_CA"
+           : !o.ssl_cert.empty()    ? "REQUIRED"
+                                    : "DISABLED";
+  }
+  if (mode == "DISABLED") return Status::Ok();  // no TLS option at all: a plain connection
+  if ((mode == "VERIFY_CA" || mode == "VERIFY_IDENTITY") && !have_ca) {
+    return InvalidArgument("--ssl-mode " + mode + " needs --ssl-ca or --ssl-capath");
+  }
   auto set = [m](mysql_option opt, const std::string& v) {
     if (!v.empty()) mysql_options(m, opt, v.c_str());
   };
@@ -24,13 +39,16 @@ void SetSslOptions(MYSQL* m, const ConnectionOptions& o) {
   set(MYSQL_OPT_SSL_CA, o.ssl_ca);
   set(MYSQL_OPT_SSL_CAPATH, o.ssl_capath);
   set(MYSQL_OPT_SSL_CIPHER, o.ssl_cipher);
-  my_bool yes = 1;
-  bool want_tls = !o.ssl_ca.empty() || !o.ssl_cert.empty() || o.ssl_mode == "REQUIRED" ||
-                  o.ssl_mode == "VERIFY_CA" || o.ssl_mode == "VERIFY_IDENTITY";
-  if (want_tls) mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &yes);
-  if (o.ssl_verify_server_cert || o.ssl_mode == "VERIFY_IDENTITY" || o.ssl_mode == "VERIFY_CA") {
-    mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+  if (mode == "PREFERRED") {
+    // TLS when the server offers it, plain otherwise, nothing verified.
+    mysql_ssl_set(m, nullptr, nullptr, nullptr, nullptr, nullptr);
+    return Status::Ok();
   }
+  my_bool yes = 1;
+  mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &yes);  // REQUIRED and up: TLS or no connection
+  // With a CA the library checks the chain; the host name only when asked.
+  if (mode == "VERIFY_IDENTITY") mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -118,7 +136,10 @@ Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, st
     unsigned proto = MYSQL_PROTOCOL_TCP;
     mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
   }
-  SetSslOptions(m, o);
+  if (Status st = SetSslOptions(m, o); !st.ok()) {
+    mysql_close(m);
+    return st;
+  }
   const char* host = o.host.empty() ? nullptr : o.host.c_str();
   const char* socket = o.socket.empty() ? nullptr : o.socket.c_str();
   const char* password = o.password ? o.password->c_str() : nullptr;

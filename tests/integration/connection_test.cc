@@ -173,6 +173,36 @@ TEST_F(TlsConnection, VerifyCaWithAnotherCaIsRefused) {
   ExpectSecretHidden(r, kTlsPassword);
 }
 
+// A CA in an option file must not override an explicit DISABLED on the command line.
+TEST_F(TlsConnection, SslModeDisabledWinsOverACa) {
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       DumpWith(cnf_, {"--ssl-ca", world_->files.ca, "--ssl-mode", "DISABLED"}));
+  ExpectCleanFailure(r, kExitConnection, "access denied", archive_);
+}
+
+// VERIFY_CA checks the chain, not the name: reaching the server by an address its certificate
+// does not name (a tunnel, a load balancer) works, unlike VERIFY_IDENTITY below.
+TEST_F(TlsConnection, VerifyCaAcceptsAnAddressTheCertificateDoesNotName) {
+  ServerConfig elsewhere = world_->user;
+  elsewhere.host = "127.0.0.2";
+  ASSERT_OK_AND_ASSIGN(std::string cnf, WriteOptionFile(elsewhere, scratch_->path(), "ip2ca.cnf"));
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       DumpWith(cnf, {"--ssl-ca", world_->files.ca, "--ssl-mode", "VERIFY_CA"}));
+  ExpectTlsDump(r);
+}
+
+// PREFERRED uses TLS when the server offers it: the REQUIRE SSL account gets in.
+TEST_F(TlsConnection, PreferredUsesTlsWhenOffered) {
+  ASSERT_OK_AND_ASSIGN(CommandResult r, DumpWith(cnf_, {"--ssl-mode", "PREFERRED"}));
+  ExpectTlsDump(r);
+}
+
+// Verifying needs something to verify against.
+TEST_F(TlsConnection, VerifyCaWithoutACaIsAUsageError) {
+  ASSERT_OK_AND_ASSIGN(CommandResult r, DumpWith(cnf_, {"--ssl-mode", "VERIFY_CA"}));
+  ExpectCleanFailure(r, kExitUsage, "ssl-ca", archive_);
+}
+
 TEST_F(TlsConnection, VerifyIdentityRefusesAnAddressTheCertificateDoesNotName) {
   ServerConfig elsewhere = world_->user;
   elsewhere.host = "127.0.0.2";
