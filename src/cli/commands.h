@@ -13,7 +13,7 @@ namespace myvault::cli {
 struct DumpCommand {
   dump::DumpOptions options;
   ConnectionFlags connection;
-  std::string chunk_size_text = "4MiB", statement_size_text = "1MiB";
+  std::string chunk_size_text = "1MiB", statement_size_text = "1MiB";
   bool quiet = false;
   std::string progress = "auto";
   bool no_fsync = false;

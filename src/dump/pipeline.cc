@@ -62,7 +62,7 @@ class PipelineWork {
         errors_(*in.errors),
         states_(in.catalog->tables.size()),
         planner_(config, in, &queries_, &states_, [this](size_t t) { TableDone(t); }),
-        tokens_(config.max_chunks_in_flight),
+        chunks_(config.max_chunks_in_flight),
         sessions_(in.workers),
         encoders_(config.compress_level) {
     for (const auto& t : in.catalog->tables) {
@@ -84,7 +84,7 @@ class PipelineWork {
     ctx.object_id = in_.table_object_ids[unit.table];
     ctx.chunk_size = config_.chunk_size;
     ctx.statement_size = config_.statement_size;
-    ctx.tokens = &tokens_;
+    ctx.chunks = &chunks_;
     ctx.errors = &errors_;
     ctx.next_chunk_number = [&state] { return state.next_chunk.fetch_add(1); };
     ctx.emit = [&](ChunkPtr c) {
@@ -113,10 +113,10 @@ class PipelineWork {
     Status st = encoders_.local().Encode(archive::MemberKind::kData, c->object_id, c->number,
                                          c->rows, c->sql, &c->member, &c->info);
     if (!st.ok()) errors_.Report(st);
-    std::string().swap(c->sql);
+    c->sql.clear();  // capacity kept: the pool reuses the buffer
   }
 
-  // Appends a member to the archive; the chunk's token returns when the last reference goes.
+  // Appends a member to the archive; the chunk returns to the pool when the last reference goes.
   void Write(const Chunk& c) {
     if (errors_.cancelled()) return;
     Status st = in_.writer->Append(c.member, c.info);
@@ -155,7 +155,7 @@ class PipelineWork {
   std::vector<TableQuery> queries_;
   std::atomic<size_t> nontransactional_left_{0};
   Planner planner_;
-  TokenPool tokens_;
+  ChunkPool chunks_;
   SessionPool sessions_;
   tbb::enumerable_thread_specific<archive::MemberEncoder> encoders_;
   uint64_t chunks_written_ = 0;  // writer node only (serial)

@@ -7,22 +7,32 @@
 
 namespace myvault::dump {
 
-bool TokenPool::Acquire(const ErrorCollector& errors, Token* token) {
-  std::unique_lock<std::mutex> l(mu_);
-  while (free_ == 0) {
-    if (errors.cancelled()) return false;
-    cv_.wait_for(l, std::chrono::milliseconds(100));
+ChunkPool::ChunkPool(int chunks) {
+  for (int i = 0; i < chunks; ++i) {
+    all_.push_back(std::make_unique<Chunk>());
+    free_.push_back(all_.back().get());
   }
-  if (errors.cancelled()) return false;
-  --free_;
-  *token = Token(this);
-  return true;
 }
 
-void TokenPool::Release() {
+ChunkPtr ChunkPool::Acquire(const ErrorCollector& errors) {
+  std::unique_lock<std::mutex> l(mu_);
+  while (free_.empty()) {
+    if (errors.cancelled()) return nullptr;
+    cv_.wait_for(l, std::chrono::milliseconds(100));
+  }
+  if (errors.cancelled()) return nullptr;
+  Chunk* c = free_.back();
+  free_.pop_back();
+  return ChunkPtr(c, [this](Chunk* returned) { Return(returned); });
+}
+
+void ChunkPool::Return(Chunk* c) {
+  c->sql.clear();
+  c->member.clear();
+  c->rows = 0;
   {
     std::lock_guard<std::mutex> l(mu_);
-    ++free_;
+    free_.push_back(c);
   }
   cv_.notify_one();
 }
@@ -38,8 +48,8 @@ class ChunkBuilder {
 
   Status Add(const mysql::RowView& row) {
     if (!chunk_) {
-      chunk_ = std::make_shared<Chunk>();
-      if (!ctx_.tokens->Acquire(*ctx_.errors, &chunk_->token)) return Cancelled("cancelled");
+      chunk_ = ctx_.chunks->Acquire(*ctx_.errors);
+      if (!chunk_) return Cancelled("cancelled");
       chunk_->sql.reserve(ctx_.chunk_size + (ctx_.chunk_size >> 3));
     }
     formatter_.AppendRow(&chunk_->sql, row.values, row.lengths);

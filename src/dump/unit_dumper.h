@@ -1,4 +1,4 @@
-// Private to the dump pipeline: chunks, the token pool that bounds them, and the worker body
+// Private to the dump pipeline: chunks, the pool that bounds them, and the worker body
 // that streams one WorkUnit's rows into chunks.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "myvault/archive/format.h"
 #include "myvault/common/cancel.h"
@@ -16,52 +17,36 @@
 
 namespace myvault::dump {
 
-// A counting semaphore over chunk buffers. Acquire waits (polling cancellation) while all
-// tokens are out; a Token returns itself when destroyed, wherever in the pipeline that is.
-class TokenPool {
- public:
-  explicit TokenPool(int tokens) : free_(tokens) {}
-  class Token {
-   public:
-    Token() = default;
-    explicit Token(TokenPool* pool) : pool_(pool) {}
-    Token(Token&& o) noexcept : pool_(o.pool_) { o.pool_ = nullptr; }
-    Token& operator=(Token&& o) noexcept {
-      Reset();
-      pool_ = o.pool_;
-      o.pool_ = nullptr;
-      return *this;
-    }
-    ~Token() { Reset(); }
-    void Reset() {
-      if (pool_ != nullptr) pool_->Release();
-      pool_ = nullptr;
-    }
-
-   private:
-    TokenPool* pool_ = nullptr;
-  };
-  // Returns false if cancelled while waiting.
-  bool Acquire(const ErrorCollector& errors, Token* token);
-
- private:
-  void Release();
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int free_;
-};
-
 struct Chunk {
   size_t table = 0;
   uint32_t object_id = 0;
   uint32_t number = 0;
   uint64_t rows = 0;
-  std::string sql;     // freed once compressed
+  std::string sql;     // the SQL text; emptied (capacity kept) once compressed
   std::string member;  // the encoded gzip member
   archive::MemberInfo info{};
-  TokenPool::Token token;
 };
+// A chunk on loan from the ChunkPool; it goes back when the last reference is dropped,
+// wherever in the pipeline that is.
 using ChunkPtr = std::shared_ptr<Chunk>;
+
+// The bound on memory: a fixed set of chunk buffers, reused. Acquire waits (polling
+// cancellation) while every chunk is out. Buffers keep their capacity between uses, so the
+// process holds at most `chunks` x (chunk size + compressed size) of chunk memory, allocated
+// once, whatever the database size. Thread-safe; must outlive every ChunkPtr it lent.
+class ChunkPool {
+ public:
+  explicit ChunkPool(int chunks);
+  // Returns nullptr if cancelled while waiting.
+  ChunkPtr Acquire(const ErrorCollector& errors);
+
+ private:
+  void Return(Chunk* chunk);
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Chunk>> all_;
+  std::vector<Chunk*> free_;
+};
 
 // What a worker needs to turn rows into chunks. `next_chunk_number` numbers the table's chunks;
 // `emit` hands a full chunk to the compressor.
@@ -71,7 +56,7 @@ struct UnitContext {
   uint32_t object_id = 0;
   uint64_t chunk_size = 0;
   uint64_t statement_size = 0;
-  TokenPool* tokens = nullptr;
+  ChunkPool* chunks = nullptr;
   const ErrorCollector* errors = nullptr;
   std::function<uint32_t()> next_chunk_number;
   std::function<void(ChunkPtr)> emit;

@@ -27,7 +27,7 @@ struct DumpOptions {
   int threads = 4;                     // worker connections
   int compress_threads = 0;            // 0: one per core
   int compress_level = 1;              // libdeflate level 0..12
-  uint64_t chunk_size = 4u << 20;      // SQL bytes per gzip member (a larger row makes it larger)
+  uint64_t chunk_size = 1u << 20;      // SQL bytes per gzip member (a larger row makes it larger)
   uint64_t statement_size = 1u << 20;  // bytes per INSERT statement
   int max_chunks_in_flight = 0;        // 0: 2 * threads + compress_threads
   uint64_t keyset_page_rows = 0;       // rows per keyset page; 0: about 4 chunks' worth

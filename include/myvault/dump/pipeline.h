@@ -3,13 +3,14 @@
 //   planner (input_node, 1)  ->  dump workers (multifunction_node, `threads`, rejecting)
 //     -> compress (function_node, `compress_threads`)  ->  writer (function_node, serial)
 //
-// The planner turns tables into WorkUnits (MIN/MAX of integer keys on its own snapshot
-// connection), largest tables first and non-transactional ones before all others. Each worker
-// owns one snapshot connection for the duration of a unit and streams its rows into chunks of
-// `chunk_size` SQL bytes; every chunk holds a token from a pool of `max_chunks_in_flight`, taken
-// before its buffer is filled and returned after the writer appended it, so memory is bounded
-// whatever the table sizes. Compression and per-chunk SHA-256 run in parallel; the writer appends
-// members in arrival order (data members may come in any order; each names its table and chunk).
+// The planner turns tables into WorkUnits on its own snapshot connection (see
+// src/dump/planner.h), largest tables first and non-transactional ones before all others. Each
+// worker owns one snapshot connection for the duration of a unit and streams its rows into
+// chunks of `chunk_size` SQL bytes. A chunk is one of a fixed pool of `max_chunks_in_flight`
+// reusable buffers, taken before it is filled and returned after the writer appended it, so
+// memory is bounded whatever the table sizes. Compression and per-chunk SHA-256 run in parallel;
+// the writer appends members in arrival order (data members may come in any order; each names
+// its table and chunk), so a slow table never holds back the others.
 // Errors go to the ErrorCollector, which stops every node; no exception leaves a node body.
 #pragma once
 
@@ -31,7 +32,7 @@ struct PipelineConfig {
   int threads = 4;
   int compress_threads = 2;
   int compress_level = 1;
-  uint64_t chunk_size = 4u << 20;
+  uint64_t chunk_size = 1u << 20;
   uint64_t statement_size = 1u << 20;
   int max_chunks_in_flight = 10;
   uint64_t keyset_page_rows = 0;  // 0: derived from chunk_size and the table's average row
