@@ -22,6 +22,9 @@ TABLES=${TABLES:-8} ROWS=${ROWS:-250000} THREADS=${THREADS:-2} RUNS=${RUNS:-3}
 KEEP=${KEEP:-0} SKIP_MYVAULT=${SKIP_MYVAULT:-0}
 DB=sbtest
 MYVAULT=$REPO/build/myvault
+for v in "$TABLES" "$ROWS" "$THREADS" "$RUNS"; do
+  [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "TABLES, ROWS, THREADS and RUNS must be whole numbers >= 1"
+done
 
 if [ "$KEEP" = 1 ]; then work=$REPO/.data/bench; mkdir -p "$work"; else
   work=$(mktemp -d /tmp/myvault-bench.XXXXXX); fi
@@ -204,7 +207,7 @@ run_micro_bench() {
   local bin=$REPO/build/bench/micro_bench
   [ -x "$bin" ] || return 0
   "$bin" --benchmark_min_time=0.2 >"$work/micro_bench.txt" 2>/dev/null ||
-    { log "  micro_bench failed"; return 1; }
+    { log "  micro_bench failed"; rm -f "$work/micro_bench.txt"; return 1; }
 }
 
 log "== build"
@@ -235,7 +238,8 @@ sql_from=myvault
 [ "$SKIP_MYVAULT" != 1 ] || sql_from=mariadb-dump
 sql_bytes=$(zcat "$work/out/$sql_from/dump.sql.gz" | wc -c)
 log "== micro-benchmarks"
-step "micro_bench" run_micro_bench
+# An appendix: its failure must not throw away the dump figures measured above.
+step "micro_bench" run_micro_bench || log "  (report written without micro-benchmarks)"
 mkdir -p "$REPO/bench/results"
 result=$REPO/bench/results/dump-$(date -u +%Y%m%dT%H%M%SZ).md
 write_report >"$result"
