@@ -62,7 +62,7 @@ class PipelineWork {
         errors_(*in.errors),
         states_(in.catalog->tables.size()),
         planner_(config, in, &queries_, &states_, [this](size_t t) { TableDone(t); }),
-        chunks_(config.max_chunks_in_flight),
+        chunks_(config.max_chunks_in_flight, 2 * config.chunk_size + (64u << 10)),
         sessions_(in.workers),
         encoders_(config.compress_level) {
     for (const auto& t : in.catalog->tables) {

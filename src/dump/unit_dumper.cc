@@ -7,7 +7,7 @@
 
 namespace myvault::dump {
 
-ChunkPool::ChunkPool(int chunks) {
+ChunkPool::ChunkPool(int chunks, uint64_t keep_bytes) : keep_bytes_(keep_bytes) {
   for (int i = 0; i < chunks; ++i) {
     all_.push_back(std::make_unique<Chunk>());
     free_.push_back(all_.back().get());
@@ -29,6 +29,8 @@ ChunkPtr ChunkPool::Acquire(const ErrorCollector& errors) {
 void ChunkPool::Return(Chunk* c) {
   c->sql.clear();
   c->member.clear();
+  if (c->sql.capacity() > keep_bytes_) std::string().swap(c->sql);
+  if (c->member.capacity() > keep_bytes_) std::string().swap(c->member);
   c->rows = 0;
   {
     std::lock_guard<std::mutex> l(mu_);

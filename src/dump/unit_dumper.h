@@ -36,7 +36,9 @@ using ChunkPtr = std::shared_ptr<Chunk>;
 // once, whatever the database size. Thread-safe; must outlive every ChunkPtr it lent.
 class ChunkPool {
  public:
-  explicit ChunkPool(int chunks);
+  // Buffers that grew past `keep_bytes` (a row much larger than a chunk) are released when they
+  // come back, so one huge row does not pin its memory for the rest of the dump.
+  ChunkPool(int chunks, uint64_t keep_bytes);
   // Returns nullptr if cancelled while waiting.
   ChunkPtr Acquire(const ErrorCollector& errors);
 
@@ -46,6 +48,7 @@ class ChunkPool {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Chunk>> all_;
   std::vector<Chunk*> free_;
+  uint64_t keep_bytes_;
 };
 
 // What a worker needs to turn rows into chunks. `next_chunk_number` numbers the table's chunks;
