@@ -137,14 +137,14 @@ write_report() {
   echo
   echo "Dataset: sysbench \`oltp_read_write\` tables (int id, int k, char(120) c, char(60) pad)."
   echo "Every run: \`myvault dump --threads $THREADS\`, TCP to a throwaway server on the same host;"
-  echo "default --chunk-size (4 MiB) and --max-chunks-in-flight (2 x threads + compress threads)"
+  echo "default --chunk-size (1 MiB) and --max-chunks-in-flight (2 x threads + compress threads)"
   echo "unless the configuration says otherwise. $RUNS run(s) per configuration: median wall time,"
   echo "largest peak RSS (GNU time %M). Machine: $(nproc) CPUs, $(awk '/MemTotal/ {
     printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM."
   echo "Versions: myvault $("$MYVAULT" --version | head -1 | sed 's/^myvault //'), server" \
     "$(sql sb1 -e 'SELECT VERSION()')."
   echo "MALLOC_* environment: $(malloc_env). With the defaults at most $((2 * THREADS + $(nproc)))"
-  echo "chunks of 4 MiB of SQL are in flight: a dump of less SQL than that never fills the pool."
+  echo "chunks of 1 MiB of SQL are in flight: a dump of less SQL than that never fills the pool."
   echo
   echo "| configuration | tables | rows | SQL bytes | archive bytes | wall s | peak RSS MiB" \
     "| RSS / first |"
@@ -184,7 +184,7 @@ for n in "${sizes[@]}"; do
 done
 
 log "== knobs, on 1 x $last_size"
-measure "1 x $last_size, --chunk-size 1MiB" sb1 1 "$last_size" --chunk-size 1MiB
+measure "1 x $last_size, --chunk-size 4MiB" sb1 1 "$last_size" --chunk-size 4MiB
 measure "1 x $last_size, --max-chunks-in-flight 4" sb1 1 "$last_size" --max-chunks-in-flight 4
 
 log "== $WIDE tables"

@@ -1,6 +1,7 @@
 #include "myvault/dump/dumper.h"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <thread>
 
@@ -112,72 +113,67 @@ Status DumpOptions::Validate() const {
   return Status::Ok();
 }
 
-Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report) {
-  RETURN_IF_ERROR(o.Validate());
-  const double start = Now();
-  const std::string start_time = UtcTimestamp();
-  ProgressCounters counters;
-  ProgressReporter progress(o.progress, &counters);
+namespace {
 
-  ASSIGN_OR_RETURN(auto lock, mysql::Session::Connect(o.connection, "lock connection"));
-  ASSIGN_OR_RETURN(auto planner, mysql::Session::Connect(o.connection, "planner connection"));
-  const mysql::ServerInfo& server = planner->server();
-  ASSIGN_OR_RETURN(Catalog cat, LoadCatalog(*planner, o.selection));
-  ASSIGN_OR_RETURN(auto workers, ConnectWorkers(o));
-  if (errors->cancelled()) return errors->first();
+// The connections of one dump: `lock` holds the backup lock, `planner` reads the catalog and
+// plans inside the snapshot, `workers` stream the data.
+struct Connections {
+  std::unique_ptr<mysql::Session> lock, planner;
+  std::vector<std::unique_ptr<mysql::Session>> workers;
+};
 
-  ASSIGN_OR_RETURN(auto writer, archive::ArchiveWriter::Create(o.output, {o.fsync}));
-
-  uint64_t nontrx_bytes = 0, nontrx_tables = 0;
+void WarnAboutNonTransactional(const Catalog& cat, ProgressReporter* progress) {
+  uint64_t bytes = 0, tables = 0;
   for (const auto& t : cat.tables) {
-    if (!t.transactional) nontrx_bytes += t.data_length, ++nontrx_tables;
+    if (!t.transactional) bytes += t.data_length, ++tables;
   }
-  mysql::LockPlan plan = mysql::ChooseLockPlan(server, nontrx_tables > 0);
-  if (nontrx_tables > 0) {
-    progress.Warn(std::to_string(nontrx_tables) +
-                  " non-transactional table(s) (MyISAM/Aria/...,"
-                  " " +
-                  ProgressReporter::HumanBytes(static_cast<double>(nontrx_bytes)) +
-                  "): writes to the whole server are blocked until they are read");
-  }
-  std::vector<mysql::Session*> snapshot_sessions{planner.get()};
-  for (auto& w : workers) snapshot_sessions.push_back(w.get());
-  ASSIGN_OR_RETURN(auto snapshot, Snapshot::Begin(*lock, snapshot_sessions, plan, o.connection,
-                                                  o.lock_wait_timeout_s, errors));
-  const SnapshotInfo& snap = snapshot->info();
-  progress.Event(
-      "snapshot taken with " + snap.method + " in " +
-      std::to_string(snap.lock_seconds).substr(0, 5) + " s at binlog " +
-      (snap.binlog_file.empty() ? "(off)" : snap.binlog_file + ":" + snap.binlog_position) +
-      (snap.gtid_position.empty() ? "" : ", GTID " + snap.gtid_position));
-  RETURN_IF_ERROR(LoadDefinitions(*planner, &cat));
+  if (tables == 0) return;
+  progress->Warn(std::to_string(tables) + " non-transactional table(s) (MyISAM/Aria/..., " +
+                 ProgressReporter::HumanBytes(static_cast<double>(bytes)) +
+                 "): writes to the whole server are blocked until they are read");
+}
 
-  archive::Index index;
-  ObjectIds ids = AssignObjects(cat, &index);
+std::string DescribeSnapshot(const SnapshotInfo& snap) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", snap.lock_seconds);
+  return "snapshot taken with " + snap.method + " in " + seconds + " s at binlog " +
+         (snap.binlog_file.empty() ? "(off)" : snap.binlog_file + ":" + snap.binlog_position) +
+         (snap.gtid_position.empty() ? "" : ", GTID " + snap.gtid_position);
+}
+
+// Facts recorded in the header (as comments) and the index; the end time and totals are added
+// when the dump is done.
+std::vector<std::pair<std::string, std::string>> StartMetadata(const DumpOptions& o,
+                                                               const mysql::ServerInfo& server,
+                                                               const Catalog& cat,
+                                                               const SnapshotInfo& snap,
+                                                               const std::string& start_time) {
   std::string databases;
   for (const auto& d : cat.databases) databases += (databases.empty() ? "" : ",") + d.name;
-  index.metadata = {{"tool", std::string("myvault ") + MYVAULT_VERSION},
-                    {"server_flavor", server.FlavorName()},
-                    {"server_version", server.version},
-                    {"server", mysql::DescribeTarget(o.connection)},
-                    {"start_time", start_time},
-                    {"snapshot_method", snap.method},
-                    {"binlog_file", snap.binlog_file},
-                    {"binlog_position", snap.binlog_position},
-                    {"gtid_position", snap.gtid_position},
-                    {"databases", databases}};
+  return {{"tool", std::string("myvault ") + MYVAULT_VERSION},
+          {"server_flavor", server.FlavorName()},
+          {"server_version", server.version},
+          {"server", mysql::DescribeTarget(o.connection)},
+          {"start_time", start_time},
+          {"snapshot_method", snap.method},
+          {"binlog_file", snap.binlog_file},
+          {"binlog_position", snap.binlog_position},
+          {"gtid_position", snap.gtid_position},
+          {"databases", databases}};
+}
 
-  MemberWriter members(writer.get(), o.compress_level);
-  RETURN_IF_ERROR(
-      members.Write(MemberKind::kHeader, archive::kNoObject, HeaderSql(index.metadata)));
+Status WriteSchema(const Catalog& cat, const ObjectIds& ids, MemberWriter* out) {
   for (size_t i = 0; i < cat.databases.size(); ++i) {
     RETURN_IF_ERROR(
-        members.Write(MemberKind::kSchema, ids.databases[i], DatabaseSql(cat.databases[i])));
+        out->Write(MemberKind::kSchema, ids.databases[i], DatabaseSql(cat.databases[i])));
   }
   for (size_t i = 0; i < cat.tables.size(); ++i) {
-    RETURN_IF_ERROR(members.Write(MemberKind::kSchema, ids.tables[i], TableSql(cat.tables[i])));
+    RETURN_IF_ERROR(out->Write(MemberKind::kSchema, ids.tables[i], TableSql(cat.tables[i])));
   }
+  return Status::Ok();
+}
 
+PipelineConfig MakePipelineConfig(const DumpOptions& o) {
   PipelineConfig config;
   config.threads = o.threads;
   config.compress_threads =
@@ -189,11 +185,53 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   config.keyset_page_rows = o.keyset_page_rows;
   config.max_chunks_in_flight =
       o.max_chunks_in_flight > 0 ? o.max_chunks_in_flight : 2 * o.threads + config.compress_threads;
+  return config;
+}
+
+}  // namespace
+
+Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report) {
+  RETURN_IF_ERROR(o.Validate());
+  const double start = Now();
+  const std::string start_time = UtcTimestamp();
+  ProgressCounters counters;
+  ProgressReporter progress(o.progress, &counters);
+
+  // 1. Connect every session and read the catalog before creating any file or taking any lock.
+  Connections c;
+  ASSIGN_OR_RETURN(c.lock, mysql::Session::Connect(o.connection, "lock connection"));
+  ASSIGN_OR_RETURN(c.planner, mysql::Session::Connect(o.connection, "planner connection"));
+  ASSIGN_OR_RETURN(Catalog cat, LoadCatalog(*c.planner, o.selection));
+  ASSIGN_OR_RETURN(c.workers, ConnectWorkers(o));
+  if (errors->cancelled()) return errors->first();
+  ASSIGN_OR_RETURN(auto writer, archive::ArchiveWriter::Create(o.output, {o.fsync}));
+
+  // 2. One snapshot for the planner and every worker.
+  WarnAboutNonTransactional(cat, &progress);
+  const mysql::ServerInfo& server = c.planner->server();
+  std::vector<mysql::Session*> snapshot_sessions{c.planner.get()};
+  for (auto& w : c.workers) snapshot_sessions.push_back(w.get());
+  ASSIGN_OR_RETURN(auto snapshot,
+                   Snapshot::Begin(*c.lock, snapshot_sessions,
+                                   mysql::ChooseLockPlan(server, cat.HasNonTransactional()),
+                                   o.connection, o.lock_wait_timeout_s, errors));
+  const SnapshotInfo& snap = snapshot->info();
+  progress.Event(DescribeSnapshot(snap));
+  RETURN_IF_ERROR(LoadDefinitions(*c.planner, &cat));
+
+  // 3. Header and schema, then the data through the pipeline.
+  archive::Index index;
+  ObjectIds ids = AssignObjects(cat, &index);
+  index.metadata = StartMetadata(o, server, cat, snap, start_time);
+  MemberWriter members(writer.get(), o.compress_level);
+  RETURN_IF_ERROR(
+      members.Write(MemberKind::kHeader, archive::kNoObject, HeaderSql(index.metadata)));
+  RETURN_IF_ERROR(WriteSchema(cat, ids, &members));
   PipelineInputs in;
   in.catalog = &cat;
   in.table_object_ids = ids.tables;
-  in.planner = planner.get();
-  for (auto& w : workers) in.workers.push_back(w.get());
+  in.planner = c.planner.get();
+  for (auto& w : c.workers) in.workers.push_back(w.get());
   in.snapshot = snapshot.get();
   in.writer = writer.get();
   in.counters = &counters;
@@ -203,15 +241,15 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   for (const auto& t : cat.tables) counters.rows_estimate += t.rows_estimate;
   PipelineResult result;
   progress.Start();
-  Status st = RunDataPipeline(config, in, &result);
+  Status st = RunDataPipeline(MakePipelineConfig(o), in, &result);
   progress.Stop();
   RETURN_IF_ERROR(st);
   RETURN_IF_ERROR(snapshot->ReleaseLock());
 
+  // 4. Views, triggers, routines, events; the footer; the index with the row counts.
   RETURN_IF_ERROR(WritePostData(cat, ids, DdlOptions{o.skip_definer}, &members));
   RETURN_IF_ERROR(members.Write(MemberKind::kFooter, archive::kNoObject, FooterSql()));
   if (errors->cancelled()) return errors->first();
-
   uint64_t total_rows = 0;
   for (size_t i = 0; i < cat.tables.size(); ++i) {
     index.objects[ids.tables[i]].rows = result.table_rows[i];
@@ -221,7 +259,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   index.metadata.emplace_back("rows", std::to_string(total_rows));
   index.metadata.emplace_back("sql_bytes", std::to_string(counters.raw_bytes.load()));
   RETURN_IF_ERROR(writer->Finish(std::move(index)));
-  for (auto& w : workers) (void)w->Execute("COMMIT");
+  for (auto& w : c.workers) (void)w->Execute("COMMIT");
 
   report->tables = cat.tables.size();
   report->rows = total_rows;
@@ -230,7 +268,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   report->archive_bytes = writer->bytes_written();
   report->seconds = Now() - start;
   report->lock_seconds = snap.lock_seconds;
-  report->nontransactional_lock_seconds = nontrx_tables > 0 ? snapshot->held_seconds() : 0;
+  report->nontransactional_lock_seconds = cat.HasNonTransactional() ? snapshot->held_seconds() : 0;
   report->binlog_file = snap.binlog_file;
   report->binlog_position = snap.binlog_position;
   report->gtid_position = snap.gtid_position;
