@@ -135,7 +135,10 @@ int ExitCodeFor(const Status& status);
 // `ASSIGN_OR_RETURN(auto x, F())`: declares x from a Result, or returns its Status.
 #define ASSIGN_OR_RETURN(lhs, rexpr) \
   ASSIGN_OR_RETURN_IMPL_(MYVAULT_CONCAT_(_res_, __LINE__), lhs, rexpr)
+// `lhs` is a declaration, so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSIGN_OR_RETURN_IMPL_(res, lhs, rexpr) \
   auto res = (rexpr);                           \
   if (!res.ok()) return res.status();           \
   lhs = std::move(res).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -74,7 +74,7 @@ class PipelineWork {
   std::optional<WorkUnit> NextUnit() { return planner_.Next(); }
 
   // Streams one unit on a free worker session, handing each full chunk to `emit`.
-  void DumpUnit(const WorkUnit& unit, const std::function<void(ChunkPtr)>& emit) {
+  void DumpUnit(const WorkUnit& unit, const std::function<void(const ChunkPtr&)>& emit) {
     if (errors_.cancelled()) return;
     const Table& table = in_.catalog->tables[unit.table];
     TableState& state = states_[unit.table];
@@ -187,13 +187,13 @@ Status RunDataPipeline(const PipelineConfig& config, const PipelineInputs& in,
 
     // dump workers: `threads` at once, each on its own snapshot connection.
     using WorkerNode = flow::multifunction_node<WorkUnit, std::tuple<ChunkPtr>, flow::rejecting>;
-    WorkerNode dump_node(
-        g, static_cast<size_t>(config.threads),
-        [&](const WorkUnit& unit, WorkerNode::output_ports_type& ports) {
-          Guarded(errors, "dump worker", [&] {
-            work.DumpUnit(unit, [&](ChunkPtr c) { std::get<0>(ports).try_put(std::move(c)); });
-          });
-        });
+    WorkerNode dump_node(g, static_cast<size_t>(config.threads),
+                         [&](const WorkUnit& unit, WorkerNode::output_ports_type& ports) {
+                           Guarded(errors, "dump worker", [&] {
+                             work.DumpUnit(
+                                 unit, [&](const ChunkPtr& c) { std::get<0>(ports).try_put(c); });
+                           });
+                         });
 
     // compression + per-chunk SHA-256: `compress_threads` at once.
     flow::function_node<ChunkPtr, ChunkPtr> compress_node(

@@ -88,9 +88,7 @@ Status ClassifyError(unsigned err, std::string_view sqlstate, std::string_view m
     case CR_SERVER_GONE_ERROR:
     case CR_SERVER_LOST:
     case ER_CONNECTION_KILLED:
-    case ER_SERVER_SHUTDOWN:
-      retryable = true;  // the statement may succeed on a new connection (not in a snapshot)
-      break;
+    case ER_SERVER_SHUTDOWN:  // may succeed on a new connection (not inside a snapshot)
     case ER_LOCK_DEADLOCK: retryable = true; break;
     case ER_LOCK_WAIT_TIMEOUT:
       code = StatusCode::kLockTimeout;
