@@ -36,7 +36,7 @@ void DumpCommand::Register(CLI::App* parent) {
       ->capture_default_str();
   app->add_flag("--skip-definer", options.skip_definer,
                 "Leave DEFINER clauses out of views, triggers, routines and events");
-  app->add_flag("-q,--quiet", quiet, "No progress output");
+  app->add_flag("-q,--quiet", quiet, "Print errors only");
   app->add_option("--progress", progress, "auto, bar, lines or none")->capture_default_str();
   app->add_flag("--no-fsync", no_fsync, "Skip fsync of the archive (benchmarks only)");
 }

@@ -10,6 +10,12 @@ void ConnectionFlags::Register(CLI::App* a) {
   a->add_option("-h,--host", given.host, "Server host (env DB_HOST)");
   a->add_option("-P,--port", port_text, "Server TCP port (env DB_PORT)");
   a->add_option("-S,--socket", given.socket, "Unix socket file");
+  // -p is read before CLI11 sees the command line (mysqldump semantics: `-p db` prompts and
+  // keeps `db`), so it is described here rather than registered.
+  a->footer(
+      "  -p, --password[=PASSWORD]   Password; alone, prompt on the terminal. Prefer an option\n"
+      "                              file or DB_PASSWORD_FILE: a password on the command line\n"
+      "                              shows in ps.");
   a->add_option("-u,--user", given.user, "User name (env DB_USERNAME)");
   a->add_option("--defaults-file", sources.defaults_file,
                 "Read options only from this file ([client] and [myvault] groups)");
