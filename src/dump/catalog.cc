@@ -132,13 +132,14 @@ Status LoadColumns(Session& s, const std::string& in, Catalog* cat) {
 // Chooses the chunking key: PRIMARY, else the first UNIQUE index over NOT NULL, whole,
 // non-generated columns.
 Status LoadKeys(Session& s, const std::string& in, Catalog* cat) {
-  ASSIGN_OR_RETURN(QueryResult r,
-                   s.Query("SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, "
-                           "NULLABLE, SUB_PART FROM information_schema.STATISTICS WHERE "
-                           "TABLE_SCHEMA IN (" +
-                           in +
-                           ") ORDER BY TABLE_SCHEMA, TABLE_NAME, "
-                           "INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX"));
+  ASSIGN_OR_RETURN(
+      QueryResult r,
+      s.Query("SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, "
+              "NULLABLE, SUB_PART, INDEX_TYPE FROM information_schema.STATISTICS WHERE "
+              "TABLE_SCHEMA IN (" +
+              in +
+              ") ORDER BY TABLE_SCHEMA, TABLE_NAME, "
+              "INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX"));
   struct Candidate {
     std::vector<std::string> cols;
     bool usable = true;
@@ -153,7 +154,13 @@ Status LoadKeys(Session& s, const std::string& in, Catalog* cat) {
     Candidate& c = list.back().second;
     c.primary = index_name == "PRIMARY";
     c.cols.push_back(row[4].value_or(""));
-    if (row[5].value_or("") == "YES" || row[6].has_value()) c.usable = false;
+    // Nullable or prefix columns, and HASH indexes (MEMORY, MariaDB's long UNIQUE on BLOBs),
+    // cannot order rows uniquely by a range scan.
+    const std::string type = row[7].value_or("");
+    if (row[5].value_or("") == "YES" || row[6].has_value() || type == "HASH" ||
+        type == "FULLTEXT" || type == "SPATIAL") {
+      c.usable = false;
+    }
   }
   for (auto& t : cat->tables) {
     auto it = idx.find({t.schema, t.name});
@@ -164,7 +171,12 @@ Status LoadKeys(Session& s, const std::string& in, Catalog* cat) {
       for (const auto& col : cand.cols) {
         auto pos = std::find_if(t.columns.begin(), t.columns.end(),
                                 [&](const Column& c) { return c.name == col; });
-        if (pos == t.columns.end() || pos->generated || pos->nullable) break;
+        // BLOB/TEXT values sort by their first max_sort_length bytes only: not a usable key.
+        if (pos == t.columns.end() || pos->generated || pos->nullable ||
+            pos->data_type.find("blob") != std::string::npos ||
+            pos->data_type.find("text") != std::string::npos) {
+          break;
+        }
         key.push_back(static_cast<size_t>(pos - t.columns.begin()));
       }
       if (key.size() != cand.cols.size()) continue;
