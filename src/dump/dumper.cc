@@ -237,6 +237,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   in.counters = &counters;
   in.progress = &progress;
   in.errors = errors;
+  in.connection = &o.connection;
   counters.tables_total = cat.tables.size();
   for (const auto& t : cat.tables) counters.rows_estimate += t.rows_estimate;
   PipelineResult result;

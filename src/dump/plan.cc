@@ -8,17 +8,22 @@
 namespace myvault::dump {
 namespace {
 
+// Character sets whose values reach us unchanged through a utf8mb4 connection. Not ascii: the
+// server keeps bytes 0x80-0xFF in ascii columns, and the conversion turns them into '?'.
 bool IsUtf8Family(const std::string& charset) {
-  return charset == "utf8mb4" || charset == "utf8mb3" || charset == "utf8" || charset == "ascii";
+  return charset == "utf8mb4" || charset == "utf8mb3" || charset == "utf8";
 }
 
 // The select expression and encoding that make a column's value round-trip byte for byte.
 sql::ColumnFormat FormatFor(const Column& c, std::string* expr) {
-  static const std::set<std::string> kBinary = {
-      "binary",       "varbinary",         "tinyblob",   "blob",
-      "mediumblob",   "longblob",          "geometry",   "point",
-      "linestring",   "polygon",           "multipoint", "multilinestring",
-      "multipolygon", "geometrycollection"};
+  static const std::set<std::string> kBinary = {"binary",        "varbinary",
+                                                "tinyblob",      "blob",
+                                                "mediumblob",    "longblob",
+                                                "geometry",      "point",
+                                                "linestring",    "polygon",
+                                                "multipoint",    "multilinestring",
+                                                "multipolygon",  "geometrycollection",
+                                                "geomcollection" /* MySQL 8's name */};
   static const std::set<std::string> kNumeric = {"tinyint", "smallint", "mediumint", "int",
                                                  "integer", "bigint",   "decimal",   "numeric",
                                                  "double",  "real",     "year"};
@@ -63,14 +68,26 @@ TableQuery BuildTableQuery(const Table& t) {
     q.select += expr;
     first = false;
   }
-  q.select += " FROM " + sql::QualifiedName(t.schema, t.name);
+  size_t extra_columns = 0;  // selected after the table's columns, for the key only
   for (size_t k : t.key) {
-    q.key_positions.push_back(select_index[k]);
-    q.key_exprs.push_back(sql::QuoteIdentifier(t.columns[k].name));
+    const Column& c = t.columns[k];
     std::string expr;
-    FormatFor(t.columns[k], &expr);
+    sql::ColumnFormat format = FormatFor(c, &expr);
+    if (c.data_type == "enum" || c.data_type == "set") {
+      // ORDER BY sorts ENUM/SET by their numeric value, while comparing with a label compares
+      // text: page on the number, selected as an extra column the INSERTs never see.
+      expr = sql::QuoteIdentifier(c.name) + "+0";
+      format = sql::ColumnFormat{c.name, sql::ValueEncoding::kRaw, ""};
+      q.select += "," + expr;
+      q.key_positions.push_back(q.formats.size() + extra_columns++);
+    } else {
+      q.key_positions.push_back(select_index[k]);
+    }
+    q.key_exprs.push_back(sql::QuoteIdentifier(c.name));
+    q.key_formats.push_back(format);
     q.key_select += (q.key_select.empty() ? "" : ",") + expr;
   }
+  q.select += " FROM " + sql::QualifiedName(t.schema, t.name);
   return q;
 }
 

@@ -134,7 +134,7 @@ Status Planner::NextSplit() {
   for (size_t i = 0; i < q.key_positions.size(); ++i) {
     const std::optional<std::string>& v = r.rows[0][i];
     if (!v) return Internal("NULL in a NOT NULL key column");
-    boundary.push_back(ValueLiteral(q.formats[q.key_positions[i]], v->data(), v->size()));
+    boundary.push_back(ValueLiteral(q.key_formats[i], v->data(), v->size()));
   }
   u.upper = boundary;
   Emit(std::move(u));

@@ -96,6 +96,9 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(mysql::Session& lock_session,
                                        std::to_string(std::max(1, lock_wait_timeout_s))));
   for (mysql::Session* s : sessions) {
     RETURN_IF_ERROR(s->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+    // A worker's read can wait for a table lock (LOCK TABLES ... WRITE elsewhere): bounded too.
+    RETURN_IF_ERROR(s->Execute("SET SESSION lock_wait_timeout = " +
+                               std::to_string(std::max(1, lock_wait_timeout_s))));
   }
   double start = Now();
   {

@@ -103,7 +103,7 @@ Result<uint64_t> DumpUnit(mysql::Session& session, const UnitContext& ctx, const
     last_key.clear();
     for (size_t i = 0; i < q.key_positions.size(); ++i) {
       const std::string& v = key_raw[i];
-      last_key.push_back(ValueLiteral(q.formats[q.key_positions[i]], v.data(), v.size()));
+      last_key.push_back(ValueLiteral(q.key_formats[i], v.data(), v.size()));
     }
   }
   builder.Flush();

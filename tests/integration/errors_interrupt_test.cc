@@ -97,6 +97,46 @@ class ThrowawayServer {
   ServerConfig config_;
 };
 
+// A worker waiting inside the server (here for a table another session holds with LOCK TABLES
+// WRITE, taken after the snapshot) does not see the cancel flag: Ctrl-C must kill its query
+// rather than wait out the server's lock_wait_timeout.
+TEST_F(DumpInterrupted, SigintWhileAWorkerWaitsForATableLockCancelsPromptly) {
+  ASSERT_OK(EnsureRandomTable(*source_, kBigTable));
+  ASSERT_OK(
+      source_->Exec("CREATE TABLE IF NOT EXISTS mv_err_big.small (id INT PRIMARY KEY);"
+                    "INSERT IGNORE INTO mv_err_big.small VALUES (1)"));
+  const std::string archive = dir_->Join("mdl.sql.gz");
+  std::unique_ptr<ChildProcess> child;
+  ASSERT_OK(StartMyvault({"dump", "--defaults-file", source_cnf_, "--output", archive, "--quiet",
+                          "--threads", "1", "--compress-level", "12", "--compress-threads", "1",
+                          "--databases", kBigTable.db},
+                         &child)
+                .status());
+  // The big table goes first (largest first); lock the small one once the data is flowing.
+  ASSERT_TRUE(WaitForFile(*child, archive + ".partial", 1))
+      << "the dump wrote nothing: " << child->Wait().Describe();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<TestServer> blocker, TestServer::Connect(source_config_));
+  ASSERT_OK(blocker->Exec("LOCK TABLES mv_err_big.small WRITE"));
+  std::string waiting = "0";
+  for (int i = 0; i < 3000 && waiting == "0" && child->Running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    Result<std::string> n = source_->QueryValue(
+        "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE LIKE "
+        "'Waiting for table metadata lock' AND INFO LIKE '%mv_err_big%small%'");
+    if (n.ok()) waiting = *n;
+  }
+  ASSERT_EQ(waiting, "1") << "the worker never waited for the locked table: "
+                          << (child->Running() ? "still running" : child->Wait().Describe());
+  const auto signalled = std::chrono::steady_clock::now();
+  ASSERT_OK(child->Signal(SIGINT));
+  const CommandResult r = child->Wait();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  ExpectCleanFailure(r, kExitCancelled, "cancel|interrupt", archive);
+  EXPECT_LT(seconds, 5.0) << "SIGINT must not wait for the worker's lock wait to end";
+  EXPECT_OK(blocker->Exec("UNLOCK TABLES"));
+}
+
 TEST_F(DumpInterrupted, ServerKilledMidDumpIsALostConnection) {
   ASSERT_OK_AND_ASSIGN(unsigned port, FreeTcpPort());
   ThrowawayServer server;

@@ -166,3 +166,39 @@ TEST(PlanTest, BoundaryQueryJumpsOneUnitAhead) {
 
 }  // namespace
 }  // namespace myvault::dump
+
+namespace myvault::dump {
+namespace {
+
+TEST(PlanTest, EnumAndSetKeysArePagedByTheirNumbers) {
+  Table t;
+  t.schema = "d";
+  t.name = "t";
+  t.columns = {{"uid", "int", "int(11)", "", false, false},
+               {"kind", "enum", "enum('zeta','alpha')", "utf8mb4", false, false},
+               {"note", "text", "text", "utf8mb4", false, true}};
+  t.key = {0, 1};
+  t.key_kind = KeyKind::kKeyset;
+  TableQuery q = BuildTableQuery(t);
+  // The INSERTs get the label; the pages compare the number ORDER BY sorts by.
+  EXPECT_EQ(q.select, "SELECT `uid`,`kind`,`note`,`kind`+0 FROM `d`.`t`");
+  ASSERT_EQ(q.formats.size(), 3u);
+  EXPECT_EQ(q.key_positions, (std::vector<size_t>{0, 3}));
+  ASSERT_EQ(q.key_formats.size(), 2u);
+  EXPECT_EQ(q.key_formats[1].encoding, sql::ValueEncoding::kRaw);
+  EXPECT_EQ(q.key_select, "`uid`,`kind`+0");
+}
+
+TEST(PlanTest, AsciiTextIsWrittenAsRawBytes) {
+  Table t;
+  t.schema = "d";
+  t.name = "t";
+  t.columns = {{"s", "varchar", "varchar(10)", "ascii", false, true}};
+  TableQuery q = BuildTableQuery(t);
+  EXPECT_EQ(q.select, "SELECT CAST(`s` AS BINARY) FROM `d`.`t`");
+  EXPECT_EQ(q.formats[0].encoding, sql::ValueEncoding::kHexWithCharset);
+  EXPECT_EQ(q.formats[0].charset, "ascii");
+}
+
+}  // namespace
+}  // namespace myvault::dump

@@ -48,6 +48,7 @@ struct PipelineInputs {
   ProgressCounters* counters = nullptr;
   ProgressReporter* progress = nullptr;
   ErrorCollector* errors = nullptr;
+  const mysql::ConnectionOptions* connection = nullptr;  // to KILL busy workers' queries on cancel
 };
 
 struct PipelineResult {

@@ -18,11 +18,12 @@ namespace myvault::dump {
 
 // How one table is read: the SELECT without WHERE, and how each selected value is written.
 struct TableQuery {
-  std::string select;                      // "SELECT `a`,`f`+0e0 FROM `db`.`t`"
-  std::vector<sql::ColumnFormat> formats;  // per selected column, in select order
-  std::vector<size_t> key_positions;       // positions of the key columns in the select list
-  std::vector<std::string> key_exprs;      // quoted key column names, for WHERE/ORDER BY
-  std::string key_select;                  // the key columns' select expressions, comma-separated
+  std::string select;                          // "SELECT `a`,`f`+0e0 FROM `db`.`t`"
+  std::vector<sql::ColumnFormat> formats;      // per selected column, in select order
+  std::vector<size_t> key_positions;           // positions of the key values in the select list
+  std::vector<sql::ColumnFormat> key_formats;  // how each key value is written as a literal
+  std::vector<std::string> key_exprs;          // quoted key column names, for WHERE/ORDER BY
+  std::string key_select;  // the key columns' select expressions, comma-separated
 };
 
 TableQuery BuildTableQuery(const Table& table);
