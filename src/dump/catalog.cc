@@ -234,6 +234,28 @@ Status LoadTriggerNames(Session& s, const std::string& in, Catalog* cat) {
 
 }  // namespace
 
+std::vector<std::string> ColumnNamesFromCreate(const std::string& create_sql) {
+  std::vector<std::string> names;
+  size_t pos = 0;
+  while ((pos = create_sql.find("\n  `", pos)) != std::string::npos) {
+    size_t i = pos + 3;  // the opening backtick
+    std::string name;
+    for (++i; i < create_sql.size(); ++i) {
+      if (create_sql[i] != '`') {
+        name += create_sql[i];
+      } else if (i + 1 < create_sql.size() && create_sql[i + 1] == '`') {
+        name += '`';
+        ++i;
+      } else {
+        break;
+      }
+    }
+    names.push_back(std::move(name));
+    pos = i;
+  }
+  return names;
+}
+
 bool IsGeneratedColumn(std::string_view extra) {
   std::string e(extra);
   std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -271,7 +293,25 @@ Result<Catalog> LoadCatalog(Session& session, const Selection& selection) {
   RETURN_IF_ERROR(LoadKeys(session, in, &cat));
   RETURN_IF_ERROR(LoadTriggerNames(session, in, &cat));
   RETURN_IF_ERROR(LoadObjectNames(session, in, selection, &cat));
+  ASSIGN_OR_RETURN(cat.schema_stamp, SchemaStamp(session, cat));
   return cat;
+}
+
+Result<std::string> SchemaStamp(Session& session, const Catalog& catalog) {
+  std::vector<std::string> names;
+  for (const auto& d : catalog.databases) names.push_back(d.name);
+  if (names.empty()) return std::string();
+  // TABLE_NAME, TABLE_TYPE and ENGINE need no table to be opened: cheap under the lock.
+  ASSIGN_OR_RETURN(QueryResult r, session.Query("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, "
+                                                "ENGINE FROM information_schema.TABLES WHERE "
+                                                "TABLE_SCHEMA IN (" +
+                                                InList(names) + ") ORDER BY 1, 2"));
+  std::string stamp;
+  for (const auto& row : r.rows) {
+    for (const auto& v : row) stamp += v.value_or("NULL") + '\x1f';
+    stamp += '\n';
+  }
+  return stamp;
 }
 
 }  // namespace myvault::dump

@@ -76,6 +76,15 @@ Status LoadDefinitions(Session& s, Catalog* cat) {
     }
     ASSIGN_OR_RETURN(QueryResult r, ShowCreate(s, "TABLE", t.schema, t.name));
     t.create_sql = r.Get(0, "Create Table");
+    // The SELECT lists come from the catalog, read before the lock: an ALTER in between would
+    // dump rows without (or with the wrong) columns.
+    std::vector<std::string> expected;
+    for (const auto& c : t.columns) expected.push_back(c.name);
+    if (ColumnNamesFromCreate(t.create_sql) != expected) {
+      return Status(StatusCode::kServer,
+                    "table " + sql::QualifiedName(t.schema, t.name) +
+                        " was altered while the dump was starting; run the dump again");
+    }
   }
   for (auto* list : {&cat->views, &cat->triggers, &cat->routines, &cat->events}) {
     for (auto& d : *list) RETURN_IF_ERROR(LoadDefinition(s, &d));

@@ -84,12 +84,10 @@ class LockWatchdog {
 
 }  // namespace
 
-Result<std::unique_ptr<Snapshot>> Snapshot::Begin(mysql::Session& lock_session,
-                                                  const std::vector<mysql::Session*>& sessions,
-                                                  const mysql::LockPlan& plan,
-                                                  const mysql::ConnectionOptions& options,
-                                                  int lock_wait_timeout_s,
-                                                  const ErrorCollector* errors) {
+Result<std::unique_ptr<Snapshot>> Snapshot::Begin(
+    mysql::Session& lock_session, const std::vector<mysql::Session*>& sessions,
+    const mysql::LockPlan& plan, const mysql::ConnectionOptions& options, int lock_wait_timeout_s,
+    const ErrorCollector* errors, const std::function<Status()>& under_lock) {
   std::unique_ptr<Snapshot> snap(new Snapshot(lock_session, plan));
   snap->info_.method = plan.Describe();
   RETURN_IF_ERROR(lock_session.Execute("SET SESSION lock_wait_timeout = " +
@@ -137,6 +135,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(mysql::Session& lock_session,
     auto g = lock_session.Query(gtid_query);
     if (g.ok() && !g->rows.empty()) snap->info_.gtid_position = g->rows[0][0].value_or("");
   }
+  RETURN_IF_ERROR(under_lock());
   for (const auto& stmt : plan.after_snapshot) {
     // LOCK INSTANCE FOR BACKUP needs BACKUP_ADMIN; without it DDL is simply not blocked.
     (void)lock_session.Execute(stmt);

@@ -202,3 +202,22 @@ TEST(PlanTest, AsciiTextIsWrittenAsRawBytes) {
 
 }  // namespace
 }  // namespace myvault::dump
+
+namespace myvault::dump {
+namespace {
+
+TEST(CatalogTest, ColumnNamesFromShowCreateTable) {
+  const std::string create =
+      "CREATE TABLE `t` (\n"
+      "  `id` int(11) NOT NULL,\n"
+      "  `we``ird name` varchar(10) DEFAULT 'x`y',\n"
+      "  `ünï` json DEFAULT NULL CHECK (json_valid(`ünï`)),\n"
+      "  PRIMARY KEY (`id`),\n"
+      "  KEY `k` (`we``ird name`),\n"
+      "  CONSTRAINT `fk` FOREIGN KEY (`id`) REFERENCES `o` (`id`)\n"
+      ") ENGINE=InnoDB";
+  EXPECT_EQ(ColumnNamesFromCreate(create), (std::vector<std::string>{"id", "we`ird name", "ünï"}));
+}
+
+}  // namespace
+}  // namespace myvault::dump

@@ -73,6 +73,7 @@ struct Catalog {
   std::vector<Definition> triggers;  // per table in firing order
   std::vector<Definition> routines;
   std::vector<Definition> events;
+  std::string schema_stamp;  // SchemaStamp() when the catalog was read
   bool HasNonTransactional() const;
 };
 
@@ -81,13 +82,21 @@ struct Catalog {
 // INSERTs. MySQL 8's DEFAULT_GENERATED (an expression default) is an ordinary column.
 bool IsGeneratedColumn(std::string_view extra);
 
+// The column names of a SHOW CREATE TABLE text, in order (lines "  `name` type ...").
+std::vector<std::string> ColumnNamesFromCreate(const std::string& create_sql);
+
 // System databases never dumped by default.
 bool IsSystemDatabase(std::string_view name);
 
 // Resolves the selection and reads tables, columns, keys and object names (no CREATE text).
 Result<Catalog> LoadCatalog(mysql::Session& session, const Selection& selection);
 
-// Reads every CREATE statement and sequence value. Run inside the snapshot.
+// A cheap fingerprint of the selected databases' table list (names, types, engines), to tell
+// whether the catalog read before the backup lock still holds once the lock is taken.
+Result<std::string> SchemaStamp(mysql::Session& session, const Catalog& catalog);
+
+// Reads every CREATE statement and sequence value. Run inside the snapshot. Fails if a table's
+// columns no longer match the catalog (an ALTER between the catalog read and the snapshot).
 Status LoadDefinitions(mysql::Session& session, Catalog* catalog);
 
 }  // namespace myvault::dump

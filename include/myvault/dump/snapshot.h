@@ -7,10 +7,13 @@
 // called once they are done). The wait for the lock is bounded: past `lock_wait_timeout_s` the
 // lock statement is killed and Begin fails with kLockTimeout naming the blocking queries, so a
 // long-running query can never make production wait behind our pending lock; a cancellation
-// (Ctrl-C) kills the pending lock statement the same way.
+// (Ctrl-C) kills the pending lock statement the same way. `under_lock` runs once every snapshot
+// is open and the position is recorded, before writes resume: the place to check that what was
+// planned before the lock still matches the snapshot.
 // ReleaseLock() is thread-safe and idempotent; everything else runs on the caller's thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,12 +36,10 @@ struct SnapshotInfo {
 
 class Snapshot {
  public:
-  static Result<std::unique_ptr<Snapshot>> Begin(mysql::Session& lock_session,
-                                                 const std::vector<mysql::Session*>& sessions,
-                                                 const mysql::LockPlan& plan,
-                                                 const mysql::ConnectionOptions& options,
-                                                 int lock_wait_timeout_s,
-                                                 const ErrorCollector* errors);
+  static Result<std::unique_ptr<Snapshot>> Begin(
+      mysql::Session& lock_session, const std::vector<mysql::Session*>& sessions,
+      const mysql::LockPlan& plan, const mysql::ConnectionOptions& options, int lock_wait_timeout_s,
+      const ErrorCollector* errors, const std::function<Status()>& under_lock);
   // Releases a hold kept for non-transactional tables; returns the seconds it was held.
   Status ReleaseLock();
   bool lock_held() const;
