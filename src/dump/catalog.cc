@@ -71,7 +71,7 @@ Result<std::vector<std::string>> ResolveDatabases(Session& s, const Selection& s
 Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catalog* cat) {
   ASSIGN_OR_RETURN(QueryResult r,
                    s.Query("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, "
-                           "DATA_LENGTH, TABLE_TYPE FROM information_schema.TABLES WHERE "
+                           "DATA_LENGTH FROM information_schema.TABLES WHERE "
                            "TABLE_SCHEMA IN (" +
                            in + ") ORDER BY TABLE_SCHEMA, TABLE_NAME"));
   std::set<std::string> wanted(sel.tables.begin(), sel.tables.end());
@@ -182,9 +182,7 @@ Status LoadKeys(Session& s, const std::string& in, Catalog* cat) {
       if (key.size() != cand.cols.size()) continue;
       t.key = key;
       const Column& first = t.columns[key[0]];
-      t.key_kind =
-          key.size() == 1 && IsIntegerType(first.data_type) ? KeyKind::kInteger : KeyKind::kKeyset;
-      t.key_unsigned = first.column_type.find("unsigned") != std::string::npos;
+      t.key_kind = IsIntegerType(first.data_type) ? KeyKind::kInteger : KeyKind::kKeyset;
       break;
     }
   }

@@ -16,13 +16,6 @@ bool HasNoLocalData(const Table& t) {
          e == "spider" || e == "connect";
 }
 
-bool IsIntegerFirstKey(const Table& table) {
-  if (table.key.empty()) return false;
-  const std::string& type = table.columns[table.key[0]].data_type;
-  return type == "tinyint" || type == "smallint" || type == "mediumint" || type == "int" ||
-         type == "integer" || type == "bigint";
-}
-
 std::string TableName(const Table& t) { return sql::QualifiedName(t.schema, t.name); }
 
 }  // namespace
@@ -91,7 +84,7 @@ Status Planner::PlanTable(size_t t) {
   base.paginate = table.key.size() > 1;
   base.page_rows = config_.keyset_page_rows > 0 ? config_.keyset_page_rows
                                                 : std::max<uint64_t>(1000, RowsPerUnit(table));
-  if (!IsIntegerFirstKey(table)) {
+  if (table.key_kind != KeyKind::kInteger) {
     if (table.data_length <= UnitBytes()) {
       base.paginate = true;
       Emit(base);

@@ -33,8 +33,8 @@ struct Column {
 
 enum class KeyKind {
   kNone,     // no usable key: one streaming pass, cut by size
-  kInteger,  // single integer column: parallel ranges
-  kKeyset,   // composite or non-integer key: keyset pagination
+  kInteger,  // the first key column is an integer: ranges from MIN/MAX (paged if composite)
+  kKeyset,   // any other key: key ranges found along the key, keyset pagination
 };
 
 struct Table {
@@ -46,7 +46,6 @@ struct Table {
   std::vector<Column> columns;
   std::vector<size_t> key;  // indexes into columns of the chunking key (PRIMARY or NOT NULL UNIQUE)
   KeyKind key_kind = KeyKind::kNone;
-  bool key_unsigned = false;
   std::string create_sql;     // SHOW CREATE TABLE / SEQUENCE
   std::string sequence_next;  // MariaDB sequence: next_not_cached_value
 };
