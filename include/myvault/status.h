@@ -114,7 +114,7 @@ enum ExitCode : int {
   kExitServer = 5,       // server error or lost connection during work
   kExitIo = 6,           // local write/read failure (disk full, permissions)
   kExitCorrupt = 7,      // archive damaged or truncated
-  kExitLockTimeout = 8,  // backup lock not acquired within --lock-wait-timeout
+  kExitLockTimeout = 8,  // a lock (backup or table) not acquired within --lock-wait-timeout
   kExitCancelled = 130,  // SIGINT/SIGTERM
 };
 
