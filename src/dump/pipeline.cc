@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -146,8 +147,9 @@ class PipelineWork {
     }
     Status st = in_.snapshot->ReleaseLock();
     if (!st.ok()) errors_.Report(st);
-    in_.progress->Event("non-transactional tables done: writes were held for " +
-                        ProgressReporter::HumanDuration(in_.snapshot->held_seconds()));
+    char held[32];
+    std::snprintf(held, sizeof held, "%.3f s", in_.snapshot->held_seconds());
+    in_.progress->Event(std::string("non-transactional tables done: writes were held for ") + held);
   }
 
   const PipelineConfig& config_;
