@@ -10,6 +10,7 @@
 
 #include "datasets.h"
 #include "fixture.h"
+#include "throwaway_server.h"
 
 namespace myvault::it {
 namespace {
@@ -33,69 +34,37 @@ bool WaitForFile(ChildProcess& child, const std::string& path, long min_size) {
   return false;
 }
 
-class DumpInterrupted : public ServerPairTest {};
+class DumpInterrupted : public ServerPairTest {
+ protected:
+  // Starts a dump of kBigTable's database slow enough to interrupt: one worker, one compressor
+  // at level 12.
+  void StartSlowDump(const std::string& archive, std::unique_ptr<ChildProcess>* child) {
+    ASSERT_OK(StartMyvault({"dump", "--defaults-file", source_cnf_, "--output", archive, "--quiet",
+                            "--threads", "1", "--compress-level", "12", "--compress-threads", "1",
+                            "--databases", kBigTable.db},
+                           child)
+                  .status());
+  }
+};
 
 TEST_F(DumpInterrupted, SigintMidDumpCancelsAndLeavesNothing) {
   ASSERT_OK(EnsureRandomTable(*source_, kBigTable));
   const std::string archive = dir_->Join("int.sql.gz");
   std::unique_ptr<ChildProcess> child;
-  ASSERT_OK(StartMyvault({"dump", "--defaults-file", source_cnf_, "--output", archive, "--quiet",
-                          "--threads", "1", "--compress-level", "12", "--compress-threads", "1",
-                          "--databases", kBigTable.db},
-                         &child)
-                .status());
+  StartSlowDump(archive, &child);
+  ASSERT_NE(child, nullptr);
   const bool appeared = WaitForFile(*child, archive + ".partial", 0);
   ASSERT_TRUE(appeared) << "no " << archive
                         << ".partial while dumping: " << child->Wait().Describe();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_TRUE(child->Running()) << "the dump finished before SIGINT; grow kBigTable: "
                                 << child->Wait().Describe();
-  const auto signalled = std::chrono::steady_clock::now();
-  ASSERT_OK(child->Signal(SIGINT));
-  const CommandResult r = child->Wait();
+  double seconds = 0;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*child, SIGINT, &seconds));
   EXPECT_EQ(r.term_signal, 0) << "myvault must handle SIGINT and exit, not die from it";
   ExpectCleanFailure(r, kExitCancelled, "cancel|interrupt", archive);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count(),
-            10.0)
-      << "cancellation should be prompt";
+  EXPECT_LT(seconds, 10.0) << "cancellation should be prompt";
 }
-
-// A throwaway server of its own (tools/testserver), stopped and removed at the end.
-class ThrowawayServer {
- public:
-  Status Start(const TempDir& dir, unsigned port) {
-    dir_ = dir.Join("server");
-    CommandOptions options;
-    options.timeout = std::chrono::minutes(2);
-    ASSIGN_OR_RETURN(CommandResult r,
-                     RunCommand({std::string(MYVAULT_SOURCE_DIR) + "/tools/testserver", "start",
-                                 dir_, std::to_string(port)},
-                                options));
-    if (r.exit_code != 0) return Internal("tools/testserver start: " + r.Describe());
-    config_.host = "127.0.0.1";
-    config_.port = port;
-    config_.user = "root";
-    ASSIGN_OR_RETURN(config_.password, ReadFile(dir_ + "/password"));
-    while (!config_.password.empty() && config_.password.back() == '\n') {
-      config_.password.pop_back();
-    }
-    return Status::Ok();
-  }
-  ~ThrowawayServer() {
-    if (!dir_.empty()) {
-      (void)RunCommand({std::string(MYVAULT_SOURCE_DIR) + "/tools/testserver", "stop", dir_});
-    }
-  }
-  Result<pid_t> Pid() const {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(dir_ + "/mysqld.pid"));
-    return static_cast<pid_t>(std::stol(text));
-  }
-  const ServerConfig& config() const { return config_; }
-
- private:
-  std::string dir_;
-  ServerConfig config_;
-};
 
 // A worker waiting inside the server (here for a table another session holds with LOCK TABLES
 // WRITE, taken after the snapshot) does not see the cancel flag: Ctrl-C must kill its query
@@ -107,11 +76,8 @@ TEST_F(DumpInterrupted, SigintWhileAWorkerWaitsForATableLockCancelsPromptly) {
                     "INSERT IGNORE INTO mv_err_big.small VALUES (1)"));
   const std::string archive = dir_->Join("mdl.sql.gz");
   std::unique_ptr<ChildProcess> child;
-  ASSERT_OK(StartMyvault({"dump", "--defaults-file", source_cnf_, "--output", archive, "--quiet",
-                          "--threads", "1", "--compress-level", "12", "--compress-threads", "1",
-                          "--databases", kBigTable.db},
-                         &child)
-                .status());
+  StartSlowDump(archive, &child);
+  ASSERT_NE(child, nullptr);
   // The big table goes first (largest first); lock the small one once the data is flowing.
   ASSERT_TRUE(WaitForFile(*child, archive + ".partial", 1))
       << "the dump wrote nothing: " << child->Wait().Describe();
@@ -127,26 +93,23 @@ TEST_F(DumpInterrupted, SigintWhileAWorkerWaitsForATableLockCancelsPromptly) {
   }
   ASSERT_EQ(waiting, "1") << "the worker never waited for the locked table: "
                           << (child->Running() ? "still running" : child->Wait().Describe());
-  const auto signalled = std::chrono::steady_clock::now();
-  ASSERT_OK(child->Signal(SIGINT));
-  const CommandResult r = child->Wait();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  double seconds = 0;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*child, SIGINT, &seconds));
   ExpectCleanFailure(r, kExitCancelled, "cancel|interrupt", archive);
   EXPECT_LT(seconds, 5.0) << "SIGINT must not wait for the worker's lock wait to end";
   EXPECT_OK(blocker->Exec("UNLOCK TABLES"));
 }
 
 TEST_F(DumpInterrupted, ServerKilledMidDumpIsALostConnection) {
-  ASSERT_OK_AND_ASSIGN(unsigned port, FreeTcpPort());
-  ThrowawayServer server;
-  ASSERT_OK(server.Start(*dir_, port));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ThrowawayServer> server,
+                       ThrowawayServer::Start(dir_->Join("server")));
   {
-    ASSERT_OK_AND_ASSIGN(auto conn, TestServer::Connect(server.config()));
+    ASSERT_OK_AND_ASSIGN(auto conn, TestServer::Connect(server->config()));
     // ~200 MiB: 100 random 16 KiB rows doubled 7 times.
     ASSERT_OK(EnsureRandomTable(*conn, {"mv_kill", "blobs", 100, 16 << 10, 7}));
   }
-  ASSERT_OK_AND_ASSIGN(std::string cnf, WriteOptionFile(server.config(), dir_->path(), "kill.cnf"));
+  ASSERT_OK_AND_ASSIGN(std::string cnf,
+                       WriteOptionFile(server->config(), dir_->path(), "kill.cnf"));
   const std::string archive = dir_->Join("kill.sql.gz");
   std::unique_ptr<ChildProcess> child;
   ASSERT_OK(StartMyvault({"dump", "--defaults-file", cnf, "--output", archive, "--quiet",
@@ -156,7 +119,7 @@ TEST_F(DumpInterrupted, ServerKilledMidDumpIsALostConnection) {
   // 1 MiB written: connected and well into the table data.
   ASSERT_TRUE(WaitForFile(*child, archive + ".partial", 1 << 20))
       << "the dump wrote no data: " << child->Wait().Describe();
-  ASSERT_OK_AND_ASSIGN(pid_t pid, server.Pid());
+  ASSERT_OK_AND_ASSIGN(pid_t pid, server->Pid());
   ASSERT_TRUE(child->Running()) << "the dump finished before the kill: "
                                 << child->Wait().Describe();
   ASSERT_EQ(kill(pid, SIGKILL), 0) << std::strerror(errno);

@@ -94,11 +94,8 @@ TEST_F(DumpLockTimeout, SigintWhileWaitingForTheLockCancelsPromptly) {
     if (n.ok()) waiting = *n;
   }
   ASSERT_EQ(waiting, "1") << "the dump never queued its lock request";
-  const auto signalled = std::chrono::steady_clock::now();
-  ASSERT_OK(child->Signal(SIGINT));
-  const CommandResult r = child->Wait();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  double seconds = 0;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*child, SIGINT, &seconds));
   ExpectCleanFailure(r, kExitCancelled, "cancel|interrupt", archive_);
   EXPECT_LT(seconds, 5.0) << "SIGINT during the lock wait must not wait for the 60 s timeout";
   Result<std::string> left = source_->QueryValue(

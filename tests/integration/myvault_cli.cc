@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <regex>
 
@@ -39,6 +40,14 @@ Result<ChildProcess*> StartMyvault(const std::vector<std::string>& args,
   ScrubEnvironment(&options);
   ASSIGN_OR_RETURN(*holder, ChildProcess::Start(argv, options));
   return holder->get();
+}
+
+Result<CommandResult> SignalAndWait(ChildProcess& child, int signal, double* seconds) {
+  const auto signalled = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(child.Signal(signal));
+  CommandResult r = child.Wait();
+  *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  return r;
 }
 
 void ExpectCompleteArchive(const std::string& archive, const std::string& sha256_cwd) {

@@ -36,6 +36,9 @@ void ExpectCompleteArchive(const std::string& archive, const std::string& sha256
 void ExpectCleanFailure(const CommandResult& result, int exit_code, const std::string& cause_regex,
                         const std::string& archive);
 
+// Sends `signal` to `child` and waits for it; `seconds` gets the time from signal to exit.
+Result<CommandResult> SignalAndWait(ChildProcess& child, int signal, double* seconds);
+
 // The SQL text of an archive (gzip -dc).
 Result<std::string> DecompressArchive(const std::string& archive);
 
