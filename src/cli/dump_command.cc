@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 
 #include "commands.h"
@@ -71,7 +72,8 @@ Status DumpCommand::Run(const mysql::PasswordArg& password, ErrorCollector* erro
                  ProgressReporter::HumanBytes(static_cast<double>(report.raw_bytes)).c_str(),
                  options.output.c_str(),
                  ProgressReporter::HumanBytes(static_cast<double>(report.archive_bytes)).c_str(),
-                 report.seconds, report.lock_seconds + report.nontransactional_lock_seconds);
+                 report.seconds,
+                 std::max(report.lock_seconds, report.nontransactional_lock_seconds));
   }
   return Status::Ok();
 }

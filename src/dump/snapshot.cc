@@ -98,7 +98,6 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(
     RETURN_IF_ERROR(s->Execute("SET SESSION lock_wait_timeout = " +
                                std::to_string(std::max(1, lock_wait_timeout_s))));
   }
-  double start = Now();
   {
     LockWatchdog watchdog(options, lock_session.thread_id(), lock_wait_timeout_s, errors);
     for (const auto& stmt : plan.acquire) {
@@ -140,7 +139,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(
     // LOCK INSTANCE FOR BACKUP needs BACKUP_ADMIN; without it DDL is simply not blocked.
     (void)lock_session.Execute(stmt);
   }
-  snap->info_.lock_seconds = Now() - start;
+  snap->info_.lock_seconds = Now() - snap->acquired_at_;  // writes held, not the wait for it
   if (!plan.hold_until_nontransactional_done) RETURN_IF_ERROR(snap->ReleaseLock());
   return snap;
 }

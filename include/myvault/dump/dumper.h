@@ -43,7 +43,10 @@ struct DumpOptions {
 struct DumpReport {
   uint64_t tables = 0, rows = 0, chunks = 0;
   uint64_t raw_bytes = 0, archive_bytes = 0;
-  double seconds = 0, lock_seconds = 0, nontransactional_lock_seconds = 0;
+  double seconds = 0;
+  double lock_seconds = 0;                   // writes held while the snapshots were opened
+  double nontransactional_lock_seconds = 0;  // whole hold when MyISAM/Aria kept it (includes
+                                             // lock_seconds); 0 without such tables
   std::string binlog_file, binlog_position, gtid_position;
 };
 
