@@ -175,6 +175,18 @@ Status Session::Execute(std::string_view sql) {
   return Status::Ok();
 }
 
+Status Session::Execute(std::string_view sql, uint64_t* affected_rows) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql.substr(0, 120));
+  *affected_rows = mysql_affected_rows(mysql_);
+  if (mysql_field_count(mysql_) != 0) {
+    MYSQL_RES* res = mysql_store_result(mysql_);
+    if (res == nullptr) return Error(sql.substr(0, 120));
+    mysql_free_result(res);
+    *affected_rows = 0;
+  }
+  return Status::Ok();
+}
+
 Result<QueryResult> Session::Query(std::string_view sql) {
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql.substr(0, 120));
   MYSQL_RES* res = mysql_store_result(mysql_);

@@ -51,6 +51,8 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   Status Execute(std::string_view sql);
+  // The same for one statement, also giving the rows it changed (INSERT: rows inserted).
+  Status Execute(std::string_view sql, uint64_t* affected_rows);
   Result<QueryResult> Query(std::string_view sql);
   // Streams a result row by row (mysql_use_result): memory stays flat whatever the row count.
   // `on_row` returning a non-ok Status stops the stream; the rest of the result is discarded.
