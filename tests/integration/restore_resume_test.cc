@@ -1,0 +1,173 @@
+// A restore killed with SIGKILL in the middle of the data (seen through the journal on the
+// target: `_myvault_restore`.`progress` rows with step = 'chunk') is finished by
+// `--resume --yes`, or redone by a plain re-run; either way the target ends equal to the source,
+// with no row loaded twice (a table without a unique key shows duplicates in its row count) and
+// no journal left behind.
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "archive_index.h"
+#include "restore_fixture.h"
+
+namespace myvault::it {
+namespace {
+
+constexpr char kResumeDb[] = "mv_rresume";
+constexpr long kSbRows = 100000;    // per sysbench-like table
+constexpr long kHeapRows = 100000;  // keyless table: 5000 distinct rows, 20 copies of each
+
+// Two sysbench-like tables (~60 MB of SQL with the third) and a table without a unique key,
+// where a chunk loaded twice would add rows instead of failing on a duplicate key.
+constexpr char kDataset[] = R"sql(
+SET SESSION sql_log_bin = 0;
+DROP DATABASE IF EXISTS mv_rresume; CREATE DATABASE mv_rresume; USE mv_rresume;
+CREATE TABLE sb1 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  k INT UNSIGNED NOT NULL DEFAULT 0, c CHAR(120) NOT NULL DEFAULT '',
+  pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k)) ENGINE = InnoDB;
+INSERT INTO sb1 SELECT seq, (seq * 7919) % 100000, CONCAT(SHA2(seq, 256), '-', MD5(seq), '-', seq),
+  MD5(seq * 3) FROM seq_1_to_100000;
+CREATE TABLE sb2 LIKE sb1; INSERT INTO sb2 SELECT * FROM sb1;
+CREATE TABLE heap (a INT NOT NULL, b VARCHAR(64) NOT NULL, KEY (a)) ENGINE = InnoDB;
+INSERT INTO heap SELECT seq % 5000, MD5(seq % 5000) FROM seq_1_to_100000;
+SET SESSION sql_log_bin = 1;
+)sql";
+
+// Loads the dataset unless the source already holds it (the tests run in separate processes).
+Status EnsureResumeDataset(TestServer& server) {
+  Result<std::string> have = server.QueryValue(
+      "SELECT CONCAT((SELECT COUNT(*) FROM mv_rresume.sb1), '/', (SELECT COUNT(*) FROM "
+      "mv_rresume.sb2), '/', (SELECT COUNT(*) FROM mv_rresume.heap))");
+  const std::string want =
+      std::to_string(kSbRows) + "/" + std::to_string(kSbRows) + "/" + std::to_string(kHeapRows);
+  if (have.ok() && *have == want) return Status::Ok();
+  return server.Exec(kDataset);
+}
+
+class RestoreResume : public RestoreTest {
+ protected:
+  void Prepare() override {
+    ASSERT_OK(EnsureResumeDataset(*source_));
+    ASSERT_OK_AND_ASSIGN(source_fp_, TakeFingerprint(source_config_, {kResumeDb}));
+    ASSERT_OK(target_->Exec(std::string("DROP DATABASE IF EXISTS ") + kResumeDb +
+                            "; DROP DATABASE IF EXISTS " + kJournalDb));
+    archive_ = dir_->Join("resume.sql.gz");
+    ASSERT_OK(DumpArchive(archive_,
+                          {"--threads", "2", "--chunk-size", "65536", "--databases", kResumeDb}));
+    ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFile(archive_));
+    ASSERT_OK_AND_ASSIGN(ArchiveIndex index, ReadArchiveIndex(bytes));
+    for (const IndexMember& m : index.members) data_chunks_ += m.kind == "data" ? 1 : 0;
+    ASSERT_GE(data_chunks_, 200) << "the dataset in 64 KiB chunks should make hundreds";
+  }
+
+  // Starts a restore, waits until the journal shows at least kMinChunks committed chunks, and
+  // kills it with SIGKILL. Returns the chunks the journal holds after the kill.
+  long KillMidRestore() {
+    constexpr long kMinChunks = 20;
+    std::unique_ptr<ChildProcess> child;
+    Result<ChildProcess*> started = StartMyvault(
+        {"restore", archive_, "--defaults-file", target_cnf_, "--yes", "--quiet", "--threads", "2"},
+        &child);
+    EXPECT_TRUE(started.ok()) << started.status().message();
+    if (!started.ok()) return -1;
+    Result<std::unique_ptr<TestServer>> poller = TestServer::Connect(target_config_);
+    EXPECT_TRUE(poller.ok()) << poller.status().message();
+    if (!poller.ok()) return -1;
+    long committed = -1;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (child->Running() && std::chrono::steady_clock::now() < deadline) {
+      Result<long> n = CommittedChunks(**poller);
+      if (n.ok() && *n >= kMinChunks) {
+        committed = *n;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_GE(committed, kMinChunks)
+        << "the journal never showed " << kMinChunks
+        << " committed chunks: " << (child->Running() ? "still running" : child->Wait().Describe());
+    EXPECT_TRUE(child->Running()) << "the restore ended before the kill: "
+                                  << child->Wait().Describe();
+    double seconds = 0;
+    Result<CommandResult> killed = SignalAndWait(*child, SIGKILL, &seconds);
+    EXPECT_TRUE(killed.ok() && killed->term_signal == SIGKILL)
+        << (killed.ok() ? killed->Describe() : killed.status().message());
+    Result<long> after = CommittedChunks(**poller);
+    EXPECT_TRUE(after.ok()) << after.status().message();
+    return after.ok() ? *after : -1;
+  }
+
+  // CommittedChunks on the target, or `fallback` when the query fails.
+  long CommittedOr(long fallback) {
+    Result<long> n = CommittedChunks(*target_);
+    return n.ok() ? *n : fallback;
+  }
+
+  // The end state: the source's database exactly, no journal.
+  void ExpectTargetEqualsSource() {
+    ExpectNoJournal();
+    ASSERT_OK_AND_ASSIGN(Fingerprint restored, TakeFingerprint(target_config_, {kResumeDb}));
+    EXPECT_EQ(Diff(source_fp_, restored), "") << "the restored database differs from the source";
+    ASSERT_OK_AND_ASSIGN(std::string heap_rows,
+                         target_->QueryValue("SELECT COUNT(*) FROM mv_rresume.heap"));
+    EXPECT_EQ(heap_rows, std::to_string(kHeapRows)) << "rows loaded twice (or lost) in heap";
+  }
+
+  Fingerprint source_fp_;
+  std::string archive_;
+  long data_chunks_ = 0;
+};
+
+TEST_F(RestoreResume, KilledRestoreResumesToTheSourceState) {
+  const long committed = KillMidRestore();
+  ASSERT_FALSE(HasFailure());
+  EXPECT_LT(committed, data_chunks_) << "every chunk committed: nothing left to resume";
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ExpectTargetEqualsSource();
+}
+
+TEST_F(RestoreResume, KilledRestoreRerunWithoutResumeEndsTheSame) {
+  KillMidRestore();
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, {"--yes", "--quiet", "--threads", "2"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ExpectTargetEqualsSource();
+}
+
+// Killed twice: the second run resumes from the first's journal, the third from the second's.
+TEST_F(RestoreResume, ResumeAfterAKilledResumeFinishes) {
+  KillMidRestore();
+  ASSERT_FALSE(HasFailure());
+  const long first = CommittedOr(-1);
+  std::unique_ptr<ChildProcess> child;
+  ASSERT_OK(StartMyvault({"restore", archive_, "--defaults-file", target_cnf_, "--resume", "--yes",
+                          "--quiet", "--threads", "2"},
+                         &child)
+                .status());
+  long now = first;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (child->Running() && now < first + 20 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    now = CommittedOr(now);
+  }
+  if (!child->Running()) {
+    // The resumed run finished before 20 more chunks committed: it must have succeeded.
+    const CommandResult r = child->Wait();
+    ASSERT_EQ(r.exit_code, 0) << r.Describe();
+    ExpectTargetEqualsSource();
+    return;
+  }
+  double seconds = 0;
+  ASSERT_OK(SignalAndWait(*child, SIGKILL, &seconds).status());
+  EXPECT_GE(CommittedOr(-1), first) << "the resumed run lost committed chunks from the journal";
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ExpectTargetEqualsSource();
+}
+
+}  // namespace
+}  // namespace myvault::it

@@ -1,0 +1,167 @@
+// A restore that must not start leaves the target exactly as it was: a damaged archive (found by
+// the full verify before the first statement; exit 7 naming the table and chunk), a wrong
+// FILE.sha256, a truncated file, no --yes without a terminal (exit 2). A pre-existing database
+// of the same name keeps its content. --list describes the archive without contacting a server.
+// From stdin no verify-first is possible: a damaged member still stops the restore with exit 7.
+#include <algorithm>
+#include <regex>
+
+#include "archive_index.h"
+#include "restore_fixture.h"
+
+namespace myvault::it {
+namespace {
+
+constexpr char kSafetyDb[] = "mv_rsafe";
+
+constexpr char kSourceSetup[] = R"sql(
+DROP DATABASE IF EXISTS mv_rsafe; CREATE DATABASE mv_rsafe; USE mv_rsafe;
+CREATE TABLE payload (id INT PRIMARY KEY, v VARCHAR(200), h CHAR(64));
+INSERT INTO payload SELECT seq, REPEAT(CHAR(97 + seq % 26), seq % 150), SHA2(seq, 256)
+  FROM seq_1_to_20000;
+CREATE TABLE small (id INT PRIMARY KEY, v VARCHAR(20));
+INSERT INTO small SELECT seq, CONCAT('s', seq) FROM seq_1_to_7;
+)sql";
+
+// The target's own mv_rsafe, which a refused restore must leave as it is.
+constexpr char kTargetSetup[] = R"sql(
+DROP DATABASE IF EXISTS mv_rsafe; CREATE DATABASE mv_rsafe; USE mv_rsafe;
+CREATE TABLE payload (id INT PRIMARY KEY, v VARCHAR(200), h CHAR(64));
+INSERT INTO payload VALUES (1, 'precious', NULL), (2, 'also precious', 'x');
+CREATE TABLE only_here (id INT PRIMARY KEY); INSERT INTO only_here VALUES (42);
+)sql";
+
+class RestoreSafety : public RestoreTest {
+ protected:
+  void Prepare() override {
+    ASSERT_OK(source_->Exec(kSourceSetup));
+    ASSERT_OK(target_->Exec(kTargetSetup));
+    ASSERT_OK(target_->Exec(std::string("DROP DATABASE IF EXISTS ") + kJournalDb));
+    archive_ = dir_->Join("safe.sql.gz");
+    ASSERT_OK(DumpArchive(archive_, {"--chunk-size", "65536", "--databases", kSafetyDb}));
+    ASSERT_OK_AND_ASSIGN(bytes_, ReadFile(archive_));
+    ASSERT_OK_AND_ASSIGN(index_, ReadArchiveIndex(bytes_));
+    ASSERT_OK_AND_ASSIGN(before_, TakeServerState(*target_, {kSafetyDb}));
+  }
+
+  // A data member of `payload` in the middle of its chunks.
+  IndexMember MiddlePayloadMember() const {
+    const IndexObject* table = index_.FindObject("table", kSafetyDb, "payload");
+    EXPECT_NE(table, nullptr) << "no table mv_rsafe.payload in the index";
+    if (table == nullptr) return {};
+    const std::vector<IndexMember> chunks = index_.DataMembers(table->id);
+    EXPECT_GE(chunks.size(), 10u) << "a 4 MB table in 64 KiB chunks should make many chunks";
+    return chunks.empty() ? IndexMember{} : chunks[chunks.size() / 2];
+  }
+
+  // The archive with one byte flipped in the middle of `m`'s compressed body.
+  std::string FlippedInside(const IndexMember& m) const {
+    std::string damaged = bytes_;
+    const size_t at = m.offset + m.size / 2;
+    damaged.at(at) = static_cast<char>(damaged[at] ^ 0x10);
+    return damaged;
+  }
+
+  // Records a failure unless the target is as Prepare left it, with no journal.
+  void ExpectTargetUntouched() {
+    ASSERT_OK_AND_ASSIGN(ServerState after, TakeServerState(*target_, {kSafetyDb}));
+    EXPECT_EQ(DiffStates(before_, after), "") << "the refused restore changed the target";
+  }
+
+  std::string archive_;
+  std::string bytes_;
+  ArchiveIndex index_;
+  ServerState before_;
+};
+
+TEST_F(RestoreSafety, DamagedDataMemberIsRefusedBeforeTheServerIsTouched) {
+  const IndexMember m = MiddlePayloadMember();
+  ASSERT_FALSE(HasFailure());
+  const std::string damaged = dir_->Join("damaged.sql.gz");  // no .sha256 beside it
+  ASSERT_OK(WriteFile(damaged, FlippedInside(m)));
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(damaged, {"--yes", "--quiet"}));
+  // "archive ... is damaged: table `mv_rsafe`.`payload` chunk N ..."
+  ExpectRestoreFailure(r, kExitCorrupt,
+                       "damaged.*mv_rsafe`?\\.`?payload.*chunk " + std::to_string(m.chunk) + "\\b");
+  ExpectTargetUntouched();
+}
+
+TEST_F(RestoreSafety, WrongSha256BesideTheArchiveIsRefused) {
+  ASSERT_OK_AND_ASSIGN(std::string sum, ReadFile(archive_ + ".sha256"));
+  sum[10] = sum[10] == '0' ? '1' : '0';
+  ASSERT_OK(WriteFile(archive_ + ".sha256", sum));
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, {"--yes", "--quiet"}));
+  ExpectRestoreFailure(r, kExitCorrupt, "sha-?256|checksum|hash|mismatch");
+  ExpectTargetUntouched();
+}
+
+TEST_F(RestoreSafety, TruncatedArchiveIsRefused) {
+  const std::string cut = dir_->Join("cut.sql.gz");
+  ASSERT_OK(WriteFile(cut, std::string_view(bytes_).substr(0, bytes_.size() - 1000)));
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(cut, {"--yes", "--quiet"}));
+  ExpectRestoreFailure(r, kExitCorrupt, "truncat");
+  ExpectTargetUntouched();
+}
+
+// The test children run without a controlling terminal (setsid), so no prompt is possible.
+TEST_F(RestoreSafety, WithoutYesAndWithoutATerminalIsAUsageError) {
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, {"--quiet"}));
+  ExpectRestoreFailure(r, kExitUsage, "--yes");
+  ExpectTargetUntouched();
+}
+
+TEST_F(RestoreSafety, WithoutYesFromStdinIsAUsageError) {
+  CommandOptions options;
+  options.stdin_file = archive_;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore("-", {"--quiet"}, options));
+  ExpectRestoreFailure(r, kExitUsage, "--yes");
+  ExpectTargetUntouched();
+}
+
+// The option file names a port where nothing listens: any attempt to connect would fail (exit 3).
+TEST_F(RestoreSafety, ListDescribesTheArchiveWithoutConnecting) {
+  ASSERT_OK_AND_ASSIGN(std::string cnf, UnreachableOptionFile());
+  ASSERT_OK_AND_ASSIGN(CommandResult r, RestoreWith(cnf, archive_, {"--list"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  std::string out = r.out;
+  out.erase(std::remove(out.begin(), out.end(), ','), out.end());  // "20,000" reads as 20000
+  EXPECT_NE(out.find(kSafetyDb), std::string::npos) << "no database in --list:\n" << r.out;
+  for (const char* table : {"payload", "small"}) {
+    const IndexObject* o = index_.FindObject("table", kSafetyDb, table);
+    ASSERT_NE(o, nullptr) << table;
+    const std::regex line(std::string("(^|\n)[^\n]*\\b") + table + "\\b[^\n]*\\b" +
+                          std::to_string(o->rows) + "\\b");
+    EXPECT_TRUE(std::regex_search(out, line))
+        << "no line naming " << table << " with its " << o->rows << " rows:\n"
+        << r.out;
+  }
+  for (const char* key : {"binlog_file", "binlog_position", "gtid_position"}) {
+    const std::string value = index_.Meta(key);
+    if (value.empty()) continue;
+    EXPECT_NE(r.out.find(value), std::string::npos)
+        << "--list does not show the snapshot's " << key << " " << value << ":\n"
+        << r.out;
+  }
+  EXPECT_NE(index_.Meta("binlog_file"), "") << "the test servers log binlogs";
+  ExpectTargetUntouched();
+}
+
+// From stdin the restore starts before the damage is seen; it must still stop at the damaged
+// chunk, name it, and exit 7.
+TEST_F(RestoreSafety, DamagedStreamOnStdinStopsAtTheDamagedChunk) {
+  const IndexMember m = MiddlePayloadMember();
+  ASSERT_FALSE(HasFailure());
+  const std::string damaged = dir_->Join("damaged-stream.sql.gz");
+  ASSERT_OK(WriteFile(damaged, FlippedInside(m)));
+  CommandOptions options;
+  options.stdin_file = damaged;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore("-", {"--yes", "--quiet"}, options));
+  EXPECT_EQ(r.exit_code, kExitCorrupt) << r.Describe();
+  EXPECT_TRUE(std::regex_search(r.err, std::regex("payload"))) << r.Describe();
+  EXPECT_TRUE(std::regex_search(r.err, std::regex("chunk " + std::to_string(m.chunk) + "\\b")))
+      << r.Describe();
+  EXPECT_TRUE(std::regex_search(r.err, std::regex("^myvault: error: "))) << r.Describe();
+}
+
+}  // namespace
+}  // namespace myvault::it
