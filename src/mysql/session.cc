@@ -161,6 +161,8 @@ Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, st
 
 unsigned long Session::thread_id() const { return mysql_thread_id(mysql_); }
 
+unsigned Session::server_status() const { return mysql_->server_status; }
+
 Status Session::Execute(std::string_view sql) {
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql.substr(0, 120));
   // Drain any result (SHOW/SELECT executed through Execute).

@@ -60,6 +60,9 @@ class Session {
 
   const ServerInfo& server() const { return server_; }
   unsigned long thread_id() const;
+  // The server's status flags after the last statement (SERVER_STATUS_NO_BACKSLASH_ESCAPES, ...),
+  // which say how the client must read quotes in the next one.
+  unsigned server_status() const;
   const std::string& role() const { return role_; }
 
  private:
