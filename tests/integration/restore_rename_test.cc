@@ -25,6 +25,7 @@ INSERT INTO `mv_corpus`.floats VALUES (1, -4.25);
 CREATE TABLE `mv_corpus`.target_only (id INT PRIMARY KEY); INSERT INTO `mv_corpus`.target_only VALUES (7);
 DROP DATABASE IF EXISTS `mv_corpus_drill`;
 DROP DATABASE IF EXISTS `mv corpus2`; DROP DATABASE IF EXISTS `mv_ünï`;
+DROP DATABASE IF EXISTS `_myvault_restore`;
 )sql";
 
 // Views of the corpus whose rows can be read on the target (definer_view's DEFINER account

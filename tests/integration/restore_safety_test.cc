@@ -147,8 +147,8 @@ TEST_F(RestoreSafety, ListDescribesTheArchiveWithoutConnecting) {
 }
 
 // From stdin the restore starts before the damage is seen; it must still stop at the damaged
-// chunk, name it, and exit 7.
-TEST_F(RestoreSafety, DamagedStreamOnStdinStopsAtTheDamagedChunk) {
+// chunk, name it, and exit 7. The intact archive on stdin with --resume then finishes the job.
+TEST_F(RestoreSafety, DamagedStreamOnStdinStopsAtTheDamagedChunkAndResumes) {
   const IndexMember m = MiddlePayloadMember();
   ASSERT_FALSE(HasFailure());
   const std::string damaged = dir_->Join("damaged-stream.sql.gz");
@@ -157,10 +157,19 @@ TEST_F(RestoreSafety, DamagedStreamOnStdinStopsAtTheDamagedChunk) {
   options.stdin_file = damaged;
   ASSERT_OK_AND_ASSIGN(CommandResult r, Restore("-", {"--yes", "--quiet"}, options));
   EXPECT_EQ(r.exit_code, kExitCorrupt) << r.Describe();
+  EXPECT_TRUE(std::regex_search(r.err, std::regex("^myvault: error: "))) << r.Describe();
   EXPECT_TRUE(std::regex_search(r.err, std::regex("payload"))) << r.Describe();
   EXPECT_TRUE(std::regex_search(r.err, std::regex("chunk " + std::to_string(m.chunk) + "\\b")))
       << r.Describe();
-  EXPECT_TRUE(std::regex_search(r.err, std::regex("^myvault: error: "))) << r.Describe();
+
+  options.stdin_file = archive_;
+  ASSERT_OK_AND_ASSIGN(CommandResult resumed,
+                       Restore("-", {"--resume", "--yes", "--quiet"}, options));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.Describe();
+  ExpectNoJournal();
+  ASSERT_OK_AND_ASSIGN(Fingerprint source, TakeFingerprint(source_config_, {kSafetyDb}));
+  ASSERT_OK_AND_ASSIGN(Fingerprint target, TakeFingerprint(target_config_, {kSafetyDb}));
+  EXPECT_EQ(Diff(source, target), "") << "the resumed restore differs from the source";
 }
 
 }  // namespace
