@@ -61,7 +61,15 @@ Status RestoreRun::Run() {
   if (st.ok()) st = Phase("indexes", &RestoreRun::Indexes);
   if (st.ok()) st = Phase("post", &RestoreRun::Post);
   if (st.ok()) st = Phase("check", &RestoreRun::Check);
-  if (st.ok()) st = journal_->Finish(*control_);
+  uint64_t others = 0;
+  if (st.ok()) st = journal_->Finish(*control_, &others);
+  if (st.ok() && others > 0) {
+    progress_.Warn(std::to_string(others) +
+                   " other restore(s) are recorded as running or "
+                   "interrupted in " +
+                   std::string(kJournalDatabase) +
+                   "; drop that database once none is to be resumed");
+  }
   progress_.Stop();
   if (!st.ok()) {
     if (!touched_) return st.WithContext("nothing was changed on the target");
