@@ -150,6 +150,30 @@ TEST_F(RestoreErrors, OneUnknownDatabaseAmongKnownOnesRestoresNothing) {
   ExpectTargetUntouched();
 }
 
+TEST_F(RestoreErrors, RenameOfADatabaseNotInTheArchiveIsNotFound) {
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Restore(archive_, {"--rename", "nosuchdb=x", "--yes", "--quiet"}));
+  ExpectRestoreFailure(r, kExitNotFound, "nosuchdb");
+  ExpectTargetUntouched();
+}
+
+// Only names the server refuses to drop anyway, so a failing test cannot wreck the target.
+TEST_F(RestoreErrors, RenameIntoASystemDatabaseIsRefused) {
+  for (const std::string target : {"performance_schema", "information_schema", kJournalDb}) {
+    ASSERT_OK_AND_ASSIGN(
+        CommandResult r,
+        Restore(archive_, {"--rename", std::string(kErrDb) + "=" + target, "--yes", "--quiet"}));
+    ExpectRestoreFailure(r, kExitUsage, target);
+  }
+  ExpectTargetUntouched();
+}
+
+TEST_F(RestoreErrors, ResumeWithNothingToResumeIsNotFound) {
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, {"--resume", "--yes", "--quiet"}));
+  ExpectRestoreFailure(r, kExitNotFound, "--resume");
+  ExpectTargetUntouched();
+}
+
 // Option values checked before anything else (exit 2); CLI11 may print its own usage text, so
 // only the code and the server are checked.
 TEST_F(RestoreErrors, BadOptionValuesAreUsageErrors) {

@@ -146,6 +146,21 @@ TEST_F(RestoreSafety, ListDescribesTheArchiveWithoutConnecting) {
   ExpectTargetUntouched();
 }
 
+// --list of a stream: either it lists (reading to the index at the end) or it refuses as a usage
+// error; "No such file" about a file named "-" is neither.
+TEST_F(RestoreSafety, ListFromStdinListsOrIsAUsageError) {
+  ASSERT_OK_AND_ASSIGN(std::string cnf, UnreachableOptionFile());
+  CommandOptions options;
+  options.stdin_file = archive_;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, RestoreWith(cnf, "-", {"--list"}, options));
+  if (r.exit_code == 0) {
+    EXPECT_NE(r.out.find("payload"), std::string::npos) << r.Describe();
+  } else {
+    ExpectRestoreFailure(r, kExitUsage, "--list|stdin");
+  }
+  ExpectTargetUntouched();
+}
+
 // From stdin the restore starts before the damage is seen; it must still stop at the damaged
 // chunk, name it, and exit 7. The intact archive on stdin with --resume then finishes the job.
 TEST_F(RestoreSafety, DamagedStreamOnStdinStopsAtTheDamagedChunkAndResumes) {
