@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "archive_index.h"
@@ -18,8 +19,9 @@ constexpr char kResumeDb[] = "mv_rresume";
 constexpr long kSbRows = 100000;    // per sysbench-like table
 constexpr long kHeapRows = 100000;  // keyless table: 5000 distinct rows, 20 copies of each
 
-// Two sysbench-like tables (~60 MB of SQL with the third) and a table without a unique key,
-// where a chunk loaded twice would add rows instead of failing on a duplicate key.
+// Two sysbench-like tables (~60 MB of SQL with the others) and two tables without a unique key
+// (InnoDB and MyISAM), where a chunk loaded twice would add rows instead of failing on a
+// duplicate key.
 constexpr char kDataset[] = R"sql(
 SET SESSION sql_log_bin = 0;
 DROP DATABASE IF EXISTS mv_rresume; CREATE DATABASE mv_rresume; USE mv_rresume;
@@ -31,6 +33,8 @@ INSERT INTO sb1 SELECT seq, (seq * 7919) % 100000, CONCAT(SHA2(seq, 256), '-', M
 CREATE TABLE sb2 LIKE sb1; INSERT INTO sb2 SELECT * FROM sb1;
 CREATE TABLE heap (a INT NOT NULL, b VARCHAR(64) NOT NULL, KEY (a)) ENGINE = InnoDB;
 INSERT INTO heap SELECT seq % 5000, MD5(seq % 5000) FROM seq_1_to_100000;
+CREATE TABLE heap_myisam (a INT NOT NULL, b VARCHAR(64) NOT NULL) ENGINE = MyISAM;
+INSERT INTO heap_myisam SELECT * FROM heap;
 SET SESSION sql_log_bin = 1;
 )sql";
 
@@ -38,9 +42,10 @@ SET SESSION sql_log_bin = 1;
 Status EnsureResumeDataset(TestServer& server) {
   Result<std::string> have = server.QueryValue(
       "SELECT CONCAT((SELECT COUNT(*) FROM mv_rresume.sb1), '/', (SELECT COUNT(*) FROM "
-      "mv_rresume.sb2), '/', (SELECT COUNT(*) FROM mv_rresume.heap))");
-  const std::string want =
-      std::to_string(kSbRows) + "/" + std::to_string(kSbRows) + "/" + std::to_string(kHeapRows);
+      "mv_rresume.sb2), '/', (SELECT COUNT(*) FROM mv_rresume.heap), '/', (SELECT COUNT(*) FROM "
+      "mv_rresume.heap_myisam))");
+  const std::string want = std::to_string(kSbRows) + "/" + std::to_string(kSbRows) + "/" +
+                           std::to_string(kHeapRows) + "/" + std::to_string(kHeapRows);
   if (have.ok() && *have == want) return Status::Ok();
   return server.Exec(kDataset);
 }
@@ -61,10 +66,9 @@ class RestoreResume : public RestoreTest {
     ASSERT_GE(data_chunks_, 200) << "the dataset in 64 KiB chunks should make hundreds";
   }
 
-  // Starts a restore, waits until the journal shows at least kMinChunks committed chunks, and
-  // kills it with SIGKILL. Returns the chunks the journal holds after the kill.
-  long KillMidRestore() {
-    constexpr long kMinChunks = 20;
+  // Starts a restore, waits until `ready` (polled on a connection of its own to the target)
+  // says so, and kills the restore with SIGKILL. Returns the chunks the journal holds then.
+  long KillRestoreWhen(const std::function<bool(TestServer&)>& ready, const std::string& what) {
     std::unique_ptr<ChildProcess> child;
     Result<ChildProcess*> started = StartMyvault(
         {"restore", archive_, "--defaults-file", target_cnf_, "--yes", "--quiet", "--threads", "2"},
@@ -74,19 +78,14 @@ class RestoreResume : public RestoreTest {
     Result<std::unique_ptr<TestServer>> poller = TestServer::Connect(target_config_);
     EXPECT_TRUE(poller.ok()) << poller.status().message();
     if (!poller.ok()) return -1;
-    long committed = -1;
+    bool seen = false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (child->Running() && std::chrono::steady_clock::now() < deadline) {
-      Result<long> n = CommittedChunks(**poller);
-      if (n.ok() && *n >= kMinChunks) {
-        committed = *n;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (!seen && child->Running() && std::chrono::steady_clock::now() < deadline) {
+      seen = ready(**poller);
+      if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    EXPECT_GE(committed, kMinChunks)
-        << "the journal never showed " << kMinChunks
-        << " committed chunks: " << (child->Running() ? "still running" : child->Wait().Describe());
+    EXPECT_TRUE(seen) << "never saw " << what << ": "
+                      << (child->Running() ? "still running" : child->Wait().Describe());
     EXPECT_TRUE(child->Running()) << "the restore ended before the kill: "
                                   << child->Wait().Describe();
     double seconds = 0;
@@ -96,6 +95,16 @@ class RestoreResume : public RestoreTest {
     Result<long> after = CommittedChunks(**poller);
     EXPECT_TRUE(after.ok()) << after.status().message();
     return after.ok() ? *after : -1;
+  }
+
+  // Kills a restore once the journal shows 20 committed chunks.
+  long KillMidRestore() {
+    return KillRestoreWhen(
+        [this](TestServer& target) {
+          Result<long> n = CommittedChunks(target);
+          return n.ok() && *n >= 20;
+        },
+        "20 committed chunks in the journal");
   }
 
   // CommittedChunks on the target, or `fallback` when the query fails.
@@ -109,9 +118,11 @@ class RestoreResume : public RestoreTest {
     ExpectNoJournal();
     ASSERT_OK_AND_ASSIGN(Fingerprint restored, TakeFingerprint(target_config_, {kResumeDb}));
     EXPECT_EQ(Diff(source_fp_, restored), "") << "the restored database differs from the source";
-    ASSERT_OK_AND_ASSIGN(std::string heap_rows,
-                         target_->QueryValue("SELECT COUNT(*) FROM mv_rresume.heap"));
-    EXPECT_EQ(heap_rows, std::to_string(kHeapRows)) << "rows loaded twice (or lost) in heap";
+    for (const char* heap : {"heap", "heap_myisam"}) {
+      ASSERT_OK_AND_ASSIGN(std::string rows, target_->QueryValue("SELECT COUNT(*) FROM " +
+                                                                 QualifiedName(kResumeDb, heap)));
+      EXPECT_EQ(rows, std::to_string(kHeapRows)) << "rows loaded twice (or lost) in " << heap;
+    }
   }
 
   Fingerprint source_fp_;
@@ -163,6 +174,24 @@ TEST_F(RestoreResume, ResumeAfterAKilledResumeFinishes) {
   double seconds = 0;
   ASSERT_OK(SignalAndWait(*child, SIGKILL, &seconds).status());
   EXPECT_GE(CommittedOr(-1), first) << "the resumed run lost committed chunks from the journal";
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ExpectTargetEqualsSource();
+}
+
+// MyISAM has no transactions: a chunk and its journal row cannot commit together, so a kill in
+// the middle of the table leaves rows no journal row accounts for. Resuming must reload that
+// table from its start, or the keyless table gains duplicates.
+TEST_F(RestoreResume, KilledInsideANonTransactionalTableResumesWithoutDuplicates) {
+  const std::string count = "SELECT COUNT(*) FROM " + QualifiedName(kResumeDb, "heap_myisam");
+  KillRestoreWhen(
+      [&count](TestServer& target) {
+        Result<std::string> n = target.QueryValue(count);
+        return n.ok() && *n != "0" && *n != std::to_string(kHeapRows);
+      },
+      "heap_myisam partly loaded");
+  ASSERT_FALSE(HasFailure());
   ASSERT_OK_AND_ASSIGN(CommandResult r,
                        Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
