@@ -138,11 +138,10 @@ Status Plan::Check(const std::vector<std::string>& archive_databases) const {
   }
   std::set<std::string> targets;
   for (const auto& [from, to] : rename_) {
-    if (!in_archive(from))
-      return NotFound("--rename " + from + "=" + to + ": no database " + from + " in the archive");
+    const std::string flag = "--rename " + from + "=" + to;
+    if (!in_archive(from)) return NotFound(flag + ": no database " + from + " in the archive");
     if (!Selected(from)) {
-      return InvalidArgument("--rename " + from + "=" + to + ": " + from +
-                             " is not among --databases");
+      return InvalidArgument(flag + ": " + from + " is not among --databases");
     }
   }
   for (const auto& d : archive_databases) {
