@@ -150,7 +150,7 @@ Status RestoreRun::ReadPrologue() {
   RETURN_IF_ERROR(plan_.Check(archive_databases_));
   std::string identity = archive::Sha256Hex(archive::Sha256::Of(header_sql_));
   for (const auto& [from, to] : plan_.Databases(archive_databases_)) {
-    identity += "\n" + from + "\n" + to;
+    identity.append("\n").append(from).append("\n").append(to);
   }
   restore_id_ = archive::Sha256Hex(archive::Sha256::Of(identity));
   settings_.connection = &o_.connection;
