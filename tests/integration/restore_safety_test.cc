@@ -146,6 +146,28 @@ TEST_F(RestoreSafety, ListDescribesTheArchiveWithoutConnecting) {
   ExpectTargetUntouched();
 }
 
+// The binary log position of the target (file and offset).
+Result<std::string> BinlogPosition(TestServer& server) {
+  ASSIGN_OR_RETURN(auto rows, server.Query("SHOW MASTER STATUS"));
+  if (rows.size() != 1) return Internal("SHOW MASTER STATUS: the target logs no binlog");
+  return rows[0].at(0).value_or("") + ":" + rows[0].at(1).value_or("");
+}
+
+// By default the load is kept out of the binary log (replicas of the target do not replay it);
+// --enable-binlog writes it.
+TEST_F(RestoreSafety, LoadStaysOutOfTheBinlogUnlessEnabled) {
+  ASSERT_OK_AND_ASSIGN(std::string before, BinlogPosition(*target_));
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, {"--yes", "--quiet"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ASSERT_OK_AND_ASSIGN(std::string after, BinlogPosition(*target_));
+  EXPECT_EQ(after, before) << "the default restore wrote to the target's binlog";
+  ASSERT_OK_AND_ASSIGN(r, Restore(archive_, {"--yes", "--quiet", "--enable-binlog"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ASSERT_OK_AND_ASSIGN(std::string logged, BinlogPosition(*target_));
+  EXPECT_NE(logged, after) << "--enable-binlog wrote nothing to the binlog";
+  ExpectNoJournal();
+}
+
 // --list of a stream: either it lists (reading to the index at the end) or it refuses as a usage
 // error; "No such file" about a file named "-" is neither.
 TEST_F(RestoreSafety, ListFromStdinListsOrIsAUsageError) {
