@@ -2,7 +2,8 @@
 // the full verify before the first statement; exit 7 naming the table and chunk), a wrong
 // FILE.sha256, a truncated file, no --yes without a terminal (exit 2). A pre-existing database
 // of the same name keeps its content. --list describes the archive without contacting a server.
-// From stdin no verify-first is possible: a damaged member still stops the restore with exit 7.
+// From stdin no verify-first is possible: a damaged member still stops the restore with exit 7,
+// and --resume with the intact stream finishes it. By default the load stays out of the binlog.
 #include <algorithm>
 #include <regex>
 
