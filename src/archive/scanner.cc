@@ -90,7 +90,9 @@ Result<bool> SequentialReader::Next(MemberInfo* info, std::string* payload, uint
   if (status.code() != StatusCode::kCorrupt || member_.truncated) return status;
   std::string where =
       "member " + std::to_string(number) + " at offset " + std::to_string(member_.offset);
-  if (member_.header_parsed) where += " (" + Index().Describe(member_.info) + ")";
+  if (member_.header_parsed) {
+    where += " (" + (names_ != nullptr ? *names_ : Index()).Describe(member_.info) + ")";
+  }
   return Corrupt(where + ": " + status.message());
 }
 

@@ -76,11 +76,18 @@ Result<mysql::ConnectionOptions> ConnectionFlags::Resolve(const mysql::PasswordA
 }
 
 Result<ProgressMode> ParseProgressMode(std::string_view progress, bool quiet) {
-  if (quiet || progress == "none") return ProgressMode::kQuiet;
-  if (progress == "bar") return ProgressMode::kBar;
-  if (progress == "lines") return ProgressMode::kLines;
-  if (progress == "auto") return ProgressMode::kAuto;
-  return InvalidArgument("--progress must be auto, bar, lines or none");
+  ProgressMode mode;
+  if (progress == "none")
+    mode = ProgressMode::kQuiet;
+  else if (progress == "bar")
+    mode = ProgressMode::kBar;
+  else if (progress == "lines")
+    mode = ProgressMode::kLines;
+  else if (progress == "auto")
+    mode = ProgressMode::kAuto;
+  else
+    return InvalidArgument("--progress must be auto, bar, lines or none");
+  return quiet ? ProgressMode::kQuiet : mode;
 }
 
 Result<uint64_t> ParseSize(std::string_view text) {

@@ -91,6 +91,9 @@ void RestoreCommand::PrintReport(const restore::RestoreReport& r) const {
 Status RestoreCommand::Run(const mysql::PasswordArg& password, ErrorCollector* errors) {
   RETURN_IF_ERROR(Parse());
   if (list) {
+    if (options.input == "-") {
+      return InvalidArgument("--list needs an archive file: it reads the index at the file's end");
+    }
     ASSIGN_OR_RETURN(std::string text, restore::ListArchive(options.input));
     std::fputs(text.c_str(), stdout);
     return Status::Ok();

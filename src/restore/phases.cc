@@ -55,6 +55,7 @@ Status RestoreRun::Schema() {
     if (plan_.Object(m.info.object_id) == nullptr) {
       ASSIGN_OR_RETURN(auto object, DescribeSchemaSql(m.info.object_id, m.payload));
       plan_.AddObject(object);
+      source_->Learn(object);
     }
     const archive::ObjectEntry& object = *plan_.Object(m.info.object_id);
     if (!plan_.Selected(object.schema)) continue;

@@ -141,6 +141,7 @@ Status RestoreRun::ReadPrologue() {
       if (schema) {
         ASSIGN_OR_RETURN(object, DescribeSchemaSql(m.info.object_id, m.payload));
         plan_.AddObject(*object);
+        source_->Learn(*object);
       }
       ahead_.push_back(std::move(m));
       if (!schema || object->kind != "database") break;

@@ -42,7 +42,7 @@ class FileSource : public MemberSource {
 
 class StreamSource : public MemberSource {
  public:
-  explicit StreamSource(int fd) : reader_(fd) {}
+  explicit StreamSource(int fd) : reader_(fd) { reader_.DescribeWith(&learned_); }
 
   Result<bool> Next(SourceMember* m) override {
     while (true) {
@@ -74,8 +74,10 @@ class StreamSource : public MemberSource {
   Status Load(SourceMember*) const override { return Status::Ok(); }
   const archive::Index* index() const override { return have_index_ ? &index_ : nullptr; }
   std::string name() const override { return "the archive on stdin"; }
+  void Learn(const archive::ObjectEntry& object) override { learned_.objects.push_back(object); }
 
  private:
+  archive::Index learned_;  // objects named so far, for error messages
   archive::SequentialReader reader_;
   archive::Index index_;
   bool have_index_ = false;

@@ -39,6 +39,9 @@ class MemberSource {
   virtual const archive::Index* index() const = 0;
   // "archive /b/x.sql.gz" or "the archive on stdin", for messages.
   virtual std::string name() const = 0;
+  // An object read off a schema member, to name the stream's members in errors (file sources
+  // have the index).
+  virtual void Learn(const archive::ObjectEntry& object) { (void)object; }
 };
 
 // Opens `path` ("-": stdin) as a member source.

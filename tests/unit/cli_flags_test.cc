@@ -35,3 +35,18 @@ TEST(ProgressFormatTest, HumanUnits) {
 
 }  // namespace
 }  // namespace myvault::cli
+
+namespace myvault::cli {
+namespace {
+
+// --quiet must not hide a misspelt --progress (it used to win before the value was checked).
+TEST(CliFlagsTest, ProgressModeIsCheckedEvenWhenQuiet) {
+  EXPECT_EQ(ParseProgressMode("loud", true).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseProgressMode("loud", false).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*ParseProgressMode("bar", true), ProgressMode::kQuiet);
+  EXPECT_EQ(*ParseProgressMode("lines", false), ProgressMode::kLines);
+  EXPECT_EQ(*ParseProgressMode("none", false), ProgressMode::kQuiet);
+}
+
+}  // namespace
+}  // namespace myvault::cli

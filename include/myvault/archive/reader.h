@@ -99,8 +99,12 @@ class SequentialReader {
   // kCorrupt: "truncated after member N at offset X" or "member N at offset X (data member of
   // object 3 chunk 2): sha256 mismatch" (members counted from 0). Errors are final.
   Result<bool> Next(MemberInfo* info, std::string* payload, uint64_t* offset);
+  // Objects to name members by in errors ("table `db`.`t` chunk 2" instead of "data member of
+  // object 3 chunk 2"), learned by the caller while reading; must outlive the reader's use.
+  void DescribeWith(const Index* names) { names_ = names; }
 
  private:
+  const Index* names_ = nullptr;
   MemberScanner scanner_;
   MemberDecoder decoder_;
   ScannedMember member_;
