@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "myvault/sql/row_format.h"
+#include "myvault/sql/script.h"
 #include "myvault/sql/text.h"
 
 namespace myvault::sql {
@@ -113,6 +114,63 @@ void BM_AppendHexLiteral(benchmark::State& state) {
   RunLiteralBench<AppendHexLiteral>(state, bytes);
 }
 BENCHMARK(BM_AppendHexLiteral)->Arg(16)->Arg(4096);
+
+}  // namespace
+}  // namespace myvault::sql
+
+// Splitting restore payloads into statements (sql/script.h): one data statement of ~1 MiB, as the
+// dumper writes them, split per iteration; throughput is bytes of SQL scanned.
+namespace myvault::sql {
+namespace {
+
+// A ~1 MiB INSERT INTO `shop`.`orders` (`id`,`customer`,`note`) as InsertFormatter writes it, with
+// sysbench-like digits as customer and note(rng) as note.
+template <typename Note>
+std::string MakeDataStatement(Note note) {
+  InsertFormatter formatter("shop", "orders",
+                            {{"id", ValueEncoding::kRaw, ""},
+                             {"customer", ValueEncoding::kString, ""},
+                             {"note", ValueEncoding::kString, ""}},
+                            1 << 20);
+  std::mt19937_64 rng(3);
+  std::string out;
+  for (size_t row = 1; out.size() < (1 << 20) - 1024; ++row) {
+    const std::string id = std::to_string(row);
+    const std::string customer = SysbenchDigits(rng, 2);
+    const std::string text = note(rng);
+    const char* values[] = {id.data(), customer.data(), text.data()};
+    const unsigned long lengths[] = {id.size(), customer.size(), text.size()};
+    formatter.AppendRow(&out, values, lengths);
+  }
+  formatter.Finish(&out);
+  return out;
+}
+
+void RunSplitBench(benchmark::State& state, const std::string& sql) {
+  std::vector<std::string_view> statements;
+  for (auto _ : state) {
+    if (!SplitStatements(sql, &statements).ok()) state.SkipWithError("split failed");
+    benchmark::DoNotOptimize(statements.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * sql.size()));
+  state.counters["statements"] = static_cast<double>(statements.size());
+}
+
+// Notes of 10 groups of digits (~130 bytes): strings with nothing to escape.
+void BM_SplitStatements(benchmark::State& state) {
+  RunSplitBench(state,
+                MakeDataStatement([](std::mt19937_64& rng) { return SysbenchDigits(rng, 10); }));
+}
+BENCHMARK(BM_SplitStatements);
+
+// JSON-like notes and Windows paths: a backslash every few bytes inside the strings.
+void BM_SplitStatementsEscapeHeavy(benchmark::State& state) {
+  RunSplitBench(state, MakeDataStatement([](std::mt19937_64& rng) {
+                  return "{\"k\":\"it's\n\",\"v\":[" + std::to_string(rng() % 1000) +
+                         "],\"s\":\"a;b -- c # d /* e\",\"p\":\"C:\\tmp\\x\"}";
+                }));
+}
+BENCHMARK(BM_SplitStatementsEscapeHeavy);
 
 }  // namespace
 }  // namespace myvault::sql

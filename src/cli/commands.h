@@ -6,6 +6,7 @@
 #include "flags.h"
 #include "myvault/common/cancel.h"
 #include "myvault/dump/dumper.h"
+#include "myvault/restore/restorer.h"
 #include "myvault/verify/verify.h"
 
 namespace myvault::cli {
@@ -31,6 +32,24 @@ struct VerifyCommand {
 
   void Register(CLI::App* parent);
   Status Run();
+};
+
+struct RestoreCommand {
+  restore::RestoreOptions options;
+  ConnectionFlags connection;
+  std::vector<std::string> renames;
+  std::string defer_indexes = "auto";
+  std::string progress = "auto";
+  bool list = false;
+  bool quiet = false;
+  CLI::App* app = nullptr;
+
+  void Register(CLI::App* parent);
+  Status Run(const mysql::PasswordArg& password, ErrorCollector* errors);
+
+ private:
+  Status Parse();
+  void PrintReport(const restore::RestoreReport& report) const;
 };
 
 }  // namespace myvault::cli

@@ -46,14 +46,7 @@ Status DumpCommand::Run(const mysql::PasswordArg& password, ErrorCollector* erro
   ASSIGN_OR_RETURN(options.chunk_size, ParseSize(chunk_size_text));
   ASSIGN_OR_RETURN(options.statement_size, ParseSize(statement_size_text));
   options.fsync = !no_fsync;
-  if (quiet || progress == "none")
-    options.progress = ProgressMode::kQuiet;
-  else if (progress == "bar")
-    options.progress = ProgressMode::kBar;
-  else if (progress == "lines")
-    options.progress = ProgressMode::kLines;
-  else if (progress != "auto")
-    return InvalidArgument("--progress must be auto, bar, lines or none");
+  ASSIGN_OR_RETURN(options.progress, ParseProgressMode(progress, quiet));
   RETURN_IF_ERROR(options.Validate());
   ASSIGN_OR_RETURN(options.connection, connection.Resolve(password));
   // DB_DATABASE (or a database in an option file's environment) narrows a default dump.

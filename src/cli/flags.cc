@@ -75,6 +75,14 @@ Result<mysql::ConnectionOptions> ConnectionFlags::Resolve(const mysql::PasswordA
   return o;
 }
 
+Result<ProgressMode> ParseProgressMode(std::string_view progress, bool quiet) {
+  if (quiet || progress == "none") return ProgressMode::kQuiet;
+  if (progress == "bar") return ProgressMode::kBar;
+  if (progress == "lines") return ProgressMode::kLines;
+  if (progress == "auto") return ProgressMode::kAuto;
+  return InvalidArgument("--progress must be auto, bar, lines or none");
+}
+
 Result<uint64_t> ParseSize(std::string_view text) {
   uint64_t value = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

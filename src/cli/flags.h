@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "myvault/common/progress.h"
 #include "myvault/mysql/options.h"
 #include "myvault/status.h"
 
@@ -24,6 +25,9 @@ struct ConnectionFlags {
   // was given without a value.
   Result<mysql::ConnectionOptions> Resolve(const mysql::PasswordArg& password) const;
 };
+
+// --progress auto|bar|lines|none; --quiet wins.
+Result<ProgressMode> ParseProgressMode(std::string_view progress, bool quiet);
 
 // "4MiB", "64k", "1G", "1048576" -> bytes.
 Result<uint64_t> ParseSize(std::string_view text);

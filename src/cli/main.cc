@@ -18,8 +18,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   cli::DumpCommand dump;
   cli::VerifyCommand verify;
+  cli::RestoreCommand restore;
   dump.Register(&app);
   verify.Register(&app);
+  restore.Register(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
     st = dump.Run(password, &errors);
   else if (verify.app->parsed())
     st = verify.Run();
+  else if (restore.app->parsed())
+    st = restore.Run(password, &errors);
   if (st.ok() && errors.cancelled()) st = errors.first();
   if (!st.ok()) {
     std::fprintf(stderr, "myvault: error: %s\n", st.message().c_str());

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -87,15 +88,22 @@ std::string ProgressReporter::Line(double elapsed, bool bar) const {
   const ProgressCounters& c = *counters_;
   uint64_t rows = c.rows.load(std::memory_order_relaxed);
   uint64_t est = c.rows_estimate.load(std::memory_order_relaxed);
+  uint64_t total = c.bytes_total.load(std::memory_order_relaxed);
+  uint64_t written = c.written_bytes.load(std::memory_order_relaxed);
   double raw = static_cast<double>(c.raw_bytes.load(std::memory_order_relaxed));
-  double frac = est > 0 ? std::min(1.0, static_cast<double>(rows) / static_cast<double>(est)) : 0;
+  double frac = total > 0 ? raw / static_cast<double>(total)
+                : est > 0 ? static_cast<double>(rows) / static_cast<double>(est)
+                          : 0;
+  frac = std::min(1.0, frac);
   double rate = elapsed > 0 ? raw / elapsed : 0;
   std::string eta = frac > 0.01 && frac < 1 ? HumanDuration(elapsed / frac - elapsed) : "-";
+  // A dump shows SQL -> archive bytes; a restore, SQL loaded of the total.
+  std::string bytes = HumanBytes(raw) + " SQL";
+  if (written > 0) bytes += " -> " + HumanBytes(static_cast<double>(written));
+  if (total > 0) bytes += " of " + HumanBytes(static_cast<double>(total));
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%3.0f%% %s SQL -> %s, %llu rows, %llu/%llu tables, %s/s, ETA %s",
-                frac * 100, HumanBytes(raw).c_str(),
-                HumanBytes(static_cast<double>(c.written_bytes.load())).c_str(),
-                static_cast<unsigned long long>(rows),
+  std::snprintf(buf, sizeof buf, "%3.0f%% %s, %llu rows, %llu/%llu tables, %s/s, ETA %s",
+                frac * 100, bytes.c_str(), static_cast<unsigned long long>(rows),
                 static_cast<unsigned long long>(c.tables_done.load()),
                 static_cast<unsigned long long>(c.tables_total.load()), HumanBytes(rate).c_str(),
                 eta.c_str());

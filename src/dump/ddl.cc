@@ -118,7 +118,8 @@ std::string DefinitionSql(const Definition& d, const DdlOptions& options) {
     out += create + ";\n";
   } else {
     std::string delim = ChooseDelimiter(create);
-    out += "DELIMITER " + delim + "\n" + create + " " + delim + "\nDELIMITER ;\n";
+    // The delimiter on a line of its own: a body may end in a -- comment.
+    out += "DELIMITER " + delim + "\n" + create + "\n" + delim + "\nDELIMITER ;\n";
   }
   if (!d.time_zone.empty()) out += "SET time_zone = @saved_time_zone;\n";
   out += "SET sql_mode = @saved_sql_mode;\n/*!40101 SET NAMES utf8mb4 */;\n";

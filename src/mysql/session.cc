@@ -161,6 +161,8 @@ Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, st
 
 unsigned long Session::thread_id() const { return mysql_thread_id(mysql_); }
 
+unsigned Session::server_status() const { return mysql_->server_status; }
+
 Status Session::Execute(std::string_view sql) {
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql.substr(0, 120));
   // Drain any result (SHOW/SELECT executed through Execute).
@@ -172,6 +174,18 @@ Status Session::Execute(std::string_view sql) {
       return Error(sql.substr(0, 120));
   } while (mysql_next_result(mysql_) == 0);
   if (mysql_errno(mysql_) != 0) return Error(sql.substr(0, 120));
+  return Status::Ok();
+}
+
+Status Session::Execute(std::string_view sql, uint64_t* affected_rows) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql.substr(0, 120));
+  *affected_rows = mysql_affected_rows(mysql_);
+  if (mysql_field_count(mysql_) != 0) {
+    MYSQL_RES* res = mysql_store_result(mysql_);
+    if (res == nullptr) return Error(sql.substr(0, 120));
+    mysql_free_result(res);
+    *affected_rows = 0;
+  }
   return Status::Ok();
 }
 

@@ -4,8 +4,8 @@
 //
 // Servers are named by the environment (see env.h); a TestServer owns one libmysqlclient
 // connection (utf8mb4, multi-statements, 1 GiB max packet). ChildProcess runs argv directly
-// (fork/execvp, no shell), in its own process group, with stdout/stderr captured through pipes
-// and a deadline after which the whole group is killed.
+// (fork/execvp, no shell), in its own session (own process group, no controlling terminal), with
+// stdout/stderr captured through pipes and a deadline after which the whole group is killed.
 //
 // Thread safety: a TestServer is one connection: use it from one thread at a time (tests that
 // need concurrency open a second TestServer). ChildProcess, TempDir and the free functions are

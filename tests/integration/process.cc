@@ -48,7 +48,10 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
 // Runs in the forked child: only async-signal-safe calls until exec.
 [[noreturn]] void ExecChild(char* const* argv, char* const* envp, const char* stdin_path,
                             const char* cwd, int out_fd, int err_fd, int report_fd) {
-  setpgid(0, 0);
+  // A session of its own: its own process group (killpg), and no controlling terminal, so a
+  // child that would prompt on /dev/tty (myvault restore without --yes) behaves as under cron
+  // even when the tests run from a terminal.
+  setsid();
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -137,7 +140,8 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Start(const std::vector<std:
     ExecChild(cargs.data(), cenv.data(), stdin_path.c_str(), options.cwd.c_str(), out_pipe[1],
               err_pipe[1], report_pipe[1]);
   }
-  setpgid(pid, pid);  // also done by the child; whichever runs first wins the race harmlessly
+  // The child's setsid() has run once the report pipe below closes (exec succeeded), before
+  // anyone can signal the group.
   child->pid_ = pid;
   close(out_pipe[1]);
   close(err_pipe[1]);

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "myvault/sql/script.h"
+
 namespace myvault::dump {
 namespace {
 
@@ -45,11 +49,33 @@ TEST(DdlTest, RoutineUsesADelimiterAbsentFromItsBody) {
                ""};
   std::string sql = DefinitionSql(p, DdlOptions{});
   EXPECT_NE(sql.find("DELIMITER $$\n"), std::string::npos) << sql;
-  EXPECT_NE(sql.find("END $$\nDELIMITER ;\n"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("END\n$$\nDELIMITER ;\n"), std::string::npos) << sql;
   EXPECT_NE(sql.find("sql_mode = 'ANSI_QUOTES'"), std::string::npos) << sql;
   EXPECT_NE(sql.find("DROP PROCEDURE IF EXISTS `p`;"), std::string::npos) << sql;
   EXPECT_NE(sql.find("DEFINER=`r`@`h`"), std::string::npos);
   EXPECT_EQ(DefinitionSql(p, DdlOptions{true}).find("DEFINER=`r`"), std::string::npos);
+}
+
+// A body that ends in a line comment must not swallow the delimiter: the client (and restore)
+// would read the rest of the member as part of the CREATE.
+TEST(DdlTest, DelimiterStartsItsOwnLineAfterABodyEndingInAComment) {
+  Definition p{"procedure",
+               "db",
+               "p",
+               "CREATE PROCEDURE `p`() BEGIN SELECT 1; END -- done",
+               "",
+               "utf8mb4",
+               "utf8mb4_general_ci",
+               ""};
+  const std::string sql = DefinitionSql(p, DdlOptions{});
+  std::vector<std::string_view> statements;
+  ASSERT_TRUE(sql::SplitStatements(sql, &statements).ok());
+  auto create = std::find_if(statements.begin(), statements.end(), [](std::string_view s) {
+    return s.substr(0, 16) == "CREATE PROCEDURE";
+  });
+  ASSERT_NE(create, statements.end()) << sql;
+  EXPECT_EQ(*create, "CREATE PROCEDURE `p`() BEGIN SELECT 1; END -- done") << sql;
+  EXPECT_EQ(statements.back(), "/*!40101 SET NAMES utf8mb4 */") << sql;
 }
 
 TEST(DdlTest, NonUtf8ClientCharsetOnlyForAsciiText) {

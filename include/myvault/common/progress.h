@@ -26,6 +26,7 @@ struct ProgressCounters {
   std::atomic<uint64_t> tables_done{0};
   std::atomic<uint64_t> tables_total{0};
   std::atomic<uint64_t> rows_estimate{0};  // for the ETA; information_schema's estimate
+  std::atomic<uint64_t> bytes_total{0};    // when known (restore): raw_bytes' goal, for the ETA
 };
 
 enum class ProgressMode { kAuto, kBar, kLines, kQuiet };

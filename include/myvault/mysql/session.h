@@ -51,6 +51,8 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   Status Execute(std::string_view sql);
+  // The same for one statement, also giving the rows it changed (INSERT: rows inserted).
+  Status Execute(std::string_view sql, uint64_t* affected_rows);
   Result<QueryResult> Query(std::string_view sql);
   // Streams a result row by row (mysql_use_result): memory stays flat whatever the row count.
   // `on_row` returning a non-ok Status stops the stream; the rest of the result is discarded.
@@ -58,6 +60,9 @@ class Session {
 
   const ServerInfo& server() const { return server_; }
   unsigned long thread_id() const;
+  // The server's status flags after the last statement (SERVER_STATUS_NO_BACKSLASH_ESCAPES, ...),
+  // which say how the client must read quotes in the next one.
+  unsigned server_status() const;
   const std::string& role() const { return role_; }
 
  private:

@@ -1,0 +1,84 @@
+// The restore subcommand: options, report, and Run.
+//
+// RunRestore loads an archive into a server in phases: verify (the whole file, before the server
+// is touched; not possible for stdin), prepare (connect, show what will be replaced, confirm,
+// drop the databases being replaced), schema (databases, tables, sequences; secondary indexes
+// dropped when they are to be built after the data), data (chunks in parallel over `threads`
+// connections, each chunk one transaction), indexes (the deferred ones, tables in parallel),
+// post (views, triggers, routines, events: no trigger fires during the load), and check (row
+// counts against the archive's). Progress is journalled on the target in
+// `_myvault_restore`.`progress` in the same transaction as each chunk, so `resume` continues an
+// interrupted restore without reloading or duplicating anything; the journal is removed at the
+// end. RunRestore owns every thread and connection it starts; errors come back as a Status whose
+// message says what state the target was left in.
+//
+// ListArchive describes an archive without any server.
+//
+// Thread safety: RunRestore may run concurrently on different inputs and targets.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "myvault/common/cancel.h"
+#include "myvault/common/progress.h"
+#include "myvault/mysql/options.h"
+#include "myvault/status.h"
+
+namespace myvault::restore {
+
+enum class DeferIndexes { kAuto, kAlways, kNever };
+
+struct RestoreOptions {
+  mysql::ConnectionOptions connection;
+  std::string input;                          // archive path, or "-" for stdin
+  int threads = 4;                            // loader connections
+  std::vector<std::string> databases;         // only these databases of the archive (empty: all)
+  std::map<std::string, std::string> rename;  // archive database -> target database
+  bool assume_yes = false;                    // no confirmation prompt
+  bool drop_existing = true;                  // drop a database being replaced before loading
+  DeferIndexes defer_indexes = DeferIndexes::kAuto;
+  // kAuto defers a table's secondary indexes when its data in the archive is at least this big
+  // (measured: bench/compare_restore.sh, docs/benchmarks.md).
+  uint64_t defer_indexes_min_bytes = 32u << 20;
+  bool resume = false;         // continue an interrupted restore of the same archive and options
+  int retries = 5;             // tries per chunk after the first, on retryable errors
+  bool enable_binlog = false;  // false: sql_log_bin=0 when the user may set it
+  ProgressMode progress = ProgressMode::kAuto;
+  std::string terminal = "/dev/tty";  // where the confirmation is asked
+
+  // Checks ranges and combinations before anything is opened.
+  Status Validate() const;
+};
+
+struct PhaseTime {
+  std::string name;  // verify, prepare, schema, data, indexes, post, check
+  double seconds = 0;
+};
+
+struct TableRows {
+  std::string schema, name;  // on the target (after --rename)
+  uint64_t rows = 0;
+};
+
+struct RestoreReport {
+  std::vector<PhaseTime> phases;  // in order; the confirmation wait is not in any of them
+  double seconds = 0;             // total without the confirmation wait: the measured RTO
+  uint64_t sql_bytes = 0;         // SQL text of the data chunks loaded
+  uint64_t rows = 0, chunks = 0;
+  uint64_t chunks_skipped = 0;         // already committed by the interrupted run (--resume)
+  uint64_t retries = 0;                // chunk attempts repeated after a retryable error
+  std::vector<std::string> databases;  // target names
+  std::vector<TableRows> tables;       // in archive order
+};
+
+Status RunRestore(const RestoreOptions& options, ErrorCollector* errors, RestoreReport* report);
+
+// What `restore --list` prints: snapshot facts, then every database and table with rows and
+// SQL size, read from the index alone. kNotFound / kCorrupt like ArchiveReader::Open.
+Result<std::string> ListArchive(const std::string& path);
+
+}  // namespace myvault::restore

@@ -1,0 +1,105 @@
+#include <cstdio>
+
+#include "commands.h"
+#include "myvault/common/progress.h"
+#include "myvault/sql/text.h"
+
+namespace myvault::cli {
+
+void RestoreCommand::Register(CLI::App* parent) {
+  app = parent->add_subcommand("restore", "Load an archive into a server (parallel, resumable)");
+  app->set_help_flag("--help", "Show this help");
+  app->add_option("file", options.input, "Archive to restore, or - to read it from stdin")
+      ->required();
+  connection.Register(app);
+  app->add_option("-t,--threads", options.threads, "Loader connections")->capture_default_str();
+  app->add_option("--databases", options.databases,
+                  "Restore only these databases of the archive (default: all)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  app->add_option("--rename", renames, "OLD=NEW: load database OLD under the name NEW")
+      ->allow_extra_args(false);
+  app->add_flag("-y,--yes", options.assume_yes, "Do not ask for confirmation");
+  app->add_flag("--list", list, "Print what the archive holds and exit (no server needed)");
+  app->add_flag("--drop-existing,!--no-drop-existing", options.drop_existing,
+                "Drop a database being replaced before loading it (default: on)");
+  app->add_option("--defer-indexes", defer_indexes,
+                  "Build secondary indexes after the data: auto, always or never")
+      ->capture_default_str();
+  app->add_flag("--resume", options.resume,
+                "Continue an interrupted restore of this archive (same --databases/--rename)");
+  app->add_option("--retries", options.retries,
+                  "Extra tries per chunk after a deadlock, lock wait timeout or lost connection")
+      ->capture_default_str();
+  app->add_flag("--enable-binlog", options.enable_binlog,
+                "Write the load to the binary log (default: sql_log_bin=0 when allowed)");
+  app->add_flag("-q,--quiet", quiet, "Print errors only");
+  app->add_option("--progress", progress, "auto, bar, lines or none")->capture_default_str();
+}
+
+Status RestoreCommand::Parse() {
+  for (const std::string& r : renames) {
+    const size_t eq = r.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == r.size()) {
+      return InvalidArgument("--rename takes OLD=NEW, got '" + r + "'");
+    }
+    if (!options.rename.emplace(r.substr(0, eq), r.substr(eq + 1)).second) {
+      return InvalidArgument("--rename names " + r.substr(0, eq) + " twice");
+    }
+  }
+  if (defer_indexes == "auto")
+    options.defer_indexes = restore::DeferIndexes::kAuto;
+  else if (defer_indexes == "always")
+    options.defer_indexes = restore::DeferIndexes::kAlways;
+  else if (defer_indexes == "never")
+    options.defer_indexes = restore::DeferIndexes::kNever;
+  else
+    return InvalidArgument("--defer-indexes must be auto, always or never");
+  ASSIGN_OR_RETURN(options.progress, ParseProgressMode(progress, quiet));
+  return options.Validate();
+}
+
+void RestoreCommand::PrintReport(const restore::RestoreReport& r) const {
+  double data_seconds = 0;
+  std::string phases;
+  for (const auto& p : r.phases) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%s %.1f s", phases.empty() ? "" : ", ", p.name.c_str(),
+                  p.seconds);
+    phases += buf;
+    if (p.name == "data") data_seconds = p.seconds;
+  }
+  const double mb = static_cast<double>(r.sql_bytes) / 1e6;
+  std::printf("restored %zu tables, %llu rows into %zu database(s) in %.1f s (RTO)\n",
+              r.tables.size(), static_cast<unsigned long long>(r.rows), r.databases.size(),
+              r.seconds);
+  std::printf("phases: %s\n", phases.c_str());
+  std::printf("data: %.1f MB of SQL in %llu chunks, %.1f MB/s, %.0f rows/s%s\n", mb,
+              static_cast<unsigned long long>(r.chunks), data_seconds > 0 ? mb / data_seconds : 0,
+              data_seconds > 0 ? static_cast<double>(r.rows) / data_seconds : 0,
+              r.chunks_skipped > 0
+                  ? (", " + std::to_string(r.chunks_skipped) + " chunks already loaded").c_str()
+                  : "");
+  if (r.retries > 0)
+    std::printf("retried chunks: %llu\n", static_cast<unsigned long long>(r.retries));
+  for (const auto& t : r.tables) {
+    std::printf("  %-48s %14llu rows\n", sql::QualifiedName(t.schema, t.name).c_str(),
+                static_cast<unsigned long long>(t.rows));
+  }
+}
+
+Status RestoreCommand::Run(const mysql::PasswordArg& password, ErrorCollector* errors) {
+  RETURN_IF_ERROR(Parse());
+  if (list) {
+    ASSIGN_OR_RETURN(std::string text, restore::ListArchive(options.input));
+    std::fputs(text.c_str(), stdout);
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(options.connection, connection.Resolve(password));
+  restore::RestoreReport report;
+  RETURN_IF_ERROR(restore::RunRestore(options, errors, &report));
+  if (!quiet) PrintReport(report);
+  return Status::Ok();
+}
+
+}  // namespace myvault::cli

@@ -1,0 +1,63 @@
+// The data phase of a restore, built in one function (RunDataPhase):
+//
+//   reader (input_node, 1)  ->  loaders (function_node, `threads`, rejecting)
+//
+// The reader takes data members from the source in file order, skipping chunks the journal says
+// are committed, and stops at the first member that is not data (left in `pending` for the
+// caller). Each loader holds one pooled session for a chunk: it reads and inflates the member
+// (file sources; so decompression runs in parallel), splits it into statements, applies
+// --rename, and runs it as one transaction together with the chunk's journal row, checking that
+// the rows inserted equal the rows the archive records. Deadlocks, lock wait timeouts and lost
+// connections are retried (after a reconnect, the journal tells whether the COMMIT happened), up
+// to `retries` more times; chunks of non-transactional tables are not retried (a half-applied
+// chunk cannot be undone: --resume reloads such a table from its start). The rejecting edge
+// keeps at most `threads` + 1 members in memory.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "myvault/common/cancel.h"
+#include "myvault/common/progress.h"
+#include "restore/journal.h"
+#include "restore/source.h"
+#include "restore/target.h"
+
+namespace myvault::restore {
+
+struct LoadTable {
+  std::string schema, name;  // on the target
+  bool transactional = true;
+  uint32_t chunks_left = 0;  // for the tables-done counter; 0 when unknown (stdin)
+};
+
+struct LoaderInputs {
+  MemberSource* source = nullptr;
+  std::map<uint32_t, LoadTable>* tables = nullptr;  // object id -> table; unknown ids are skipped
+  const std::set<std::pair<uint32_t, uint32_t>>* committed = nullptr;
+  const Journal* journal = nullptr;
+  SessionPool* sessions = nullptr;
+  const LoadSessionSettings* settings = nullptr;
+  const std::map<std::string, std::string>* rename = nullptr;
+  int threads = 4;
+  int retries = 5;
+  uint64_t max_statement = 0;  // the server's max_allowed_packet: longer statements fail early
+  ProgressCounters* counters = nullptr;
+  ProgressReporter* progress = nullptr;
+  ErrorCollector* errors = nullptr;
+};
+
+struct LoaderResult {
+  uint64_t chunks = 0, skipped = 0, retries = 0, rows = 0, bytes = 0;
+  std::map<uint32_t, uint64_t> table_rows;  // loaded now plus skipped (already committed)
+};
+
+// `pending` holds the first data member on entry; on return it holds the first member after
+// the data (and *more is true), or *more is false at the end of the source.
+Status RunDataPhase(const LoaderInputs& in, SourceMember* pending, bool* more,
+                    LoaderResult* result);
+
+}  // namespace myvault::restore

@@ -1,0 +1,288 @@
+// The schema, index, post-data and check phases of a restore (see restore_run.h).
+#include <algorithm>
+#include <set>
+
+#include "myvault/sql/text.h"
+#include "restore/indexes.h"
+#include "restore/restore_run.h"
+
+namespace myvault::restore {
+namespace {
+
+using archive::MemberKind;
+
+std::string Literal(std::string_view v) {
+  std::string out;
+  sql::AppendStringLiteral(&out, v);
+  return out;
+}
+
+std::string Unquote(const std::string& quoted) {
+  std::string out;
+  for (size_t i = 1; i + 1 < quoted.size(); ++i) {
+    out += quoted[i];
+    if (quoted[i] == '`') ++i;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status RestoreRun::Schema() {
+  const bool execute = !(journal_state_.exists && journal_state_.schema_done);
+  if (execute && o_.drop_existing) {
+    for (const auto& d : databases_) {
+      if (d.exists)
+        RETURN_IF_ERROR(control_->Execute("DROP DATABASE " + sql::QuoteIdentifier(d.target)));
+    }
+  }
+  std::map<uint32_t, uint32_t> chunks;
+  if (const archive::Index* index = source_->index()) {
+    for (const auto& m : index->members) {
+      if (m.info.kind == MemberKind::kData) ++chunks[m.info.object_id];
+    }
+  }
+  uint64_t created = 0;
+  while (true) {
+    SourceMember m;
+    ASSIGN_OR_RETURN(bool more, NextMember(&m));
+    if (!more) break;
+    if (m.info.kind != MemberKind::kSchema) {
+      pending_ = std::move(m);
+      more_ = true;
+      break;
+    }
+    if (plan_.Object(m.info.object_id) == nullptr) {
+      ASSIGN_OR_RETURN(auto object, DescribeSchemaSql(m.info.object_id, m.payload));
+      plan_.AddObject(object);
+    }
+    const archive::ObjectEntry& object = *plan_.Object(m.info.object_id);
+    if (!plan_.Selected(object.schema)) continue;
+    const std::string target = plan_.Target(object.schema);
+    if (object.kind == "table") {
+      tables_[object.id] = LoadTable{target, object.name, true, chunks[object.id]};
+    }
+    if (!execute) continue;
+    Status st = RunScript(*control_, m.payload, o_.rename);
+    if (!st.ok()) {
+      return st.WithContext("create " + object.kind + " " +
+                            (object.name.empty() ? sql::QuoteIdentifier(target)
+                                                 : sql::QualifiedName(target, object.name)));
+    }
+    ++created;
+  }
+  RETURN_IF_ERROR(ClassifyTables());
+  counters_.tables_total = tables_.size();
+  if (const archive::Index* index = source_->index()) {
+    for (const auto& [id, t] : tables_) {
+      if (const auto* object = index->FindObject(id)) counters_.rows_estimate += object->rows;
+      counters_.bytes_total += table_bytes_[id];
+    }
+  }
+  if (!execute) {
+    deferred_ = journal_state_.deferred;
+    progress_.Event("schema: created by the interrupted run; resuming");
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(PlanDeferredIndexes());
+  progress_.Event("schema: " + std::to_string(created) + " objects created; " +
+                  std::to_string(deferred_.size()) +
+                  " tables get their secondary indexes after "
+                  "the data");
+  return journal_->Mark(*control_, "schema", 0, 0, 0);
+}
+
+// Which tables take transactions: the target's engine decides (an archive's MyISAM table may
+// have become InnoDB, or the reverse, through the server's default engine).
+Status RestoreRun::ClassifyTables() {
+  std::string list;
+  for (const auto& d : databases_) list += (list.empty() ? "" : ", ") + Literal(d.target);
+  if (list.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(auto rows, control_->Query("SELECT t.TABLE_SCHEMA AS s, t.TABLE_NAME AS n, "
+                                              "COALESCE(e.TRANSACTIONS, 'NO') AS tx FROM "
+                                              "information_schema.TABLES t LEFT JOIN "
+                                              "information_schema.ENGINES e ON e.ENGINE = t.ENGINE "
+                                              "WHERE t.TABLE_SCHEMA IN (" +
+                                              list + ")"));
+  std::map<std::pair<std::string, std::string>, bool> transactional;
+  for (size_t r = 0; r < rows.rows.size(); ++r) {
+    transactional[{rows.Get(r, "s"), rows.Get(r, "n")}] = rows.Get(r, "tx") == "YES";
+  }
+  for (auto& [id, t] : tables_) {
+    auto it = transactional.find({t.schema, t.name});
+    if (it != transactional.end()) t.transactional = it->second;
+  }
+  return Status::Ok();
+}
+
+Status RestoreRun::PlanDeferredIndexes() {
+  if (o_.defer_indexes == DeferIndexes::kNever || tables_.empty()) return Status::Ok();
+  std::string list;
+  for (const auto& d : databases_) list += (list.empty() ? "" : ", ") + Literal(d.target);
+  ASSIGN_OR_RETURN(auto fk,
+                   control_->Query("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, "
+                                   "REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rn "
+                                   "FROM information_schema.KEY_COLUMN_USAGE WHERE "
+                                   "REFERENCED_TABLE_NAME IS NOT NULL AND (TABLE_SCHEMA IN (" +
+                                   list + ") OR REFERENCED_TABLE_SCHEMA IN (" + list + "))"));
+  std::set<std::pair<std::string, std::string>> in_foreign_keys;
+  for (size_t r = 0; r < fk.rows.size(); ++r) {
+    in_foreign_keys.insert({fk.Get(r, "s"), fk.Get(r, "n")});
+    in_foreign_keys.insert({fk.Get(r, "rs"), fk.Get(r, "rn")});
+  }
+  for (const auto& [id, t] : tables_) {
+    if (!t.transactional || in_foreign_keys.count({t.schema, t.name}) > 0) continue;
+    if (o_.defer_indexes == DeferIndexes::kAuto && table_bytes_[id] < o_.defer_indexes_min_bytes) {
+      continue;
+    }
+    const std::string table = sql::QualifiedName(t.schema, t.name);
+    ASSIGN_OR_RETURN(auto create, control_->Query("SHOW CREATE TABLE " + table));
+    if (create.rows.empty() || create.rows[0].size() < 2 || !create.rows[0][1]) continue;
+    std::vector<DeferredKey> keys = DeferrableKeys(*create.rows[0][1]);
+    if (keys.empty()) continue;
+    // Journal first: a restore killed between the two statements still knows what to add.
+    RETURN_IF_ERROR(journal_->Mark(*control_, "defer", id, 0, 0, EncodeKeys(keys)));
+    RETURN_IF_ERROR(control_->Execute("ALTER TABLE " + table + " " + DropClause(keys)));
+    deferred_[id] = EncodeKeys(keys);
+  }
+  return Status::Ok();
+}
+
+// --resume: a non-transactional table that was not finished may hold part of a chunk; it is
+// emptied and loaded again from its first chunk.
+Status RestoreRun::ReloadNontransactional() {
+  for (const auto& [id, t] : tables_) {
+    if (t.transactional || journal_state_.tables_done.count(id) > 0) continue;
+    auto first = journal_state_.chunks.lower_bound({id, 0});
+    if (first == journal_state_.chunks.end() || first->first != id) continue;
+    RETURN_IF_ERROR(control_->Execute("TRUNCATE TABLE " + sql::QualifiedName(t.schema, t.name)));
+    RETURN_IF_ERROR(journal_->ForgetChunks(*control_, id));
+    while (first != journal_state_.chunks.end() && first->first == id) {
+      first = journal_state_.chunks.erase(first);
+    }
+    progress_.Event("reloading the non-transactional table " +
+                    sql::QualifiedName(t.schema, t.name) + " from its start");
+  }
+  return Status::Ok();
+}
+
+Status RestoreRun::Indexes() {
+  std::vector<std::pair<uint32_t, std::string>> work;
+  for (const auto& [id, keys] : deferred_) {
+    if (journal_state_.indexes_done.count(id) == 0 && tables_.count(id) > 0) {
+      work.emplace_back(id, keys);
+    }
+  }
+  if (work.empty()) return Status::Ok();
+  SessionPool pool;
+  for (size_t i = 0; i < std::min(work.size(), static_cast<size_t>(o_.threads)); ++i) {
+    bool off = false;
+    ASSIGN_OR_RETURN(auto s, ConnectLoadSession(settings_, "indexer " + std::to_string(i), &off));
+    pool.Add(std::move(s));
+  }
+  Status st = ForEachWithSession(
+      work, &pool,
+      [&](const std::pair<uint32_t, std::string>& item, mysql::Session& s) -> Status {
+        const LoadTable& t = tables_.at(item.first);
+        const std::string table = sql::QualifiedName(t.schema, t.name);
+        ASSIGN_OR_RETURN(auto existing,
+                         s.Query("SELECT DISTINCT INDEX_NAME AS i FROM information_schema."
+                                 "STATISTICS WHERE TABLE_SCHEMA = " +
+                                 Literal(t.schema) + " AND TABLE_NAME = " + Literal(t.name)));
+        std::set<std::string> have;
+        for (size_t r = 0; r < existing.rows.size(); ++r) have.insert(existing.Get(r, "i"));
+        std::vector<DeferredKey> keys = DecodeKeys(item.second);
+        std::erase_if(keys, [&](const DeferredKey& k) { return have.count(Unquote(k.name)) > 0; });
+        if (!keys.empty()) {
+          Status add = s.Execute("ALTER TABLE " + table + " " + AddClause(keys));
+          if (!add.ok()) return add.WithContext("build the secondary indexes of " + table);
+        }
+        return journal_->Mark(s, "indexes", item.first, 0, 0);
+      },
+      [&] { return errors_->cancelled(); });
+  RETURN_IF_ERROR(st);
+  progress_.Event("indexes: built the secondary indexes of " + std::to_string(work.size()) +
+                  " tables");
+  return Status::Ok();
+}
+
+Status RestoreRun::Post() {
+  uint64_t created = 0;
+  while (more_) {
+    const SourceMember& m = pending_;
+    if (m.info.kind == MemberKind::kPost) {
+      std::string schema;
+      const archive::ObjectEntry* object = plan_.Object(m.info.object_id);
+      if (object != nullptr) {
+        schema = object->schema;
+      } else {
+        ASSIGN_OR_RETURN(schema, PostMemberDatabase(m.payload));
+      }
+      if (plan_.Selected(schema)) {
+        Status st = RunScript(*control_, m.payload, o_.rename);
+        if (!st.ok()) {
+          return object == nullptr
+                     ? st
+                     : st.WithContext("create " + object->kind + " " +
+                                      sql::QualifiedName(plan_.Target(schema), object->name));
+        }
+        ++created;
+      }
+    } else if (m.info.kind == MemberKind::kData || m.info.kind == MemberKind::kSchema) {
+      return Corrupt(source_->name() + ": a " + std::string(archive::MemberKindName(m.info.kind)) +
+                     " member after the data");
+    }
+    ASSIGN_OR_RETURN(more_, NextMember(&pending_));
+  }
+  if (created > 0) {
+    progress_.Event("post: " + std::to_string(created) +
+                    " views, triggers, routines and events created");
+  }
+  return Status::Ok();
+}
+
+// Row counts on the target against the archive's, table by table, in parallel.
+Status RestoreRun::Check() {
+  const archive::Index* index = source_->index();
+  if (index == nullptr) return Corrupt(source_->name() + " ended without its index");
+  std::vector<uint32_t> ids;
+  for (const auto& [id, t] : tables_) ids.push_back(id);
+  std::map<uint32_t, uint64_t> counted;
+  std::mutex mu;
+  if (!ids.empty()) {
+    SessionPool pool;
+    for (size_t i = 0; i < std::min(ids.size(), static_cast<size_t>(o_.threads)); ++i) {
+      bool off = false;
+      ASSIGN_OR_RETURN(auto s, ConnectLoadSession(settings_, "check " + std::to_string(i), &off));
+      pool.Add(std::move(s));
+    }
+    RETURN_IF_ERROR(ForEachWithSession(
+        ids, &pool,
+        [&](uint32_t id, mysql::Session& s) -> Status {
+          const LoadTable& t = tables_.at(id);
+          const std::string table = sql::QualifiedName(t.schema, t.name);
+          ASSIGN_OR_RETURN(auto r, s.Query("SELECT COUNT(*) AS n FROM " + table));
+          const uint64_t n = std::stoull(r.Get(0, "n"));
+          const archive::ObjectEntry* object = index->FindObject(id);
+          const uint64_t want = object != nullptr ? object->rows : 0;
+          if (n != want) {
+            return Status(StatusCode::kServer, "row count mismatch after loading: table " + table +
+                                                   " holds " + std::to_string(n) +
+                                                   " rows, the archive records " +
+                                                   std::to_string(want));
+          }
+          std::lock_guard<std::mutex> l(mu);
+          counted[id] = n;
+          return Status::Ok();
+        },
+        [&] { return errors_->cancelled(); }));
+  }
+  for (const auto& d : databases_) report_->databases.push_back(d.target);
+  for (const auto& [id, t] : tables_) {
+    report_->tables.push_back({t.schema, t.name, counted[id]});
+    report_->rows += counted[id];
+  }
+  return Status::Ok();
+}
+
+}  // namespace myvault::restore

@@ -1,0 +1,189 @@
+#include "restore/plan.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "myvault/sql/script.h"
+#include "restore/journal.h"
+
+namespace myvault::restore {
+namespace {
+
+bool StartsWithWord(std::string_view s, std::string_view word) {
+  if (s.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(s[i])) != word[i]) return false;
+  }
+  return s.size() == word.size() || !std::isalnum(static_cast<unsigned char>(s[word.size()]));
+}
+
+std::string_view SkipSpace(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  return s;
+}
+
+// A backquoted identifier (`a``b` -> a`b) or a bare word at the start of `s`.
+std::optional<std::string> Identifier(std::string_view s) {
+  s = SkipSpace(s);
+  if (s.empty()) return std::nullopt;
+  std::string out;
+  if (s.front() == '`') {
+    for (size_t i = 1; i < s.size(); ++i) {
+      if (s[i] != '`') {
+        out += s[i];
+      } else if (i + 1 < s.size() && s[i + 1] == '`') {
+        out += '`';
+        ++i;
+      } else {
+        return out;
+      }
+    }
+    return std::nullopt;
+  }
+  size_t n = 0;
+  while (n < s.size() && (std::isalnum(static_cast<unsigned char>(s[n])) || s[n] == '_' ||
+                          s[n] == '$' || static_cast<unsigned char>(s[n]) >= 0x80)) {
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  return std::string(s.substr(0, n));
+}
+
+// The statements of `sql` with leading comments skipped.
+Result<std::vector<std::string_view>> Statements(std::string_view sql) {
+  std::vector<std::string_view> statements;
+  RETURN_IF_ERROR(sql::SplitStatements(sql, &statements));
+  for (auto& s : statements) s = SkipLeadingComments(s);
+  return statements;
+}
+
+}  // namespace
+
+std::string_view SkipLeadingComments(std::string_view s) {
+  while (true) {
+    s = SkipSpace(s);
+    if (s.substr(0, 2) == "--" &&
+        (s.size() == 2 || std::isspace(static_cast<unsigned char>(s[2])) ||
+         std::iscntrl(static_cast<unsigned char>(s[2])))) {
+      size_t nl = s.find('\n');
+      s = nl == std::string_view::npos ? std::string_view() : s.substr(nl + 1);
+    } else if (!s.empty() && s.front() == '#') {
+      size_t nl = s.find('\n');
+      s = nl == std::string_view::npos ? std::string_view() : s.substr(nl + 1);
+    } else if (s.substr(0, 2) == "/*" && s.substr(0, 3) != "/*!" && s.substr(0, 3) != "/*M") {
+      size_t end = s.find("*/", 2);
+      s = end == std::string_view::npos ? std::string_view() : s.substr(end + 2);
+    } else {
+      return s;
+    }
+  }
+}
+
+std::optional<std::string> UseOperand(std::string_view statement) {
+  statement = SkipLeadingComments(statement);
+  if (!StartsWithWord(statement, "USE")) return std::nullopt;
+  return Identifier(statement.substr(3));
+}
+
+Result<archive::ObjectEntry> DescribeSchemaSql(uint32_t id, std::string_view sql) {
+  ASSIGN_OR_RETURN(auto statements, Statements(sql));
+  archive::ObjectEntry object{id, "", "", "", 0};
+  bool database = false;
+  for (std::string_view s : statements) {
+    if (auto db = UseOperand(s)) object.schema = *db;
+    if (StartsWithWord(s, "CREATE")) {
+      std::string_view rest = SkipSpace(s.substr(6));
+      if (StartsWithWord(rest, "DATABASE") || StartsWithWord(rest, "SCHEMA")) database = true;
+    }
+    for (const char* kind : {"TABLE", "SEQUENCE"}) {
+      if (!StartsWithWord(s, "DROP")) continue;
+      std::string_view rest = SkipSpace(s.substr(4));
+      if (!StartsWithWord(rest, kind)) continue;
+      rest = SkipSpace(rest.substr(std::string_view(kind).size()));
+      if (StartsWithWord(rest, "IF")) rest = SkipSpace(SkipSpace(rest.substr(2)).substr(6));
+      if (auto name = Identifier(rest)) {
+        object.name = *name;
+        object.kind = std::string_view(kind) == "TABLE" ? "table" : "sequence";
+      }
+    }
+  }
+  if (database && !object.schema.empty()) {
+    object.kind = "database";
+    object.name.clear();
+    return object;
+  }
+  if (object.schema.empty() || object.name.empty()) {
+    return Corrupt("schema member of object " + std::to_string(id) +
+                   " is neither a database nor a table");
+  }
+  return object;
+}
+
+Result<std::string> PostMemberDatabase(std::string_view sql) {
+  ASSIGN_OR_RETURN(auto statements, Statements(sql));
+  for (std::string_view s : statements) {
+    if (auto db = UseOperand(s)) return *db;
+  }
+  return Corrupt("a post-data member has no USE statement");
+}
+
+Status Plan::Check(const std::vector<std::string>& archive_databases) const {
+  auto in_archive = [&](const std::string& d) {
+    return std::find(archive_databases.begin(), archive_databases.end(), d) !=
+           archive_databases.end();
+  };
+  for (const auto& d : selected_) {
+    if (!in_archive(d)) return NotFound("database " + d + " is not in the archive");
+  }
+  std::set<std::string> targets;
+  for (const auto& [from, to] : rename_) {
+    if (!in_archive(from))
+      return NotFound("--rename " + from + "=" + to + ": no database " + from + " in the archive");
+    if (!Selected(from)) {
+      return InvalidArgument("--rename " + from + "=" + to + ": " + from +
+                             " is not among --databases");
+    }
+  }
+  for (const auto& d : archive_databases) {
+    if (!Selected(d)) continue;
+    std::string t = Target(d);
+    if (t.empty()) return InvalidArgument("--rename " + d + "=: the new name is empty");
+    std::string lower = t;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "mysql" || lower == "information_schema" || lower == "performance_schema" ||
+        lower == "sys" || lower == kJournalDatabase) {
+      return InvalidArgument("refusing to restore into the system database " + t);
+    }
+    if (!targets.insert(t).second) {
+      return InvalidArgument("two databases of the archive would both be restored as " + t);
+    }
+  }
+  return Status::Ok();
+}
+
+bool Plan::Selected(const std::string& schema) const {
+  return selected_.empty() ||
+         std::find(selected_.begin(), selected_.end(), schema) != selected_.end();
+}
+
+std::string Plan::Target(const std::string& schema) const {
+  auto it = rename_.find(schema);
+  return it == rename_.end() ? schema : it->second;
+}
+
+const archive::ObjectEntry* Plan::Object(uint32_t id) const {
+  auto it = objects_.find(id);
+  return it == objects_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::pair<std::string, std::string>> Plan::Databases(
+    const std::vector<std::string>& archive_databases) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& d : archive_databases) {
+    if (Selected(d)) out.emplace_back(d, Target(d));
+  }
+  return out;
+}
+
+}  // namespace myvault::restore

@@ -1,0 +1,93 @@
+// The state of one restore while it runs, shared by its phases (private to src/restore/).
+//
+// RestoreRun walks the archive's members once, in file order: header, schema members, data
+// members (handed to the loader), post members, footer. `pending` holds the member the next
+// phase starts with. Phases live in restorer.cc (sequencing), prepare.cc (target inspection and
+// confirmation) and phases.cc (schema, indexes, post, check).
+//
+// Thread safety: used by the restore's main thread; the loader threads see only what
+// LoaderInputs hands them.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "myvault/restore/restorer.h"
+#include "restore/journal.h"
+#include "restore/loader.h"
+#include "restore/plan.h"
+#include "restore/source.h"
+#include "restore/target.h"
+
+namespace myvault::restore {
+
+struct TargetDatabase {
+  std::string source, target;
+  bool exists = false;
+  uint64_t bytes = 0;  // data + index length on the target now
+  uint64_t tables = 0;
+};
+
+class RestoreRun {
+ public:
+  RestoreRun(const RestoreOptions& o, ErrorCollector* errors, RestoreReport* report);
+  Status Run();
+
+ private:
+  // restorer.cc
+  Status Phase(const char* name, Status (RestoreRun::*fn)());
+  Status VerifyArchive();
+  Status ReadPrologue();
+  Result<bool> NextMember(SourceMember* m);  // read-ahead queue first, then the source
+  Status LoadData();
+  std::string StateOfTarget() const;
+  // prepare.cc
+  Status Prepare();
+  Status InspectTarget();
+  std::string Summary() const;
+  Status Confirm();
+  Status StartJournal();
+  // phases.cc
+  Status Schema();
+  Status ClassifyTables();
+  Status PlanDeferredIndexes();
+  Status ReloadNontransactional();
+  Status Indexes();
+  Status Post();
+  Status Check();
+
+  const RestoreOptions& o_;
+  ErrorCollector* errors_;
+  RestoreReport* report_;
+  ProgressCounters counters_;
+  ProgressReporter progress_;
+
+  std::unique_ptr<MemberSource> source_;
+  std::deque<SourceMember> ahead_;  // members read ahead (stdin: the database members)
+  SourceMember pending_;
+  bool more_ = false;
+  std::string header_sql_;
+  std::string restore_id_;
+  std::vector<std::string> archive_databases_;
+  Plan plan_;
+
+  LoadSessionSettings settings_;
+  std::unique_ptr<mysql::Session> control_;
+  bool binlog_off_ = false;
+  std::vector<TargetDatabase> databases_;
+  std::unique_ptr<Journal> journal_;
+  JournalState journal_state_;
+  bool touched_ = false;  // the target has been changed
+
+  std::map<uint32_t, LoadTable> tables_;      // selected tables by object id
+  std::map<uint32_t, uint64_t> table_bytes_;  // SQL bytes per table (file sources)
+  std::map<uint32_t, std::string> deferred_;  // object id -> encoded ADD clauses
+  std::map<uint32_t, uint64_t> loaded_rows_;  // from the loader
+  LoaderResult loaded_;
+};
+
+}  // namespace myvault::restore

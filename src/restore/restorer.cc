@@ -1,0 +1,194 @@
+#include "myvault/restore/restorer.h"
+
+#include <chrono>
+#include <thread>
+
+#include "myvault/archive/sha256.h"
+#include "myvault/verify/verify.h"
+#include "restore/confirm.h"
+#include "restore/restore_run.h"
+
+namespace myvault::restore {
+namespace {
+
+double Now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Status RestoreOptions::Validate() const {
+  if (input.empty()) return InvalidArgument("restore needs an archive file (or - for stdin)");
+  if (threads < 1 || threads > 256) return InvalidArgument("--threads must be 1..256");
+  if (retries < 0 || retries > 100) return InvalidArgument("--retries must be 0..100");
+  for (const auto& [from, to] : rename) {
+    if (from.empty() || to.empty()) return InvalidArgument("--rename takes OLD=NEW");
+  }
+  return Status::Ok();
+}
+
+RestoreRun::RestoreRun(const RestoreOptions& o, ErrorCollector* errors, RestoreReport* report)
+    : o_(o),
+      errors_(errors),
+      report_(report),
+      progress_(o.progress, &counters_),
+      plan_(o.databases, o.rename) {}
+
+Status RestoreRun::Phase(const char* name, Status (RestoreRun::*fn)()) {
+  const double start = Now();
+  Status st = (this->*fn)();
+  report_->phases.push_back({name, Now() - start});
+  if (st.ok() && errors_->cancelled()) st = errors_->first();
+  return st;
+}
+
+Status RestoreRun::Run() {
+  double start = Now();
+  if (!o_.assume_yes) RETURN_IF_ERROR(CheckTerminal(o_.terminal));
+  if (o_.input != "-") RETURN_IF_ERROR(Phase("verify", &RestoreRun::VerifyArchive));
+  RETURN_IF_ERROR(ReadPrologue());
+  const double before_prepare = Now();
+  RETURN_IF_ERROR(Prepare());  // includes the operator's confirmation: not part of the RTO
+  RETURN_IF_ERROR(Confirm());
+  start += Now() - before_prepare;
+  report_->phases.push_back({"prepare", 0});
+  const double prepare_start = Now();
+  Status st = StartJournal();
+  report_->phases.back().seconds = Now() - prepare_start;
+  if (st.ok()) st = Phase("schema", &RestoreRun::Schema);
+  if (st.ok()) st = Phase("data", &RestoreRun::LoadData);
+  if (st.ok()) st = Phase("indexes", &RestoreRun::Indexes);
+  if (st.ok()) st = Phase("post", &RestoreRun::Post);
+  if (st.ok()) st = Phase("check", &RestoreRun::Check);
+  if (st.ok()) st = journal_->Finish(*control_);
+  progress_.Stop();
+  if (!st.ok()) {
+    if (!touched_) return st.WithContext("nothing was changed on the target");
+    return Status(st.code(), st.message() + "; " + StateOfTarget());
+  }
+  report_->seconds = Now() - start;
+  return Status::Ok();
+}
+
+std::string RestoreRun::StateOfTarget() const {
+  std::string names;
+  for (const auto& d : databases_) names += (names.empty() ? "" : ", ") + d.target;
+  return "the target holds a partial restore of " + names + " (" +
+         std::to_string(counters_.chunks.load()) + " chunks loaded); run the same command with " +
+         "--resume to continue it";
+}
+
+Status RestoreRun::VerifyArchive() {
+  progress_.Event("verifying " + o_.input);
+  verify::VerifyOptions vo;
+  vo.threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  verify::VerifyReport vr;
+  RETURN_IF_ERROR(verify::VerifyArchive(o_.input, vo, &vr));
+  progress_.Event("archive verified: " + std::to_string(vr.rows) + " rows in " +
+                  std::to_string(vr.data_members) + " chunks" +
+                  (vr.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file"));
+  return Status::Ok();
+}
+
+Result<bool> RestoreRun::NextMember(SourceMember* m) {
+  if (!ahead_.empty()) {
+    *m = std::move(ahead_.front());
+    ahead_.pop_front();
+    return true;
+  }
+  return source_->Next(m);
+}
+
+Status RestoreRun::ReadPrologue() {
+  ASSIGN_OR_RETURN(source_, OpenSource(o_.input));
+  SourceMember header;
+  ASSIGN_OR_RETURN(bool any, source_->Next(&header));
+  if (!any || header.info.kind != archive::MemberKind::kHeader) {
+    return Corrupt(source_->name() + " does not start with a header member");
+  }
+  header_sql_ = std::move(header.payload);
+  if (const archive::Index* index = source_->index()) {
+    for (const auto& object : index->objects) {
+      plan_.AddObject(object);
+      if (object.kind == "database") archive_databases_.push_back(object.schema);
+    }
+    for (const auto& m : index->members) {
+      if (m.info.kind == archive::MemberKind::kData)
+        table_bytes_[m.info.object_id] += m.info.raw_size;
+    }
+  } else {
+    // A stream: the databases are the first schema members; read them ahead.
+    while (true) {
+      SourceMember m;
+      ASSIGN_OR_RETURN(bool more, source_->Next(&m));
+      if (!more) break;
+      const bool schema = m.info.kind == archive::MemberKind::kSchema;
+      std::optional<archive::ObjectEntry> object;
+      if (schema) {
+        ASSIGN_OR_RETURN(object, DescribeSchemaSql(m.info.object_id, m.payload));
+        plan_.AddObject(*object);
+      }
+      ahead_.push_back(std::move(m));
+      if (!schema || object->kind != "database") break;
+      archive_databases_.push_back(object->schema);
+    }
+  }
+  RETURN_IF_ERROR(plan_.Check(archive_databases_));
+  std::string identity = archive::Sha256Hex(archive::Sha256::Of(header_sql_));
+  for (const auto& [from, to] : plan_.Databases(archive_databases_)) {
+    identity += "\n" + from + "\n" + to;
+  }
+  restore_id_ = archive::Sha256Hex(archive::Sha256::Of(identity));
+  settings_.connection = &o_.connection;
+  settings_.header_sql = header_sql_;
+  settings_.enable_binlog = o_.enable_binlog;
+  return Status::Ok();
+}
+
+Status RestoreRun::LoadData() {
+  if (!more_ || pending_.info.kind != archive::MemberKind::kData) return Status::Ok();
+  RETURN_IF_ERROR(ReloadNontransactional());
+  SessionPool pool;
+  for (int i = 0; i < o_.threads; ++i) {
+    bool off = false;
+    ASSIGN_OR_RETURN(auto s, ConnectLoadSession(settings_, "loader " + std::to_string(i), &off));
+    pool.Add(std::move(s));
+  }
+  ASSIGN_OR_RETURN(auto packet, control_->Query("SELECT @@global.max_allowed_packet AS p"));
+  LoaderInputs in;
+  in.source = source_.get();
+  in.tables = &tables_;
+  in.committed = &journal_state_.chunks;
+  in.journal = journal_.get();
+  in.sessions = &pool;
+  in.settings = &settings_;
+  in.rename = &o_.rename;
+  in.threads = o_.threads;
+  in.retries = o_.retries;
+  in.max_statement = std::stoull(packet.Get(0, "p"));
+  in.counters = &counters_;
+  in.progress = &progress_;
+  in.errors = errors_;
+  progress_.Start();
+  Status st = RunDataPhase(in, &pending_, &more_, &loaded_);
+  progress_.Stop();
+  report_->chunks = loaded_.chunks;
+  report_->chunks_skipped = loaded_.skipped;
+  report_->retries = loaded_.retries;
+  report_->sql_bytes = loaded_.bytes;
+  RETURN_IF_ERROR(st);
+  for (const auto& [id, table] : tables_) {
+    if (!table.transactional) RETURN_IF_ERROR(journal_->Mark(*control_, "table", id, 0, 0));
+  }
+  return Status::Ok();
+}
+
+Status RunRestore(const RestoreOptions& options, ErrorCollector* errors, RestoreReport* report) {
+  RETURN_IF_ERROR(options.Validate());
+  *report = RestoreReport{};
+  RestoreRun run(options, errors, report);
+  return run.Run();
+}
+
+}  // namespace myvault::restore
