@@ -212,6 +212,7 @@ write_report() {
   echo "$RUNS runs per tool in rotating order, each into an emptied target server; medians shown."
   echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), shared by"
   echo "the tool and the target server (same host, TCP on 127.0.0.1). Threads: $THREADS."
+  echo "Load average (1 min) before and after the runs: $load_before, $(cut -d' ' -f1 /proc/loadavg)."
   echo "Versions: $(versions)."
   echo
   echo "| tool | wall s | CPU s (user+sys) | server CPU s | MB/s SQL | rows/s | peak RSS MiB |"
@@ -275,6 +276,7 @@ total_rows=$((TABLES * ROWS))
 
 log "== $RUNS runs per tool, $THREADS threads"
 rm -f "$work/results.tsv"
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 run_rotating "$RUNS" measure "${tools[@]}"
 
 mkdir -p "$REPO/bench/results"
