@@ -264,8 +264,9 @@ bool IsGeneratedColumn(std::string_view extra) {
 }
 
 bool IsSystemDatabase(std::string_view name) {
+  // _myvault_restore: the journal of a restore running on (or interrupted on) this server.
   return name == "mysql" || name == "sys" || name == "information_schema" ||
-         name == "performance_schema";
+         name == "performance_schema" || name == "_myvault_restore";
 }
 
 bool Catalog::HasNonTransactional() const {

@@ -99,10 +99,11 @@ Status Journal::ForgetChunks(mysql::Session& s, uint32_t object) const {
                    " AND step='chunk' AND object_id=" + std::to_string(object));
 }
 
-Status Journal::Finish(mysql::Session& s) const {
+Status Journal::Finish(mysql::Session& s, uint64_t* others) const {
   RETURN_IF_ERROR(s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + Quote(id_)));
-  ASSIGN_OR_RETURN(auto left, s.Query("SELECT COUNT(*) AS n FROM " + kTable));
-  if (left.Get(0, "n") != "0") return Status::Ok();  // another restore is in progress
+  ASSIGN_OR_RETURN(auto left, s.Query("SELECT COUNT(DISTINCT restore_id) AS n FROM " + kTable));
+  *others = ToU64(left.Get(0, "n"));
+  if (*others > 0) return Status::Ok();  // another restore is running or was interrupted
   return s.Execute(std::string("DROP DATABASE IF EXISTS `") + kJournalDatabase + "`");
 }
 

@@ -54,8 +54,9 @@ class Journal {
   Result<bool> HasChunk(mysql::Session& s, uint32_t object, uint32_t chunk) const;
   // Forgets the chunks of one object (a non-transactional table reloaded from its start).
   Status ForgetChunks(mysql::Session& s, uint32_t object) const;
-  // Removes this restore's rows, then the database when no other restore has rows in it.
-  Status Finish(mysql::Session& s) const;
+  // Removes this restore's rows, then the database when no other restore has rows in it; else
+  // *others is the number of other (interrupted) restores still recorded.
+  Status Finish(mysql::Session& s, uint64_t* others) const;
 
  private:
   std::string id_;

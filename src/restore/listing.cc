@@ -31,7 +31,7 @@ Result<std::string> ListArchive(const std::string& path) {
   }
   std::string out = "archive " + path + " (" + Human(reader->file_size()) + ")\n";
   for (const auto& [key, value] : index.metadata) {
-    if (!value.empty()) out += "  " + key + ": " + value + "\n";
+    if (!value.empty()) out.append("  ").append(key).append(": ").append(value).append("\n");
   }
   char line[512];
   std::snprintf(line, sizeof line, "%-10s %-48s %14s %10s %8s\n", "kind", "name", "rows", "SQL",

@@ -58,6 +58,14 @@ Result<std::vector<std::string_view>> Statements(std::string_view sql) {
   return statements;
 }
 
+// "--rename a=b: a is not in the archive"
+Status RenameError(StatusCode code, const std::string& from, const std::string& to,
+                   std::string_view what) {
+  std::string m = "--rename ";
+  m.append(from).append("=").append(to).append(": ").append(from).append(" is ").append(what);
+  return {code, m};
+}
+
 }  // namespace
 
 std::string_view SkipLeadingComments(std::string_view s) {
@@ -139,10 +147,9 @@ Status Plan::Check(const std::vector<std::string>& archive_databases) const {
   std::set<std::string> targets;
   for (const auto& [from, to] : rename_) {
     if (!in_archive(from))
-      return NotFound("--rename " + from + "=" + to + ": no database " + from + " in the archive");
+      return RenameError(StatusCode::kNotFound, from, to, "not in the archive");
     if (!Selected(from)) {
-      return InvalidArgument("--rename " + from + "=" + to + ": " + from +
-                             " is not among --databases");
+      return RenameError(StatusCode::kInvalidArgument, from, to, "not among --databases");
     }
   }
   for (const auto& d : archive_databases) {

@@ -121,10 +121,13 @@ Status RestoreRun::Confirm() {
 }
 
 Status RestoreRun::StartJournal() {
-  touched_ = true;  // even the journal's first row is a change; a resumed target is partial
-  if (journal_state_.exists && journal_state_.schema_done) return Status::Ok();
-  std::string detail = o_.input;
-  return journal_->Start(*control_, detail);
+  if (journal_state_.exists && journal_state_.schema_done) {
+    touched_ = true;  // a resumed target is partial from the start
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(journal_->Start(*control_, o_.input));
+  touched_ = true;
+  return Status::Ok();
 }
 
 }  // namespace myvault::restore

@@ -46,8 +46,13 @@ Status RestoreRun::Phase(const char* name, Status (RestoreRun::*fn)()) {
 Status RestoreRun::Run() {
   double start = Now();
   if (!o_.assume_yes) RETURN_IF_ERROR(CheckTerminal(o_.terminal));
-  if (o_.input != "-") RETURN_IF_ERROR(Phase("verify", &RestoreRun::VerifyArchive));
-  RETURN_IF_ERROR(ReadPrologue());
+  // The index and the selection first (cheap: a bad --databases fails at once), then the whole
+  // file. An archive whose index cannot be read gets verify's more precise verdict.
+  Status prologue = ReadPrologue();
+  if (o_.input != "-" && (prologue.ok() || prologue.code() == StatusCode::kCorrupt)) {
+    RETURN_IF_ERROR(Phase("verify", &RestoreRun::VerifyArchive));
+  }
+  RETURN_IF_ERROR(prologue);
   const double before_prepare = Now();
   RETURN_IF_ERROR(Prepare());  // includes the operator's confirmation: not part of the RTO
   RETURN_IF_ERROR(Confirm());
@@ -61,10 +66,18 @@ Status RestoreRun::Run() {
   if (st.ok()) st = Phase("indexes", &RestoreRun::Indexes);
   if (st.ok()) st = Phase("post", &RestoreRun::Post);
   if (st.ok()) st = Phase("check", &RestoreRun::Check);
-  if (st.ok()) st = journal_->Finish(*control_);
+  uint64_t others = 0;
+  if (st.ok()) st = journal_->Finish(*control_, &others);
+  if (st.ok() && others > 0) {
+    progress_.Warn(std::to_string(others) +
+                   " other restore(s) are recorded as running or "
+                   "interrupted in " +
+                   std::string(kJournalDatabase) +
+                   "; drop that database once none is to be resumed");
+  }
   progress_.Stop();
   if (!st.ok()) {
-    if (!touched_) return st.WithContext("nothing was changed on the target");
+    if (!touched_) return Status(st.code(), st.message() + "; nothing was changed on the target");
     return Status(st.code(), st.message() + "; " + StateOfTarget());
   }
   report_->seconds = Now() - start;
@@ -137,7 +150,7 @@ Status RestoreRun::ReadPrologue() {
   RETURN_IF_ERROR(plan_.Check(archive_databases_));
   std::string identity = archive::Sha256Hex(archive::Sha256::Of(header_sql_));
   for (const auto& [from, to] : plan_.Databases(archive_databases_)) {
-    identity += "\n" + from + "\n" + to;
+    identity.append("\n").append(from).append("\n").append(to);
   }
   restore_id_ = archive::Sha256Hex(archive::Sha256::Of(identity));
   settings_.connection = &o_.connection;

@@ -51,9 +51,11 @@ class StreamSource : public MemberSource {
       if (!more.ok()) {
         const Status& st = more.status();
         if (st.code() != StatusCode::kCorrupt) return st.WithContext("reading stdin");
+        if (members_ == 0) return Corrupt("stdin is not a myvault archive (" + st.message() + ")");
         return Corrupt("the archive on stdin is damaged: " + st.message());
       }
       if (!*more) return false;
+      ++members_;
       m->loaded = true;
       if (m->info.kind == MemberKind::kIndex) {
         auto index = archive::DecodeIndex(m->payload);
@@ -77,6 +79,7 @@ class StreamSource : public MemberSource {
   archive::SequentialReader reader_;
   archive::Index index_;
   bool have_index_ = false;
+  uint64_t members_ = 0;  // read so far
 };
 
 }  // namespace

@@ -121,7 +121,8 @@ TEST(CatalogTest, GeneratedColumnsAreRecognisedPerFlavor) {
 }
 
 TEST(CatalogTest, SystemDatabasesAreNeverDumpedByDefault) {
-  for (const char* db : {"mysql", "sys", "information_schema", "performance_schema"}) {
+  for (const char* db :
+       {"mysql", "sys", "information_schema", "performance_schema", "_myvault_restore"}) {
     EXPECT_TRUE(IsSystemDatabase(db)) << db;
   }
   EXPECT_FALSE(IsSystemDatabase("shop"));

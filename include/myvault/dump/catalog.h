@@ -84,7 +84,7 @@ bool IsGeneratedColumn(std::string_view extra);
 // The column names of a SHOW CREATE TABLE text, in order (lines "  `name` type ...").
 std::vector<std::string> ColumnNamesFromCreate(const std::string& create_sql);
 
-// System databases never dumped by default.
+// System databases never dumped by default (and restore's journal, _myvault_restore).
 bool IsSystemDatabase(std::string_view name);
 
 // Resolves the selection and reads tables, columns, keys and object names (no CREATE text).

@@ -43,7 +43,7 @@ struct RestoreOptions {
   DeferIndexes defer_indexes = DeferIndexes::kAuto;
   // kAuto defers a table's secondary indexes when its data in the archive is at least this big
   // (measured: bench/compare_restore.sh, docs/benchmarks.md).
-  uint64_t defer_indexes_min_bytes = 32u << 20;
+  uint64_t defer_indexes_min_bytes = 4u << 20;
   bool resume = false;         // continue an interrupted restore of the same archive and options
   int retries = 5;             // tries per chunk after the first, on retryable errors
   bool enable_binlog = false;  // false: sql_log_bin=0 when the user may set it
