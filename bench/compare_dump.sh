@@ -36,24 +36,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# server_cpu_ticks: utime + stime of the server process, in clock ticks.
-server_cpu_ticks() {
-  sed 's/.*) //' "/proc/$(server_pid "$work/server")/stat" | awk '{ print $12 + $13 }'
-}
-
-# prepare_dataset: (re)creates `sbtest` unless KEEP=1 finds one of the requested size.
-prepare_dataset() {
-  local want="$TABLES $ROWS"
-  if [ "$KEEP" = 1 ] && [ "$(cat "$work/dataset" 2>/dev/null)" = "$want" ]; then
-    log "  reusing dataset in $work ($TABLES x $ROWS rows)"
-    return 0
-  fi
-  rm -f "$work/dataset"
-  root_sql "$work/server" -e "DROP DATABASE IF EXISTS $DB" || return 1
-  sysbench_prepare "$SRV_SOCKET" "$DB" "$TABLES" "$ROWS" "$(nproc)" || return 1
-  echo "$want" >"$work/dataset"
-}
-
 # warm_up: reads every table once so that no tool pays for a cold buffer pool.
 warm_up() {
   local t
@@ -88,40 +70,26 @@ dump_mariadb_dump() {
 # measure TOOL RUN: runs dump_TOOL once into a fresh directory and appends a line to results.tsv:
 # tool run wall cpu rss rss2 bytes server_cpu.
 measure() {
-  local tool=$1 run=$2 out=$work/out/$1 before after rc=0 wall user sys rss rss2=- cpu
+  local tool=$1 run=$2 out=$work/out/$1 before after rc=0 wall cpu rss rss2
   rm -rf "$out" "$work"/time.*
   mkdir -p "$out"
-  before=$(server_cpu_ticks)
+  before=$(server_cpu_ticks "$work/server")
   "dump_${tool//-/_}" "$out" 2>"$work/stderr" || rc=$?
-  after=$(server_cpu_ticks)
+  after=$(server_cpu_ticks "$work/server")
   if [ "$rc" -ne 0 ]; then
     log "compare_dump: error: $tool failed (exit $rc):"
     tail -5 "$work/stderr" >&2
     [ "$tool" != myvault ] || log "  (SKIP_MYVAULT=1 benchmarks the other tools without it)"
     return 1
   fi
-  read -r wall user sys rss < <(tail -1 "$work/time.main")
-  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
-  if [ "$tool" = mariadb-dump ]; then
-    read -r _ user sys rss < <(tail -1 "$work/time.left")
-    read -r _ u2 s2 rss2 < <(tail -1 "$work/time.right")
-    cpu=$(awk -v a="$user" -v b="$sys" -v c="$u2" -v d="$s2" 'BEGIN { print a + b + c + d }')
-  fi
+  read -r wall cpu rss rss2 < <(gnu_times "$work")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$run" "$wall" "$cpu" "$rss" "$rss2" \
-    "$(du -sb "$out" | cut -f1)" "$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { print t / hz }')" >>"$work/results.tsv"
+    "$(du -sb "$out" | cut -f1)" "$(ticks_to_s $((after - before)))" >>"$work/results.tsv"
   log "  run $run $tool: ${wall} s wall, ${cpu} s CPU"
 }
 
 # median TOOL COLUMN: median of a results.tsv column over the runs of TOOL.
-median() {
-  awk -F'\t' -v t="$1" -v c="$2" '$1 == t { print $c }' "$work/results.tsv" | sort -g |
-    awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
-}
-
-# fmt FORMAT NUMBER; ratio A B: "A/B" to two decimals, or "-" when B is zero or missing.
-fmt() { awk -v f="$1" -v n="$2" 'BEGIN { printf f, n }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+median() { tsv_median "$work/results.tsv" "$@"; }
 
 label() {
   case "$1" in
@@ -223,16 +191,13 @@ log "== server and dataset"
 MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=2G" step "start server" server_start "$work/server"
 write_client_cnf "$work/client.cnf" "$SRV_PASSWORD_FILE"
 conn=(-h 127.0.0.1 -P "$SRV_PORT" -u root)
-step "sysbench prepare ($TABLES x $ROWS)" prepare_dataset
+step "sysbench prepare ($TABLES x $ROWS)" sysbench_dataset "$work/server" "$DB" "$TABLES" "$ROWS" \
+  "$KEEP"
 step "warm-up" warm_up
 
 log "== $RUNS runs per tool, $THREADS threads"
 rm -f "$work/results.tsv"
-for run in $(seq 1 "$RUNS"); do
-  for i in "${!tools[@]}"; do
-    measure "${tools[$(( (i + run - 1) % ${#tools[@]} ))]}" "$run"
-  done
-done
+run_rotating "$RUNS" measure "${tools[@]}"
 
 sql_from=myvault
 [ "$SKIP_MYVAULT" != 1 ] || sql_from=mariadb-dump

@@ -1,4 +1,4 @@
-# Shell helpers shared by tools/demo, tools/test and bench/compare_dump.sh. Source it; it defines
+# Shell helpers shared by tools/demo, tools/test and the bench/*.sh scripts. Source it; it defines
 # functions only (and REPO, the repository root). Nothing here prints a password or puts one on a
 # command line: clients read it from a [client] option file written with mode 0600.
 
@@ -40,9 +40,9 @@ build_release() {
   rm -f "$out"
 }
 
-# server_start DIR: starts a throwaway server in DIR (tools/testserver) and sets SRV_HOST,
-# SRV_PORT, SRV_SOCKET, SRV_USER, SRV_PASSWORD_FILE from the lines it prints; returns 1 if the
-# server did not start.
+# server_start DIR [PORT]: starts a throwaway server in DIR (tools/testserver; on PORT, or on a
+# free random port) and sets SRV_HOST, SRV_PORT, SRV_SOCKET, SRV_USER, SRV_PASSWORD_FILE from the
+# lines it prints; returns 1 if the server did not start.
 server_start() {
   local line
   SRV_HOST='' SRV_PORT='' SRV_SOCKET='' SRV_USER='' SRV_PASSWORD_FILE=''
@@ -54,12 +54,19 @@ server_start() {
       MYVAULT_TEST_USER=*) SRV_USER=${line#*=} ;;
       MYVAULT_TEST_PASSWORD_FILE=*) SRV_PASSWORD_FILE=${line#*=} ;;
     esac
-  done < <("$REPO/tools/testserver" start "$1")
+  done < <("$REPO/tools/testserver" start "$1" ${2:+"$2"})
   [ -n "$SRV_PORT" ] || { log "could not start a server in $1"; return 1; }
 }
 
 # server_pid DIR: pid of the server started in DIR.
 server_pid() { cat "$1/mysqld.pid"; }
+
+# server_cpu_ticks DIR: utime + stime of the server started in DIR, in clock ticks;
+# ticks_to_s TICKS: the same in seconds.
+server_cpu_ticks() {
+  sed 's/.*) //' "/proc/$(server_pid "$1")/stat" | awk '{ print $12 + $13 }'
+}
+ticks_to_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { print t / hz }'; }
 
 # root_sql DIR [ARGS...]: the mariadb client as root over DIR's socket (no password needed).
 root_sql() {
@@ -105,6 +112,33 @@ sysbench_prepare() {
   rm -f "$out"
 }
 
+# sysbench_dataset DIR DB TABLES ROWS [REUSE]: (re)creates DB on the server started in DIR with
+# sysbench_prepare, one thread per core, and records its size in DIR/dataset. With REUSE=1 a DB of
+# the same size recorded there is kept instead (benchmarks with KEEP=1).
+sysbench_dataset() {
+  local dir=$1 db=$2 tables=$3 rows=$4 reuse=${5:-0}
+  if [ "$reuse" = 1 ] && [ "$(cat "$dir/dataset" 2>/dev/null)" = "$tables $rows" ]; then
+    log "  reusing dataset in $dir ($tables x $rows rows)"
+    return 0
+  fi
+  rm -f "$dir/dataset"
+  root_sql "$dir" -e "DROP DATABASE IF EXISTS \`$db\`" || return 1
+  sysbench_prepare "$dir/mysqld.sock" "$db" "$tables" "$rows" "$(nproc)" || return 1
+  echo "$tables $rows" >"$dir/dataset"
+}
+
+# run_rotating RUNS FUNCTION TOOL...: calls FUNCTION TOOL RUN for each of RUNS runs and each TOOL,
+# the order rotating from run to run so that no tool always goes first or last.
+run_rotating() {
+  local runs=$1 fn=$2 run i
+  shift 2
+  for run in $(seq 1 "$runs"); do
+    for i in $(seq 0 $(($# - 1))); do
+      "$fn" "${@:$(( (i + run - 1) % $# + 1 )):1}" "$run" || return 1
+    done
+  done
+}
+
 # table_checksums SOCKET DB: "table checksum" lines for every base table of DB, sorted.
 table_checksums() {
   local socket=$1 db=$2 tables
@@ -114,6 +148,33 @@ table_checksums() {
   [ -n "$tables" ] && [ "$tables" != NULL ] || return 1
   mariadb --no-defaults -uroot -S "$socket" -N -B -e "CHECKSUM TABLE $tables EXTENDED" | sort
 }
+
+# gnu_times DIR: "wall cpu rss rss2" of the last timed run, from the GNU time lines ("%e %U %S %M")
+# in DIR/time.main and, for a two-process pipeline, DIR/time.left and DIR/time.right: the wall
+# time of the whole, user+sys CPU (summed over both sides) and each side's peak RSS in KiB (rss2 is
+# "-" without a pipeline). The caller removes DIR/time.* before each run.
+gnu_times() {
+  local wall user sys rss u2=0 s2=0 rss2=-
+  read -r wall user sys rss < <(tail -1 "$1/time.main")
+  if [ -s "$1/time.left" ]; then
+    read -r _ user sys rss < <(tail -1 "$1/time.left")
+    read -r _ u2 s2 rss2 < <(tail -1 "$1/time.right")
+  fi
+  echo "$wall $(awk -v a="$user" -v b="$sys" -v c="$u2" -v d="$s2" 'BEGIN { print a + b + c + d }')" \
+    "$rss $rss2"
+}
+
+# tsv_median FILE KEY COLUMN: median of a tab-separated COLUMN over the lines of FILE whose first
+# field is KEY (the runs of one tool).
+tsv_median() {
+  awk -F'\t' -v k="$2" -v c="$3" '$1 == k { print $c }' "$1" | sort -g |
+    awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+# fmt FORMAT NUMBER: NUMBER in printf FORMAT; ratio A B: A/B to two decimals, or "-" when B is
+# zero or missing.
+fmt() { awk -v f="$1" -v n="$2" 'BEGIN { printf f, n }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 
 # human_bytes N: "123.4 MB" (decimal units).
 human_bytes() {

@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Restore throughput of `myvault restore` against myloader and `zcat | mariadb`, on the same data,
+# target server, machine and thread count, in one run. See bench/README.md.
+#
+#   bench/compare_restore.sh
+#
+# Environment knobs (defaults):
+#   TABLES=8 ROWS=250000   sysbench dataset (8 x 250k rows is about 400 MB of SQL)
+#   THREADS=2              --threads of myvault, -t of myloader (and of the dumps they load)
+#   RUNS=3                 runs per tool, in rotating order; the table shows medians
+#   KEEP=1                 keep the source dataset in .data/bench (shared with compare_dump.sh)
+#   SKIP_MYVAULT=1         leave `myvault restore` out (to test the script before it exists)
+#   PORT=N                 source server on port N, target on N+1 (default: free random ports)
+#
+# A source server holds the sysbench dataset; mydumper (-c) and `myvault dump` dump it once. Each
+# run then loads one of them into a second, target server, from the same empty state: the
+# database dropped and the server's dirty pages flushed before the run. Each run is measured with
+# GNU time (wall, user+sys CPU, peak RSS); for the zcat | mariadb pipeline the CPU of both sides
+# is summed and each side's peak RSS shown. The target server's CPU (utime+stime from /proc) is
+# measured around each run. After each run the target must match the source (tables, row counts,
+# CHECKSUM TABLE, index columns), so that a broken load cannot look fast. Prints a Markdown table
+# and writes it to bench/results/restore-<UTC time>.md (not committed).
+set -euo pipefail
+source "$(dirname "$0")/../tools/lib/common.sh"
+
+TABLES=${TABLES:-8} ROWS=${ROWS:-250000} THREADS=${THREADS:-2} RUNS=${RUNS:-3}
+KEEP=${KEEP:-0} SKIP_MYVAULT=${SKIP_MYVAULT:-0} PORT=${PORT:-}
+DB=sbtest
+MYVAULT=$REPO/build/myvault
+for v in "$TABLES" "$ROWS" "$THREADS" "$RUNS"; do
+  [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "TABLES, ROWS, THREADS and RUNS must be whole numbers >= 1"
+done
+[[ -z "$PORT" || "$PORT" =~ ^[1-9][0-9]*$ ]] || die "PORT must be a port number"
+
+if [ "$KEEP" = 1 ]; then work=$REPO/.data/bench; mkdir -p "$work"; else
+  work=$(mktemp -d /tmp/myvault-bench.XXXXXX); fi
+cleanup() {
+  trap '' INT TERM
+  "$REPO/tools/testserver" stop "$work/target" || true
+  "$REPO/tools/testserver" stop "$work/server" || true
+  if [ "$KEEP" = 1 ]; then rm -rf "$work/target" "$work/restore"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+in=$work/restore/in
+
+# tsql ARGS...: root on the target over its socket, batch output without column names.
+tsql() { root_sql "$work/target" -N -B "$@"; }
+
+# make_inputs: the two dumps of the source that the loaders read: mydumper's directory (for
+# myloader) and myvault's archive (for myvault restore and zcat | mariadb).
+make_inputs() {
+  rm -rf "$in"
+  mkdir -p "$in"
+  mydumper --defaults-file "$work/source.cnf" -B "$DB" -c -t "$THREADS" -o "$in/mydumper" -v 1 ||
+    return 1
+  "$MYVAULT" dump --defaults-file "$work/source.cnf" --databases "$DB" --threads "$THREADS" \
+    --output "$in/archive.sql.gz" --quiet
+}
+
+# fingerprint SERVER_DIR: what a correct restore reproduces: the columns of every index (a
+# deferred index must not be lost), each table's exact row count and its CHECKSUM TABLE.
+fingerprint() {
+  local dir=$1 counts
+  root_sql "$dir" -N -B -e "SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE
+    FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '$DB' ORDER BY 1, 2, 3" || return 1
+  counts=$(root_sql "$dir" -N -B -e "SELECT GROUP_CONCAT(CONCAT('SELECT ''', TABLE_NAME,
+    ''', COUNT(*) FROM \`$DB\`.\`', TABLE_NAME, '\`') ORDER BY TABLE_NAME SEPARATOR ' UNION ALL ')
+    FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_TYPE = 'BASE TABLE'") ||
+    return 1
+  if [ -z "$counts" ] || [ "$counts" = NULL ]; then log "  no tables in \`$DB\`"; return 1; fi
+  root_sql "$dir" -N -B -e "$counts" && table_checksums "$dir/mysqld.sock" "$DB"
+}
+
+# reset_target: drops what the last run loaded, then lets InnoDB flush its dirty pages (at most
+# two minutes) so that no run pays for the writes of the one before it.
+reset_target() {
+  local pct dirty
+  tsql -e "DROP DATABASE IF EXISTS \`$DB\`; DROP DATABASE IF EXISTS _myvault_restore" ||
+    return 1
+  pct=$(tsql -e 'SELECT @@innodb_max_dirty_pages_pct') || return 1
+  tsql -e 'SET GLOBAL innodb_max_dirty_pages_pct = 0' || return 1
+  for _ in $(seq 1 600); do
+    dirty=$(tsql -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
+                     WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'") || return 1
+    [ "$dirty" -gt 0 ] || break
+    sleep 0.2
+  done
+  [ "$dirty" -eq 0 ] || log "  (the target still had $dirty dirty pages after two minutes)"
+  tsql -e "SET GLOBAL innodb_max_dirty_pages_pct = $pct"
+}
+
+# The contenders. Each loads into the target, reading the password from the option file, and
+# leaves its stdout in $work/stdout.
+restore_myloader() {
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.main" myloader \
+    --defaults-file "$work/target.cnf" -d "$in/mydumper" -o -t "$THREADS" -v 1
+}
+restore_mariadb() {
+  # The outer time gives the pipeline's wall time; the inner ones each side's CPU and RSS. Binary
+  # logging is off, as myloader and myvault restore have it by default.
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.main" bash -c 'set -o pipefail
+    /usr/bin/time -f "%e %U %S %M" -o "$2/time.left" zcat "$1" |
+    /usr/bin/time -f "%e %U %S %M" -o "$2/time.right" mariadb --defaults-file="$2/target.cnf" \
+      --init-command="SET sql_log_bin = 0"' _ "$in/archive.sql.gz" "$work"
+}
+restore_myvault_with() {
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.main" "$MYVAULT" restore "$in/archive.sql.gz" \
+    --defaults-file "$work/target.cnf" --yes --threads "$THREADS" --defer-indexes "$1" \
+    --progress none
+}
+restore_myvault() { restore_myvault_with auto; }
+restore_myvault_always() { restore_myvault_with always; }
+restore_myvault_never() { restore_myvault_with never; }
+
+# measure TOOL RUN: one restore by TOOL into the emptied target, checked against the source;
+# appends a line to results.tsv: tool run wall cpu rss rss2 server_cpu.
+measure() {
+  local tool=$1 run=$2 before after rc=0 wall cpu rss rss2
+  rm -f "$work"/time.*
+  reset_target || { log "compare_restore: error: could not reset the target"; return 1; }
+  before=$(server_cpu_ticks "$work/target")
+  "restore_${tool//-/_}" >"$work/stdout.$tool" 2>"$work/stderr" || rc=$?
+  after=$(server_cpu_ticks "$work/target")
+  if [ "$rc" -ne 0 ]; then
+    log "compare_restore: error: $tool failed (exit $rc):"
+    tail -5 "$work/stderr" >&2
+    [ "${tool%%-*}" != myvault ] || log "  (SKIP_MYVAULT=1 benchmarks the other tools without it)"
+    return 1
+  fi
+  if ! fingerprint "$work/target" >"$work/fingerprint.target" ||
+      ! cmp -s "$work/fingerprint.source" "$work/fingerprint.target"; then
+    log "compare_restore: error: $tool restored different data (source <, target >):"
+    diff "$work/fingerprint.source" "$work/fingerprint.target" | head -10 >&2
+    return 1
+  fi
+  read -r wall cpu rss rss2 < <(gnu_times "$work")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$run" "$wall" "$cpu" "$rss" "$rss2" \
+    "$(ticks_to_s $((after - before)))" >>"$work/results.tsv"
+  log "  run $run $tool: ${wall} s wall, ${cpu} s CPU"
+}
+
+# median TOOL COLUMN: median of a results.tsv column over the runs of TOOL.
+median() { tsv_median "$work/results.tsv" "$@"; }
+
+label() {
+  case "$1" in
+    myloader) echo "\`myloader -o -t $THREADS\` (mydumper -c output)" ;;
+    mariadb) echo "\`zcat \| mariadb\`" ;;
+    myvault) echo "\`myvault restore --threads $THREADS\` (--defer-indexes auto)" ;;
+    myvault-*) echo "\`myvault restore --threads $THREADS --defer-indexes ${1#myvault-}\`" ;;
+  esac
+}
+
+# rss_mib TOOL: median peak RSS in MiB; "zcat / mariadb" for the pipeline.
+rss_mib() {
+  local r
+  r=$(fmt %.0f "$(median "$1" 5 | awk '{ print $1 / 1024 }')")
+  [ "$1" != mariadb ] || r="$r / $(fmt %.0f "$(median "$1" 6 | awk '{ print $1 / 1024 }')")"
+  echo "$r"
+}
+
+# row TOOL: one table row of medians.
+row() {
+  local wall
+  wall=$(median "$1" 3)
+  echo "| $(label "$1") | $(fmt %.2f "$wall") | $(fmt %.2f "$(median "$1" 4)") |" \
+    "$(fmt %.2f "$(median "$1" 7)") |" \
+    "$(fmt %.1f "$(awk -v b="$sql_bytes" -v w="$wall" 'BEGIN { print b / 1e6 / w }')") |" \
+    "$(fmt %.0f "$(awk -v r="$total_rows" -v w="$wall" 'BEGIN { print r / w }')") |" \
+    "$(rss_mib "$1") |"
+}
+
+# ratio_row TOOL OTHER: TOOL's medians divided by OTHER's: wall, CPU, server CPU and RSS (against
+# the larger process of a pipeline); the throughput columns are left empty.
+ratio_row() {
+  local rss_other name=$1
+  [ "$1" = myvault ] || name="myvault --defer-indexes ${1#myvault-}"
+  rss_other=$(median "$2" 5)
+  [ "$2" != mariadb ] ||
+    rss_other=$(awk -v a="$rss_other" -v b="$(median "$2" 6)" 'BEGIN { print (a > b ? a : b) }')
+  echo "| $name / $2 | $(ratio "$(median "$1" 3)" "$(median "$2" 3)") |" \
+    "$(ratio "$(median "$1" 4)" "$(median "$2" 4)") |" \
+    "$(ratio "$(median "$1" 7)" "$(median "$2" 7)") | | |" \
+    "$(ratio "$(median "$1" 5)" "$rss_other") |"
+}
+
+# single_runs: "tool a, b, c; ..." wall times in run order.
+single_runs() {
+  local t sep=""
+  for t in "${tools[@]}"; do
+    printf '%s%s %s' "$sep" "$t" "$(awk -F'\t' -v t="$t" \
+      '$1 == t { printf "%s%.2f", (n++ ? ", " : ""), $3 }' "$work/results.tsv")"
+    sep="; "
+  done
+}
+
+versions() {
+  local v=""
+  v="myvault $("$MYVAULT" --version 2>/dev/null | head -1 | sed 's/^myvault //' || echo '?'), "
+  echo "${v}$(myloader -V 2>&1 | head -1 | cut -d, -f1) with $(mydumper -V 2>&1 | head -1 |
+    cut -d, -f1), $(mariadb --version | sed -E 's/.*Distrib ([^,]+),.*/mariadb \1/')," \
+    "server $(tsql -e 'SELECT VERSION()')"
+}
+
+write_report() {
+  local t
+  echo "# Restore benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Dataset: sysbench \`$DB\`, $TABLES tables x $ROWS rows, $(human_bytes "$sql_bytes") of SQL"
+  echo "(uncompressed myvault archive; rows/s and MB/s of SQL use these two figures for every tool)."
+  echo "$RUNS runs per tool in rotating order, each into an emptied target server; medians shown."
+  echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), shared by"
+  echo "the tool and the target server (same host, TCP on 127.0.0.1). Threads: $THREADS."
+  echo "Load average (1 min) before and after the runs: $load_before, $(cut -d' ' -f1 /proc/loadavg)."
+  echo "Versions: $(versions)."
+  echo
+  echo "| tool | wall s | CPU s (user+sys) | server CPU s | MB/s SQL | rows/s | peak RSS MiB |"
+  echo "|---|--:|--:|--:|--:|--:|--:|"
+  for t in "${tools[@]}"; do row "$t"; done
+  if [ "$SKIP_MYVAULT" != 1 ]; then
+    for t in myvault myvault-always myvault-never; do ratio_row "$t" myloader; done
+    ratio_row myvault mariadb
+  fi
+  echo
+  echo "Single runs (wall s): $(single_runs)."
+  if [ "$SKIP_MYVAULT" != 1 ]; then
+    echo
+    echo "Issue 3 target, \`myvault restore\` wall time at most 0.7 x myloader's at equal threads:" \
+      "$(ratio "$(median myvault 3)" "$(median myloader 3)")."
+  fi
+  echo
+  echo "Every run was checked against the source: same tables, row counts, CHECKSUM TABLE and index"
+  echo "columns. myloader reads mydumper's \`-c\` output (one gzip file per table, written with"
+  echo "\`-t $THREADS\`); the others read the myvault archive. Binary logging is off for every"
+  echo "load. zcat | mariadb: CPU is the sum of both processes, RSS is shown per process (ratios"
+  echo "use the larger); the client is single-threaded whatever THREADS is."
+  for t in myvault myvault-always myvault-never; do
+    [ -s "$work/stdout.$t" ] || continue
+    echo
+    echo "## Report of $(label "$t"), last run"
+    echo
+    echo '```'
+    cat "$work/stdout.$t"
+    echo '```'
+  done
+}
+
+log "== build"
+step "build (Release)" build_release
+"$MYVAULT" dump --help >/dev/null 2>&1 || die "build/myvault has no working dump subcommand"
+for t in myloader mydumper; do
+  command -v "$t" >/dev/null || die "$t is needed (Debian package mydumper)"
+done
+tools=(myloader mariadb)
+if [ "$SKIP_MYVAULT" != 1 ]; then
+  "$MYVAULT" --help 2>/dev/null | grep -q '^ *restore ' ||
+    die "build/myvault has no restore subcommand (SKIP_MYVAULT=1 skips it)"
+  tools=(myvault myvault-always myvault-never "${tools[@]}")
+fi
+
+log "== servers, dataset and dumps"
+MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=2G" \
+  step "start source server" server_start "$work/server" "$PORT"
+write_client_cnf "$work/source.cnf" "$SRV_PASSWORD_FILE" 127.0.0.1 "$SRV_PORT" root
+step "sysbench prepare ($TABLES x $ROWS)" sysbench_dataset "$work/server" "$DB" "$TABLES" "$ROWS" \
+  "$KEEP"
+rm -rf "$work/target"
+MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=2G" \
+  step "start target server" server_start "$work/target" "${PORT:+$((PORT + 1))}"
+write_client_cnf "$work/target.cnf" "$SRV_PASSWORD_FILE" 127.0.0.1 "$SRV_PORT" root
+step "dump with mydumper and myvault" make_inputs
+step "fingerprint of the source" fingerprint "$work/server" >"$work/fingerprint.source"
+sql_bytes=$(zcat "$in/archive.sql.gz" | wc -c)
+total_rows=$((TABLES * ROWS))
+
+log "== $RUNS runs per tool, $THREADS threads"
+rm -f "$work/results.tsv"
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+run_rotating "$RUNS" measure "${tools[@]}"
+
+mkdir -p "$REPO/bench/results"
+result=$REPO/bench/results/restore-$(date -u +%Y%m%dT%H%M%SZ).md
+write_report >"$result"
+cat "$result"
+log "written to ${result#"$REPO"/}"
