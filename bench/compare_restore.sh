@@ -106,12 +106,14 @@ restore_mariadb() {
 }
 restore_myvault_with() {
   /usr/bin/time -f '%e %U %S %M' -o "$work/time.main" "$MYVAULT" restore "$in/archive.sql.gz" \
-    --defaults-file "$work/target.cnf" --yes --threads "$THREADS" --defer-indexes "$1" \
+    --defaults-file "$work/target.cnf" --yes --threads "$THREADS" --defer-indexes "$@" \
     --progress none
 }
 restore_myvault() { restore_myvault_with auto; }
 restore_myvault_always() { restore_myvault_with always; }
 restore_myvault_never() { restore_myvault_with never; }
+# The INSERT statements themselves, as the server would run them from zcat (no LOAD DATA).
+restore_myvault_insert() { restore_myvault_with auto --load-method insert; }
 
 # measure TOOL RUN: one restore by TOOL into the emptied target, checked against the source;
 # appends a line to results.tsv: tool run wall cpu rss rss2 server_cpu.
@@ -148,6 +150,7 @@ label() {
     myloader) echo "\`myloader -o -t $THREADS\` (mydumper -c output)" ;;
     mariadb) echo "\`zcat \| mariadb\`" ;;
     myvault) echo "\`myvault restore --threads $THREADS\` (--defer-indexes auto)" ;;
+    myvault-insert) echo "\`myvault restore --threads $THREADS --load-method insert\`" ;;
     myvault-*) echo "\`myvault restore --threads $THREADS --defer-indexes ${1#myvault-}\`" ;;
   esac
 }
@@ -176,6 +179,7 @@ row() {
 ratio_row() {
   local rss_other name=$1
   [ "$1" = myvault ] || name="myvault --defer-indexes ${1#myvault-}"
+  [ "$1" != myvault-insert ] || name="myvault --load-method insert"
   rss_other=$(median "$2" 5)
   [ "$2" != mariadb ] ||
     rss_other=$(awk -v a="$rss_other" -v b="$(median "$2" 6)" 'BEGIN { print (a > b ? a : b) }')
@@ -219,7 +223,7 @@ write_report() {
   echo "|---|--:|--:|--:|--:|--:|--:|"
   for t in "${tools[@]}"; do row "$t"; done
   if [ "$SKIP_MYVAULT" != 1 ]; then
-    for t in myvault myvault-always myvault-never; do ratio_row "$t" myloader; done
+    for t in myvault myvault-always myvault-never myvault-insert; do ratio_row "$t" myloader; done
     ratio_row myvault mariadb
   fi
   echo
@@ -235,7 +239,7 @@ write_report() {
   echo "\`-t $THREADS\`); the others read the myvault archive. Binary logging is off for every"
   echo "load. zcat | mariadb: CPU is the sum of both processes, RSS is shown per process (ratios"
   echo "use the larger); the client is single-threaded whatever THREADS is."
-  for t in myvault myvault-always myvault-never; do
+  for t in myvault myvault-always myvault-never myvault-insert; do
     [ -s "$work/stdout.$t" ] || continue
     echo
     echo "## Report of $(label "$t"), last run"
@@ -256,7 +260,7 @@ tools=(myloader mariadb)
 if [ "$SKIP_MYVAULT" != 1 ]; then
   "$MYVAULT" --help 2>/dev/null | grep -q '^ *restore ' ||
     die "build/myvault has no restore subcommand (SKIP_MYVAULT=1 skips it)"
-  tools=(myvault myvault-always myvault-never "${tools[@]}")
+  tools=(myvault myvault-always myvault-never myvault-insert "${tools[@]}")
 fi
 
 log "== servers, dataset and dumps"

@@ -31,6 +31,9 @@ void RestoreCommand::Register(CLI::App* parent) {
   app->add_option("--retries", options.retries,
                   "Extra tries per chunk after a deadlock, lock wait timeout or lost connection")
       ->capture_default_str();
+  app->add_option("--load-method", load_method,
+                  "load-data (LOAD DATA LOCAL INFILE where possible) or insert")
+      ->capture_default_str();
   app->add_flag("--enable-binlog", options.enable_binlog,
                 "Write the load to the binary log (default: sql_log_bin=0 when allowed)");
   app->add_flag("-q,--quiet", quiet, "Print errors only");
@@ -47,6 +50,10 @@ Status RestoreCommand::Parse() {
       return InvalidArgument("--rename names " + r.substr(0, eq) + " twice");
     }
   }
+  if (load_method != "load-data" && load_method != "insert") {
+    return InvalidArgument("--load-method must be load-data or insert");
+  }
+  options.load_data = load_method == "load-data";
   if (defer_indexes == "auto")
     options.defer_indexes = restore::DeferIndexes::kAuto;
   else if (defer_indexes == "always")
@@ -80,6 +87,9 @@ void RestoreCommand::PrintReport(const restore::RestoreReport& r) const {
               r.chunks_skipped > 0
                   ? (", " + std::to_string(r.chunks_skipped) + " chunks already loaded").c_str()
                   : "");
+  std::printf("chunks: %llu by LOAD DATA LOCAL INFILE, %llu by INSERT\n",
+              static_cast<unsigned long long>(r.load_data_chunks),
+              static_cast<unsigned long long>(r.chunks - r.load_data_chunks));
   if (r.retries > 0)
     std::printf("retried chunks: %llu\n", static_cast<unsigned long long>(r.retries));
   for (const auto& t : r.tables) {

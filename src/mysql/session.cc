@@ -5,6 +5,9 @@
 #include <mysqld_error.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <mutex>
 
 namespace myvault::mysql {
@@ -115,7 +118,32 @@ Status Session::Error(std::string_view what) const {
   return s.WithContext(context);
 }
 
-Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, std::string role) {
+// libmysqlclient's LOCAL INFILE callbacks, reading from the Session's current buffer.
+struct LocalInfile {
+  static int Init(void** ptr, const char* /*filename*/, void* userdata) {
+    auto* s = static_cast<Session*>(userdata);
+    *ptr = s;
+    if (s->infile_data_ == nullptr) return 1;  // not asked for by us: refuse
+    s->infile_pos_ = 0;
+    return 0;
+  }
+  static int Read(void* ptr, char* buf, unsigned int len) {
+    auto* s = static_cast<Session*>(ptr);
+    if (s->infile_data_ == nullptr) return -1;
+    const size_t n = std::min<size_t>(len, s->infile_data_->size() - s->infile_pos_);
+    std::memcpy(buf, s->infile_data_->data() + s->infile_pos_, n);
+    s->infile_pos_ += n;
+    return static_cast<int>(n);
+  }
+  static void End(void* /*ptr*/) {}
+  static int Error(void* /*ptr*/, char* buf, unsigned int len) {
+    std::snprintf(buf, len, "myvault serves LOCAL INFILE data only to its own LOAD DATA");
+    return CR_UNKNOWN_ERROR;
+  }
+};
+
+Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, std::string role,
+                                                  bool local_infile) {
   InitLibraryOnce();
   mysql_thread_init();
   MYSQL* m = mysql_init(nullptr);
@@ -127,6 +155,8 @@ Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, st
   mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   my_bool no = 0;
   mysql_options(m, MYSQL_OPT_RECONNECT, &no);
+  unsigned infile = local_infile ? 1 : 0;
+  mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &infile);
   if (!o.socket.empty() && (o.host.empty() || o.host == "localhost")) {
     unsigned proto = MYSQL_PROTOCOL_SOCKET;
     mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
@@ -142,6 +172,10 @@ Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, st
   const char* socket = o.socket.empty() ? nullptr : o.socket.c_str();
   const char* password = o.password ? o.password->c_str() : nullptr;
   std::unique_ptr<Session> session(new Session(m, std::move(role)));
+  if (local_infile) {
+    mysql_set_local_infile_handler(m, &LocalInfile::Init, &LocalInfile::Read, &LocalInfile::End,
+                                   &LocalInfile::Error, session.get());
+  }
   if (mysql_real_connect(m, host, o.user.c_str(), password, nullptr, o.port, socket,
                          CLIENT_MULTI_RESULTS) == nullptr) {
     // No role prefix: the first failing connect is the user's problem, not a worker's.
@@ -187,6 +221,14 @@ Status Session::Execute(std::string_view sql, uint64_t* affected_rows) {
     *affected_rows = 0;
   }
   return Status::Ok();
+}
+
+Status Session::LoadDataLocal(std::string_view sql, std::string_view data,
+                              uint64_t* affected_rows) {
+  infile_data_ = &data;
+  Status st = Execute(sql, affected_rows);
+  infile_data_ = nullptr;
+  return st;
 }
 
 Result<QueryResult> Session::Query(std::string_view sql) {

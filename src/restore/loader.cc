@@ -7,13 +7,16 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "myvault/sql/script.h"
 #include "myvault/sql/text.h"
+#include "myvault/sql/tsv.h"
 
 namespace myvault::restore {
 namespace {
@@ -132,6 +135,15 @@ class Loader {
     std::vector<std::string> renamed;
     RETURN_IF_ERROR(Statements(m, &statements, &renamed));
     const LoadTable& table = in_.tables->at(m->info.object_id);
+    std::optional<sql::TsvBatch> tsv;
+    if (table.load_data && !load_data_refused_) {
+      tsv.emplace();
+      tsv->data.reserve(m->payload.size());
+      for (std::string_view s : statements) {
+        Status st = sql::InsertToTsv(s, &*tsv);
+        if (!st.ok()) return st.WithContext(in_.source->name() + ": " + Where(*m));
+      }
+    }
     for (int attempt = 0;; ++attempt) {
       Status st;
       if (*session == nullptr) {  // the last attempt lost its connection
@@ -142,7 +154,7 @@ class Loader {
         }
         st = committed.status();
       }
-      if (st.ok()) st = Attempt(**session, *m, statements, table.transactional);
+      if (st.ok()) st = Attempt(**session, *m, statements, tsv ? &*tsv : nullptr, table);
       if (st.ok()) {
         Record(m->info, false, m->info.raw_size);
         return st;
@@ -176,30 +188,78 @@ class Loader {
     return in_.journal->HasChunk(**session, m.info.object_id, m.info.chunk);
   }
 
+  // One try at a chunk: one transaction with its journal row (non-transactional tables: the
+  // same statements, which cannot be undone).
   Status Attempt(mysql::Session& s, const SourceMember& m,
-                 const std::vector<std::string_view>& statements, bool transactional) {
-    if (transactional) RETURN_IF_ERROR(s.Execute("START TRANSACTION"));
+                 const std::vector<std::string_view>& statements, const sql::TsvBatch* tsv,
+                 const LoadTable& table) {
+    if (table.transactional) RETURN_IF_ERROR(s.Execute("START TRANSACTION"));
     uint64_t inserted = 0;
     Status st;
-    for (std::string_view statement : statements) {
-      if (in_.errors->cancelled()) {
-        st = in_.errors->first();
-        break;
-      }
-      uint64_t n = 0;
-      st = s.Execute(statement, &n);
-      if (!st.ok()) break;
-      inserted += n;
+    bool done = false;
+    bool by_load_data = false;
+    if (tsv != nullptr && !load_data_refused_) {
+      st = LoadData(s, table, *tsv, &inserted);
+      done = st.ok() || !RefusesLocalInfile(st);
+      by_load_data = done;
+      if (!done) st = Status::Ok();
     }
+    if (!done) st = Insert(s, statements, &inserted);
     if (st.ok() && inserted != m.info.rows) {
       st = Status(StatusCode::kServer, "inserted " + std::to_string(inserted) +
                                            " rows, the archive records " +
                                            std::to_string(m.info.rows));
     }
     if (st.ok()) st = s.Execute(in_.journal->ChunkSql(m.info.object_id, m.info.chunk, inserted));
-    if (st.ok() && transactional) st = s.Execute("COMMIT");
-    if (!st.ok() && transactional && !IsConnectionLoss(st)) (void)s.Execute("ROLLBACK");
+    if (st.ok() && table.transactional) st = s.Execute("COMMIT");
+    if (!st.ok() && table.transactional && !IsConnectionLoss(st)) (void)s.Execute("ROLLBACK");
+    if (st.ok() && by_load_data) {
+      std::lock_guard<std::mutex> l(mu_);
+      ++result_.load_data_chunks;
+    }
     return st;
+  }
+
+  Status Insert(mysql::Session& s, const std::vector<std::string_view>& statements,
+                uint64_t* inserted) {
+    for (std::string_view statement : statements) {
+      if (in_.errors->cancelled()) return in_.errors->first();
+      uint64_t n = 0;
+      RETURN_IF_ERROR(s.Execute(statement, &n));
+      *inserted += n;
+    }
+    return Status::Ok();
+  }
+
+  Status LoadData(mysql::Session& s, const LoadTable& table, const sql::TsvBatch& tsv,
+                  uint64_t* inserted) {
+    std::string statement = "LOAD DATA LOCAL INFILE 'myvault-chunk' INTO TABLE " +
+                            sql::QualifiedName(table.schema, table.name) +
+                            " CHARACTER SET binary (";
+    for (size_t i = 0; i < tsv.columns.size(); ++i) {
+      if (i > 0) statement += ",";
+      statement += tsv.columns[i];
+    }
+    statement += ")";
+    return s.LoadDataLocal(statement, tsv.data, inserted);
+  }
+
+  // The server (local_infile=OFF) or the client library refuses LOAD DATA LOCAL: say so once,
+  // and load with INSERTs from now on.
+  bool RefusesLocalInfile(const Status& st) {
+    switch (st.server_errno()) {
+      case 1148:  // ER_NOT_ALLOWED_COMMAND
+      case 2068:  // CR_LOAD_DATA_LOCAL_INFILE_REJECTED (MySQL client)
+      case 3948:  // ER_CLIENT_LOCAL_FILES_DISABLED (MySQL 8)
+      case 4166:  // ER_LOAD_INFILE_CAPABILITY_DISABLED (MariaDB)
+        break;
+      default: return false;
+    }
+    if (!load_data_refused_.exchange(true)) {
+      in_.progress->Warn("the server refuses LOAD DATA LOCAL INFILE (" + st.message() +
+                         "); loading with INSERT statements, which is slower");
+    }
+    return true;
   }
 
   void Backoff(int attempt) const {
@@ -226,6 +286,7 @@ class Loader {
   const LoaderInputs& in_;
   bool first_ = true;
   bool ended_ = false;
+  std::atomic<bool> load_data_refused_{false};
   std::mutex mu_;
   LoaderResult result_;
 };

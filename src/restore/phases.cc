@@ -61,7 +61,11 @@ Status RestoreRun::Schema() {
     if (!plan_.Selected(object.schema)) continue;
     const std::string target = plan_.Target(object.schema);
     if (object.kind == "table") {
-      tables_[object.id] = LoadTable{target, object.name, true, chunks[object.id]};
+      tables_[object.id] = LoadTable{.schema = target,
+                                     .name = object.name,
+                                     .transactional = true,
+                                     .load_data = false,
+                                     .chunks_left = chunks[object.id]};
     }
     if (!execute) continue;
     Status st = RunScript(*control_, m.payload, o_.rename);
@@ -113,6 +117,28 @@ Status RestoreRun::ClassifyTables() {
     auto it = transactional.find({t.schema, t.name});
     if (it != transactional.end()) t.transactional = it->second;
   }
+  if (!o_.load_data) return Status::Ok();
+  // LOAD DATA ... CHARACTER SET binary stores a field's bytes as a string is stored. Checked
+  // against the server type by type (sql/tsv.h): exact for the types listed here; not for BIT
+  // (the dump writes a number), INET4/INET6/UUID (read as their packed form) or MySQL's JSON.
+  // A table with any other column type loads with INSERTs.
+  ASSIGN_OR_RETURN(
+      auto excluded,
+      control_->Query("SELECT DISTINCT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM "
+                      "information_schema.COLUMNS WHERE TABLE_SCHEMA IN (" +
+                      list +
+                      ") AND DATA_TYPE NOT IN ('tinyint', 'smallint', 'mediumint', 'int', "
+                      "'bigint', 'decimal', 'float', 'double', 'char', 'varchar', 'tinytext', "
+                      "'text', 'mediumtext', 'longtext', 'binary', 'varbinary', 'tinyblob', "
+                      "'blob', 'mediumblob', 'longblob', 'date', 'datetime', 'timestamp', "
+                      "'time', 'year', 'enum', 'set', 'geometry', 'point', 'linestring', "
+                      "'polygon', 'multipoint', 'multilinestring', 'multipolygon', "
+                      "'geometrycollection')"));
+  std::set<std::pair<std::string, std::string>> insert_only;
+  for (size_t r = 0; r < excluded.rows.size(); ++r) {
+    insert_only.insert({excluded.Get(r, "s"), excluded.Get(r, "n")});
+  }
+  for (auto& [id, t] : tables_) t.load_data = insert_only.count({t.schema, t.name}) == 0;
   return Status::Ok();
 }
 

@@ -157,6 +157,7 @@ Status RestoreRun::ReadPrologue() {
   settings_.connection = &o_.connection;
   settings_.header_sql = header_sql_;
   settings_.enable_binlog = o_.enable_binlog;
+  settings_.local_infile = o_.load_data;
   return Status::Ok();
 }
 
@@ -190,6 +191,7 @@ Status RestoreRun::LoadData() {
   report_->chunks = loaded_.chunks;
   report_->chunks_skipped = loaded_.skipped;
   report_->retries = loaded_.retries;
+  report_->load_data_chunks = loaded_.load_data_chunks;
   report_->sql_bytes = loaded_.bytes;
   RETURN_IF_ERROR(st);
   for (const auto& [id, table] : tables_) {

@@ -10,7 +10,8 @@ namespace myvault::restore {
 Result<std::unique_ptr<mysql::Session>> ConnectLoadSession(const LoadSessionSettings& settings,
                                                            const std::string& role,
                                                            bool* binlog_off) {
-  ASSIGN_OR_RETURN(auto s, mysql::Session::Connect(*settings.connection, role));
+  ASSIGN_OR_RETURN(auto s,
+                   mysql::Session::Connect(*settings.connection, role, settings.local_infile));
   RETURN_IF_ERROR(RunScript(*s, settings.header_sql, {}));
   RETURN_IF_ERROR(s->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
   *binlog_off = false;

@@ -24,6 +24,7 @@ struct LoadSessionSettings {
   const mysql::ConnectionOptions* connection = nullptr;
   std::string header_sql;  // the archive's header member
   bool enable_binlog = false;
+  bool local_infile = false;  // the session may run LOAD DATA LOCAL INFILE
 };
 
 // Connects and sets a session up for loading. *binlog_off tells whether sql_log_bin=0 took

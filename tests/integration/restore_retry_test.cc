@@ -28,16 +28,17 @@ class RestoreRetry : public ServerPairTest {
   }
 };
 
-// Kills (KILL CONNECTION) up to `max_kills` target connections running a load INSERT while
+// Kills (KILL CONNECTION) up to `max_kills` target connections loading a chunk while
 // `running` holds; returns how many it killed.
 int KillLoaders(const ServerConfig& target, const std::atomic<bool>& running, int max_kills) {
   auto killer = TestServer::Connect(target);
   if (!killer.ok()) return 0;
   int kills = 0;
   while (running && kills < max_kills) {
-    auto ids = (*killer)->Query(std::string("SELECT ID FROM information_schema.PROCESSLIST WHERE "
-                                            "INFO LIKE 'INSERT INTO `") +
-                                kDb + "`.`t`%'");
+    auto ids = (*killer)->Query(
+        std::string("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE "
+                    "'INSERT INTO `") +
+        kDb + "`.`t`%' OR INFO LIKE 'LOAD DATA LOCAL INFILE % INTO TABLE `" + kDb + "`.`t`%'");
     if (ids.ok() && !ids->empty() && (*ids)[0][0]) {
       if ((*killer)->Exec("KILL CONNECTION " + *(*ids)[0][0]).ok()) ++kills;
       std::this_thread::sleep_for(std::chrono::milliseconds(150));

@@ -44,8 +44,11 @@ class Session {
  public:
   // Connects and sets the session up for dumping: utf8mb4, UTC time zone, a large
   // max_allowed_packet, long net timeouts. `role` names this connection in errors.
+  // With `local_infile`, the session may run LoadDataLocal; the server can then ask for local
+  // data, and gets only what LoadDataLocal hands it (never a file: a hostile server asking for
+  // /etc/passwd gets an error).
   static Result<std::unique_ptr<Session>> Connect(const ConnectionOptions& options,
-                                                  std::string role);
+                                                  std::string role, bool local_infile = false);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -54,6 +57,9 @@ class Session {
   // The same for one statement, also giving the rows it changed (INSERT: rows inserted).
   Status Execute(std::string_view sql, uint64_t* affected_rows);
   Result<QueryResult> Query(std::string_view sql);
+  // Runs `sql`, a LOAD DATA LOCAL INFILE statement, serving `data` as the file's contents.
+  // *affected_rows gets the rows loaded. Needs a session connected with local_infile.
+  Status LoadDataLocal(std::string_view sql, std::string_view data, uint64_t* affected_rows);
   // Streams a result row by row (mysql_use_result): memory stays flat whatever the row count.
   // `on_row` returning a non-ok Status stops the stream; the rest of the result is discarded.
   Status Stream(std::string_view sql, const std::function<Status(const RowView&)>& on_row);
@@ -71,6 +77,10 @@ class Session {
 
   st_mysql* mysql_;
   std::string role_;
+  // The bytes LoadDataLocal serves, and how far the server has read; null outside a call.
+  const std::string_view* infile_data_ = nullptr;
+  size_t infile_pos_ = 0;
+  friend struct LocalInfile;
   ServerInfo server_;
 };
 

@@ -44,6 +44,10 @@ struct RestoreOptions {
   // kAuto defers a table's secondary indexes when its data in the archive is at least this big
   // (measured: bench/compare_restore.sh, docs/benchmarks.md).
   uint64_t defer_indexes_min_bytes = 4u << 20;
+  // Load chunks with LOAD DATA LOCAL INFILE (converted from the archive's INSERTs; much less
+  // server work) where the table's column types allow; INSERTs otherwise, or when the server
+  // refuses LOCAL INFILE.
+  bool load_data = true;
   bool resume = false;         // continue an interrupted restore of the same archive and options
   int retries = 5;             // tries per chunk after the first, on retryable errors
   bool enable_binlog = false;  // false: sql_log_bin=0 when the user may set it
@@ -71,6 +75,7 @@ struct RestoreReport {
   uint64_t rows = 0, chunks = 0;
   uint64_t chunks_skipped = 0;         // already committed by the interrupted run (--resume)
   uint64_t retries = 0;                // chunk attempts repeated after a retryable error
+  uint64_t load_data_chunks = 0;       // loaded with LOAD DATA LOCAL INFILE (the rest: INSERT)
   std::vector<std::string> databases;  // target names
   std::vector<TableRows> tables;       // in archive order
 };

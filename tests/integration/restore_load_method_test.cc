@@ -1,0 +1,91 @@
+// How chunks reach the server: LOAD DATA LOCAL INFILE for tables whose column types it stores
+// exactly, INSERT for the others (BIT, INET6, ...), and INSERT for everything when the server
+// refuses LOCAL INFILE. Every way ends with the source's exact rows.
+#include <regex>
+
+#include "fingerprint.h"
+#include "fixture.h"
+
+namespace myvault::it {
+namespace {
+
+constexpr const char* kDb = "mv_rload";
+
+class RestoreLoadMethod : public ServerPairTest {
+ protected:
+  void Prepare() override {
+    ASSERT_OK(source_->Exec(
+        std::string("DROP DATABASE IF EXISTS ") + kDb + "; CREATE DATABASE " + kDb + "; USE " +
+        kDb +
+        "; CREATE TABLE plain (id INT PRIMARY KEY AUTO_INCREMENT, s VARCHAR(50), b VARBINARY(20), "
+        "d DATETIME(6), f FLOAT, n DECIMAL(20,5), j TEXT) ENGINE=InnoDB;"
+        " INSERT INTO plain VALUES (0, 'zero id', NULL, '0000-00-00 00:00:00', 0.1, 0, '\\\\N');"
+        " INSERT INTO plain (s, b, d, f, n, j) SELECT CONCAT('tab\\there\\nnl\\\\', seq), "
+        "UNHEX(LPAD(HEX(seq), 8, '0')), '2024-02-29 12:34:56.123456', seq / 7, seq * 1.5, NULL "
+        "FROM seq_1_to_3000;"
+        " CREATE TABLE bits (id INT PRIMARY KEY, b BIT(10), a INET6) ENGINE=InnoDB;"
+        " INSERT INTO bits SELECT seq, seq % 1024, CONCAT('::', HEX(seq)) FROM seq_1_to_500;"));
+    ASSERT_OK_AND_ASSIGN(source_fp_, TakeFingerprint(source_config_, {kDb}));
+    archive_ = dir_->Join("load.sql.gz");
+    ASSERT_OK_AND_ASSIGN(auto dump,
+                         Dump(archive_, {"--databases", kDb, "--chunk-size", "16KiB", "--quiet"}));
+    ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
+  }
+
+  // Restores with `args` and returns (chunks by LOAD DATA, chunks by INSERT) from the report.
+  std::pair<long, long> Restore(const std::vector<std::string>& args, CommandResult* result) {
+    std::vector<std::string> argv = {
+        "restore", archive_, "--defaults-file", target_cnf_, "--yes", "--progress", "lines"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = RunMyvault(argv);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    if (!r.ok()) return {-1, -1};
+    *result = *r;
+    EXPECT_EQ(r->exit_code, 0) << r->Describe();
+    std::smatch m;
+    if (!std::regex_search(
+            r->out, m, std::regex(R"(chunks: (\d+) by LOAD DATA LOCAL INFILE, (\d+) by INSERT)"))) {
+      ADD_FAILURE() << "no chunks line in: " << r->out;
+      return {-1, -1};
+    }
+    return {std::stol(m[1]), std::stol(m[2])};
+  }
+
+  void ExpectSameAsSource() {
+    ASSERT_OK_AND_ASSIGN(Fingerprint got, TakeFingerprint(target_config_, {kDb}));
+    EXPECT_EQ(Diff(source_fp_, got), "");
+  }
+
+  Fingerprint source_fp_;
+  std::string archive_;
+};
+
+TEST_F(RestoreLoadMethod, LoadDataWhereTypesAllowInsertElsewhere) {
+  CommandResult r;
+  auto [load_data, insert] = Restore({}, &r);
+  EXPECT_GT(load_data, 0) << r.out;  // `plain`
+  EXPECT_GT(insert, 0) << r.out;     // `bits`: BIT and INET6 need INSERT
+  ExpectSameAsSource();
+}
+
+TEST_F(RestoreLoadMethod, InsertOnlyWhenAsked) {
+  CommandResult r;
+  auto [load_data, insert] = Restore({"--load-method", "insert"}, &r);
+  EXPECT_EQ(load_data, 0) << r.out;
+  EXPECT_GT(insert, 0) << r.out;
+  ExpectSameAsSource();
+}
+
+TEST_F(RestoreLoadMethod, ServerRefusingLocalInfileGetsInserts) {
+  ASSERT_OK(target_->Exec("SET GLOBAL local_infile = 0"));
+  CommandResult r;
+  auto [load_data, insert] = Restore({}, &r);
+  EXPECT_OK(target_->Exec("SET GLOBAL local_infile = 1"));
+  EXPECT_EQ(load_data, 0) << r.out;
+  EXPECT_GT(insert, 0) << r.out;
+  EXPECT_NE(r.err.find("refuses LOAD DATA LOCAL INFILE"), std::string::npos) << r.err;
+  ExpectSameAsSource();
+}
+
+}  // namespace
+}  // namespace myvault::it
