@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -39,7 +41,56 @@ class Loader {
   explicit Loader(const LoaderInputs& in) : in_(in) {}
 
   // The reader: the next chunk to load, or nullptr once the data members end (or on error).
+  // The reader. From a file, every remaining chunk is known at once, so chunks are handed out
+  // table by table: to a free loader, the next chunk of the table with the most SQL left among
+  // those no other loader is working on (any table when all are busy). Two loaders on one table
+  // contend for its last pages and, under LOAD DATA, for its AUTO_INCREMENT lock, which InnoDB
+  // holds for a whole LOAD DATA statement. A stream is loaded in its own order.
   ChunkPtr Next(SourceMember* pending, bool* more) {
+    if (in_.source->index() == nullptr) return Dispatch(NextInFileOrder(pending, more));
+    if (!collected_) {
+      while (ChunkPtr c = NextInFileOrder(pending, more)) {
+        left_[c->info.object_id] += c->info.raw_size;
+        queues_[c->info.object_id].push_back(std::move(c));
+      }
+      collected_ = true;
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    uint32_t best = 0;
+    bool found = false, best_idle = false;
+    for (const auto& [id, queue] : queues_) {
+      if (queue.empty()) continue;
+      const bool idle = busy_[id] == 0;
+      if (!found || (idle && !best_idle) || (idle == best_idle && left_[id] > left_[best])) {
+        best = id;
+        best_idle = idle;
+        found = true;
+      }
+    }
+    if (!found) return nullptr;
+    ChunkPtr c = std::move(queues_[best].front());
+    queues_[best].pop_front();
+    left_[best] -= c->info.raw_size;
+    ++busy_[best];
+    return c;
+  }
+
+  ChunkPtr Dispatch(ChunkPtr c) {
+    if (c != nullptr) {
+      std::lock_guard<std::mutex> l(mu_);
+      ++busy_[c->info.object_id];
+    }
+    return c;
+  }
+
+  // Loaders working on `object` now (this one included).
+  int Busy(uint32_t object) {
+    std::lock_guard<std::mutex> l(mu_);
+    return busy_[object];
+  }
+
+  // The next data chunk to load in file order, or nullptr once the data members end.
+  ChunkPtr NextInFileOrder(SourceMember* pending, bool* more) {
     // Once the data has ended, stay ended: the member after it is the caller's now.
     while (!ended_ && !in_.errors->cancelled()) {
       SourceMember m;
@@ -82,6 +133,10 @@ class Loader {
     Status st = LoadWithRetries(chunk.get(), &session);
     // A session lost for good (null) goes back too: the next chunk on it reconnects first.
     in_.sessions->Return(std::move(session));
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      --busy_[chunk->info.object_id];
+    }
     if (!st.ok()) in_.errors->Report(st);
   }
 
@@ -198,7 +253,10 @@ class Loader {
     Status st;
     bool done = false;
     bool by_load_data = false;
-    if (tsv != nullptr && !load_data_refused_) {
+    // A table with AUTO_INCREMENT that another loader is filling too takes INSERTs: they do
+    // not hold its AUTO_INCREMENT lock for a whole statement as LOAD DATA does.
+    const bool shared = table.auto_increment && Busy(m.info.object_id) > 1;
+    if (tsv != nullptr && !load_data_refused_ && !shared) {
       st = LoadData(s, table, *tsv, &inserted);
       done = st.ok() || !RefusesLocalInfile(st);
       by_load_data = done;
@@ -286,6 +344,10 @@ class Loader {
   const LoaderInputs& in_;
   bool first_ = true;
   bool ended_ = false;
+  bool collected_ = false;                           // reader only
+  std::map<uint32_t, std::deque<ChunkPtr>> queues_;  // by table, in file order (file only)
+  std::map<uint32_t, uint64_t> left_;                // SQL bytes still queued, by table
+  std::map<uint32_t, int> busy_;                     // loaders on a table now (mu_)
   std::atomic<bool> load_data_refused_{false};
   std::mutex mu_;
   LoaderResult result_;

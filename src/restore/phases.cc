@@ -139,6 +139,17 @@ Status RestoreRun::ClassifyTables() {
     insert_only.insert({excluded.Get(r, "s"), excluded.Get(r, "n")});
   }
   for (auto& [id, t] : tables_) t.load_data = insert_only.count({t.schema, t.name}) == 0;
+  ASSIGN_OR_RETURN(auto autoinc, control_->Query("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM "
+                                                 "information_schema.COLUMNS WHERE TABLE_SCHEMA "
+                                                 "IN (" +
+                                                 list +
+                                                 ") AND EXTRA LIKE "
+                                                 "'%auto_increment%'"));
+  std::set<std::pair<std::string, std::string>> with_autoinc;
+  for (size_t r = 0; r < autoinc.rows.size(); ++r) {
+    with_autoinc.insert({autoinc.Get(r, "s"), autoinc.Get(r, "n")});
+  }
+  for (auto& [id, t] : tables_) t.auto_increment = with_autoinc.count({t.schema, t.name}) > 0;
   return Status::Ok();
 }
 
