@@ -9,12 +9,6 @@
 namespace myvault::dump {
 namespace {
 
-std::string Literal(std::string_view v) {
-  std::string out;
-  sql::AppendStringLiteral(&out, v);
-  return out;
-}
-
 bool IsAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x80; });
 }
@@ -107,13 +101,14 @@ std::string DefinitionSql(const Definition& d, const DdlOptions& options) {
                     sql::EscapeLikeComment(sql::QualifiedName(d.schema, d.name)) + "\n--\n";
   out += "USE " + sql::QuoteIdentifier(d.schema) + ";\n";
   out += DropStatement(d);
-  out += "SET @saved_sql_mode = @@sql_mode, sql_mode = " + Literal(d.sql_mode) + ";\n";
+  out += "SET @saved_sql_mode = @@sql_mode, sql_mode = " + sql::StringLiteral(d.sql_mode) + ";\n";
   out += "SET character_set_client = " + ClientCharsetFor(d) + ";\n";
   if (!d.collation_connection.empty()) {
     out += "SET collation_connection = " + d.collation_connection + ";\n";
   }
   if (!d.time_zone.empty())
-    out += "SET @saved_time_zone = @@time_zone, time_zone = " + Literal(d.time_zone) + ";\n";
+    out += "SET @saved_time_zone = @@time_zone, time_zone = " + sql::StringLiteral(d.time_zone) +
+           ";\n";
   if (d.kind == "view") {
     out += create + ";\n";
   } else {

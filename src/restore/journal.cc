@@ -9,12 +9,6 @@ namespace {
 
 const std::string kTable = std::string("`") + kJournalDatabase + "`.`progress`";
 
-std::string Quote(std::string_view v) {
-  std::string out;
-  sql::AppendStringLiteral(&out, v);
-  return out;
-}
-
 uint64_t ToU64(const std::string& s) {
   uint64_t v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
@@ -42,7 +36,7 @@ Result<JournalState> Journal::Load(mysql::Session& s) const {
                                         kJournalDatabase + "' AND TABLE_NAME='progress'"));
   if (exists.rows.empty()) return state;
   ASSIGN_OR_RETURN(auto rows, s.Query("SELECT step, object_id, chunk, detail, recorded_at FROM " +
-                                      kTable + " WHERE restore_id=" + Quote(id_)));
+                                      kTable + " WHERE restore_id=" + sql::StringLiteral(id_)));
   for (size_t r = 0; r < rows.rows.size(); ++r) {
     const std::string step = rows.Get(r, "step");
     const auto object = static_cast<uint32_t>(ToU64(rows.Get(r, "object_id")));
@@ -68,7 +62,8 @@ Result<JournalState> Journal::Load(mysql::Session& s) const {
 
 Status Journal::Start(mysql::Session& s, const std::string& detail) const {
   RETURN_IF_ERROR(Ensure(s));
-  RETURN_IF_ERROR(s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + Quote(id_)));
+  RETURN_IF_ERROR(
+      s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + sql::StringLiteral(id_)));
   return Mark(s, "started", 0, 0, 0, detail);
 }
 
@@ -76,31 +71,33 @@ Status Journal::Mark(mysql::Session& s, const std::string& step, uint32_t object
                      uint64_t rows, const std::string& detail) const {
   return s.Execute("REPLACE INTO " + kTable +
                    " (restore_id, step, object_id, chunk, row_count, detail) VALUES (" +
-                   Quote(id_) + ", " + Quote(step) + ", " + std::to_string(object) + ", " +
-                   std::to_string(chunk) + ", " + std::to_string(rows) + ", " + Quote(detail) +
-                   ")");
+                   sql::StringLiteral(id_) + ", " + sql::StringLiteral(step) + ", " +
+                   std::to_string(object) + ", " + std::to_string(chunk) + ", " +
+                   std::to_string(rows) + ", " + sql::StringLiteral(detail) + ")");
 }
 
 std::string Journal::ChunkSql(uint32_t object, uint32_t chunk, uint64_t rows) const {
   return "INSERT INTO " + kTable + " (restore_id, step, object_id, chunk, row_count, detail) " +
-         "VALUES (" + Quote(id_) + ", 'chunk', " + std::to_string(object) + ", " +
+         "VALUES (" + sql::StringLiteral(id_) + ", 'chunk', " + std::to_string(object) + ", " +
          std::to_string(chunk) + ", " + std::to_string(rows) + ", '')";
 }
 
 Result<bool> Journal::HasChunk(mysql::Session& s, uint32_t object, uint32_t chunk) const {
-  ASSIGN_OR_RETURN(auto r, s.Query("SELECT 1 FROM " + kTable + " WHERE restore_id=" + Quote(id_) +
-                                   " AND step='chunk' AND object_id=" + std::to_string(object) +
-                                   " AND chunk=" + std::to_string(chunk)));
+  ASSIGN_OR_RETURN(
+      auto r, s.Query("SELECT 1 FROM " + kTable + " WHERE restore_id=" + sql::StringLiteral(id_) +
+                      " AND step='chunk' AND object_id=" + std::to_string(object) +
+                      " AND chunk=" + std::to_string(chunk)));
   return !r.rows.empty();
 }
 
 Status Journal::ForgetChunks(mysql::Session& s, uint32_t object) const {
-  return s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + Quote(id_) +
+  return s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + sql::StringLiteral(id_) +
                    " AND step='chunk' AND object_id=" + std::to_string(object));
 }
 
 Status Journal::Finish(mysql::Session& s, uint64_t* others) const {
-  RETURN_IF_ERROR(s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + Quote(id_)));
+  RETURN_IF_ERROR(
+      s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + sql::StringLiteral(id_)));
   ASSIGN_OR_RETURN(auto left, s.Query("SELECT COUNT(DISTINCT restore_id) AS n FROM " + kTable));
   *others = ToU64(left.Get(0, "n"));
   if (*others > 0) return Status::Ok();  // another restore is running or was interrupted

@@ -11,12 +11,6 @@ namespace {
 
 using archive::MemberKind;
 
-std::string Literal(std::string_view v) {
-  std::string out;
-  sql::AppendStringLiteral(&out, v);
-  return out;
-}
-
 std::string Unquote(const std::string& quoted) {
   std::string out;
   for (size_t i = 1; i + 1 < quoted.size(); ++i) {
@@ -101,7 +95,8 @@ Status RestoreRun::Schema() {
 // have become InnoDB, or the reverse, through the server's default engine).
 Status RestoreRun::ClassifyTables() {
   std::string list;
-  for (const auto& d : databases_) list += (list.empty() ? "" : ", ") + Literal(d.target);
+  for (const auto& d : databases_)
+    list += (list.empty() ? "" : ", ") + sql::StringLiteral(d.target);
   if (list.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(auto rows, control_->Query("SELECT t.TABLE_SCHEMA AS s, t.TABLE_NAME AS n, "
                                               "COALESCE(e.TRANSACTIONS, 'NO') AS tx FROM "
@@ -156,7 +151,8 @@ Status RestoreRun::ClassifyTables() {
 Status RestoreRun::PlanDeferredIndexes() {
   if (o_.defer_indexes == DeferIndexes::kNever || tables_.empty()) return Status::Ok();
   std::string list;
-  for (const auto& d : databases_) list += (list.empty() ? "" : ", ") + Literal(d.target);
+  for (const auto& d : databases_)
+    list += (list.empty() ? "" : ", ") + sql::StringLiteral(d.target);
   ASSIGN_OR_RETURN(auto fk,
                    control_->Query("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, "
                                    "REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rn "
@@ -226,7 +222,8 @@ Status RestoreRun::Indexes() {
         ASSIGN_OR_RETURN(auto existing,
                          s.Query("SELECT DISTINCT INDEX_NAME AS i FROM information_schema."
                                  "STATISTICS WHERE TABLE_SCHEMA = " +
-                                 Literal(t.schema) + " AND TABLE_NAME = " + Literal(t.name)));
+                                 sql::StringLiteral(t.schema) +
+                                 " AND TABLE_NAME = " + sql::StringLiteral(t.name)));
         std::set<std::string> have;
         for (size_t r = 0; r < existing.rows.size(); ++r) have.insert(existing.Get(r, "i"));
         std::vector<DeferredKey> keys = DecodeKeys(item.second);

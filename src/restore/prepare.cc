@@ -23,12 +23,6 @@ std::string HeaderValue(const std::string& header_sql, const std::string& key) {
   return "";
 }
 
-std::string Literal(std::string_view v) {
-  std::string out;
-  sql::AppendStringLiteral(&out, v);
-  return out;
-}
-
 }  // namespace
 
 Status RestoreRun::Prepare() {
@@ -59,7 +53,7 @@ Status RestoreRun::InspectTarget() {
   std::string list;
   for (const auto& [from, to] : plan_.Databases(archive_databases_)) {
     databases_.push_back({from, to});
-    list += (list.empty() ? "" : ", ") + Literal(to);
+    list += (list.empty() ? "" : ", ") + sql::StringLiteral(to);
   }
   if (list.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(auto rows,

@@ -37,6 +37,12 @@ std::string QualifiedName(std::string_view db, std::string_view table) {
   return out;
 }
 
+std::string StringLiteral(std::string_view bytes) {
+  std::string out;
+  AppendStringLiteral(&out, bytes);
+  return out;
+}
+
 void AppendStringLiteral(std::string* out, std::string_view bytes) {
   internal::AppendBounded(
       out, internal::MaxStringLiteralSize(bytes.size()) + internal::kWriteSlack,

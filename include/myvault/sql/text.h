@@ -30,6 +30,7 @@ std::string QualifiedName(std::string_view db, std::string_view table);
 // Appends '...' with NUL, \n, \r, \, ', " and 0x1A (^Z) escaped as \0 \n \r \\ \' \" \Z; every
 // other byte is copied unchanged.
 void AppendStringLiteral(std::string* out, std::string_view bytes);
+std::string StringLiteral(std::string_view bytes);
 
 // Appends 0x followed by two uppercase hex digits per byte; an empty input gives '' (the bare
 // literal 0x is not valid SQL).
