@@ -13,6 +13,11 @@ constexpr const char* kDb = "mv_restore_retry";
 
 class RestoreRetry : public ServerPairTest {
  protected:
+  // Dumps kDb, restores it with --retries `retries` while killing up to `max_kills` loader
+  // connections; *kills gets how many were killed.
+  void RestoreUnderKills(const std::string& name, const std::string& retries, int max_kills,
+                         int* kills, CommandResult* result);
+
   void Prepare() override {
     // Journals left by other tests' interrupted restores would keep the journal database alive.
     ASSERT_OK(target_->Exec("DROP DATABASE IF EXISTS _myvault_restore"));
@@ -48,24 +53,28 @@ int KillLoaders(const ServerConfig& target, const std::atomic<bool>& running, in
   return kills;
 }
 
-TEST_F(RestoreRetry, KilledLoaderConnectionsAreRetriedWithoutLossOrDuplicates) {
-  const std::string archive = dir_->Join("retry.sql.gz");
+void RestoreRetry::RestoreUnderKills(const std::string& name, const std::string& retries,
+                                     int max_kills, int* kills, CommandResult* result) {
+  const std::string archive = dir_->Join(name + ".sql.gz");
   ASSERT_OK_AND_ASSIGN(auto dump,
                        Dump(archive, {"--databases", kDb, "--chunk-size", "64KiB", "--quiet"}));
   ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
-
   std::unique_ptr<ChildProcess> holder;
   ASSERT_OK_AND_ASSIGN(ChildProcess * restore,
                        StartMyvault({"restore", archive, "--defaults-file", target_cnf_, "--yes",
-                                     "--threads", "2", "--retries", "5", "--progress", "lines"},
+                                     "--threads", "2", "--retries", retries, "--progress", "lines"},
                                     &holder));
   std::atomic<bool> running{true};
-  int kills = 0;
-  std::thread killer([&] { kills = KillLoaders(target_config_, running, 3); });
-  CommandResult result = restore->Wait();
+  std::thread killer([&] { *kills = KillLoaders(target_config_, running, max_kills); });
+  *result = restore->Wait();
   running = false;
   killer.join();
+}
 
+TEST_F(RestoreRetry, KilledLoaderConnectionsAreRetriedWithoutLossOrDuplicates) {
+  int kills = 0;
+  CommandResult result;
+  ASSERT_NO_FATAL_FAILURE(RestoreUnderKills("retry", "5", 3, &kills, &result));
   ASSERT_EQ(result.exit_code, 0) << result.Describe() << result.err;
   ASSERT_GE(kills, 1) << "the restore finished before a loader could be killed; grow the table";
   EXPECT_NE(result.out.find("retried chunks: "), std::string::npos) << result.out;
@@ -82,21 +91,9 @@ TEST_F(RestoreRetry, KilledLoaderConnectionsAreRetriedWithoutLossOrDuplicates) {
 // With no retries allowed, the first killed connection stops the restore: exit 5, the chunk and
 // the cause named, and the state of the target said.
 TEST_F(RestoreRetry, WithoutRetriesALostConnectionStopsAndSaysWhatIsLeft) {
-  const std::string archive = dir_->Join("noretry.sql.gz");
-  ASSERT_OK_AND_ASSIGN(auto dump,
-                       Dump(archive, {"--databases", kDb, "--chunk-size", "64KiB", "--quiet"}));
-  ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
-  std::unique_ptr<ChildProcess> holder;
-  ASSERT_OK_AND_ASSIGN(ChildProcess * restore,
-                       StartMyvault({"restore", archive, "--defaults-file", target_cnf_, "--yes",
-                                     "--threads", "2", "--retries", "0", "--progress", "none"},
-                                    &holder));
-  std::atomic<bool> running{true};
   int kills = 0;
-  std::thread killer([&] { kills = KillLoaders(target_config_, running, 1); });
-  CommandResult result = restore->Wait();
-  running = false;
-  killer.join();
+  CommandResult result;
+  ASSERT_NO_FATAL_FAILURE(RestoreUnderKills("noretry", "0", 1, &kills, &result));
   ASSERT_GE(kills, 1) << result.Describe();
   EXPECT_EQ(result.exit_code, 5) << result.Describe();
   EXPECT_NE(result.err.find("table `mv_restore_retry`.`t` chunk "), std::string::npos)
