@@ -41,7 +41,7 @@ class Loader {
   explicit Loader(const LoaderInputs& in) : in_(in) {}
 
   // The reader: the next chunk to load, or nullptr once the data members end (or on error).
-  // The reader. From a file, every remaining chunk is known at once, so chunks are handed out
+  // From a file, every remaining chunk is known at once, so chunks are handed out
   // table by table: to a free loader, the next chunk of the table with the most SQL left among
   // those no other loader is working on (any table when all are busy). Two loaders on one table
   // contend for its last pages and, under LOAD DATA, for its AUTO_INCREMENT lock, which InnoDB
@@ -128,11 +128,13 @@ class Loader {
 
   // A loader: one chunk on one pooled session.
   void Load(const ChunkPtr& chunk) {
-    if (in_.errors->cancelled()) return;
-    std::unique_ptr<mysql::Session> session = in_.sessions->Take();
-    Status st = LoadWithRetries(chunk.get(), &session);
-    // A session lost for good (null) goes back too: the next chunk on it reconnects first.
-    in_.sessions->Return(std::move(session));
+    Status st;
+    if (!in_.errors->cancelled()) {
+      std::unique_ptr<mysql::Session> session = in_.sessions->Take();
+      st = LoadWithRetries(chunk.get(), &session);
+      // A session lost for good (null) goes back too: the next chunk on it reconnects first.
+      in_.sessions->Return(std::move(session));
+    }
     {
       std::lock_guard<std::mutex> l(mu_);
       --busy_[chunk->info.object_id];
