@@ -5,22 +5,13 @@
 #include <vector>
 
 #include "myvault/sql/row_format.h"
+#include "row_test_helpers.h"
 
 namespace myvault::sql {
 namespace {
 
-using Row = std::vector<std::optional<std::string>>;
-
-// Feeds `row` to the formatter as libmysqlclient would: MYSQL_ROW plus lengths.
-void Append(InsertFormatter* f, std::string* out, const Row& row) {
-  std::vector<const char*> values;
-  std::vector<unsigned long> lengths;
-  for (const auto& v : row) {
-    values.push_back(v ? v->data() : nullptr);
-    lengths.push_back(v ? v->size() : 0);
-  }
-  f->AppendRow(out, values.data(), lengths.data());
-}
+using testing::Append;
+using testing::Row;
 
 std::vector<ColumnFormat> IdAndName() {
   return {{"id", ValueEncoding::kRaw, ""}, {"name", ValueEncoding::kString, ""}};

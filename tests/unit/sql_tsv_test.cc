@@ -9,11 +9,13 @@
 #include "myvault/sql/row_format.h"
 #include "myvault/sql/script.h"
 #include "myvault/sql/tsv.h"
+#include "row_test_helpers.h"
 
 namespace myvault::sql {
 namespace {
 
-using Row = std::vector<std::optional<std::string>>;
+using testing::Append;
+using testing::Row;
 
 // Reads LOAD DATA bytes the way the server does with the default FIELDS TERMINATED BY '\t'
 // ESCAPED BY '\\' (no ENCLOSED BY) LINES TERMINATED BY '\n' (sql/sql_load.cc, READ_INFO): a field
@@ -67,16 +69,6 @@ std::optional<std::vector<Row>> DecodeTsv(std::string_view data) {
   }
   if (!row.empty() || !field.empty()) return std::nullopt;
   return rows;
-}
-
-void Append(InsertFormatter* f, std::string* out, const Row& row) {
-  std::vector<const char*> values;
-  std::vector<unsigned long> lengths;
-  for (const auto& v : row) {
-    values.push_back(v ? v->data() : nullptr);
-    lengths.push_back(v ? v->size() : 0);
-  }
-  f->AppendRow(out, values.data(), lengths.data());
 }
 
 // Formats `rows` with InsertFormatter (statements of at most `statement_size` bytes), converts
