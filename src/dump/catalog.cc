@@ -224,8 +224,8 @@ Status LoadTriggerNames(Session& s, const std::string& in, Catalog* cat) {
   for (const auto& t : cat->tables) tables.insert({t.schema, t.name});
   for (const auto& row : r.rows) {
     if (tables.count({row[0].value_or(""), row[2].value_or("")}) == 0) continue;
-    cat->triggers.push_back(
-        Definition{"trigger", row[0].value_or(""), row[1].value_or(""), "", "", "", "", ""});
+    cat->triggers.push_back(Definition{"trigger", row[0].value_or(""), row[1].value_or(""), "", "",
+                                       "", "", "", row[2].value_or("")});
   }
   return Status::Ok();
 }

@@ -58,6 +58,7 @@ struct Definition {
   std::string sql_mode;
   std::string character_set_client, collation_connection;
   std::string time_zone;  // events only
+  std::string table;      // triggers only: the table it fires on
 };
 
 struct Database {

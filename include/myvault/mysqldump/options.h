@@ -1,0 +1,119 @@
+// mysqldump-compatible command line: the options of `myvault mysqldump` (or myvault invoked as
+// `mysqldump` / `mariadb-dump`), parsed with mysqldump's meaning and defaults.
+//
+// The parser follows my_getopt, the option parser of the MySQL/MariaDB client tools: long options
+// may be abbreviated to any unambiguous prefix; a boolean takes `--X`, `--X=1|0|ON|OFF|TRUE|FALSE`,
+// `--skip-X`, `--disable-X`, `--enable-X`; `--loose-X` is ignored if X is unknown; short options
+// cluster (`-cq`) and take their value attached or as the next argument (`-uroot`, `-u root`);
+// `--` ends the options. Option files are read like mariadb-dump reads them: groups [client],
+// [client-server], [client-mariadb], [mysqldump], [mariadb-dump], in file order, before the
+// command line (so the command line wins); `--defaults-file`, `--defaults-extra-file`,
+// `--no-defaults` and `--print-defaults` must come first, as in mysqldump. An unknown option on the
+// command line or in a [mysqldump]/[mariadb-dump] group is an error naming it; in the shared
+// [client*] groups it is skipped (those hold other tools' options too). Options that only mean
+// something on the other server flavour, or that change nothing in myvault, are accepted and
+// recorded in `notes` (one line each, printed on stderr by the caller).
+//
+// Passwords: main() takes `-p`/`--password` out of argv first (mysql::ExtractPasswordArgs) and
+// passes the result in; option-file passwords are applied here. Nothing here prompts.
+//
+// Thread safety: pure functions of their arguments (option files are read from disk).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "myvault/mysql/options.h"
+#include "myvault/status.h"
+
+namespace myvault::mysqldump {
+
+struct MysqldumpOptions {
+  mysql::ConnectionOptions connection;  // resolved: command line > option files > environment
+
+  // What to dump (mysqldump's three forms).
+  enum class Mode {
+    kTables,     // `db [table ...]`: no CREATE DATABASE / USE; tables empty means all of db
+    kDatabases,  // `--databases db ...`
+    kAll,        // `--all-databases`
+  };
+  Mode mode = Mode::kTables;
+  std::vector<std::string> databases;         // kTables: exactly one; kDatabases: one or more
+  std::vector<std::string> tables;            // kTables only: the tables named after the db
+  std::vector<std::string> ignore_tables;     // "db.table", as given (--ignore-table, repeatable)
+  std::vector<std::string> ignore_databases;  // --ignore-database (MariaDB), repeatable
+  std::string where;                          // --where/-w: added to every table's SELECT
+
+  // What each table gets.
+  bool no_data = false;            // -d
+  bool no_create_info = false;     // -t
+  bool no_create_db = false;       // -n
+  bool add_drop_database = false;  //
+  bool add_drop_table = true;      // (--opt)
+  bool add_drop_trigger = false;   // MariaDB
+  bool add_locks = true;           // LOCK TABLES ... WRITE around each table's data (--opt)
+  bool disable_keys = true;        // /*!40000 ALTER TABLE ... DISABLE KEYS */ (--opt, -K)
+  bool create_options = true;      // table options in CREATE TABLE (--opt)
+  bool extended_insert = true;     // -e, multi-row INSERTs (--opt)
+  bool complete_insert = false;    // -c, column list in every INSERT
+  bool insert_ignore = false;      // INSERT IGNORE
+  bool replace = false;            // REPLACE instead of INSERT (wins over insert_ignore)
+  bool hex_blob = false;           // binary columns as 0x... (myvault always does; see docs)
+  bool routines = false;           // -R
+  bool triggers = true;            //
+  bool events = false;             // -E
+  bool skip_definer = false;       // --skip-definer (MySQL Shell/MariaDB 11 style): no DEFINER=
+  bool no_tablespaces = false;     // -y
+  bool order_by_primary = false;   //
+  bool quote_names = true;         // -Q (only `--skip-quote-names` turns it off)
+
+  // Consistency and locking.
+  bool single_transaction = false;
+  bool lock_tables = true;      // -l (--opt); --single-transaction turns it off, as in mysqldump
+  bool lock_all_tables = false;  // -x
+  bool flush_logs = false;       // -F
+  bool flush_privileges = false;
+  bool quick = true;  // -q (--opt): rows are always streamed; accepted for compatibility
+
+  // Replication coordinates: 0 off, 1 active statement, 2 commented out.
+  int master_data = 0;  // --master-data[=N], --source-data[=N]; bare means 1
+  int dump_slave = 0;   // --dump-slave[=N], --dump-replica[=N]; bare means 1
+  bool gtid = false;    // MariaDB --gtid: use GTID in the CHANGE MASTER statement
+  std::string set_gtid_purged = "AUTO";  // MySQL: OFF, ON, AUTO, COMMENTED (upper case)
+  bool include_master_host_port = false;
+  bool apply_slave_statements = false;
+
+  // Output format.
+  bool tz_utc = true;                                // SET TIME_ZONE='+00:00', UTC dump sessions
+  bool set_charset = true;                           // SET NAMES in the header
+  std::string default_character_set = "utf8mb4";     // the SET NAMES charset
+  uint64_t max_allowed_packet = 1ull << 24;          // 16 MiB (mysqldump's default for itself)
+  uint64_t net_buffer_length = 1046528;              // largest extended INSERT, bytes (mysqldump)
+  bool compact = false;  // implies skip add-drop-table, add-locks, comments, disable-keys, set-charset
+  bool comments = true;  // -i
+  bool dump_date = true;
+  bool force = false;           // -f: continue after an SQL error (a view that fails, say)
+  std::string result_file;      // -r; empty: stdout
+  int threads = 0;              // myvault extension: 0 means choose (see RunMysqldump)
+
+  bool help = false, version = false;  // --help/-?, --version/-V: print and exit 0
+  bool print_defaults = false;         // --print-defaults: print the option-file args, exit 0
+  std::vector<std::string> print_defaults_args;  // what --print-defaults prints
+
+  // One line per option accepted but ignored, e.g. "--column-statistics: MySQL 8 only, ignored".
+  std::vector<std::string> notes;
+};
+
+// Parses `args` (argv[1..], the program name and any "mysqldump" subcommand word removed, and
+// -p/--password already taken out into `password`). `program` ("mysqldump" or "mariadb-dump")
+// is used in messages. Errors are kInvalidArgument naming the option, like mysqldump's
+// "unknown option '--foo'", or a missing database name.
+Result<MysqldumpOptions> ParseMysqldumpArgs(const std::vector<std::string>& args,
+                                            const mysql::PasswordArg& password,
+                                            const mysql::Environment& env);
+
+// The --help text: usage lines and the options with one line each.
+std::string MysqldumpHelp(const std::string& program);
+
+}  // namespace myvault::mysqldump
