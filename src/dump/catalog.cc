@@ -84,7 +84,7 @@ Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catal
       found.insert(schema + "." + name);
     }
     if (type == "VIEW" || type == "SYSTEM VIEW") {
-      cat->views.push_back(Definition{"view", schema, name, "", "", "", "", ""});
+      cat->views.push_back(Definition{"view", schema, name, "", "", "", "", "", ""});
       continue;
     }
     Table t;
@@ -199,7 +199,7 @@ Status LoadObjectNames(Session& s, const std::string& in, const Selection& sel, 
                            "ROUTINE_TYPE IN ('PROCEDURE','FUNCTION') ORDER BY 1, 3, 2"));
   for (const auto& row : routines.rows) {
     cat->routines.push_back(Definition{Lower(row[2].value_or("")), row[0].value_or(""),
-                                       row[1].value_or(""), "", "", "", "", ""});
+                                       row[1].value_or(""), "", "", "", "", "", ""});
   }
   ASSIGN_OR_RETURN(QueryResult events,
                    s.Query("SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE "
@@ -207,7 +207,7 @@ Status LoadObjectNames(Session& s, const std::string& in, const Selection& sel, 
                            in + ") ORDER BY 1, 2"));
   for (const auto& row : events.rows) {
     cat->events.push_back(
-        Definition{"event", row[0].value_or(""), row[1].value_or(""), "", "", "", "", ""});
+        Definition{"event", row[0].value_or(""), row[1].value_or(""), "", "", "", "", "", ""});
   }
   return Status::Ok();
 }

@@ -10,8 +10,8 @@ namespace myvault::dump {
 namespace {
 
 Definition View(std::string name, std::string body) {
-  return Definition{"view", "db",      std::move(name),      std::move(body),
-                    "",     "utf8mb4", "utf8mb4_general_ci", ""};
+  return Definition{
+      "view", "db", std::move(name), std::move(body), "", "utf8mb4", "utf8mb4_general_ci", "", ""};
 }
 
 TEST(DdlTest, ViewsComeAfterTheViewsTheyUse) {
@@ -46,6 +46,7 @@ TEST(DdlTest, RoutineUsesADelimiterAbsentFromItsBody) {
                "ANSI_QUOTES",
                "utf8mb4",
                "utf8mb4_general_ci",
+               "",
                ""};
   std::string sql = DefinitionSql(p, DdlOptions{});
   EXPECT_NE(sql.find("DELIMITER $$\n"), std::string::npos) << sql;
@@ -66,6 +67,7 @@ TEST(DdlTest, DelimiterStartsItsOwnLineAfterABodyEndingInAComment) {
                "",
                "utf8mb4",
                "utf8mb4_general_ci",
+               "",
                ""};
   const std::string sql = DefinitionSql(p, DdlOptions{});
   std::vector<std::string_view> statements;

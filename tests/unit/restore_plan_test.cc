@@ -56,6 +56,7 @@ TEST(RestorePlanTest, UseOperandAndPostMemberDatabase) {
                      "",
                      "utf8mb4",
                      "utf8mb4_general_ci",
+                     "",
                      ""};
   auto db = PostMemberDatabase(dump::DefinitionSql(v, {}));
   ASSERT_TRUE(db.ok()) << db.status().message();

@@ -37,7 +37,7 @@ std::string Literal(std::string_view bytes) {
 dump::Definition Routine(std::string kind, std::string name, std::string create) {
   return dump::Definition{std::move(kind),      "shop", std::move(name),
                           std::move(create),    "",     "utf8mb4",
-                          "utf8mb4_general_ci", ""};
+                          "utf8mb4_general_ci", "",     ""};
 }
 
 TEST(SqlScriptSplitTest, HeaderAndFooterOfTheDumperRunAsTheirSetStatements) {

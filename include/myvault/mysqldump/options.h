@@ -70,32 +70,33 @@ struct MysqldumpOptions {
 
   // Consistency and locking.
   bool single_transaction = false;
-  bool lock_tables = true;      // -l (--opt); --single-transaction turns it off, as in mysqldump
+  bool lock_tables = true;       // -l (--opt); --single-transaction turns it off, as in mysqldump
   bool lock_all_tables = false;  // -x
   bool flush_logs = false;       // -F
   bool flush_privileges = false;
   bool quick = true;  // -q (--opt): rows are always streamed; accepted for compatibility
 
   // Replication coordinates: 0 off, 1 active statement, 2 commented out.
-  int master_data = 0;  // --master-data[=N], --source-data[=N]; bare means 1
-  int dump_slave = 0;   // --dump-slave[=N], --dump-replica[=N]; bare means 1
-  bool gtid = false;    // MariaDB --gtid: use GTID in the CHANGE MASTER statement
+  int master_data = 0;                   // --master-data[=N], --source-data[=N]; bare means 1
+  int dump_slave = 0;                    // --dump-slave[=N], --dump-replica[=N]; bare means 1
+  bool gtid = false;                     // MariaDB --gtid: use GTID in the CHANGE MASTER statement
   std::string set_gtid_purged = "AUTO";  // MySQL: OFF, ON, AUTO, COMMENTED (upper case)
   bool include_master_host_port = false;
   bool apply_slave_statements = false;
 
   // Output format.
-  bool tz_utc = true;                                // SET TIME_ZONE='+00:00', UTC dump sessions
-  bool set_charset = true;                           // SET NAMES in the header
-  std::string default_character_set = "utf8mb4";     // the SET NAMES charset
-  uint64_t max_allowed_packet = 1ull << 24;          // 16 MiB (mysqldump's default for itself)
-  uint64_t net_buffer_length = 1046528;              // largest extended INSERT, bytes (mysqldump)
-  bool compact = false;  // implies skip add-drop-table, add-locks, comments, disable-keys, set-charset
+  bool tz_utc = true;                             // SET TIME_ZONE='+00:00', UTC dump sessions
+  bool set_charset = true;                        // SET NAMES in the header
+  std::string default_character_set = "utf8mb4";  // the SET NAMES charset
+  uint64_t max_allowed_packet = 1ull << 24;       // 16 MiB (mysqldump's default for itself)
+  uint64_t net_buffer_length = 1046528;           // largest extended INSERT, bytes (mysqldump)
+  bool compact =
+      false;  // implies skip add-drop-table, add-locks, comments, disable-keys, set-charset
   bool comments = true;  // -i
   bool dump_date = true;
-  bool force = false;           // -f: continue after an SQL error (a view that fails, say)
-  std::string result_file;      // -r; empty: stdout
-  int threads = 0;              // myvault extension: 0 means choose (see RunMysqldump)
+  bool force = false;       // -f: continue after an SQL error (a view that fails, say)
+  std::string result_file;  // -r; empty: stdout
+  int threads = 0;          // myvault extension: 0 means choose (see RunMysqldump)
 
   bool help = false, version = false;  // --help/-?, --version/-V: print and exit 0
   bool print_defaults = false;         // --print-defaults: print the option-file args, exit 0
