@@ -88,7 +88,8 @@ TEST(DdlTest, NonUtf8ClientCharsetOnlyForAsciiText) {
                "",
                "latin1",
                "latin1_swedish_ci",
-               ""};
+               "",
+               "x"};
   EXPECT_NE(DefinitionSql(t, {}).find("SET character_set_client = utf8mb4;"), std::string::npos);
   t.create_sql = "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @a='e'";
   EXPECT_NE(DefinitionSql(t, {}).find("SET character_set_client = latin1;"), std::string::npos);
