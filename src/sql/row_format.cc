@@ -11,15 +11,26 @@
 namespace myvault::sql {
 
 InsertFormatter::InsertFormatter(std::string_view db, std::string_view table,
-                                 std::vector<ColumnFormat> columns, size_t statement_size)
-    : statement_size_(statement_size) {
+                                 std::vector<ColumnFormat> columns, size_t statement_size,
+                                 const InsertStyle& style)
+    : statement_size_(style.one_row_per_statement ? 0 : statement_size),
+      one_row_per_statement_(style.one_row_per_statement) {
   assert(!columns.empty());
-  prefix_ = "INSERT INTO " + QualifiedName(db, table) + " (";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) prefix_.push_back(',');
-    AppendIdentifier(&prefix_, columns[i].name);
+  prefix_ = style.verb + " INTO ";
+  if (style.qualified) {
+    prefix_ += QualifiedName(db, table);
+  } else {
+    AppendIdentifier(&prefix_, table);
   }
-  prefix_ += ") VALUES\n";
+  if (style.column_list) {
+    prefix_ += " (";
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (i > 0) prefix_.push_back(',');
+      AppendIdentifier(&prefix_, columns[i].name);
+    }
+    prefix_.push_back(')');
+  }
+  prefix_ += style.one_row_per_statement ? " VALUES " : " VALUES\n";
   close_and_prefix_ = ";\n" + prefix_;
 
   // A row's bound: separator or prefix, parentheses, commas, per column the larger of "NULL" and
@@ -84,6 +95,10 @@ void InsertFormatter::AppendRow(std::string* out, const char* const* values,
     return WriteTuple(dst, values, lengths);
   });
   const size_t written = out->size() - start;
+  if (one_row_per_statement_) {
+    out->append(";\n");
+    return;
+  }
   if (!statement_open_) {
     statement_open_ = true;
     statement_bytes_ = written;

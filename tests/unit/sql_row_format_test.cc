@@ -43,6 +43,34 @@ TEST(InsertFormatterTest, OneStatementWithColumnList) {
             "(2,'c');\n");
 }
 
+TEST(InsertFormatterTest, MysqldumpStyleUnqualifiedWithoutColumnList) {
+  InsertStyle style;
+  style.qualified = false;
+  style.column_list = false;
+  InsertFormatter f("shop", "t", IdAndName(), 1 << 20, style);
+  std::string out;
+  Append(&f, &out, {"1", "a"});
+  Append(&f, &out, {"2", std::nullopt});
+  f.Finish(&out);
+  EXPECT_EQ(out, "INSERT INTO `t` VALUES\n(1,'a'),\n(2,NULL);\n");
+}
+
+TEST(InsertFormatterTest, OneRowPerStatementWithVerbAndColumns) {
+  InsertStyle style;
+  style.verb = "REPLACE";
+  style.qualified = false;
+  style.one_row_per_statement = true;
+  InsertFormatter f("shop", "t", IdAndName(), 1 << 20, style);
+  std::string out;
+  Append(&f, &out, {"1", "a"});
+  EXPECT_FALSE(f.statement_open());
+  Append(&f, &out, {"2", "b"});
+  f.Finish(&out);  // nothing open: appends nothing
+  EXPECT_EQ(out,
+            "REPLACE INTO `t` (`id`,`name`) VALUES (1,'a');\n"
+            "REPLACE INTO `t` (`id`,`name`) VALUES (2,'b');\n");
+}
+
 TEST(InsertFormatterTest, NullDiffersFromTheStringNullAndFromEmpty) {
   InsertFormatter f("d", "t",
                     {{"a", ValueEncoding::kString, ""},

@@ -39,11 +39,22 @@ struct ColumnFormat {
   std::string charset;  // introducer for kHexWithCharset, e.g. "gbk"; ignored otherwise
 };
 
+// How the statements are spelled. The default is the archive's: `INSERT INTO \`db\`.\`t\`
+// (\`a\`,...) VALUES` with many rows. mysqldump mode spells them as mysqldump does (unqualified
+// table, column list only with --complete-insert, INSERT IGNORE or REPLACE, one row per
+// statement with --skip-extended-insert: `INSERT INTO \`t\` VALUES (1,'a');`).
+struct InsertStyle {
+  std::string verb = "INSERT";  // "INSERT", "INSERT IGNORE" or "REPLACE"
+  bool qualified = true;        // `db`.`t` rather than `t`
+  bool column_list = true;
+  bool one_row_per_statement = false;
+};
+
 class InsertFormatter {
  public:
   // Precondition: `columns` is not empty.
   InsertFormatter(std::string_view db, std::string_view table, std::vector<ColumnFormat> columns,
-                  size_t statement_size);
+                  size_t statement_size, const InsertStyle& style = InsertStyle{});
 
   // Appends one row. values[i] == nullptr means NULL; otherwise values[i] points to lengths[i]
   // bytes (need not be NUL-terminated). Both arrays have one entry per column.
@@ -70,6 +81,7 @@ class InsertFormatter {
   size_t statement_size_;
   size_t statement_bytes_ = 0;  // bytes of the open statement so far, without ";\n"
   bool statement_open_ = false;
+  bool one_row_per_statement_ = false;
 };
 
 }  // namespace myvault::sql
