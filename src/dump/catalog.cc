@@ -53,7 +53,7 @@ Result<std::vector<std::string>> ResolveDatabases(Session& s, const Selection& s
   std::vector<std::string> out;
   if (wanted.empty()) {
     for (const auto& name : existing) {
-      if (!IsSystemDatabase(name)) out.push_back(name);
+      if (!IsSystemDatabase(name) || (sel.include_mysql && name == "mysql")) out.push_back(name);
     }
   } else {
     for (const auto& name : wanted) {
@@ -75,10 +75,12 @@ Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catal
                            "TABLE_SCHEMA IN (" +
                            in + ") ORDER BY TABLE_SCHEMA, TABLE_NAME"));
   std::set<std::string> wanted(sel.tables.begin(), sel.tables.end());
+  std::set<std::string> excluded(sel.exclude_tables.begin(), sel.exclude_tables.end());
   std::set<std::string> found;
   for (const auto& row : r.rows) {
     std::string schema = row[0].value_or(""), name = row[1].value_or("");
     std::string type = row[2].value_or("");
+    if (excluded.count(schema + "." + name) != 0) continue;
     if (!wanted.empty()) {
       if (wanted.count(schema + "." + name) == 0) continue;
       found.insert(schema + "." + name);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -65,11 +66,13 @@ class PipelineWork {
         errors_(*in.errors),
         states_(in.catalog->tables.size()),
         planner_(config, in, &queries_, &states_, [this](size_t t) { TableDone(t); }),
-        chunks_(config.max_chunks_in_flight, 2 * config.chunk_size + (64u << 10)),
+        chunks_(config.max_chunks_in_flight, 2 * config.chunk_size + (64u << 10),
+                in.ordered != nullptr),
         sessions_(in.workers),
         encoders_(config.compress_level) {
     for (const auto& t : in.catalog->tables) {
       queries_.push_back(BuildTableQuery(t));
+      queries_.back().filter = config.where;
       nontransactional_left_ += t.transactional ? 0 : 1;
     }
   }
@@ -84,14 +87,21 @@ class PipelineWork {
     UnitContext ctx;
     ctx.table = &table;
     ctx.query = &queries_[unit.table];
+    ctx.style = config_.insert_style;
+    // Generated columns are left out of the rows, so the INSERT must name the others.
+    ctx.style.column_list |= ctx.query->formats.size() != table.columns.size();
+    ctx.unit_seq = unit.seq;
     ctx.object_id = in_.table_object_ids[unit.table];
     ctx.chunk_size = config_.chunk_size;
     ctx.statement_size = config_.statement_size;
     ctx.chunks = &chunks_;
     ctx.errors = &errors_;
     ctx.next_chunk_number = [&state] { return state.next_chunk.fetch_add(1); };
+    uint32_t piece = 0;
     ctx.emit = [&](ChunkPtr c) {
       c->table = unit.table;
+      c->unit_seq = unit.seq;
+      c->piece = piece++;
       in_.counters->raw_bytes.fetch_add(c->sql.size(), std::memory_order_relaxed);
       in_.counters->rows.fetch_add(c->rows, std::memory_order_relaxed);
       emit(std::move(c));
@@ -107,6 +117,14 @@ class PipelineWork {
       return;
     }
     state.rows.fetch_add(*rows, std::memory_order_relaxed);
+    if (in_.ordered != nullptr) {  // tells the ordered writer this unit has no more chunks
+      auto end = std::make_shared<Chunk>();
+      end->table = unit.table;
+      end->unit_seq = unit.seq;
+      end->piece = piece;
+      end->end_of_unit = true;
+      emit(end);
+    }
     if (state.outstanding.fetch_sub(1) == 1) TableDone(unit.table);
   }
 
@@ -130,6 +148,40 @@ class PipelineWork {
     ++chunks_written_;
     in_.counters->written_bytes.fetch_add(c.member.size(), std::memory_order_relaxed);
     in_.counters->chunks.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Ordered mode: keeps chunks that arrive before their turn and passes on, in unit and piece
+  // order, every chunk whose turn has come.
+  void WriteOrdered(const ChunkPtr& c) {
+    if (errors_.cancelled()) return;
+    early_.emplace(std::make_pair(c->unit_seq, c->piece), c);
+    for (auto it = early_.find({head_, next_piece_}); it != early_.end();
+         it = early_.find({head_, next_piece_})) {
+      ChunkPtr next = std::move(it->second);
+      early_.erase(it);
+      if (next->end_of_unit) {
+        ++head_;
+        next_piece_ = 0;
+        chunks_.SetHead(head_);
+        continue;
+      }
+      ++next_piece_;
+      Status st = in_.ordered->Rows(next->table, next->sql);
+      if (!st.ok()) {
+        errors_.Report(st);
+        return;
+      }
+      ++chunks_written_;
+      in_.counters->written_bytes.fetch_add(next->sql.size(), std::memory_order_relaxed);
+      in_.counters->chunks.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  // Ordered mode: every chunk was passed on (none is left waiting for a unit that never ended).
+  Status CheckOrderedDone() const {
+    if (early_.empty()) return Status::Ok();
+    return Internal("ordered output: " + std::to_string(early_.size()) +
+                    " chunk(s) left waiting for unit " + std::to_string(head_));
   }
 
   void FillResult(PipelineResult* result) const {
@@ -163,6 +215,11 @@ class PipelineWork {
   SessionPool sessions_;
   tbb::enumerable_thread_specific<archive::MemberEncoder> encoders_;
   uint64_t chunks_written_ = 0;  // writer node only (serial)
+  // Ordered writer state (writer node only): the unit and piece it waits for, and the chunks
+  // that came early.
+  uint64_t head_ = 0;
+  uint32_t next_piece_ = 0;
+  std::map<std::pair<uint64_t, uint32_t>, ChunkPtr> early_;
 };
 
 // On cancellation (Ctrl-C, or an error elsewhere) a worker may be waiting inside the server, for
@@ -234,6 +291,11 @@ Status RunDataPipeline(const PipelineConfig& config, const PipelineInputs& in,
                            });
                          });
 
+    // ordered mode: one writer putting chunks back in plan order; no compression.
+    flow::function_node<ChunkPtr> ordered_node(g, flow::serial, [&](const ChunkPtr& c) {
+      Guarded(errors, "ordered writer", [&] { work.WriteOrdered(c); });
+    });
+
     // compression + per-chunk SHA-256: `compress_threads` at once.
     flow::function_node<ChunkPtr, ChunkPtr> compress_node(
         g, static_cast<size_t>(config.compress_threads), [&](ChunkPtr c) -> ChunkPtr {
@@ -247,13 +309,18 @@ Status RunDataPipeline(const PipelineConfig& config, const PipelineInputs& in,
     });
 
     flow::make_edge(plan_node, dump_node);
-    flow::make_edge(flow::output_port<0>(dump_node), compress_node);
-    flow::make_edge(compress_node, write_node);
+    if (in.ordered != nullptr) {
+      flow::make_edge(flow::output_port<0>(dump_node), ordered_node);
+    } else {
+      flow::make_edge(flow::output_port<0>(dump_node), compress_node);
+      flow::make_edge(compress_node, write_node);
+    }
     plan_node.activate();
     g.wait_for_all();
   });
 
   if (errors.cancelled()) return errors.first();
+  if (in.ordered != nullptr) RETURN_IF_ERROR(work.CheckOrderedDone());
   work.FillResult(result);
   return Status::Ok();
 }

@@ -169,6 +169,7 @@ std::string NextBoundarySql(const TableQuery& q, const std::string& table_name,
 std::string UnitWhere(const TableQuery& q, const WorkUnit& u,
                       const std::vector<std::string>& last_key) {
   std::vector<std::string> parts;
+  if (!q.filter.empty()) parts.push_back("(" + q.filter + ")");
   if (!q.key_exprs.empty()) {
     if (!u.lower.empty()) parts.push_back(KeyCompare(q.key_exprs, u.lower, ">="));
     if (!u.upper.empty()) parts.push_back(KeyCompare(q.key_exprs, u.upper, "<"));

@@ -31,6 +31,7 @@ Planner::Planner(const PipelineConfig& config, const PipelineInputs& in,
   const auto& tables = in.catalog->tables;
   order_.resize(tables.size());
   std::iota(order_.begin(), order_.end(), 0);
+  if (in.ordered != nullptr) return;  // ordered output: catalog order
   std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
     if (tables[a].transactional != tables[b].transactional) return !tables[a].transactional;
     return tables[a].data_length > tables[b].data_length;
@@ -55,6 +56,7 @@ std::optional<WorkUnit> Planner::Next() {
 
 void Planner::Emit(WorkUnit unit) {
   (*states_)[unit.table].outstanding.fetch_add(1);
+  unit.seq = next_seq_++;
   pending_.push_back(std::move(unit));
 }
 
@@ -70,7 +72,7 @@ uint64_t Planner::RowsPerUnit(const Table& t) const {
 Status Planner::PlanTable(size_t t) {
   const Table& table = in_.catalog->tables[t];
   (*states_)[t].outstanding.store(1);  // the planner's own reference
-  if (HasNoLocalData(table)) {
+  if (HasNoLocalData(table) || !table.dump_rows) {
     DoneEmitting(t);
     return Status::Ok();
   }

@@ -1,7 +1,8 @@
 // Private to the dump pipeline: the planner that turns tables into WorkUnits.
 //
 // Tables are planned one at a time on the planner's snapshot connection, non-transactional ones
-// first (writes are held until they are read), then largest first. An integer first key column
+// first (writes are held until they are read), then largest first; in ordered mode (mysqldump
+// output) in catalog order instead. Units are numbered (WorkUnit::seq) in the order they leave. An integer first key column
 // is split into ranges from MIN/MAX (as many as the table's size asks for); a large table keyed
 // otherwise (VARCHAR or UUID keys, composite keys) is split lazily into ranges of about one
 // unit's rows each by jumping `step` rows along the key (LIMIT 1 OFFSET step), so workers start
@@ -64,6 +65,7 @@ class Planner {
   size_t next_table_ = 0;
   std::optional<Split> split_;
   std::deque<WorkUnit> pending_;
+  uint64_t next_seq_ = 0;
 };
 
 }  // namespace myvault::dump

@@ -7,16 +7,30 @@
 
 namespace myvault::dump {
 
-ChunkPool::ChunkPool(int chunks, uint64_t keep_bytes) : keep_bytes_(keep_bytes) {
+ChunkPool::ChunkPool(int chunks, uint64_t keep_bytes, bool ordered)
+    : keep_bytes_(keep_bytes), ordered_(ordered) {
   for (int i = 0; i < chunks; ++i) {
     all_.push_back(std::make_unique<Chunk>());
     free_.push_back(all_.back().get());
   }
 }
 
-ChunkPtr ChunkPool::Acquire(const ErrorCollector& errors) {
+bool ChunkPool::MayTake(uint64_t unit_seq) const {
+  if (free_.empty()) return false;
+  return !ordered_ || free_.size() > 1 || unit_seq == head_;
+}
+
+void ChunkPool::SetHead(uint64_t seq) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    head_ = seq;
+  }
+  cv_.notify_all();
+}
+
+ChunkPtr ChunkPool::Acquire(const ErrorCollector& errors, uint64_t unit_seq) {
   std::unique_lock<std::mutex> l(mu_);
-  while (free_.empty()) {
+  while (!MayTake(unit_seq)) {
     if (errors.cancelled()) return nullptr;
     cv_.wait_for(l, std::chrono::milliseconds(100));
   }
@@ -36,7 +50,12 @@ void ChunkPool::Return(Chunk* c) {
     std::lock_guard<std::mutex> l(mu_);
     free_.push_back(c);
   }
-  cv_.notify_one();
+  // Ordered mode: the one waiter allowed to take the last buffer may not be the first woken.
+  if (ordered_) {
+    cv_.notify_all();
+  } else {
+    cv_.notify_one();
+  }
 }
 
 namespace {
@@ -46,11 +65,12 @@ class ChunkBuilder {
  public:
   ChunkBuilder(const UnitContext& ctx)
       : ctx_(ctx),
-        formatter_(ctx.table->schema, ctx.table->name, ctx.query->formats, ctx.statement_size) {}
+        formatter_(ctx.table->schema, ctx.table->name, ctx.query->formats, ctx.statement_size,
+                   ctx.style) {}
 
   Status Add(const mysql::RowView& row) {
     if (!chunk_) {
-      chunk_ = ctx_.chunks->Acquire(*ctx_.errors);
+      chunk_ = ctx_.chunks->Acquire(*ctx_.errors, ctx_.unit_seq);
       if (!chunk_) return Cancelled("cancelled");
       chunk_->sql.reserve(ctx_.chunk_size + (ctx_.chunk_size >> 3));
     }

@@ -79,6 +79,15 @@ TEST(PlanTest, RangeUnitWhere) {
   EXPECT_EQ(UnitSql(q, all, {}), q.select);
 }
 
+TEST(PlanTest, FilterIsParenthesizedAndComesFirst) {
+  TableQuery q = BuildTableQuery(MakeTable());
+  q.filter = "id < 5 OR id > 9";  // an OR must not bind with the range bounds
+  WorkUnit u;
+  u.lower = {"100"};
+  EXPECT_EQ(UnitSql(q, u, {}), q.select + " WHERE (id < 5 OR id > 9) AND `id` >= 100");
+  EXPECT_EQ(UnitSql(q, WorkUnit{}, {}), q.select + " WHERE (id < 5 OR id > 9)");
+}
+
 TEST(PlanTest, KeysetPredicateOverCompositeKey) {
   Table t;
   t.schema = "d";

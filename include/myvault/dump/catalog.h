@@ -20,6 +20,8 @@ struct Selection {
   std::vector<std::string> databases;  // empty: every user database
   std::vector<std::string> exclude_databases;
   std::vector<std::string> tables;  // "db.table"; when set, only these tables
+  std::vector<std::string> exclude_tables;  // "db.table": tables and views left out
+  bool include_mysql = false;  // with every database: the `mysql` system database too
 };
 
 struct Column {
@@ -48,6 +50,7 @@ struct Table {
   KeyKind key_kind = KeyKind::kNone;
   std::string create_sql;     // SHOW CREATE TABLE / SEQUENCE
   std::string sequence_next;  // MariaDB sequence: next_not_cached_value
+  bool dump_rows = true;      // false: the definition only (mysql.general_log, say)
 };
 
 // A view, trigger, routine or event: created after the data, with its own session settings.

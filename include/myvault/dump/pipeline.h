@@ -12,6 +12,17 @@
 // the writer appends members in arrival order (data members may come in any order; each names
 // its table and chunk), so a slow table never holds back the others.
 // Errors go to the ErrorCollector, which stops every node; no exception leaves a node body.
+//
+// Ordered mode (mysqldump's plain SQL stream, PipelineInputs::ordered set) has no compressor:
+//
+//   planner (catalog order)  ->  dump workers  ->  ordered writer (function_node, serial)
+//
+// Units are numbered in plan order (tables in catalog order, each table's ranges in key order)
+// and each worker numbers the chunks of its unit; the writer keeps the chunks that arrive early
+// and hands the OrderedSink every chunk in that order, so the output is what one connection
+// reading table after table would produce. The chunk pool keeps one buffer for the unit the
+// writer waits for, so workers running ahead can never take the buffers it needs: memory stays
+// bounded at `max_chunks_in_flight` chunks and the stream never stalls for good.
 #pragma once
 
 #include <atomic>
@@ -25,6 +36,7 @@
 #include "myvault/dump/catalog.h"
 #include "myvault/dump/snapshot.h"
 #include "myvault/mysql/session.h"
+#include "myvault/sql/row_format.h"
 
 namespace myvault::dump {
 
@@ -36,6 +48,16 @@ struct PipelineConfig {
   uint64_t statement_size = 1u << 20;
   int max_chunks_in_flight = 10;
   uint64_t keyset_page_rows = 0;  // 0: derived from chunk_size and the table's average row
+  sql::InsertStyle insert_style;  // a table with generated columns always gets a column list
+  std::string where;              // filter on every table's rows (mysqldump --where), or ""
+};
+
+// Receives the INSERT text of ordered mode, on the writer thread: tables in catalog order, each
+// table's rows in key order, as whole statements.
+class OrderedSink {
+ public:
+  virtual ~OrderedSink() = default;
+  virtual Status Rows(size_t table, std::string_view sql) = 0;
 };
 
 struct PipelineInputs {
@@ -44,7 +66,8 @@ struct PipelineInputs {
   mysql::Session* planner = nullptr;       // in the snapshot; used by the planner only
   std::vector<mysql::Session*> workers;    // in the snapshot; one per worker
   Snapshot* snapshot = nullptr;            // released when non-transactional tables are done
-  archive::ArchiveWriter* writer = nullptr;
+  archive::ArchiveWriter* writer = nullptr;  // archive mode
+  OrderedSink* ordered = nullptr;             // ordered mode (then `writer` is unused)
   ProgressCounters* counters = nullptr;
   ProgressReporter* progress = nullptr;
   ErrorCollector* errors = nullptr;

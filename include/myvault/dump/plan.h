@@ -24,6 +24,7 @@ struct TableQuery {
   std::vector<sql::ColumnFormat> key_formats;  // how each key value is written as a literal
   std::vector<std::string> key_exprs;          // quoted key column names, for WHERE/ORDER BY
   std::string key_select;  // the key columns' select expressions, comma-separated
+  std::string filter;      // a condition every selected row must meet (mysqldump --where); or ""
 };
 
 TableQuery BuildTableQuery(const Table& table);
@@ -36,6 +37,7 @@ struct WorkUnit {
   std::vector<std::string> upper;  // key <  upper
   bool paginate = false;           // ORDER BY key LIMIT page_rows, continue after the last key
   uint64_t page_rows = 0;
+  uint64_t seq = 0;  // position in the planner's output: tables in plan order, each in key order
 };
 
 // `(k1, k2, ...) op (v1, v2, ...)` over a prefix of the key, op one of > >= <, written as
@@ -59,7 +61,8 @@ std::vector<__int128> SplitIntegerRange(__int128 min, __int128 max, uint64_t row
 std::string Int128ToString(__int128 v);
 std::optional<__int128> ParseInt128(std::string_view s);
 
-// "WHERE ..." text for a unit (range bounds and, after the first page, the keyset predicate
+// "WHERE ..." text for a unit (the query's filter, range bounds and, after the first page, the
+// keyset predicate
 // `(k1 > v1) OR (k1 = v1 AND k2 > v2) ...` over `last_key`, the previous page's last row's key
 // as SQL literals). Empty when the unit reads the whole table.
 std::string UnitWhere(const TableQuery& q, const WorkUnit& unit,
