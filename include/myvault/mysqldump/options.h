@@ -7,12 +7,14 @@
 // cluster (`-cq`) and take their value attached or as the next argument (`-uroot`, `-u root`);
 // `--` ends the options. Option files are read like mariadb-dump reads them: groups [client],
 // [client-server], [client-mariadb], [mysqldump], [mariadb-dump], in file order, before the
-// command line (so the command line wins); `--defaults-file`, `--defaults-extra-file`,
-// `--no-defaults` and `--print-defaults` must come first, as in mysqldump. An unknown option on the
-// command line or in a [mysqldump]/[mariadb-dump] group is an error naming it; in the shared
-// [client*] groups it is skipped (those hold other tools' options too). Options that only mean
-// something on the other server flavour, or that change nothing in myvault, are accepted and
-// recorded in `notes` (one line each, printed on stderr by the caller).
+// command line (so the command line wins); within one file the groups count in that order.
+// `--defaults-file`, `--defaults-extra-file`, `--no-defaults`, `--print-defaults` and
+// `--defaults-group-suffix` must come first, as in mysqldump. An unknown option on the command
+// line or in a [mysqldump]/[mariadb-dump] group is an error naming it; in the shared [client*]
+// groups it is skipped, and only exact names count there (those groups hold other tools' options
+// too). Options that only mean something on the other server flavour, or that change nothing in
+// myvault, are accepted and recorded in `notes` (one line each, printed on stderr by the caller);
+// options myvault cannot honour in one SQL stream (--tab, --xml, --fields-*, ...) are errors.
 //
 // Passwords: main() takes `-p`/`--password` out of argv first (mysql::ExtractPasswordArgs) and
 // passes the result in; option-file passwords are applied here. Nothing here prompts.
@@ -94,22 +96,27 @@ struct MysqldumpOptions {
       false;  // implies skip add-drop-table, add-locks, comments, disable-keys, set-charset
   bool comments = true;  // -i
   bool dump_date = true;
-  bool force = false;       // -f: continue after an SQL error (a view that fails, say)
-  std::string result_file;  // -r; empty: stdout
-  int threads = 0;          // myvault extension: 0 means choose (see RunMysqldump)
+  bool force = false;             // -f: continue after an SQL error (a view that fails, say)
+  std::string result_file;        // -r; empty: stdout
+  std::string log_error;          // --log-error: also append warnings and errors to this file
+  double max_statement_time = 0;  // --max-statement-time, seconds; 0: no limit (MariaDB)
+  bool verbose = false;           // -v: progress lines on stderr
+  int threads = 0;                // myvault extension: 0 means choose (see RunMysqldump)
 
   bool help = false, version = false;  // --help/-?, --version/-V: print and exit 0
   bool print_defaults = false;         // --print-defaults: print the option-file args, exit 0
   std::vector<std::string> print_defaults_args;  // what --print-defaults prints
 
-  // One line per option accepted but ignored, e.g. "--column-statistics: MySQL 8 only, ignored".
+  // One line per option accepted but ignored, e.g. "--column-statistics: MySQL 8 only; ignored".
   std::vector<std::string> notes;
 };
 
 // Parses `args` (argv[1..], the program name and any "mysqldump" subcommand word removed, and
-// -p/--password already taken out into `password`). `program` ("mysqldump" or "mariadb-dump")
-// is used in messages. Errors are kInvalidArgument naming the option, like mysqldump's
-// "unknown option '--foo'", or a missing database name.
+// -p/--password already taken out into `password`). Errors are kInvalidArgument naming the
+// option, like mysqldump's "unknown option '--foo'" (with " (in FILE [group])" for an option-file
+// entry), or a missing database name; kNotFound for a missing --defaults-file or
+// --defaults-extra-file. With --help or --version nothing after it is parsed and no database is
+// needed; with --print-defaults only print_defaults and print_defaults_args are set.
 Result<MysqldumpOptions> ParseMysqldumpArgs(const std::vector<std::string>& args,
                                             const mysql::PasswordArg& password,
                                             const mysql::Environment& env);

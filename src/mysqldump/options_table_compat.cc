@@ -1,0 +1,103 @@
+// The option table, part two: options of mysqldump (MySQL 8) or mariadb-dump (MariaDB 10.11)
+// that myvault accepts with a note (they change nothing it writes, or concern the other server
+// flavour or the client library) or rejects (it cannot honour them in one SQL stream).
+#include "mysqldump/options_handlers.h"
+
+namespace myvault::mysqldump::internal {
+namespace {
+
+constexpr ArgKind kNone = ArgKind::kNone;
+constexpr ArgKind kBool = ArgKind::kBool;
+constexpr ArgKind kRequired = ArgKind::kRequired;
+constexpr ArgKind kOptional = ArgKind::kOptional;
+
+constexpr std::string_view kIgnored = "ignored";
+constexpr std::string_view kMysqlOnly = "MySQL 8 only; ignored";
+constexpr std::string_view kLibrary = "myvault's client library decides; ignored";
+constexpr std::string_view kNotCompressed = "the client protocol is not compressed; ignored";
+constexpr std::string_view kOneStream =
+    "it writes one SQL stream (use `myvault dump` for a directory of files)";
+constexpr std::string_view kNoPurge = "myvault never deletes binary logs";
+constexpr std::string_view kWindows = "it is for Windows; use --protocol=TCP or SOCKET";
+
+constexpr OptionSpec kCompat[] = {
+    Note("all-tablespaces", 'Y', kBool, "tablespaces are not dumped; ignored",
+         "Tablespace definitions (NDB)."),
+    Note("allow-keywords", 0, kBool, kIgnored, "Allow column names that are keywords."),
+    Reject("as-of", 0, kRequired, "dumps as of a past time are not supported",
+           "System-versioned tables as of a timestamp (MariaDB)."),
+    Note("bind-address", 0, kRequired, kLibrary, "Local address to connect from (MySQL)."),
+    Note("character-sets-dir", 0, kRequired, kLibrary, "Directory of character set files."),
+    Note("column-statistics", 0, kBool, kMysqlOnly, "ANALYZE TABLE histograms (MySQL 8)."),
+    Reject("compatible", 0, kRequired, "the output is always for MySQL and MariaDB",
+           "Output for another SQL mode or server."),
+    Note("compress", 'C', kBool, kNotCompressed, "Compress the client protocol."),
+    Note("compression-algorithms", 0, kRequired, kNotCompressed,
+         "Protocol compression algorithms (MySQL)."),
+    Reject("copy-s3-tables", 0, kBool, "S3 tables are not copied",
+           "Copy S3 tables as Aria tables (MariaDB)."),
+    Note("debug", '#', kOptional, kIgnored, "Debug trace (debug builds)."),
+    Note("debug-check", 0, kBool, kIgnored, "Check memory at exit (debug builds)."),
+    Note("debug-info", 0, kBool, kIgnored, "Resource use at exit."),
+    Note("default-auth", 0, kRequired, kLibrary, "Client authentication plugin."),
+    Note("delayed-insert", 0, kBool, "rows are written with plain INSERT; ignored",
+         "INSERT DELAYED."),
+    Reject("delete-master-logs", 0, kBool, kNoPurge, "Purge the binary logs after the dump."),
+    Reject("delete-source-logs", 0, kBool, kNoPurge, "MySQL name of --delete-master-logs."),
+    Reject("dump-history", 'H', kBool, "the history of system-versioned tables is not dumped",
+           "System-versioned tables with their history (MariaDB)."),
+    Note("enable-cleartext-plugin", 0, kBool, kLibrary, "Cleartext authentication (MySQL)."),
+    Reject("fields-enclosed-by", 0, kRequired, kOneStream, "With --tab: field quote."),
+    Reject("fields-escaped-by", 0, kRequired, kOneStream, "With --tab: escape character."),
+    Reject("fields-optionally-enclosed-by", 0, kRequired, kOneStream,
+           "With --tab: optional field quote."),
+    Reject("fields-terminated-by", 0, kRequired, kOneStream, "With --tab: field separator."),
+    Note("galera-info", 0, kBool, kIgnored, "Galera position (MariaDB)."),
+    Note("get-server-public-key", 0, kBool, kLibrary, "Ask the server for its RSA key (MySQL)."),
+    Note("header", 0, kBool, "only used with --tab; ignored", "With --tab: column names line."),
+    Note("ignore-error", 0, kRequired, "errors are not ignored; ignored",
+         "Error numbers to ignore (MySQL)."),
+    Reject("ignore-table-data", 0, kRequired, "not supported yet",
+           "Dump this table without its rows (repeatable)."),
+    Reject("init-command", 0, kRequired, "myvault runs no user SQL when connecting",
+           "SQL to run after connecting (MySQL)."),
+    Reject("lines-terminated-by", 0, kRequired, kOneStream, "With --tab: line terminator."),
+    Note("log-queries", 0, kBool, kIgnored, "Restore is logged (default on; MariaDB).", When::kOff),
+    Reject("login-path", 0, kRequired, "the MySQL login-path file is not read",
+           "Group of .mylogin.cnf to read (MySQL)."),
+    Note("mysqld-long-query-time", 0, kRequired, kMysqlOnly, "Session long_query_time (MySQL)."),
+    Note("network-timeout", 0, kBool, kMysqlOnly, "Long network timeouts (MySQL)."),
+    Note("no-autocommit", 0, kBool, kIgnored, "Each table's rows in one transaction."),
+    Note("no-data-med", 0, kBool, kIgnored,
+         "No rows of MERGE, FEDERATED, CONNECT... tables (default on; MariaDB).", When::kOff),
+    Note("no-login-paths", 0, kBool, kMysqlOnly, "Read no login-path file (MySQL)."),
+    Note("order-by-size", 0, kBool, "tables come in myvault's order; ignored",
+         "Smaller tables first (MariaDB)."),
+    Note("output-as-version", 0, kRequired, kMysqlOnly, "Replication statement wording (MySQL)."),
+    Reject("pipe", 0, kNone, kWindows, "Named pipe (Windows)."),
+    Note("plugin-dir", 0, kRequired, kLibrary, "Directory of client plugins."),
+    Note("server-public-key-path", 0, kRequired, kLibrary, "Server RSA public key (MySQL)."),
+    Reject("shared-memory-base-name", 0, kRequired, kWindows, "Shared memory name (Windows)."),
+    Note("show-create-skip-secondary-engine", 0, kBool, kMysqlOnly,
+         "No SECONDARY_ENGINE in CREATE TABLE (MySQL)."),
+    Reject("skip-generated-invisible-primary-key", 0, kBool,
+           "generated invisible primary keys are dumped as they are",
+           "Leave out generated invisible primary keys (MySQL)."),
+    Note("ssl-crl", 0, kRequired, kLibrary, "Certificate revocation list."),
+    Note("ssl-crlpath", 0, kRequired, kLibrary, "Certificate revocation list directory."),
+    Note("ssl-fips-mode", 0, kRequired, kLibrary, "FIPS mode (MySQL)."),
+    Reject("system", 0, kRequired, "system tables as portable SQL are not dumped",
+           "Users, plugins, ... as portable SQL (MariaDB)."),
+    Reject("tab", 'T', kRequired, kOneStream, "A .sql and a .txt file per table in a directory."),
+    Note("tls-ciphersuites", 0, kRequired, kLibrary, "TLSv1.3 cipher suites (MySQL)."),
+    Note("tls-sni-servername", 0, kRequired, kLibrary, "TLS SNI name (MySQL)."),
+    Note("tls-version", 0, kRequired, kLibrary, "TLS versions."),
+    Reject("xml", 'X', kNone, "XML output is not supported", "XML output."),
+    Note("zstd-compression-level", 0, kRequired, kNotCompressed, "zstd level (MySQL)."),
+};
+
+}  // namespace
+
+std::span<const OptionSpec> CompatOptionTable() { return kCompat; }
+
+}  // namespace myvault::mysqldump::internal
