@@ -265,6 +265,13 @@ bool IsGeneratedColumn(std::string_view extra) {
          e == "virtual" || has("row start") || has("row end");
 }
 
+bool HasNoLocalData(const Table& t) {
+  std::string e = t.engine;
+  std::transform(e.begin(), e.end(), e.begin(), ::tolower);
+  return t.is_sequence || e == "blackhole" || e == "mrg_myisam" || e == "federated" ||
+         e == "spider" || e == "connect";
+}
+
 bool IsSystemDatabase(std::string_view name) {
   // _myvault_restore: the journal of a restore running on (or interrupted on) this server.
   return name == "mysql" || name == "sys" || name == "information_schema" ||

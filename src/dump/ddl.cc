@@ -1,8 +1,10 @@
 #include "myvault/dump/ddl.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "myvault/sql/text.h"
 
@@ -13,23 +15,42 @@ bool IsAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x80; });
 }
 
-// The definition text reaches us as utf8mb4. It can be sent under its original
-// character_set_client only when that cannot change its bytes' meaning.
-std::string ClientCharsetFor(const Definition& d) {
-  const std::string& cs = d.character_set_client;
-  if (cs.empty()) return "utf8mb4";
-  if (cs.rfind("utf8", 0) == 0 || IsAscii(d.create_sql)) return cs;
-  return "utf8mb4";
+bool StartsWithNoCase(const std::string& s, size_t at, std::string_view word) {
+  if (s.size() - std::min(at, s.size()) < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(s[at + i])) != word[i]) return false;
+  }
+  return true;
 }
 
-// A DELIMITER that does not occur in the body, so the mysql client cannot split it.
-std::string ChooseDelimiter(const std::string& body) {
-  for (std::string d : {";;", "$$", "//", "@@;;", "##"}) {
-    if (body.find(d) == std::string::npos) return d;
+// The end of one part of a DEFINER value starting at `j`: `a``b`, 'x' or a bare word.
+size_t SkipDefinerPart(const std::string& s, size_t j) {
+  if (j < s.size() && (s[j] == '`' || s[j] == '\'')) {
+    char q = s[j++];
+    while (j < s.size()) {
+      if (s[j] != q) {
+        ++j;
+      } else if (j + 1 < s.size() && s[j + 1] == q) {
+        j += 2;
+      } else {
+        return j + 1;
+      }
+    }
+    return j;
   }
-  std::string d = ";;";
-  while (body.find(d) != std::string::npos) d += "#";
-  return d;
+  while (j < s.size() && s[j] != '@' && s[j] != ' ') ++j;
+  return j;
+}
+
+// The end of the word starting at `j` (up to a space, a newline or the end).
+size_t SkipWord(const std::string& s, size_t j) {
+  while (j < s.size() && s[j] != ' ' && s[j] != '\n') ++j;
+  return j;
+}
+
+size_t SkipSpaces(const std::string& s, size_t j) {
+  while (j < s.size() && s[j] == ' ') ++j;
+  return j;
 }
 
 std::string DropStatement(const Definition& d) {
@@ -42,6 +63,22 @@ std::string DropStatement(const Definition& d) {
 }
 
 }  // namespace
+
+std::string ClientCharsetFor(const Definition& d) {
+  const std::string& cs = d.character_set_client;
+  if (cs.empty()) return "utf8mb4";
+  if (cs.rfind("utf8", 0) == 0 || IsAscii(d.create_sql)) return cs;
+  return "utf8mb4";
+}
+
+std::string ChooseDelimiter(const std::string& body) {
+  for (std::string d : {";;", "$$", "//", "@@;;", "##"}) {
+    if (body.find(d) == std::string::npos) return d;
+  }
+  std::string d = ";;";
+  while (body.find(d) != std::string::npos) d += "#";
+  return d;
+}
 
 std::string HeaderSql(const std::vector<std::pair<std::string, std::string>>& comments) {
   std::string out;
@@ -74,12 +111,18 @@ std::string FooterSql() {
          "-- myvault dump completed\n";
 }
 
-std::string DatabaseSql(const Database& db) {
+std::string CreateDatabaseIfNotExists(const Database& db) {
+  static constexpr std::string_view kPrefix = "CREATE DATABASE ";
+  if (db.create_sql.empty())
+    return "CREATE DATABASE /*!32312 IF NOT EXISTS*/ " + sql::QuoteIdentifier(db.name);
   std::string create = db.create_sql;
-  const std::string kPrefix = "CREATE DATABASE ";
   if (create.rfind(kPrefix, 0) == 0) create.insert(kPrefix.size(), "/*!32312 IF NOT EXISTS*/ ");
-  return "\n--\n-- Database " + sql::EscapeLikeComment(db.name) + "\n--\n" + create + ";\nUSE " +
-         sql::QuoteIdentifier(db.name) + ";\n";
+  return create;
+}
+
+std::string DatabaseSql(const Database& db) {
+  return "\n--\n-- Database " + sql::EscapeLikeComment(db.name) + "\n--\n" +
+         CreateDatabaseIfNotExists(db) + ";\nUSE " + sql::QuoteIdentifier(db.name) + ";\n";
 }
 
 std::string TableSql(const Table& t) {
@@ -122,38 +165,43 @@ std::string DefinitionSql(const Definition& d, const DdlOptions& options) {
 }
 
 std::string StripDefiner(const std::string& create) {
-  size_t pos = create.find("DEFINER=");
-  // Only the clause before the object keyword: a body may say DEFINER= in a string.
-  size_t body = create.find(" AS ");
-  if (pos == std::string::npos || (body != std::string::npos && pos > body)) return create;
-  size_t i = pos + 8;
-  auto skip_part = [&](size_t j) {  // `a``b` or 'x' or bare word
-    if (j < create.size() && (create[j] == '`' || create[j] == '\'')) {
-      char q = create[j++];
-      while (j < create.size()) {
-        if (create[j] == q) {
-          if (j + 1 < create.size() && create[j + 1] == q) {
-            j += 2;
-            continue;
-          }
-          return j + 1;
-        }
-        ++j;
-      }
-      return j;
-    }
-    while (j < create.size() && create[j] != '@' && create[j] != ' ') ++j;
-    return j;
-  };
-  i = skip_part(i);
-  if (i < create.size() && create[i] == '@') i = skip_part(i + 1);
-  while (i < create.size() && create[i] == ' ') ++i;
-  return create.substr(0, pos) + create.substr(i);
+  std::optional<CreateHead> head = SplitCreateHead(create);
+  if (!head || head->definer.empty()) return create;
+  std::string out = head->create + " ";
+  if (!head->security.empty()) out += head->security + " ";
+  return out + head->rest;
+}
+
+std::optional<CreateHead> SplitCreateHead(const std::string& create) {
+  if (!StartsWithNoCase(create, 0, "CREATE ")) return std::nullopt;
+  CreateHead head;
+  head.create = create.substr(0, 6);
+  size_t i = SkipSpaces(create, 7);
+  if (StartsWithNoCase(create, i, "ALGORITHM=")) {
+    size_t end = SkipWord(create, i);
+    head.create.push_back(' ');
+    head.create.append(create, i, end - i);
+    i = SkipSpaces(create, end);
+  }
+  if (StartsWithNoCase(create, i, "DEFINER=")) {
+    size_t end = SkipDefinerPart(create, i + 8);
+    if (end < create.size() && create[end] == '@') end = SkipDefinerPart(create, end + 1);
+    head.definer = create.substr(i, end - i);
+    i = SkipSpaces(create, end);
+  }
+  if (StartsWithNoCase(create, i, "SQL SECURITY ")) {
+    size_t end = SkipWord(create, SkipSpaces(create, i + 13));
+    head.security = create.substr(i, end - i);
+    i = SkipSpaces(create, end);
+  }
+  head.rest = create.substr(i);
+  return head;
 }
 
 void OrderViewsByDependency(std::vector<Definition>* views) {
   std::vector<Definition>& v = *views;
   std::vector<std::string> names;
+  names.reserve(v.size());
   for (const auto& d : v) names.push_back(sql::QualifiedName(d.schema, d.name));
   std::vector<int> state(v.size(), 0);  // 0 new, 1 visiting, 2 done
   std::vector<Definition> ordered;

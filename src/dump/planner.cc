@@ -8,14 +8,6 @@
 namespace myvault::dump {
 namespace {
 
-// Engines whose data lives elsewhere or nowhere: their definition is dumped, their rows not.
-bool HasNoLocalData(const Table& t) {
-  std::string e = t.engine;
-  std::transform(e.begin(), e.end(), e.begin(), ::tolower);
-  return t.is_sequence || e == "blackhole" || e == "mrg_myisam" || e == "federated" ||
-         e == "spider" || e == "connect";
-}
-
 std::string TableName(const Table& t) { return sql::QualifiedName(t.schema, t.name); }
 
 }  // namespace

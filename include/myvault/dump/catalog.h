@@ -88,6 +88,10 @@ bool IsGeneratedColumn(std::string_view extra);
 // The column names of a SHOW CREATE TABLE text, in order (lines "  `name` type ...").
 std::vector<std::string> ColumnNamesFromCreate(const std::string& create_sql);
 
+// Whether the table's rows live elsewhere or nowhere (sequences; BLACKHOLE, MRG_MYISAM, FEDERATED,
+// SPIDER and CONNECT engines): its definition is dumped, its rows are not.
+bool HasNoLocalData(const Table& table);
+
 // System databases never dumped by default (and restore's journal, _myvault_restore).
 bool IsSystemDatabase(std::string_view name);
 

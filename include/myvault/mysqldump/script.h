@@ -6,11 +6,18 @@
 // order and conventions are mysqldump's:
 //   header comments and /*!40101 SET ... */ session saves; replication coordinates (--master-data,
 //   --dump-slave, MySQL's GTID_PURGED); then per database (CREATE DATABASE and USE only with
-//   --databases/--all-databases): per table in name order its structure (DROP TABLE IF EXISTS,
-//   CREATE TABLE under the table's character set), its data (LOCK TABLES ... WRITE and
-//   DISABLE KEYS around the rows when asked), its triggers (DELIMITER ;;); then the database's
-//   events and routines (DELIMITER ;;); then the views, dependencies first ("Final view
-//   structure"); then the footer restoring the session and "-- Dump completed on DATE".
+//   --databases/--all-databases): its sequences, then its tables, each with its structure (DROP
+//   TABLE IF EXISTS, CREATE TABLE under utf8mb4), its data (LOCK TABLES ... WRITE and DISABLE KEYS
+//   around the rows when asked; none for sequences and engines without local rows, see
+//   dump::HasNoLocalData), its triggers (DELIMITER ;;); then the database's events and routines
+//   (DELIMITER ;;); after every database, the views in catalog order ("Final view structure",
+//   with each database's USE again), so that a view may use any database's tables and views;
+//   MariaDB's deferred SET GLOBAL gtid_slave_pos; the footer restoring the session and
+//   "-- Dump completed on DATE".
+// Expects: catalog.views ordered dependencies first (dump::OrderViewsByDependency); the options
+// as the parser leaves them (--compact only drops the header and footer here: the options it
+// implies are already off, so a later --add-drop-table keeps its drops, as in mysqldump); for a
+// MySQL server, facts.gtid_position set when GTIDs are on and --set-gtid-purged is not OFF.
 // Pure: no server access, no clock (the date comes in ScriptFacts). Thread-safe.
 #pragma once
 

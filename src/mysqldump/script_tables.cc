@@ -1,0 +1,52 @@
+// A table's part of a mysqldump-format script: its structure (or a sequence's) and the text around
+// its rows.
+#include "myvault/sql/text.h"
+#include "script_parts.h"
+
+namespace myvault::mysqldump::script {
+namespace {
+
+std::string SequenceStructure(const dump::Table& t, const MysqldumpOptions& o) {
+  std::string name = sql::QuoteIdentifier(t.name);
+  std::string s = CommentBlock(o, "Sequence structure for " + name, true);
+  if (o.add_drop_table) s += "DROP SEQUENCE IF EXISTS " + name + ";\n";
+  s += t.create_sql + ";\n";
+  // The value the next NEXTVAL would have returned; 0: that value has not been used yet.
+  if (!t.sequence_next.empty()) s += "DO SETVAL(" + name + ", " + t.sequence_next + ", 0);\n";
+  return s;
+}
+
+}  // namespace
+
+std::string TableStructure(const dump::Table& t, const MysqldumpOptions& o, const ScriptFacts& f) {
+  if (t.is_sequence) return SequenceStructure(t, o);
+  std::string name = sql::QuoteIdentifier(t.name);
+  std::string s = CommentBlock(o, "Table structure for table " + name, true);
+  if (o.add_drop_table) s += "DROP TABLE IF EXISTS " + name + ";\n";
+  // The catalog read every CREATE text over a utf8mb4 connection: send it back the same way.
+  s += "/*!40101 SET @saved_cs_client     = @@character_set_client */;\n";
+  s += NamesVersion(f, "utf8mb4") + "SET character_set_client = utf8mb4 */;\n";
+  s += t.create_sql + ";\n";
+  s += "/*!40101 SET character_set_client = @saved_cs_client */;\n";
+  return s;
+}
+
+std::string DataPrologue(const dump::Table& t, const MysqldumpOptions& o) {
+  std::string name = sql::QuoteIdentifier(t.name);
+  std::string s = CommentBlock(o, "Dumping data for table " + name, false);
+  if (o.comments && !o.where.empty()) s += "-- WHERE:  " + sql::EscapeLikeComment(o.where) + "\n";
+  if (!o.compact) s += "\n";
+  if (o.add_locks) s += "LOCK TABLES " + name + " WRITE;\n";
+  if (o.disable_keys) s += "/*!40000 ALTER TABLE " + name + " DISABLE KEYS */;\n";
+  return s;
+}
+
+std::string DataEpilogue(const dump::Table& t, const MysqldumpOptions& o) {
+  std::string s;
+  if (o.disable_keys)
+    s += "/*!40000 ALTER TABLE " + sql::QuoteIdentifier(t.name) + " ENABLE KEYS */;\n";
+  if (o.add_locks) s += "UNLOCK TABLES;\n";
+  return s;
+}
+
+}  // namespace myvault::mysqldump::script
