@@ -22,11 +22,15 @@ Result<std::unique_ptr<FileSink>> FileSink::Create(const std::string& path) {
     ::close(fd);
     return Errno(err);
   }
-  return std::unique_ptr<FileSink>(new FileSink(fd));
+  return std::unique_ptr<FileSink>(new FileSink(fd, true));
+}
+
+std::unique_ptr<FileSink> FileSink::Borrow(int fd) {
+  return std::unique_ptr<FileSink>(new FileSink(fd, false));
 }
 
 FileSink::~FileSink() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0 && owned_) ::close(fd_);
 }
 
 Status FileSink::Write(std::string_view bytes) {
@@ -42,12 +46,13 @@ Status FileSink::Write(std::string_view bytes) {
 
 Status FileSink::Sync() {
   if (fd_ < 0) return Errno(EBADF);
+  if (!owned_) return Status::Ok();
   return ::fsync(fd_) == 0 ? Status::Ok() : Errno(errno);
 }
 
 Status FileSink::Close() {
   if (fd_ < 0) return Errno(EBADF);
-  int rc = ::close(fd_);
+  int rc = owned_ ? ::close(fd_) : 0;
   fd_ = -1;
   return rc == 0 ? Status::Ok() : Errno(errno);
 }

@@ -15,6 +15,8 @@ namespace {
 
 constexpr size_t kBufferSize = size_t{1} << 20;
 
+}  // namespace
+
 Status SyncDirectoryOf(const std::string& path) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   const std::string dir = parent.empty() ? std::string(".") : parent.string();
@@ -25,6 +27,8 @@ Status SyncDirectoryOf(const std::string& path) {
   ::close(fd);
   return rc == 0 ? Status::Ok() : IoErrorFromErrno("fsync directory " + dir, err);
 }
+
+namespace {
 
 Status Rename(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) == 0) return Status::Ok();

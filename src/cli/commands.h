@@ -53,4 +53,11 @@ struct RestoreCommand {
   void PrintReport(const restore::RestoreReport& report) const;
 };
 
+// mysqldump mode: `myvault mysqldump ARGS`, or myvault started as `mysqldump`/`mariadb-dump`
+// (IsMysqldumpName of argv[0]). Parses mysqldump's command line (not CLI11's), runs the dump,
+// prints the error if any, and returns the exit code.
+bool IsMysqldumpName(std::string_view program);
+int RunMysqldumpCommand(const std::string& program, const std::vector<std::string>& args,
+                        const mysql::PasswordArg& password, ErrorCollector* errors);
+
 }  // namespace myvault::cli

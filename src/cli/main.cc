@@ -11,6 +11,14 @@ int main(int argc, char** argv) {
   ErrorCollector errors;
   SignalWatcher signals(&errors);  // before any other thread starts
   mysql::PasswordArg password = mysql::ExtractPasswordArgs(&argc, argv);
+  if (cli::IsMysqldumpName(argv[0]) || (argc > 1 && std::string_view(argv[1]) == "mysqldump")) {
+    const bool by_name = cli::IsMysqldumpName(argv[0]);
+    std::string program = by_name ? std::string(argv[0]) : "mysqldump";
+    program = program.substr(program.rfind('/') + 1);
+    return cli::RunMysqldumpCommand(program,
+                                    std::vector<std::string>(argv + (by_name ? 1 : 2), argv + argc),
+                                    password, &errors);
+  }
 
   CLI::App app{"myvault: consistent parallel backups of MySQL and MariaDB"};
   app.set_help_flag("--help", "Show this help");

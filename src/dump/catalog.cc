@@ -322,4 +322,17 @@ Result<std::string> SchemaStamp(Session& session, const Catalog& catalog) {
   return stamp;
 }
 
+Status RecheckCatalog(mysql::Session& session, const Selection& selection, Catalog* cat) {
+  ASSIGN_OR_RETURN(std::string stamp, SchemaStamp(session, *cat));
+  if (stamp == cat->schema_stamp) return Status::Ok();
+  ASSIGN_OR_RETURN(Catalog fresh, LoadCatalog(session, selection));
+  if (fresh.HasNonTransactional() && !cat->HasNonTransactional()) {
+    return Status(StatusCode::kServer,
+                  "a non-transactional table appeared while the snapshot was being taken; "
+                  "run the dump again");
+  }
+  *cat = std::move(fresh);
+  return Status::Ok();
+}
+
 }  // namespace myvault::dump

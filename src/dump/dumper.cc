@@ -173,22 +173,6 @@ Status WriteSchema(const Catalog& cat, const ObjectIds& ids, MemberWriter* out) 
   return Status::Ok();
 }
 
-// Runs under the backup lock: a table created, dropped or converted between the catalog read and
-// the lock would otherwise be missing from (or wrong in) a dump whose binlog position is after
-// it. DDL is blocked now, so a fresh read matches the snapshot.
-Status RecheckCatalog(mysql::Session& planner, const Selection& selection, Catalog* cat) {
-  ASSIGN_OR_RETURN(std::string stamp, SchemaStamp(planner, *cat));
-  if (stamp == cat->schema_stamp) return Status::Ok();
-  ASSIGN_OR_RETURN(Catalog fresh, LoadCatalog(planner, selection));
-  if (fresh.HasNonTransactional() && !cat->HasNonTransactional()) {
-    return Status(StatusCode::kServer,
-                  "a non-transactional table appeared while the snapshot was being taken; "
-                  "run the dump again");
-  }
-  *cat = std::move(fresh);
-  return Status::Ok();
-}
-
 PipelineConfig MakePipelineConfig(const DumpOptions& o) {
   PipelineConfig config;
   config.threads = o.threads;

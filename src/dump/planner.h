@@ -2,12 +2,12 @@
 //
 // Tables are planned one at a time on the planner's snapshot connection, non-transactional ones
 // first (writes are held until they are read), then largest first; in ordered mode (mysqldump
-// output) in catalog order instead. Units are numbered (WorkUnit::seq) in the order they leave. An integer first key column
-// is split into ranges from MIN/MAX (as many as the table's size asks for); a large table keyed
-// otherwise (VARCHAR or UUID keys, composite keys) is split lazily into ranges of about one
-// unit's rows each by jumping `step` rows along the key (LIMIT 1 OFFSET step), so workers start
-// on the first range while the next boundary is found; a table without a usable key is one unit.
-// Called from one thread at a time (the flow graph's input_node).
+// output) in catalog order instead. Units are numbered (WorkUnit::seq) in the order they leave. An
+// integer first key column is split into ranges from MIN/MAX (as many as the table's size asks
+// for); a large table keyed otherwise (VARCHAR or UUID keys, composite keys) is split lazily into
+// ranges of about one unit's rows each by jumping `step` rows along the key (LIMIT 1 OFFSET step),
+// so workers start on the first range while the next boundary is found; a table without a usable
+// key is one unit. Called from one thread at a time (the flow graph's input_node).
 #pragma once
 
 #include <atomic>

@@ -27,7 +27,7 @@ struct Chunk {
   uint32_t piece = 0;        // ordered mode: the chunk's position within its unit
   bool end_of_unit = false;  // ordered mode: a marker (no SQL) after a unit's last chunk
   std::string sql;           // the SQL text; emptied (capacity kept) once compressed
-  std::string member;  // the encoded gzip member
+  std::string member;        // the encoded gzip member
   archive::MemberInfo info{};
 };
 // A chunk on loan from the ChunkPool; it goes back when the last reference is dropped,

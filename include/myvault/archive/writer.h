@@ -36,15 +36,22 @@ class Sink {
 class FileSink : public Sink {
  public:
   static Result<std::unique_ptr<FileSink>> Create(const std::string& path);
+  // Writes to an open descriptor it does not own (standard output): Close() and the destructor
+  // leave it open, Sync() does nothing (a pipe cannot be synced).
+  static std::unique_ptr<FileSink> Borrow(int fd);
   ~FileSink() override;
   Status Write(std::string_view bytes) override;
   Status Sync() override;
   Status Close() override;
 
  private:
-  explicit FileSink(int fd) : fd_(fd) {}
+  FileSink(int fd, bool owned) : fd_(fd), owned_(owned) {}
   int fd_;
+  bool owned_;
 };
+
+// fsyncs the directory holding `path`, making a rename into it durable.
+Status SyncDirectoryOf(const std::string& path);
 
 struct WriterOptions {
   bool fsync = true;    // fsync the archive, the .sha256 and the directory (off only in tests)

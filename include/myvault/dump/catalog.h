@@ -19,9 +19,9 @@ namespace myvault::dump {
 struct Selection {
   std::vector<std::string> databases;  // empty: every user database
   std::vector<std::string> exclude_databases;
-  std::vector<std::string> tables;  // "db.table"; when set, only these tables
+  std::vector<std::string> tables;          // "db.table"; when set, only these tables
   std::vector<std::string> exclude_tables;  // "db.table": tables and views left out
-  bool include_mysql = false;  // with every database: the `mysql` system database too
+  bool include_mysql = false;               // with every database: the `mysql` system database too
 };
 
 struct Column {
@@ -101,6 +101,13 @@ Result<Catalog> LoadCatalog(mysql::Session& session, const Selection& selection)
 // A cheap fingerprint of the selected databases' table list (names, types, engines), to tell
 // whether the catalog read before the backup lock still holds once the lock is taken.
 Result<std::string> SchemaStamp(mysql::Session& session, const Catalog& catalog);
+
+// Runs under the backup lock: a table created, dropped or converted between the catalog read and
+// the lock would otherwise be missing from (or wrong in) a dump whose binlog position is after
+// it. DDL is blocked then, so when SchemaStamp changed, a fresh read replaces *cat and matches
+// the snapshot. A non-transactional table that appeared is an error (the lock plan was chosen
+// without it).
+Status RecheckCatalog(mysql::Session& session, const Selection& selection, Catalog* cat);
 
 // Reads every CREATE statement and sequence value. Run inside the snapshot. Fails if a table's
 // columns no longer match the catalog (an ALTER between the catalog read and the snapshot).

@@ -62,12 +62,12 @@ class OrderedSink {
 
 struct PipelineInputs {
   const Catalog* catalog = nullptr;
-  std::vector<uint32_t> table_object_ids;  // archive object id of catalog->tables[i]
-  mysql::Session* planner = nullptr;       // in the snapshot; used by the planner only
-  std::vector<mysql::Session*> workers;    // in the snapshot; one per worker
-  Snapshot* snapshot = nullptr;            // released when non-transactional tables are done
+  std::vector<uint32_t> table_object_ids;    // archive object id of catalog->tables[i]
+  mysql::Session* planner = nullptr;         // in the snapshot; used by the planner only
+  std::vector<mysql::Session*> workers;      // in the snapshot; one per worker
+  Snapshot* snapshot = nullptr;              // released when non-transactional tables are done
   archive::ArchiveWriter* writer = nullptr;  // archive mode
-  OrderedSink* ordered = nullptr;             // ordered mode (then `writer` is unused)
+  OrderedSink* ordered = nullptr;            // ordered mode (then `writer` is unused)
   ProgressCounters* counters = nullptr;
   ProgressReporter* progress = nullptr;
   ErrorCollector* errors = nullptr;
