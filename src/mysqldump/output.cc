@@ -83,6 +83,15 @@ Status SqlOutput::Commit() {
   return archive::SyncDirectoryOf(path_);
 }
 
+void SqlOutput::MarkIncomplete(const Status& cause) {
+  if (!path_.empty() || committed_ || sink_ == nullptr) return;
+  std::string text =
+      "\n-- myvault: THIS DUMP IS INCOMPLETE: " + sql::EscapeLikeComment(cause.message()) +
+      "\nSIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
+      "'myvault: this dump is incomplete (the dump failed)';\n";
+  if (Flush().ok()) (void)sink_->Write(text);
+}
+
 Status ScriptWriter::Rows(size_t table, std::string_view sql) {
   while (next_ < items_.size() && items_[next_].table_rows != table) {
     RETURN_IF_ERROR(out_.Write(items_[next_].text));

@@ -29,6 +29,10 @@ class SqlOutput {
   ~SqlOutput();
   Status Write(std::string_view bytes);
   Status Commit();
+  // After a failure, on standard output only (a result file is removed instead): ends the
+  // stream with a comment naming `cause` and a SIGNAL, so that `mysql < FILE` of what a pipe
+  // saved stops with an error instead of reporting success. Best effort: errors are ignored.
+  void MarkIncomplete(const Status& cause);
   uint64_t bytes_written() const { return bytes_; }
 
  private:

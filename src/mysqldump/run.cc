@@ -14,6 +14,10 @@ namespace {
 
 using Mode = MysqldumpOptions::Mode;
 
+// How long the brief lock that lines up the connections may wait (then exit 8, naming the
+// queries in the way), so that a long query never makes production writes queue behind it.
+constexpr int kLockWaitSeconds = 60;
+
 double Now() {
   using namespace std::chrono;
   return duration<double>(steady_clock::now().time_since_epoch()).count();
@@ -119,114 +123,153 @@ bool WantsConsistency(const MysqldumpOptions& o) {
          o.dump_slave > 0;
 }
 
+// One run: the connections, the catalog and what the header says, shared by its steps.
+class Run {
+ public:
+  Run(const MysqldumpOptions& o, ErrorCollector* errors, std::vector<std::string>* notes)
+      : o_(o), errors_(errors), notes_(notes), selection_(MakeSelection(o)) {}
+
+  // Connects and reads the catalog: nothing is written or locked yet.
+  Status Prepare();
+  // Takes the snapshot, reads the definitions, and writes the whole script to `out`.
+  Status Dump(SqlOutput* out, MysqldumpReport* report);
+
+ private:
+  Status BeginSnapshot();
+  Status Recheck();
+
+  const MysqldumpOptions& o_;
+  ErrorCollector* errors_;
+  std::vector<std::string>* notes_;
+  const dump::Selection selection_;
+  int threads_ = 1;
+  bool consistent_ = false;
+  Connections c_;
+  dump::Catalog cat_;
+  ScriptFacts facts_;
+  std::unique_ptr<dump::Snapshot> snapshot_;
+};
+
+Status Run::Prepare() {
+  if (o_.default_character_set != "utf8mb4" && o_.set_charset) {
+    notes_->push_back("--default-character-set=" + o_.default_character_set +
+                      ": the dump is written in utf8mb4 (SET NAMES utf8mb4), which loses nothing");
+  }
+  threads_ = o_.threads > 0 ? o_.threads : kDefaultThreads;
+  consistent_ = WantsConsistency(o_);
+  if (!consistent_ && threads_ > 1) {
+    notes_->push_back("no --single-transaction or lock option: one connection reads the tables");
+    threads_ = 1;
+  }
+  ASSIGN_OR_RETURN(c_.lock, mysql::Session::Connect(o_.connection, "lock connection"));
+  ASSIGN_OR_RETURN(c_.planner, mysql::Session::Connect(o_.connection, "planner connection"));
+  ASSIGN_OR_RETURN(cat_, dump::LoadCatalog(*c_.planner, selection_));
+  ApplySystemRules(&cat_);
+  RETURN_IF_ERROR(ConnectWorkers(o_, threads_, &c_));
+  if (errors_->cancelled()) return errors_->first();
+  facts_.server = c_.planner->server();
+  facts_.host = o_.connection.host.empty() ? "localhost" : o_.connection.host;
+  return Status::Ok();
+}
+
+Status Run::Recheck() {
+  RETURN_IF_ERROR(dump::RecheckCatalog(*c_.planner, selection_, &cat_));
+  ApplySystemRules(&cat_);
+  return Status::Ok();
+}
+
+// One snapshot for the planner and every worker.
+Status Run::BeginSnapshot() {
+  mysql::LockPlan plan;  // no statements: each connection's own transaction
+  if (consistent_) plan = mysql::ChooseLockPlan(facts_.server, cat_.HasNonTransactional());
+  auto recheck = [this] { return Recheck(); };
+  auto snapshot = dump::Snapshot::Begin(*c_.lock, c_.SnapshotSessions(), plan, o_.connection,
+                                        kLockWaitSeconds, errors_, recheck);
+  if (!snapshot.ok() && snapshot.status().code() == StatusCode::kAuth && o_.master_data == 0 &&
+      !o_.lock_all_tables && threads_ > 1) {
+    // No privilege for the brief lock that lines up several connections: one connection in
+    // one transaction is what mysqldump --single-transaction gives.
+    notes_->push_back("no privilege for the backup lock (" + snapshot.status().message() +
+                      "): one connection reads the tables");
+    threads_ = 1;
+    c_.workers.resize(1);
+    snapshot = dump::Snapshot::Begin(*c_.lock, c_.SnapshotSessions(), mysql::LockPlan{},
+                                     o_.connection, kLockWaitSeconds, errors_, recheck);
+  }
+  if (!snapshot.ok()) return snapshot.status();
+  snapshot_ = std::move(*snapshot);
+  const dump::SnapshotInfo& snap = snapshot_->info();
+  facts_.binlog_file = snap.binlog_file;
+  facts_.binlog_position = snap.binlog_position;
+  facts_.gtid_position = snap.gtid_position;
+  if (o_.master_data > 0 && facts_.binlog_file.empty()) {
+    return Status(StatusCode::kServer,
+                  "--master-data: the server has no binary log position (binary logging off?)");
+  }
+  return Status::Ok();
+}
+
+Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
+  if (o_.flush_logs) RETURN_IF_ERROR(c_.lock->Execute("FLUSH LOGS"));
+  bool sql_thread_stopped = false;
+  if (o_.dump_slave > 0) {
+    RETURN_IF_ERROR(c_.lock->Execute("STOP SLAVE SQL_THREAD"));
+    sql_thread_stopped = true;
+    RETURN_IF_ERROR(ReadSourcePosition(*c_.lock, &facts_));
+  }
+  RETURN_IF_ERROR(BeginSnapshot());
+  RETURN_IF_ERROR(dump::LoadDefinitions(*c_.planner, &cat_));
+  facts_.dump_date = LocalDate();
+
+  // The script, with each table's rows streamed in place by the ordered pipeline. Rows are read
+  // as utf8mb4 whatever --default-character-set says, so the stream says SET NAMES utf8mb4.
+  MysqldumpOptions script_options = o_;
+  script_options.default_character_set = "utf8mb4";
+  const std::vector<ScriptItem> items = BuildScript(cat_, script_options, facts_);
+  ScriptWriter script(&items, &cat_, out);
+  ProgressCounters counters;
+  ProgressReporter progress(ProgressMode::kQuiet, &counters);
+  dump::PipelineResult result;
+  if (!o_.no_data) {
+    dump::PipelineInputs in;
+    in.catalog = &cat_;
+    in.table_object_ids.assign(cat_.tables.size(), 0);
+    in.planner = c_.planner.get();
+    for (auto& w : c_.workers) in.workers.push_back(w.get());
+    in.snapshot = snapshot_.get();
+    in.ordered = &script;
+    in.counters = &counters;
+    in.progress = &progress;
+    in.errors = errors_;
+    in.connection = &o_.connection;
+    RETURN_IF_ERROR(dump::RunDataPipeline(MakePipelineConfig(o_, threads_), in, &result));
+  }
+  RETURN_IF_ERROR(snapshot_->ReleaseLock());
+  if (sql_thread_stopped) RETURN_IF_ERROR(c_.lock->Execute("START SLAVE SQL_THREAD"));
+  RETURN_IF_ERROR(script.Finish());
+  if (errors_->cancelled()) return errors_->first();
+  RETURN_IF_ERROR(out->Commit());
+  for (auto& w : c_.workers) (void)w->Execute("COMMIT");
+
+  report->tables = cat_.tables.size();
+  for (uint64_t rows : result.table_rows) report->rows += rows;
+  report->bytes = out->bytes_written();
+  report->threads = threads_;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RunMysqldump(const MysqldumpOptions& o, ErrorCollector* errors, MysqldumpReport* report,
                     std::vector<std::string>* notes) {
   const double start = Now();
-  if (o.default_character_set != "utf8mb4" && o.set_charset) {
-    notes->push_back("--default-character-set=" + o.default_character_set +
-                     ": the dump is written in utf8mb4 (SET NAMES utf8mb4), which loses nothing");
-  }
-  int threads = o.threads > 0 ? o.threads : kDefaultThreads;
-  const bool consistent = WantsConsistency(o);
-  if (!consistent && threads > 1) {
-    notes->push_back("no --single-transaction or lock option: one connection reads the tables");
-    threads = 1;
-  }
-
-  // 1. Connect and read the catalog before creating the output or taking any lock.
-  Connections c;
-  ASSIGN_OR_RETURN(c.lock, mysql::Session::Connect(o.connection, "lock connection"));
-  ASSIGN_OR_RETURN(c.planner, mysql::Session::Connect(o.connection, "planner connection"));
-  const dump::Selection selection = MakeSelection(o);
-  ASSIGN_OR_RETURN(dump::Catalog cat, dump::LoadCatalog(*c.planner, selection));
-  ApplySystemRules(&cat);
-  RETURN_IF_ERROR(ConnectWorkers(o, threads, &c));
-  if (errors->cancelled()) return errors->first();
+  Run run(o, errors, notes);
+  RETURN_IF_ERROR(run.Prepare());
   ASSIGN_OR_RETURN(auto out, SqlOutput::Open(o.result_file));
-
-  const mysql::ServerInfo& server = c.planner->server();
-  ScriptFacts facts;
-  facts.server = server;
-  facts.host = o.connection.host.empty() ? "localhost" : o.connection.host;
-  if (o.flush_logs) RETURN_IF_ERROR(c.lock->Execute("FLUSH LOGS"));
-  bool sql_thread_stopped = false;
-  if (o.dump_slave > 0) {
-    RETURN_IF_ERROR(c.lock->Execute("STOP SLAVE SQL_THREAD"));
-    sql_thread_stopped = true;
-    RETURN_IF_ERROR(ReadSourcePosition(*c.lock, &facts));
-  }
-
-  // 2. One snapshot for the planner and every worker.
-  mysql::LockPlan plan;  // no statements: each connection's own transaction
-  if (consistent) plan = mysql::ChooseLockPlan(server, cat.HasNonTransactional());
-  auto recheck = [&] {
-    RETURN_IF_ERROR(dump::RecheckCatalog(*c.planner, selection, &cat));
-    ApplySystemRules(&cat);
-    return Status::Ok();
-  };
-  auto snapshot =
-      dump::Snapshot::Begin(*c.lock, c.SnapshotSessions(), plan, o.connection, 60, errors, recheck);
-  if (!snapshot.ok() && snapshot.status().code() == StatusCode::kAuth && o.master_data == 0 &&
-      !o.lock_all_tables && threads > 1) {
-    // No privilege for the brief lock that lines up several connections: one connection in
-    // one transaction is what mysqldump --single-transaction gives.
-    notes->push_back("no privilege for the backup lock (" + snapshot.status().message() +
-                     "): one connection reads the tables");
-    threads = 1;
-    c.workers.resize(1);
-    snapshot = dump::Snapshot::Begin(*c.lock, c.SnapshotSessions(), mysql::LockPlan{}, o.connection,
-                                     60, errors, recheck);
-  }
-  if (!snapshot.ok()) return snapshot.status();
-  const dump::SnapshotInfo& snap = (*snapshot)->info();
-  facts.binlog_file = snap.binlog_file;
-  facts.binlog_position = snap.binlog_position;
-  facts.gtid_position = snap.gtid_position;
-  if (o.master_data > 0 && facts.binlog_file.empty()) {
-    return Status(StatusCode::kServer,
-                  "--master-data: the server has no binary log position (binary logging off?)");
-  }
-  RETURN_IF_ERROR(dump::LoadDefinitions(*c.planner, &cat));
-  facts.dump_date = LocalDate();
-
-  // 3. The script, with each table's rows streamed in place by the ordered pipeline. Rows are
-  // read as utf8mb4 whatever --default-character-set says, so the stream says SET NAMES utf8mb4.
-  MysqldumpOptions script_options = o;
-  script_options.default_character_set = "utf8mb4";
-  const std::vector<ScriptItem> items = BuildScript(cat, script_options, facts);
-  ScriptWriter script(&items, &cat, out.get());
-  ProgressCounters counters;
-  ProgressReporter progress(ProgressMode::kQuiet, &counters);
-  dump::PipelineResult result;
-  if (!o.no_data) {
-    dump::PipelineInputs in;
-    in.catalog = &cat;
-    in.table_object_ids.assign(cat.tables.size(), 0);
-    in.planner = c.planner.get();
-    for (auto& w : c.workers) in.workers.push_back(w.get());
-    in.snapshot = snapshot->get();
-    in.ordered = &script;
-    in.counters = &counters;
-    in.progress = &progress;
-    in.errors = errors;
-    in.connection = &o.connection;
-    RETURN_IF_ERROR(dump::RunDataPipeline(MakePipelineConfig(o, threads), in, &result));
-  }
-  RETURN_IF_ERROR((*snapshot)->ReleaseLock());
-  if (sql_thread_stopped) RETURN_IF_ERROR(c.lock->Execute("START SLAVE SQL_THREAD"));
-  RETURN_IF_ERROR(script.Finish());
-  if (errors->cancelled()) return errors->first();
-  RETURN_IF_ERROR(out->Commit());
-  for (auto& w : c.workers) (void)w->Execute("COMMIT");
-
-  report->tables = cat.tables.size();
-  for (uint64_t rows : result.table_rows) report->rows += rows;
-  report->bytes = out->bytes_written();
-  report->threads = threads;
+  Status st = run.Dump(out.get(), report);
+  if (!st.ok()) out->MarkIncomplete(st);
   report->seconds = Now() - start;
-  return Status::Ok();
+  return st;
 }
 
 }  // namespace myvault::mysqldump
