@@ -7,7 +7,25 @@
 namespace myvault::cli {
 namespace {
 
-Status RunParsed(mysqldump::MysqldumpOptions& o, ErrorCollector* errors) {
+// Prints a line on stderr and, with --log-error, appends it to that file too.
+class Messages {
+ public:
+  Messages(std::string program, std::string log_path)
+      : program_(std::move(program)), log_path_(std::move(log_path)) {}
+  void Print(const char* kind, const std::string& text) const {
+    std::fprintf(stderr, "%s: %s: %s\n", program_.c_str(), kind, text.c_str());
+    if (log_path_.empty()) return;
+    if (std::FILE* f = std::fopen(log_path_.c_str(), "a")) {
+      std::fprintf(f, "%s: %s: %s\n", program_.c_str(), kind, text.c_str());
+      std::fclose(f);
+    }
+  }
+
+ private:
+  std::string program_, log_path_;
+};
+
+Status RunParsed(mysqldump::MysqldumpOptions& o, const Messages& messages, ErrorCollector* errors) {
   if (o.connection.prompt_password) {
     ASSIGN_OR_RETURN(std::string p, mysql::PromptPassword("Enter password: "));
     o.connection.password = std::move(p);
@@ -16,7 +34,16 @@ Status RunParsed(mysqldump::MysqldumpOptions& o, ErrorCollector* errors) {
   mysqldump::MysqldumpReport report;
   std::vector<std::string> notes;
   Status st = mysqldump::RunMysqldump(o, errors, &report, &notes);
-  for (const auto& n : notes) std::fprintf(stderr, "myvault: note: %s\n", n.c_str());
+  for (const auto& n : notes) messages.Print("note", n);
+  if (st.ok() && o.verbose) {
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "%llu tables, %llu rows, %llu bytes of SQL in %.2f s (%d threads)",
+                  static_cast<unsigned long long>(report.tables),
+                  static_cast<unsigned long long>(report.rows),
+                  static_cast<unsigned long long>(report.bytes), report.seconds, report.threads);
+    messages.Print("done", line);
+  }
   return st;
 }
 
@@ -32,9 +59,10 @@ int RunMysqldumpCommand(const std::string& program, const std::vector<std::strin
                         const mysql::PasswordArg& password, ErrorCollector* errors) {
   auto parsed = mysqldump::ParseMysqldumpArgs(args, password, mysql::Environment::FromProcess());
   Status st = parsed.status();
+  Messages messages(program, parsed.ok() ? parsed->log_error : "");
   if (parsed.ok()) {
     mysqldump::MysqldumpOptions& o = *parsed;
-    for (const auto& n : o.notes) std::fprintf(stderr, "myvault: note: %s\n", n.c_str());
+    for (const auto& n : o.notes) messages.Print("note", n);
     if (o.help) {
       std::fputs(mysqldump::MysqldumpHelp(program).c_str(), stdout);
       return kExitOk;
@@ -50,11 +78,11 @@ int RunMysqldumpCommand(const std::string& program, const std::vector<std::strin
       std::printf("\n");
       return kExitOk;
     }
-    st = RunParsed(o, errors);
+    st = RunParsed(o, messages, errors);
   }
   if (st.ok() && errors->cancelled()) st = errors->first();
   if (st.ok()) return kExitOk;
-  std::fprintf(stderr, "%s: error: %s\n", program.c_str(), st.message().c_str());
+  messages.Print("error", st.message());
   return ExitCodeFor(st);
 }
 

@@ -41,6 +41,14 @@ std::string ServerInfo::BinlogStatusQuery() const {
   return "SHOW MASTER STATUS";
 }
 
+std::string ServerInfo::StatementTimeLimitSql(double seconds) const {
+  if (flavor == Flavor::kMariaDB) {
+    return "SET SESSION max_statement_time = " + std::to_string(seconds);
+  }
+  return "SET SESSION max_execution_time = " +
+         std::to_string(static_cast<unsigned long long>(seconds * 1000));
+}
+
 std::string ServerInfo::GtidPositionQuery() const {
   if (flavor == Flavor::kMariaDB) return AtLeast(10, 0, 2) ? "SELECT @@GLOBAL.gtid_binlog_pos" : "";
   return AtLeast(5, 6, 5) ? "SELECT @@GLOBAL.gtid_executed" : "";

@@ -76,10 +76,13 @@ Status ConnectWorkers(const MysqldumpOptions& o, int threads, Connections* c) {
     ASSIGN_OR_RETURN(auto s, mysql::Session::Connect(o.connection, "worker " + std::to_string(i)));
     c->workers.push_back(std::move(s));
   }
-  if (o.tz_utc) return Status::Ok();
-  // Without --tz-utc, TIMESTAMP values are written in the server's time zone, as mysqldump does.
-  for (mysql::Session* s : c->SnapshotSessions())
-    RETURN_IF_ERROR(s->Execute("SET time_zone = DEFAULT"));
+  for (mysql::Session* s : c->SnapshotSessions()) {
+    // Without --tz-utc, TIMESTAMP values are written in the server's time zone, as mysqldump does.
+    if (!o.tz_utc) RETURN_IF_ERROR(s->Execute("SET time_zone = DEFAULT"));
+    if (o.max_statement_time > 0) {
+      RETURN_IF_ERROR(s->Execute(s->server().StatementTimeLimitSql(o.max_statement_time)));
+    }
+  }
   return Status::Ok();
 }
 

@@ -65,3 +65,16 @@ TEST(LockPlanTest, MySQL8AddsInstanceBackupLock) {
 
 }  // namespace
 }  // namespace myvault::mysql
+
+namespace myvault::mysql {
+namespace {
+
+TEST(ServerInfoTest, StatementTimeLimitPerFlavor) {
+  EXPECT_EQ(ParseServerVersion("10.11.6-MariaDB").StatementTimeLimitSql(2.5),
+            "SET SESSION max_statement_time = 2.500000");
+  EXPECT_EQ(ParseServerVersion("8.0.36").StatementTimeLimitSql(2.5),
+            "SET SESSION max_execution_time = 2500");
+}
+
+}  // namespace
+}  // namespace myvault::mysql

@@ -30,6 +30,9 @@ struct ServerInfo {
   bool HasSequences() const;
   // MySQL >= 8.2 renamed SHOW MASTER STATUS to SHOW BINARY LOG STATUS.
   std::string BinlogStatusQuery() const;
+  // The statement that limits each statement of this session to `seconds` (MariaDB
+  // max_statement_time in seconds, MySQL max_execution_time in milliseconds, SELECTs only).
+  std::string StatementTimeLimitSql(double seconds) const;
   // Returns the statement whose single value is the GTID position to record, or "" for none.
   std::string GtidPositionQuery() const;
 };
