@@ -120,6 +120,8 @@ Status ParseOptionLine(std::string_view line, std::vector<OptionEntry>* entries)
   const std::string_view key = TrimBlanks(body.substr(0, eq));
   if (key.empty()) return InvalidArgument("option without a name");
   OptionEntry entry{NormaliseKey(key), std::nullopt};
+  entry.loose = NormaliseKey(key) != std::string(key) &&
+                (key.substr(0, 6) == "loose-" || key.substr(0, 6) == "loose_");
   if (eq != std::string_view::npos) entry.value = DecodeValue(TrimBlanks(body.substr(eq + 1)));
   entries->push_back(std::move(entry));
   return Status::Ok();

@@ -97,7 +97,7 @@ Result<std::vector<Arg>> OptionFileArgs(const mysql::OptionSources& sources,
       const auto it = parsed->groups.find(group);
       if (it == parsed->groups.end()) continue;
       for (const mysql::OptionEntry& e : it->second) {
-        std::string text = "--" + e.key;
+        std::string text = (e.loose ? "--loose-" : "--") + e.key;
         if (e.value) text += "=" + *e.value;
         args.push_back({std::move(text), f.path + " [" + group + "]", IsShared(group)});
       }

@@ -93,6 +93,11 @@ TEST_F(MysqldumpOptionFilesTest, UnknownKeysAreSkippedOnlyInSharedGroups) {
   ASSERT_FALSE(o.ok());
   EXPECT_EQ(o.status().message(),
             "option '--host' requires an argument (in " + cnf_ + " [client])");
+  // loose- on an unknown key in [mysqldump] is ignored with a note, as mysqldump ignores it.
+  EXPECT_EQ(ChangedWithFile("[mysqldump]\nloose-no-such-option = 1\nloose_other = 2\n", {"db"}),
+            (Fields{{"notes", "unknown option '--loose-no-such-option' ignored (in " + cnf_ +
+                                  " [mysqldump])|unknown option '--loose-other' ignored (in " +
+                                  cnf_ + " [mysqldump])"}}));
   // loose- on a known key works in files too.
   EXPECT_EQ(ChangedWithFile("[mysqldump]\nloose-quick = 0\n", {"db"}), (Fields{{"quick", "0"}}));
 }

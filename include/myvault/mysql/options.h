@@ -62,6 +62,7 @@ struct Environment {
 struct OptionEntry {
   std::string key;                   // normalised: '_' -> '-', "loose-" prefix removed
   std::optional<std::string> value;  // nullopt for a bare key (`password` alone: prompt)
+  bool loose = false;                // the file said loose-KEY: ignore it if KEY is unknown
 };
 
 struct OptionFile {
