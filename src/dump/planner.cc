@@ -10,6 +10,8 @@ namespace {
 
 std::string TableName(const Table& t) { return sql::QualifiedName(t.schema, t.name); }
 
+constexpr size_t kOrderedMaxUnits = 256;
+
 }  // namespace
 
 Planner::Planner(const PipelineConfig& config, const PipelineInputs& in,
@@ -139,7 +141,10 @@ Result<std::vector<__int128>> Planner::IntegerBounds(const Table& table) {
   auto lo = ParseInt128(*r.rows[0][0]);
   auto hi = ParseInt128(*r.rows[0][1]);
   if (!lo || !hi) return none;
-  size_t max_units = static_cast<size_t>(config_.threads) * 64;
+  // Ordered output must not depend on the thread count: the same units, hence the same INSERT
+  // statements, whatever --threads says.
+  size_t max_units = in_.ordered != nullptr ? kOrderedMaxUnits
+                                            : static_cast<size_t>(config_.threads) * 64;
   return SplitIntegerRange(*lo, *hi, table.rows_estimate, table.data_length, UnitBytes(),
                            max_units);
 }
