@@ -143,8 +143,8 @@ Result<std::vector<__int128>> Planner::IntegerBounds(const Table& table) {
   if (!lo || !hi) return none;
   // Ordered output must not depend on the thread count: the same units, hence the same INSERT
   // statements, whatever --threads says.
-  size_t max_units = in_.ordered != nullptr ? kOrderedMaxUnits
-                                            : static_cast<size_t>(config_.threads) * 64;
+  size_t max_units =
+      in_.ordered != nullptr ? kOrderedMaxUnits : static_cast<size_t>(config_.threads) * 64;
   return SplitIntegerRange(*lo, *hi, table.rows_estimate, table.data_length, UnitBytes(),
                            max_units);
 }

@@ -41,6 +41,16 @@ std::string ServerInfo::BinlogStatusQuery() const {
   return "SHOW MASTER STATUS";
 }
 
+ServerInfo::ReplicaSql ServerInfo::Replica() const {
+  if (flavor == Flavor::kMySQL && AtLeast(8, 0, 22)) {
+    return {
+        "SHOW REPLICA STATUS", "STOP REPLICA SQL_THREAD", "START REPLICA SQL_THREAD", "Source_Host",
+        "Source_Port",         "Relay_Source_Log_File",   "Exec_Source_Log_Pos"};
+  }
+  return {"SHOW SLAVE STATUS", "STOP SLAVE SQL_THREAD", "START SLAVE SQL_THREAD", "Master_Host",
+          "Master_Port",       "Relay_Master_Log_File", "Exec_Master_Log_Pos"};
+}
+
 std::string ServerInfo::StatementTimeLimitSql(double seconds) const {
   if (flavor == Flavor::kMariaDB) {
     return "SET SESSION max_statement_time = " + std::to_string(seconds);

@@ -88,15 +88,16 @@ Status ConnectWorkers(const MysqldumpOptions& o, int threads, Connections* c) {
 
 // --dump-slave: where this replica's source is, read after its SQL thread stopped.
 Status ReadSourcePosition(mysql::Session& s, ScriptFacts* facts) {
-  ASSIGN_OR_RETURN(mysql::QueryResult r, s.Query("SHOW SLAVE STATUS"));
+  const mysql::ServerInfo::ReplicaSql replica = s.server().Replica();
+  ASSIGN_OR_RETURN(mysql::QueryResult r, s.Query(replica.status));
   if (r.rows.empty()) {
-    return InvalidArgument(
-        "--dump-slave: this server is not a replica (SHOW SLAVE STATUS is empty)");
+    return InvalidArgument("--dump-slave: this server is not a replica (" + replica.status +
+                           " is empty)");
   }
-  facts->source_host = r.Get(0, "Master_Host");
-  facts->source_port = r.Get(0, "Master_Port");
-  facts->source_log_file = r.Get(0, "Relay_Master_Log_File");
-  facts->source_log_position = r.Get(0, "Exec_Master_Log_Pos");
+  facts->source_host = r.Get(0, replica.host_column);
+  facts->source_port = r.Get(0, replica.port_column);
+  facts->source_log_file = r.Get(0, replica.log_file_column);
+  facts->source_log_position = r.Get(0, replica.log_position_column);
   if (s.server().flavor == mysql::Flavor::kMariaDB) {
     auto g = s.Query("SELECT @@GLOBAL.gtid_slave_pos");
     if (g.ok() && !g->rows.empty()) facts->source_gtid = g->rows[0][0].value_or("");
@@ -214,10 +215,17 @@ Status Run::BeginSnapshot() {
 
 Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   if (o_.flush_logs) RETURN_IF_ERROR(c_.lock->Execute("FLUSH LOGS"));
-  bool sql_thread_stopped = false;
+  // --dump-slave stops the replica's SQL thread so its position holds still; it is started
+  // again however the dump ends.
+  struct RestartSqlThread {
+    mysql::Session* session = nullptr;
+    ~RestartSqlThread() {
+      if (session != nullptr) (void)session->Execute(session->server().Replica().start_sql_thread);
+    }
+  } restart;
   if (o_.dump_slave > 0) {
-    RETURN_IF_ERROR(c_.lock->Execute("STOP SLAVE SQL_THREAD"));
-    sql_thread_stopped = true;
+    RETURN_IF_ERROR(c_.lock->Execute(facts_.server.Replica().stop_sql_thread));
+    restart.session = c_.lock.get();
     RETURN_IF_ERROR(ReadSourcePosition(*c_.lock, &facts_));
   }
   RETURN_IF_ERROR(BeginSnapshot());
@@ -248,7 +256,6 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
     RETURN_IF_ERROR(dump::RunDataPipeline(MakePipelineConfig(o_, threads_), in, &result));
   }
   RETURN_IF_ERROR(snapshot_->ReleaseLock());
-  if (sql_thread_stopped) RETURN_IF_ERROR(c_.lock->Execute("START SLAVE SQL_THREAD"));
   RETURN_IF_ERROR(script.Finish());
   if (errors_->cancelled()) return errors_->first();
   RETURN_IF_ERROR(out->Commit());

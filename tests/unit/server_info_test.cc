@@ -69,6 +69,15 @@ TEST(LockPlanTest, MySQL8AddsInstanceBackupLock) {
 namespace myvault::mysql {
 namespace {
 
+TEST(ServerInfoTest, ReplicaStatementsPerFlavor) {
+  EXPECT_EQ(ParseServerVersion("10.11.6-MariaDB").Replica().status, "SHOW SLAVE STATUS");
+  EXPECT_EQ(ParseServerVersion("8.0.21").Replica().log_file_column, "Relay_Master_Log_File");
+  ServerInfo::ReplicaSql mysql84 = ParseServerVersion("8.4.0").Replica();
+  EXPECT_EQ(mysql84.status, "SHOW REPLICA STATUS");
+  EXPECT_EQ(mysql84.stop_sql_thread, "STOP REPLICA SQL_THREAD");
+  EXPECT_EQ(mysql84.log_position_column, "Exec_Source_Log_Pos");
+}
+
 TEST(ServerInfoTest, StatementTimeLimitPerFlavor) {
   EXPECT_EQ(ParseServerVersion("10.11.6-MariaDB").StatementTimeLimitSql(2.5),
             "SET SESSION max_statement_time = 2.500000");

@@ -30,6 +30,13 @@ struct ServerInfo {
   bool HasSequences() const;
   // MySQL >= 8.2 renamed SHOW MASTER STATUS to SHOW BINARY LOG STATUS.
   std::string BinlogStatusQuery() const;
+  // How to read a replica's source position (mysqldump --dump-slave): MySQL 8.0.22+ says
+  // REPLICA and Source_*, older MySQL and MariaDB SLAVE and Master_*.
+  struct ReplicaSql {
+    std::string status, stop_sql_thread, start_sql_thread;
+    std::string host_column, port_column, log_file_column, log_position_column;
+  };
+  ReplicaSql Replica() const;
   // The statement that limits each statement of this session to `seconds` (MariaDB
   // max_statement_time in seconds, MySQL max_execution_time in milliseconds, SELECTs only).
   std::string StatementTimeLimitSql(double seconds) const;
