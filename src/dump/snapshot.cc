@@ -121,12 +121,13 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(
   for (mysql::Session* s : sessions) {
     RETURN_IF_ERROR(s->Execute("START TRANSACTION /*!40108 WITH CONSISTENT SNAPSHOT */"));
   }
-  ASSIGN_OR_RETURN(mysql::QueryResult binlog,
-                   lock_session.Query(lock_session.server().BinlogStatusQuery()));
-  if (!binlog.rows.empty()) {
-    snap->info_.binlog_file = binlog.Get(0, "File");
-    snap->info_.binlog_position = binlog.Get(0, "Position");
-    std::string executed = binlog.Get(0, "Executed_Gtid_Set");
+  // An account without BINLOG MONITOR / REPLICATION CLIENT gets no position rather than no dump.
+  Result<mysql::QueryResult> binlog = lock_session.Query(lock_session.server().BinlogStatusQuery());
+  if (!binlog.ok() && binlog.status().code() != StatusCode::kAuth) return binlog.status();
+  if (binlog.ok() && !binlog->rows.empty()) {
+    snap->info_.binlog_file = binlog->Get(0, "File");
+    snap->info_.binlog_position = binlog->Get(0, "Position");
+    std::string executed = binlog->Get(0, "Executed_Gtid_Set");
     if (!executed.empty()) snap->info_.gtid_position = executed;
   }
   std::string gtid_query = lock_session.server().GtidPositionQuery();

@@ -2,7 +2,8 @@
 //
 // Begin() holds writes briefly on the lock connection (BACKUP STAGE BLOCK_COMMIT, or FTWRL; the
 // choice is mysql::ChooseLockPlan's), opens START TRANSACTION WITH CONSISTENT SNAPSHOT on every
-// session, records the binlog file/position and GTID position, and releases the hold before any
+// session, records the binlog file/position and GTID position (left empty when the account may
+// not read them), and releases the hold before any
 // data is read, unless non-transactional tables must be read under it (then ReleaseLock() is
 // called once they are done). The wait for the lock is bounded: past `lock_wait_timeout_s` the
 // lock statement is killed and Begin fails with kLockTimeout naming the blocking queries, so a
