@@ -198,6 +198,18 @@ std::optional<CreateHead> SplitCreateHead(const std::string& create) {
   return head;
 }
 
+namespace {
+
+// Whether `view`'s text names `other`: qualified, or bare when both are in one database (the
+// text comes from inside its database). A column alias spelled like a view only moves the order.
+bool SelectsFrom(const Definition& view, const Definition& other, const std::string& qualified) {
+  if (view.create_sql.find(qualified) != std::string::npos) return true;
+  return view.schema == other.schema &&
+         view.create_sql.find(sql::QuoteIdentifier(other.name)) != std::string::npos;
+}
+
+}  // namespace
+
 void OrderViewsByDependency(std::vector<Definition>* views) {
   std::vector<Definition>& v = *views;
   std::vector<std::string> names;
@@ -209,7 +221,7 @@ void OrderViewsByDependency(std::vector<Definition>* views) {
     if (state[i] != 0) return;
     state[i] = 1;
     for (size_t j = 0; j < v.size(); ++j) {
-      if (j != i && state[j] == 0 && v[i].create_sql.find(names[j]) != std::string::npos) {
+      if (j != i && state[j] == 0 && SelectsFrom(v[i], v[j], names[j])) {
         visit(j);
       }
     }

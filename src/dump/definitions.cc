@@ -40,6 +40,10 @@ Status RequireText(const QueryResult& r, std::string_view column, const Definiti
 }
 
 Status LoadDefinition(Session& s, Definition* d) {
+  // SHOW CREATE VIEW qualifies every name with its database unless that database is the current
+  // one; from inside it, the text names its own database's tables bare, as mysqldump writes
+  // them, so the view can be created in another database (`mysqldump db | mysql other`).
+  if (d->kind == "view") RETURN_IF_ERROR(s.Execute("USE " + sql::QuoteIdentifier(d->schema)));
   std::string what = d->kind;
   std::transform(what.begin(), what.end(), what.begin(), ::toupper);
   ASSIGN_OR_RETURN(QueryResult r, ShowCreate(s, what, d->schema, d->name));

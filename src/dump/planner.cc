@@ -66,7 +66,7 @@ uint64_t Planner::RowsPerUnit(const Table& t) const {
 Status Planner::PlanTable(size_t t) {
   const Table& table = in_.catalog->tables[t];
   (*states_)[t].outstanding.store(1);  // the planner's own reference
-  if (HasNoLocalData(table) || !table.dump_rows) {
+  if (!DumpsRows(table)) {
     DoneEmitting(t);
     return Status::Ok();
   }

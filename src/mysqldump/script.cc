@@ -88,7 +88,7 @@ void DumpTable(size_t i, const Catalog& c, const CatalogIndex& index, const Mysq
                const ScriptFacts& f, ScriptOut* out) {
   const dump::Table& t = c.tables[i];
   if (!o.no_create_info) out->Text(script::TableStructure(t, o, f));
-  if (!o.no_data && !dump::HasNoLocalData(t)) {
+  if (!o.no_data && dump::DumpsRows(t)) {
     out->Text(script::DataPrologue(t, o));
     out->Rows(i);
     out->Text(script::DataEpilogue(t, o));

@@ -26,6 +26,23 @@ TEST(DdlTest, ViewsComeAfterTheViewsTheyUse) {
   EXPECT_EQ(views[2].name, "a_top");
 }
 
+TEST(DdlTest, ViewsOfOneDatabaseNamedBareAreOrderedToo) {
+  // SHOW CREATE VIEW run from inside the view's database names its neighbours bare.
+  std::vector<Definition> views = {
+      View("a_top", "CREATE VIEW `a_top` AS select `m_mid`.`x` AS `x` from `m_mid`"),
+      View("m_mid", "CREATE VIEW `m_mid` AS select `z_base`.`x` AS `x` from `z_base`"),
+      View("z_base", "CREATE VIEW `z_base` AS select 1 AS `x`")};
+  Definition elsewhere = View("z_base", "CREATE VIEW `z_base` AS select 2 AS `x`");
+  elsewhere.schema = "other";  // same name, other database, named bare nowhere: no dependency
+  views.insert(views.begin(), elsewhere);
+  OrderViewsByDependency(&views);
+  ASSERT_EQ(views.size(), 4u);
+  EXPECT_EQ(views[0].schema, "other");
+  EXPECT_EQ(views[1].name, "z_base");
+  EXPECT_EQ(views[2].name, "m_mid");
+  EXPECT_EQ(views[3].name, "a_top");
+}
+
 TEST(DdlTest, StripDefinerKeepsSqlSecurity) {
   EXPECT_EQ(StripDefiner("CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY "
                          "DEFINER VIEW `v` AS select 1"),

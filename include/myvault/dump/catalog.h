@@ -92,6 +92,9 @@ std::vector<std::string> ColumnNamesFromCreate(const std::string& create_sql);
 // SPIDER and CONNECT engines): its definition is dumped, its rows are not.
 bool HasNoLocalData(const Table& table);
 
+// Whether a dump writes the table's rows: it has local data and its dump_rows is set.
+inline bool DumpsRows(const Table& table) { return table.dump_rows && !HasNoLocalData(table); }
+
 // System databases never dumped by default (and restore's journal, _myvault_restore).
 bool IsSystemDatabase(std::string_view name);
 
