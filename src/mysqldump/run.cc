@@ -159,6 +159,12 @@ Status Run::Prepare() {
     notes_->push_back("--default-character-set=" + o_.default_character_set +
                       ": the dump is written in utf8mb4 (SET NAMES utf8mb4), which loses nothing");
   }
+  if (!o_.quote_names) {
+    notes_->push_back("--skip-quote-names: names are quoted anyway (a bare keyword would not load)");
+  }
+  if (!o_.create_options) {
+    notes_->push_back("--skip-create-options: CREATE TABLE is written as the server shows it");
+  }
   threads_ = o_.threads > 0 ? o_.threads : kDefaultThreads;
   consistent_ = WantsConsistency(o_);
   if (!consistent_ && threads_ > 1) {
