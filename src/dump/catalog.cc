@@ -125,6 +125,7 @@ Status LoadColumns(Session& s, const std::string& in, Catalog* cat) {
     c.charset = Lower(row[5].value_or(""));
     std::string extra = Lower(row[6].value_or(""));
     c.generated = IsGeneratedColumn(extra);
+    c.invisible = extra.find("invisible") != std::string::npos;
     c.nullable = row[7].value_or("YES") == "YES";
     it->second->columns.push_back(std::move(c));
   }
@@ -263,6 +264,11 @@ bool IsGeneratedColumn(std::string_view extra) {
   if (has("default_generated")) return false;
   return has("virtual generated") || has("stored generated") || has("persistent") ||
          e == "virtual" || has("row start") || has("row end");
+}
+
+bool NeedsColumnList(const Table& t) {
+  return std::any_of(t.columns.begin(), t.columns.end(),
+                     [](const Column& c) { return c.generated || c.invisible; });
 }
 
 bool HasNoLocalData(const Table& t) {

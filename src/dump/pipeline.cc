@@ -88,8 +88,7 @@ class PipelineWork {
     ctx.table = &table;
     ctx.query = &queries_[unit.table];
     ctx.style = config_.insert_style;
-    // Generated columns are left out of the rows, so the INSERT must name the others.
-    ctx.style.column_list |= ctx.query->formats.size() != table.columns.size();
+    ctx.style.column_list |= NeedsColumnList(table);
     ctx.unit_seq = unit.seq;
     ctx.object_id = in_.table_object_ids[unit.table];
     ctx.chunk_size = config_.chunk_size;

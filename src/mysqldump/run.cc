@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -48,8 +49,14 @@ dump::Selection MakeSelection(const MysqldumpOptions& o) {
 }
 
 // mysqldump's rules for the `mysql` database: the logs and statistics the server keeps for
-// itself are dumped without rows, and its views (mysql.user on MariaDB) not at all.
+// itself are dumped without rows, and its views (mysql.user on MariaDB) not at all. It comes
+// first: restored later, its tables (mysql.event, mysql.proc) would replace the events and
+// routines the other databases' sections have just created.
 void ApplySystemRules(dump::Catalog* cat) {
+  std::stable_partition(cat->databases.begin(), cat->databases.end(),
+                        [](const dump::Database& d) { return d.name == "mysql"; });
+  std::stable_partition(cat->tables.begin(), cat->tables.end(),
+                        [](const dump::Table& t) { return t.schema == "mysql"; });
   static const std::set<std::string> kNoRows = {"general_log",          "slow_log",
                                                 "innodb_index_stats",   "innodb_table_stats",
                                                 "transaction_registry", "event"};
@@ -160,7 +167,8 @@ Status Run::Prepare() {
                       ": the dump is written in utf8mb4 (SET NAMES utf8mb4), which loses nothing");
   }
   if (!o_.quote_names) {
-    notes_->push_back("--skip-quote-names: names are quoted anyway (a bare keyword would not load)");
+    notes_->push_back(
+        "--skip-quote-names: names are quoted anyway (a bare keyword would not load)");
   }
   if (!o_.create_options) {
     notes_->push_back("--skip-create-options: CREATE TABLE is written as the server shows it");

@@ -30,6 +30,7 @@ struct Column {
   std::string column_type;  // e.g. "bigint(20) unsigned"
   std::string charset;      // "" for non-character columns
   bool generated = false;   // virtual or stored generated: left out of INSERTs
+  bool invisible = false;   // INVISIBLE: not in the column list an INSERT without one implies
   bool nullable = true;
 };
 
@@ -91,6 +92,10 @@ std::vector<std::string> ColumnNamesFromCreate(const std::string& create_sql);
 // Whether the table's rows live elsewhere or nowhere (sequences; BLACKHOLE, MRG_MYISAM, FEDERATED,
 // SPIDER and CONNECT engines): its definition is dumped, its rows are not.
 bool HasNoLocalData(const Table& table);
+
+// Whether the table's INSERTs must name their columns: some are generated (left out of the
+// rows) or invisible (left out of the list `INSERT INTO t VALUES` implies).
+bool NeedsColumnList(const Table& table);
 
 // Whether a dump writes the table's rows: it has local data and its dump_rows is set.
 inline bool DumpsRows(const Table& table) { return table.dump_rows && !HasNoLocalData(table); }

@@ -48,7 +48,7 @@ struct PipelineConfig {
   uint64_t statement_size = 1u << 20;
   int max_chunks_in_flight = 10;
   uint64_t keyset_page_rows = 0;  // 0: derived from chunk_size and the table's average row
-  sql::InsertStyle insert_style;  // a table with generated columns always gets a column list
+  sql::InsertStyle insert_style;  // a table that NeedsColumnList() always gets a column list
   std::string where;              // filter on every table's rows (mysqldump --where), or ""
 };
 
