@@ -36,15 +36,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# warm_up: reads every table once so that no tool pays for a cold buffer pool.
-warm_up() {
-  local t
-  for t in $(seq 1 "$TABLES"); do
-    root_sql "$work/server" -N -e "SELECT SUM(LENGTH(c) + LENGTH(pad)) FROM $DB.sbtest$t" \
-      >/dev/null || return 1
-  done
-}
-
 # The three contenders. Each writes into $1 and reads the password from the option file.
 conn=()
 dump_myvault() {
@@ -188,12 +179,8 @@ if [ "$SKIP_MYVAULT" != 1 ]; then
 fi
 
 log "== server and dataset"
-MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=2G" step "start server" server_start "$work/server"
-write_client_cnf "$work/client.cnf" "$SRV_PASSWORD_FILE"
+sysbench_bench_server "$work" "$DB" "$TABLES" "$ROWS" "$KEEP"
 conn=(-h 127.0.0.1 -P "$SRV_PORT" -u root)
-step "sysbench prepare ($TABLES x $ROWS)" sysbench_dataset "$work/server" "$DB" "$TABLES" "$ROWS" \
-  "$KEEP"
-step "warm-up" warm_up
 
 log "== $RUNS runs per tool, $THREADS threads"
 rm -f "$work/results.tsv"

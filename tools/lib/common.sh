@@ -127,6 +127,30 @@ sysbench_dataset() {
   echo "$tables $rows" >"$dir/dataset"
 }
 
+# sysbench_warm_up DIR DB TABLES: reads every sysbench table of DB once on the server started in
+# DIR, so that no benchmarked tool pays for a cold buffer pool.
+sysbench_warm_up() {
+  local dir=$1 db=$2 tables=$3 t
+  for t in $(seq 1 "$tables"); do
+    root_sql "$dir" -N -e "SELECT SUM(LENGTH(c) + LENGTH(pad)) FROM \`$db\`.sbtest$t" \
+      >/dev/null || return 1
+  done
+}
+
+# sysbench_bench_server WORK DB TABLES ROWS [REUSE]: the source of the dump benchmarks, as steps:
+# a server in WORK/server with a 2 GiB buffer pool (SRV_* set as by server_start), a [client]
+# option file WORK/client.cnf with its root password, the sysbench dataset (sysbench_dataset) and
+# a warm-up read of every table. Exits the script if a step fails.
+sysbench_bench_server() {
+  local work=$1 db=$2 tables=$3 rows=$4 reuse=${5:-0}
+  MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=2G" step "start server" \
+    server_start "$work/server" || exit 1
+  write_client_cnf "$work/client.cnf" "$SRV_PASSWORD_FILE"
+  step "sysbench prepare ($tables x $rows)" sysbench_dataset "$work/server" "$db" "$tables" \
+    "$rows" "$reuse" || exit 1
+  step "warm-up" sysbench_warm_up "$work/server" "$db" "$tables" || exit 1
+}
+
 # run_rotating RUNS FUNCTION TOOL...: calls FUNCTION TOOL RUN for each of RUNS runs and each TOOL,
 # the order rotating from run to run so that no tool always goes first or last.
 run_rotating() {
