@@ -1,0 +1,96 @@
+// mysqldump mode for the accounts people actually give mysqldump, and a whole database restored
+// under another name.
+//
+// An application account with SELECT, LOCK TABLES, SHOW VIEW, TRIGGER and EVENT can run
+// `mysqldump --single-transaction`: it needs neither RELOAD (for the lock that lines up several
+// connections) nor BINLOG MONITOR (for the binlog position). myvault then reads on one
+// connection in one transaction, says so in a note, and the dump is complete.
+#include "mysqldump_fixture.h"
+
+namespace myvault::it {
+namespace {
+
+constexpr char kAppUser[] = "mv_md_app";
+constexpr char kAppPassword[] = "app-secret";
+constexpr char kCopyDb[] = "mv_mysqldump_copy";
+
+class MysqldumpPrivileges : public MysqldumpTest {
+ protected:
+  void Prepare() override {
+    ASSERT_OK(LoadFormatDatabase(*source_));
+    for (const char* host : {"localhost", "%"}) {
+      const std::string account = std::string("'") + kAppUser + "'@'" + host + "'";
+      ASSERT_OK(source_->Exec("DROP USER IF EXISTS " + account));
+      ASSERT_OK(source_->Exec("CREATE USER " + account + " IDENTIFIED BY '" + kAppPassword + "'"));
+      ASSERT_OK(source_->Exec("GRANT SELECT, LOCK TABLES, SHOW VIEW, TRIGGER, EVENT ON " +
+                              QuoteIdent(kFormatDb) + ".* TO " + account));
+    }
+    ServerConfig app = source_config_;
+    app.user = kAppUser;
+    app.password = kAppPassword;
+    ASSERT_OK_AND_ASSIGN(app_cnf_, WriteOptionFile(app, dir_->path(), "app.cnf"));
+  }
+  void TearDown() override {
+    for (const char* host : {"localhost", "%"}) {
+      (void)source_->Exec(std::string("DROP USER IF EXISTS '") + kAppUser + "'@'" + host + "'");
+    }
+  }
+
+  // The rows of `table` in kFormatDb on the source and in `db` on the target, by id.
+  void ExpectSameRows(const std::string& db, const std::string& table) {
+    const std::string order = " ORDER BY id";
+    ASSERT_OK_AND_ASSIGN(
+        std::vector<Row> want,
+        source_->Query("SELECT * FROM " + QualifiedName(kFormatDb, table) + order));
+    ASSERT_OK_AND_ASSIGN(std::vector<Row> got,
+                         target_->Query("SELECT * FROM " + QualifiedName(db, table) + order));
+    EXPECT_FALSE(want.empty()) << table;
+    EXPECT_TRUE(got == want) << "rows of " << table << " differ after the restore";
+  }
+
+  std::string app_cnf_;
+};
+
+TEST_F(MysqldumpPrivileges, ApplicationAccountGetsAOneConnectionDump) {
+  const std::string file = dir_->Join("app.sql");
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       RunMysqldumpMode({"--defaults-file=" + app_cnf_, "--single-transaction",
+                                         "--threads=4", "--result-file=" + file, kFormatDb}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.err.find("one connection reads the tables"), std::string::npos) << r.err;
+  ASSERT_OK_AND_ASSIGN(std::string sql, ReadFile(file));
+  EXPECT_EQ(LastNonEmptyLine(sql).rfind("-- Dump completed", 0), 0u) << LastNonEmptyLine(sql);
+  ASSERT_OK(DropOnTarget({kCopyDb}));
+  ASSERT_OK(target_->Exec(std::string("CREATE DATABASE ") + kCopyDb));
+  ASSERT_OK(RestoreIntoTarget(file, kCopyDb));
+  ExpectSameRows(kCopyDb, "t");
+  ExpectSameRows(kCopyDb, "u");
+}
+
+// `mysqldump db | mysql other`: the view comes with the tables and reads the copy's table, not
+// the original database's (a view's text names its own database's tables bare).
+TEST_F(MysqldumpPrivileges, WholeDatabaseRestoresUnderAnotherNameWithItsView) {
+  const std::string file = dir_->Join("whole.sql");
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Mysqldump({"--single-transaction", "--routines", "-r", file, kFormatDb}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ASSERT_OK(DropOnTarget({kCopyDb, kFormatDb}));
+  ASSERT_OK(target_->Exec(std::string("CREATE DATABASE ") + kCopyDb));
+  ASSERT_OK(RestoreIntoTarget(file, kCopyDb));
+  ASSERT_OK_AND_ASSIGN(std::string view,
+                       target_->QueryValue("SELECT VIEW_DEFINITION FROM information_schema.VIEWS "
+                                           "WHERE TABLE_SCHEMA = '" +
+                                           std::string(kCopyDb) + "' AND TABLE_NAME = 'v'"));
+  EXPECT_NE(view.find(std::string("`") + kCopyDb + "`.`t`"), std::string::npos) << view;
+  EXPECT_EQ(view.find(kFormatDb), std::string::npos) << "the copy's view reads the original";
+  ASSERT_OK_AND_ASSIGN(std::string views_rows,
+                       target_->QueryValue("SELECT COUNT(*) FROM " + QualifiedName(kCopyDb, "v")));
+  ASSERT_OK_AND_ASSIGN(std::string table_rows,
+                       target_->QueryValue("SELECT COUNT(*) FROM " + QualifiedName(kCopyDb, "t")));
+  EXPECT_EQ(views_rows, table_rows);
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> left, DatabasesLike(*target_, kFormatDb));
+  EXPECT_TRUE(left.empty()) << "the restore created " << kFormatDb;
+}
+
+}  // namespace
+}  // namespace myvault::it
