@@ -186,6 +186,11 @@ Status Run::Prepare() {
   RETURN_IF_ERROR(ConnectWorkers(o_, threads_, &c_));
   if (errors_->cancelled()) return errors_->first();
   facts_.server = c_.planner->server();
+  const bool mariadb = facts_.server.flavor == mysql::Flavor::kMariaDB;
+  if (mariadb && o_.set_gtid_purged != "AUTO") {
+    notes_->push_back("--set-gtid-purged: MySQL only, ignored on MariaDB (see --gtid)");
+  }
+  if (!mariadb && o_.gtid) notes_->push_back("--gtid: MariaDB only, ignored on MySQL");
   facts_.host = o_.connection.host.empty() ? "localhost" : o_.connection.host;
   return Status::Ok();
 }
