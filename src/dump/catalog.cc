@@ -80,10 +80,12 @@ Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catal
   for (const auto& row : r.rows) {
     std::string schema = row[0].value_or(""), name = row[1].value_or("");
     std::string type = row[2].value_or("");
-    if (excluded.count(schema + "." + name) != 0) continue;
+    std::string dotted = schema;
+    dotted.append(".").append(name);
+    if (excluded.count(dotted) != 0) continue;
     if (!wanted.empty()) {
-      if (wanted.count(schema + "." + name) == 0) continue;
-      found.insert(schema + "." + name);
+      if (wanted.count(dotted) == 0) continue;
+      found.insert(dotted);
     }
     if (type == "VIEW" || type == "SYSTEM VIEW") {
       cat->views.push_back(Definition{"view", schema, name, "", "", "", "", "", ""});

@@ -97,13 +97,13 @@ class PipelineWork {
     ctx.errors = &errors_;
     ctx.next_chunk_number = [&state] { return state.next_chunk.fetch_add(1); };
     uint32_t piece = 0;
-    ctx.emit = [&](ChunkPtr c) {
+    ctx.emit = [&](const ChunkPtr& c) {
       c->table = unit.table;
       c->unit_seq = unit.seq;
       c->piece = piece++;
       in_.counters->raw_bytes.fetch_add(c->sql.size(), std::memory_order_relaxed);
       in_.counters->rows.fetch_add(c->rows, std::memory_order_relaxed);
-      emit(std::move(c));
+      emit(c);
     };
     mysql::Session* session = sessions_.Take();
     Result<uint64_t> rows = dump::DumpUnit(*session, ctx, unit);
