@@ -7,16 +7,9 @@
 #include <chrono>
 #include <cstdio>
 
+#include "myvault/common/clock.h"
+
 namespace myvault {
-namespace {
-
-double Now() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 ProgressReporter::ProgressReporter(ProgressMode mode, const ProgressCounters* counters)
     : mode_(mode),
       counters_(counters),
@@ -24,13 +17,13 @@ ProgressReporter::ProgressReporter(ProgressMode mode, const ProgressCounters* co
   log_.set_pattern("%Y-%m-%dT%H:%M:%S%z myvault: %^%v%$");
   if (mode_ == ProgressMode::kAuto)
     mode_ = isatty(STDERR_FILENO) ? ProgressMode::kBar : ProgressMode::kLines;
-  start_ = Now();
+  start_ = MonotonicSeconds();
 }
 
 ProgressReporter::~ProgressReporter() { Stop(); }
 
 void ProgressReporter::Start() {
-  start_ = Now();
+  start_ = MonotonicSeconds();
   if (mode_ == ProgressMode::kQuiet || thread_.joinable()) return;
   thread_ = std::thread([this] { Loop(); });
 }
@@ -45,7 +38,7 @@ void ProgressReporter::Stop() {
   if (thread_.joinable()) thread_.join();
   std::lock_guard<std::mutex> l(mu_);
   if (mode_ == ProgressMode::kBar && bar_drawn_) {
-    std::fprintf(stderr, "\r%s\n", Line(Now() - start_, true).c_str());
+    std::fprintf(stderr, "\r%s\n", Line(MonotonicSeconds() - start_, true).c_str());
   }
 }
 
@@ -53,7 +46,7 @@ void ProgressReporter::Loop() {
   const double interval = mode_ == ProgressMode::kBar ? 0.25 : 10.0;
   std::unique_lock<std::mutex> l(mu_);
   while (!cv_.wait_for(l, std::chrono::duration<double>(interval), [this] { return stop_; })) {
-    std::string line = Line(Now() - start_, mode_ == ProgressMode::kBar);
+    std::string line = Line(MonotonicSeconds() - start_, mode_ == ProgressMode::kBar);
     if (mode_ == ProgressMode::kBar) {
       std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
       bar_drawn_ = true;

@@ -7,6 +7,7 @@
 
 #include "myvault/archive/member.h"
 #include "myvault/archive/writer.h"
+#include "myvault/common/clock.h"
 #include "myvault/dump/ddl.h"
 #include "myvault/dump/pipeline.h"
 #include "myvault/dump/snapshot.h"
@@ -16,11 +17,6 @@ namespace myvault::dump {
 namespace {
 
 using archive::MemberKind;
-
-double Now() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
 
 std::string UtcTimestamp() {
   std::time_t t = std::time(nullptr);
@@ -192,7 +188,7 @@ PipelineConfig MakePipelineConfig(const DumpOptions& o) {
 
 Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report) {
   RETURN_IF_ERROR(o.Validate());
-  const double start = Now();
+  const double start = MonotonicSeconds();
   const std::string start_time = UtcTimestamp();
   ProgressCounters counters;
   ProgressReporter progress(o.progress, &counters);
@@ -268,7 +264,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   report->chunks = result.chunks;
   report->raw_bytes = counters.raw_bytes.load();
   report->archive_bytes = writer->bytes_written();
-  report->seconds = Now() - start;
+  report->seconds = MonotonicSeconds() - start;
   report->lock_seconds = snap.lock_seconds;
   report->nontransactional_lock_seconds = cat.HasNonTransactional() ? snapshot->held_seconds() : 0;
   report->binlog_file = snap.binlog_file;

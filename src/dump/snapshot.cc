@@ -4,15 +4,11 @@
 #include <condition_variable>
 #include <thread>
 
+#include "myvault/common/clock.h"
 #include "myvault/sql/text.h"
 
 namespace myvault::dump {
 namespace {
-
-double Now() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
 
 // Describes the longest-running statements of other connections: the likely blockers.
 std::string DescribeBlockers(mysql::Session& s, unsigned long self) {
@@ -117,7 +113,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(
     }
   }
   snap->held_ = true;
-  snap->acquired_at_ = Now();
+  snap->acquired_at_ = MonotonicSeconds();
   for (mysql::Session* s : sessions) {
     RETURN_IF_ERROR(s->Execute("START TRANSACTION /*!40108 WITH CONSISTENT SNAPSHOT */"));
   }
@@ -140,7 +136,8 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(
     // LOCK INSTANCE FOR BACKUP needs BACKUP_ADMIN; without it DDL is simply not blocked.
     (void)lock_session.Execute(stmt);
   }
-  snap->info_.lock_seconds = Now() - snap->acquired_at_;  // writes held, not the wait for it
+  snap->info_.lock_seconds =
+      MonotonicSeconds() - snap->acquired_at_;  // writes held, not the wait for it
   if (!plan.hold_until_nontransactional_done) RETURN_IF_ERROR(snap->ReleaseLock());
   return snap;
 }
@@ -152,7 +149,7 @@ Status Snapshot::ReleaseLock() {
     RETURN_IF_ERROR(lock_session_.Execute(stmt).WithContext("releasing the backup lock"));
   }
   held_ = false;
-  held_seconds_ = Now() - acquired_at_;
+  held_seconds_ = MonotonicSeconds() - acquired_at_;
   return Status::Ok();
 }
 
@@ -163,7 +160,7 @@ bool Snapshot::lock_held() const {
 
 double Snapshot::held_seconds() const {
   std::lock_guard<std::mutex> l(mu_);
-  return held_ ? Now() - acquired_at_ : held_seconds_;
+  return held_ ? MonotonicSeconds() - acquired_at_ : held_seconds_;
 }
 
 }  // namespace myvault::dump

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <set>
 
+#include "myvault/common/clock.h"
 #include "myvault/dump/ddl.h"
 #include "myvault/dump/pipeline.h"
 #include "myvault/dump/snapshot.h"
@@ -18,11 +19,6 @@ using Mode = MysqldumpOptions::Mode;
 // How long the brief lock that lines up the connections may wait (then exit 8, naming the
 // queries in the way), so that a long query never makes production writes queue behind it.
 constexpr int kLockWaitSeconds = 60;
-
-double Now() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
 
 std::string LocalDate() {
   std::time_t t = std::time(nullptr);
@@ -291,13 +287,13 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
 
 Status RunMysqldump(const MysqldumpOptions& o, ErrorCollector* errors, MysqldumpReport* report,
                     std::vector<std::string>* notes) {
-  const double start = Now();
+  const double start = MonotonicSeconds();
   Run run(o, errors, notes);
   RETURN_IF_ERROR(run.Prepare());
   ASSIGN_OR_RETURN(auto out, SqlOutput::Open(o.result_file));
   Status st = run.Dump(out.get(), report);
   if (!st.ok()) out->MarkIncomplete(st);
-  report->seconds = Now() - start;
+  report->seconds = MonotonicSeconds() - start;
   return st;
 }
 

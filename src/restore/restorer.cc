@@ -4,20 +4,12 @@
 #include <thread>
 
 #include "myvault/archive/sha256.h"
+#include "myvault/common/clock.h"
 #include "myvault/verify/verify.h"
 #include "restore/confirm.h"
 #include "restore/restore_run.h"
 
 namespace myvault::restore {
-namespace {
-
-double Now() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 Status RestoreOptions::Validate() const {
   if (input.empty()) return InvalidArgument("restore needs an archive file (or - for stdin)");
   if (threads < 1 || threads > 256) return InvalidArgument("--threads must be 1..256");
@@ -36,15 +28,15 @@ RestoreRun::RestoreRun(const RestoreOptions& o, ErrorCollector* errors, RestoreR
       plan_(o.databases, o.rename) {}
 
 Status RestoreRun::Phase(const char* name, Status (RestoreRun::*fn)()) {
-  const double start = Now();
+  const double start = MonotonicSeconds();
   Status st = (this->*fn)();
-  report_->phases.push_back({name, Now() - start});
+  report_->phases.push_back({name, MonotonicSeconds() - start});
   if (st.ok() && errors_->cancelled()) st = errors_->first();
   return st;
 }
 
 Status RestoreRun::Run() {
-  double start = Now();
+  double start = MonotonicSeconds();
   if (!o_.assume_yes) RETURN_IF_ERROR(CheckTerminal(o_.terminal));
   // The index and the selection first (cheap: a bad --databases fails at once), then the whole
   // file. An archive whose index cannot be read gets verify's more precise verdict.
@@ -53,14 +45,14 @@ Status RestoreRun::Run() {
     RETURN_IF_ERROR(Phase("verify", &RestoreRun::VerifyArchive));
   }
   RETURN_IF_ERROR(prologue);
-  const double before_prepare = Now();
+  const double before_prepare = MonotonicSeconds();
   RETURN_IF_ERROR(Prepare());  // includes the operator's confirmation: not part of the RTO
   RETURN_IF_ERROR(Confirm());
-  start += Now() - before_prepare;
+  start += MonotonicSeconds() - before_prepare;
   report_->phases.push_back({"prepare", 0});
-  const double prepare_start = Now();
+  const double prepare_start = MonotonicSeconds();
   Status st = StartJournal();
-  report_->phases.back().seconds = Now() - prepare_start;
+  report_->phases.back().seconds = MonotonicSeconds() - prepare_start;
   if (st.ok()) st = Phase("schema", &RestoreRun::Schema);
   if (st.ok()) st = Phase("data", &RestoreRun::LoadData);
   if (st.ok()) st = Phase("indexes", &RestoreRun::Indexes);
@@ -80,7 +72,7 @@ Status RestoreRun::Run() {
     if (!touched_) return Status(st.code(), st.message() + "; nothing was changed on the target");
     return Status(st.code(), st.message() + "; " + StateOfTarget());
   }
-  report_->seconds = Now() - start;
+  report_->seconds = MonotonicSeconds() - start;
   return Status::Ok();
 }
 
