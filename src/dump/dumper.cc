@@ -18,14 +18,7 @@ namespace {
 
 using archive::MemberKind;
 
-std::string UtcTimestamp() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+constexpr const char* kIsoUtc = "%Y-%m-%dT%H:%M:%SZ";  // start_time and end_time in the index
 
 // Object ids of the archive index: databases, then tables, then post-data definitions.
 struct ObjectIds {
@@ -189,7 +182,7 @@ PipelineConfig MakePipelineConfig(const DumpOptions& o) {
 Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report) {
   RETURN_IF_ERROR(o.Validate());
   const double start = MonotonicSeconds();
-  const std::string start_time = UtcTimestamp();
+  const std::string start_time = WallClockText(kIsoUtc, true);
   ProgressCounters counters;
   ProgressReporter progress(o.progress, &counters);
 
@@ -253,7 +246,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
     index.objects[ids.tables[i]].rows = result.table_rows[i];
     total_rows += result.table_rows[i];
   }
-  index.metadata.emplace_back("end_time", UtcTimestamp());
+  index.metadata.emplace_back("end_time", WallClockText(kIsoUtc, true));
   index.metadata.emplace_back("rows", std::to_string(total_rows));
   index.metadata.emplace_back("sql_bytes", std::to_string(counters.raw_bytes.load()));
   RETURN_IF_ERROR(writer->Finish(std::move(index)));

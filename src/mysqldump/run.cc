@@ -20,15 +20,6 @@ using Mode = MysqldumpOptions::Mode;
 // queries in the way), so that a long query never makes production writes queue behind it.
 constexpr int kLockWaitSeconds = 60;
 
-std::string LocalDate() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
 dump::Selection MakeSelection(const MysqldumpOptions& o) {
   dump::Selection sel;
   switch (o.mode) {
@@ -245,7 +236,7 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   }
   RETURN_IF_ERROR(BeginSnapshot());
   RETURN_IF_ERROR(dump::LoadDefinitions(*c_.planner, &cat_));
-  facts_.dump_date = LocalDate();
+  facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);
 
   // The script, with each table's rows streamed in place by the ordered pipeline. Rows are read
   // as utf8mb4 whatever --default-character-set says, so the stream says SET NAMES utf8mb4.

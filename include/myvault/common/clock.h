@@ -1,8 +1,10 @@
-// Clock: the one monotonic time source for durations (phase times, lock hold times, progress).
-// Thread-safe.
+// Clock: the one monotonic time source for durations (phase times, lock hold times, progress),
+// and the wall-clock time as text for headers. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <ctime>
+#include <string>
 
 namespace myvault {
 
@@ -10,6 +12,20 @@ namespace myvault {
 inline double MonotonicSeconds() {
   using namespace std::chrono;
   return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+// The current wall-clock time formatted by strftime(3), in UTC or the local time zone.
+inline std::string WallClockText(const char* strftime_format, bool utc) {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  if (utc) {
+    gmtime_r(&t, &tm);
+  } else {
+    localtime_r(&t, &tm);
+  }
+  char buf[64];
+  size_t n = std::strftime(buf, sizeof buf, strftime_format, &tm);
+  return std::string(buf, n);
 }
 
 }  // namespace myvault
