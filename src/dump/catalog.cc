@@ -195,7 +195,8 @@ Status LoadKeys(Session& s, const std::string& in, Catalog* cat) {
 }
 
 Status LoadObjectNames(Session& s, const std::string& in, const Selection& sel, Catalog* cat) {
-  if (!sel.tables.empty()) return Status::Ok();  // --tables: tables (and their triggers) only
+  // --tables: tables (and their triggers) only, unless mysqldump mode asks for more.
+  if (!sel.tables.empty() && !sel.routines_with_tables) return Status::Ok();
   ASSIGN_OR_RETURN(QueryResult routines,
                    s.Query("SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM "
                            "information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN (" +

@@ -26,6 +26,7 @@ dump::Selection MakeSelection(const MysqldumpOptions& o) {
     case Mode::kTables:
       sel.databases = o.databases;
       for (const auto& t : o.tables) sel.tables.push_back(o.databases.at(0) + "." + t);
+      sel.routines_with_tables = true;  // as mysqldump: `db t1 --routines` has db's routines
       break;
     case Mode::kDatabases: sel.databases = o.databases; break;
     case Mode::kAll: sel.include_mysql = true; break;

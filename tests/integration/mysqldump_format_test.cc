@@ -70,6 +70,15 @@ TEST_F(MysqldumpFormat, RoutinesInDelimiterBlocksOnlyWithRoutines) {
   EXPECT_FALSE(Has(without, "PROCEDURE")) << "routines are dumped only with --routines";
 }
 
+// As mysqldump: naming tables still dumps the database's routines when --routines asks.
+TEST_F(MysqldumpFormat, NamedTablesKeepTheDatabasesRoutines) {
+  ASSERT_OK_AND_ASSIGN(std::string sql, MysqldumpText({"--routines", kFormatDb, "u"}));
+  EXPECT_TRUE(Has(sql, "PROCEDURE `p`")) << "db u --routines: no procedure p";
+  EXPECT_FALSE(Has(sql, "Table structure for table `t`")) << "table t was not named";
+  ASSERT_OK_AND_ASSIGN(std::string without, MysqldumpText({kFormatDb, "u"}));
+  EXPECT_FALSE(Has(without, "PROCEDURE"));
+}
+
 TEST_F(MysqldumpFormat, SkipAddLocksHasNoLockTables) {
   ASSERT_OK_AND_ASSIGN(std::string sql, MysqldumpText({"--skip-add-locks", kFormatDb}));
   EXPECT_FALSE(Has(sql, "LOCK TABLES"));

@@ -22,6 +22,7 @@ struct Selection {
   std::vector<std::string> tables;          // "db.table"; when set, only these tables
   std::vector<std::string> exclude_tables;  // "db.table": tables and views left out
   bool include_mysql = false;               // with every database: the `mysql` system database too
+  bool routines_with_tables = false;        // with `tables`: the databases' routines and events too
 };
 
 struct Column {
