@@ -36,11 +36,19 @@ dump::Selection MakeSelection(const MysqldumpOptions& o) {
   return sel;
 }
 
-// mysqldump's rules for the `mysql` database: the logs and statistics the server keeps for
-// itself are dumped without rows, and its views (mysql.user on MariaDB) not at all. It comes
-// first: restored later, its tables (mysql.event, mysql.proc) would replace the events and
-// routines the other databases' sections have just created.
-void ApplySystemRules(dump::Catalog* cat) {
+// mysqldump's order and its rules for the `mysql` database. Tables named on the command line
+// (`db b a`) come in that order. The `mysql` database's logs and statistics are dumped without
+// rows, and its views (mysql.user on MariaDB) not at all; it comes first: restored later, its
+// tables (mysql.event, mysql.proc) would replace the events and routines the other databases'
+// sections have just created.
+void ApplyMysqldumpRules(const MysqldumpOptions& o, dump::Catalog* cat) {
+  if (o.mode == Mode::kTables && !o.tables.empty()) {
+    auto rank = [&](const dump::Table& t) {
+      return std::find(o.tables.begin(), o.tables.end(), t.name) - o.tables.begin();
+    };
+    std::stable_sort(cat->tables.begin(), cat->tables.end(),
+                     [&](const dump::Table& a, const dump::Table& b) { return rank(a) < rank(b); });
+  }
   std::stable_partition(cat->databases.begin(), cat->databases.end(),
                         [](const dump::Database& d) { return d.name == "mysql"; });
   std::stable_partition(cat->tables.begin(), cat->tables.end(),
@@ -170,7 +178,7 @@ Status Run::Prepare() {
   ASSIGN_OR_RETURN(c_.lock, mysql::Session::Connect(o_.connection, "lock connection"));
   ASSIGN_OR_RETURN(c_.planner, mysql::Session::Connect(o_.connection, "planner connection"));
   ASSIGN_OR_RETURN(cat_, dump::LoadCatalog(*c_.planner, selection_));
-  ApplySystemRules(&cat_);
+  ApplyMysqldumpRules(o_, &cat_);
   RETURN_IF_ERROR(ConnectWorkers(o_, threads_, &c_));
   if (errors_->cancelled()) return errors_->first();
   facts_.server = c_.planner->server();
@@ -185,7 +193,7 @@ Status Run::Prepare() {
 
 Status Run::Recheck() {
   RETURN_IF_ERROR(dump::RecheckCatalog(*c_.planner, selection_, &cat_));
-  ApplySystemRules(&cat_);
+  ApplyMysqldumpRules(o_, &cat_);
   return Status::Ok();
 }
 

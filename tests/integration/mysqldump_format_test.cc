@@ -79,6 +79,18 @@ TEST_F(MysqldumpFormat, NamedTablesKeepTheDatabasesRoutines) {
   EXPECT_FALSE(Has(without, "PROCEDURE"));
 }
 
+// As mysqldump: named tables come in the order the command line names them.
+TEST_F(MysqldumpFormat, NamedTablesInCommandLineOrder) {
+  ASSERT_OK_AND_ASSIGN(std::string sql, MysqldumpText({kFormatDb, "u", "t"}));
+  const size_t u = sql.find("Table structure for table `u`");
+  const size_t t = sql.find("Table structure for table `t`");
+  ASSERT_NE(u, std::string::npos);
+  ASSERT_NE(t, std::string::npos);
+  EXPECT_LT(u, t) << "`db u t` dumped t before u";
+  EXPECT_EQ(InsertedIds(sql, "u").size(), 3u);
+  EXPECT_EQ(InsertedIds(sql, "t").size(), 5u);
+}
+
 TEST_F(MysqldumpFormat, SkipAddLocksHasNoLockTables) {
   ASSERT_OK_AND_ASSIGN(std::string sql, MysqldumpText({"--skip-add-locks", kFormatDb}));
   EXPECT_FALSE(Has(sql, "LOCK TABLES"));
