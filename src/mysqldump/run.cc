@@ -1,6 +1,4 @@
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <set>
 
 #include "myvault/common/clock.h"
@@ -172,7 +170,11 @@ Status Run::Prepare() {
   threads_ = o_.threads > 0 ? o_.threads : kDefaultThreads;
   consistent_ = WantsConsistency(o_);
   if (!consistent_ && threads_ > 1) {
-    notes_->push_back("no --single-transaction or lock option: one connection reads the tables");
+    // Said only to whoever asked for threads: without the option, one connection is expected.
+    if (o_.threads > 1) {
+      notes_->push_back(
+          "--threads: no --single-transaction or lock option, so one connection reads the tables");
+    }
     threads_ = 1;
   }
   ASSIGN_OR_RETURN(c_.lock, mysql::Session::Connect(o_.connection, "lock connection"));
