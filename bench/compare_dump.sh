@@ -26,15 +26,7 @@ for v in "$TABLES" "$ROWS" "$THREADS" "$RUNS"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "TABLES, ROWS, THREADS and RUNS must be whole numbers >= 1"
 done
 
-if [ "$KEEP" = 1 ]; then work=$REPO/.data/bench; mkdir -p "$work"; else
-  work=$(mktemp -d /tmp/myvault-bench.XXXXXX); fi
-cleanup() {
-  trap '' INT TERM
-  "$REPO/tools/testserver" stop "$work/server" || true
-  if [ "$KEEP" = 1 ]; then rm -rf "$work/out"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workspace "$KEEP" out
 
 # The three contenders. Each writes into $1 and reads the password from the option file.
 conn=()

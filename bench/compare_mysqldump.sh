@@ -41,16 +41,7 @@ if [ ! -x /usr/bin/time ]; then
   apt-get install -y time >/dev/null || die "could not install GNU time (apt-get install time)"
 fi
 
-if [ "$KEEP" = 1 ]; then work=$REPO/.data/bench; mkdir -p "$work"; else
-  work=$(mktemp -d /tmp/myvault-bench.XXXXXX); fi
-cleanup() {
-  trap '' INT TERM
-  "$REPO/tools/testserver" stop "$work/target" || true
-  "$REPO/tools/testserver" stop "$work/server" || true
-  if [ "$KEEP" = 1 ]; then rm -rf "$work/out" "$work/target"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workspace "$KEEP" out target
 
 # command_of VARIANT: sets cmd to the variant's dump command, output not yet chosen.
 conn=()

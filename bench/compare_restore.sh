@@ -32,16 +32,7 @@ for v in "$TABLES" "$ROWS" "$THREADS" "$RUNS"; do
 done
 [[ -z "$PORT" || "$PORT" =~ ^[1-9][0-9]*$ ]] || die "PORT must be a port number"
 
-if [ "$KEEP" = 1 ]; then work=$REPO/.data/bench; mkdir -p "$work"; else
-  work=$(mktemp -d /tmp/myvault-bench.XXXXXX); fi
-cleanup() {
-  trap '' INT TERM
-  "$REPO/tools/testserver" stop "$work/target" || true
-  "$REPO/tools/testserver" stop "$work/server" || true
-  if [ "$KEEP" = 1 ]; then rm -rf "$work/target" "$work/restore"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workspace "$KEEP" target restore
 in=$work/restore/in
 
 # tsql ARGS...: root on the target over its socket, batch output without column names.

@@ -51,15 +51,7 @@ while IFS= read -r v; do
   unset "${v%%=*}"
 done < <(env | grep '^MALLOC_[A-Z_]*=' | sort)
 
-work=$(mktemp -d /tmp/myvault-memory.XXXXXX)
-cleanup() {
-  trap '' INT TERM
-  "$REPO/tools/testserver" stop "$work/target" || true
-  "$REPO/tools/testserver" stop "$work/server" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workspace 0
 
 # sql DB ARGS...: root over the socket, in DB, without binary logging (the dataset is scratch).
 sql() {

@@ -205,3 +205,34 @@ human_bytes() {
   awk -v n="$1" 'BEGIN { split("B kB MB GB TB", u, " "); i = 1;
     while (n >= 1000 && i < 5) { n /= 1000; i++ } printf (i == 1 ? "%d %s" : "%.1f %s"), n, u[i] }'
 }
+
+# bench_workspace KEEP SCRATCH...: sets $work, the benchmark's directory: with KEEP=1 the kept
+# $REPO/.data/bench (its dataset server survives between runs), else a new temporary directory.
+# On exit (Ctrl-C exits 130 the same way) the servers in $work/server and $work/target are
+# stopped and $work is removed, or with KEEP=1 only its SCRATCH subdirectories.
+bench_workspace() {
+  BENCH_KEEP=$1
+  shift
+  BENCH_SCRATCH=("$@")
+  if [ "$BENCH_KEEP" = 1 ]; then
+    work=$REPO/.data/bench
+    mkdir -p "$work"
+  else
+    work=$(mktemp -d /tmp/myvault-bench.XXXXXX)
+  fi
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  trap '' INT TERM
+  local d
+  for d in target server; do
+    [ ! -d "$work/$d" ] || "$REPO/tools/testserver" stop "$work/$d" || true
+  done
+  if [ "$BENCH_KEEP" = 1 ]; then
+    for d in "${BENCH_SCRATCH[@]}"; do rm -rf "${work:?}/$d"; done
+  else
+    rm -rf "$work"
+  fi
+}
