@@ -182,15 +182,17 @@ Status RestoreRun::PlanDeferredIndexes() {
   return Status::Ok();
 }
 
-// --resume: a non-transactional table that was not finished may hold part of a chunk; it is
-// emptied and loaded again from its first chunk.
+// --resume: a non-transactional table that was not finished may hold part of a chunk, even
+// when the journal names none of its chunks (a kill inside the first one); it is emptied and
+// loaded again from its first chunk. The schema phase created every archive table empty, so
+// nothing but this restore's rows is lost.
 Status RestoreRun::ReloadNontransactional() {
+  if (!journal_state_.exists) return Status::Ok();
   for (const auto& [id, t] : tables_) {
     if (t.transactional || journal_state_.tables_done.count(id) > 0) continue;
-    auto first = journal_state_.chunks.lower_bound({id, 0});
-    if (first == journal_state_.chunks.end() || first->first != id) continue;
     RETURN_IF_ERROR(control_->Execute("TRUNCATE TABLE " + sql::QualifiedName(t.schema, t.name)));
     RETURN_IF_ERROR(journal_->ForgetChunks(*control_, id));
+    auto first = journal_state_.chunks.lower_bound({id, 0});
     while (first != journal_state_.chunks.end() && first->first == id) {
       first = journal_state_.chunks.erase(first);
     }

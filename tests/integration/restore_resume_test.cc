@@ -206,5 +206,32 @@ TEST_F(RestoreResume, KilledInsideANonTransactionalTableResumesWithoutDuplicates
   ExpectTargetEqualsSource();
 }
 
+// The kill can also land inside the table's first chunk, before any journal row names the
+// table: rows are there, the journal says nothing of them. That state is made exactly here (the
+// table's journal rows removed after the kill); resuming must still empty the table first.
+TEST_F(RestoreResume, KilledInsideTheFirstChunkOfANonTransactionalTableResumesWithoutDuplicates) {
+  const std::string count = "SELECT COUNT(*) FROM " + QualifiedName(kResumeDb, "heap_myisam");
+  KillRestoreWhen(
+      [&count](TestServer& target) {
+        Result<std::string> n = target.QueryValue(count);
+        return n.ok() && *n != "0" && *n != std::to_string(kHeapRows);
+      },
+      "heap_myisam partly loaded");
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFile(archive_));
+  ASSERT_OK_AND_ASSIGN(ArchiveIndex index, ReadArchiveIndex(bytes));
+  const IndexObject* heap = index.FindObject("table", kResumeDb, "heap_myisam");
+  ASSERT_NE(heap, nullptr);
+  ASSERT_OK(
+      target_->Exec(std::string("DELETE FROM `") + kJournalDb +
+                    "`.progress WHERE step = 'chunk' AND object_id = " + std::to_string(heap->id)));
+  ASSERT_OK_AND_ASSIGN(std::string partial, target_->QueryValue(count));
+  ASSERT_NE(partial, "0") << "the state under test needs rows no journal row accounts for";
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ExpectTargetEqualsSource();
+}
+
 }  // namespace
 }  // namespace myvault::it
