@@ -10,6 +10,8 @@ namespace myvault::ops {
 namespace {
 
 constexpr size_t kMaxBodyShown = 200;
+// Kept before redaction, so that an echo of the URL that straddles the cut is still removed.
+constexpr size_t kMaxBodyKept = 8192;
 
 void GlobalInitOnce() {
   static std::once_flag once;
@@ -22,11 +24,11 @@ struct CurlDeleter {
   void operator()(CURLU* url) const { curl_url_cleanup(url); }
 };
 
-// Keeps the first kMaxBodyShown bytes of the response body, drops the rest.
+// Keeps the first kMaxBodyKept bytes of the response body, drops the rest.
 size_t KeepBodyPrefix(char* data, size_t size, size_t count, void* user) {
   auto* body = static_cast<std::string*>(user);
   const size_t n = size * count;
-  if (body->size() < kMaxBodyShown) body->append(data, std::min(n, kMaxBodyShown - body->size()));
+  if (body->size() < kMaxBodyKept) body->append(data, std::min(n, kMaxBodyKept - body->size()));
   return n;
 }
 
@@ -129,7 +131,8 @@ Status HttpPost(const HttpPostRequest& r) {
   std::string message =
       "post to " + std::string(r.target) + ": answered HTTP " + std::to_string(status);
   if (status >= 300 && status < 400) message += " (a redirect; redirects are not followed)";
-  body = Printable(std::move(body));
+  body = RedactUrl(Printable(std::move(body)), r.url);
+  if (body.size() > kMaxBodyShown) body.resize(kMaxBodyShown);
   if (!body.empty()) message += ": " + body;
   return {StatusCode::kServer, RedactUrl(std::move(message), r.url)};
 }

@@ -171,6 +171,16 @@ TEST(NotifySendTest, ServerErrorNamesStatusButNotTheSecret) {
   EXPECT_EQ(listener.requests().size(), 1U);
 }
 
+TEST(NotifySendTest, EchoedUrlAcrossTheCutIsStillRemoved) {
+  HttpListener listener(403, std::string(185, 'a') + kSecretPath);
+  Status s = SlackTo(listener.Url(kSecretPath)).Send("hello");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("answered HTTP 403: " + std::string(185, 'a') + "<redacted>"),
+            std::string::npos)
+      << s.message();
+  EXPECT_EQ(s.message().find("/services"), std::string::npos) << s.message();
+}
+
 TEST(NotifySendTest, RedirectIsNotFollowed) {
   HttpListener listener(302, "");
   Status s = SlackTo(listener.Url(kSecretPath)).Send("hello");
