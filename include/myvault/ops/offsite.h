@@ -30,8 +30,9 @@ struct OffsiteOptions {
   std::string copy_command;  // a shell command; empty: none
 };
 
-// Errors: kNotFound (DIR missing), kIo (read, write, disk full, command failed or killed),
-// kCorrupt (the copy read back does not match sha256_hex), kCancelled.
+// Errors: kNotFound (DIR missing or not a directory), kInvalidArgument (DIR is FILE's own
+// directory), kIo (read, write, disk full, command failed or killed), kCorrupt (the copy read
+// back does not match sha256_hex), kCancelled.
 // sha256_hex is the backup's SHA-256, 64 hex digits (as in FILE.sha256).
 Status CopyOffsite(const OffsiteOptions& options, const std::string& file,
                    const std::string& sha256_hex, const ErrorCollector* cancel);
