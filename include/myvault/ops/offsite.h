@@ -1,0 +1,43 @@
+// The offsite copy of a verified backup: to a directory (another disk, an NFS or SMB mount), and/or
+// through a user's shell command (rclone, aws s3 cp, scp ...), run after the backup and its
+// .sha256 are in place.
+//
+// copy_to DIR: FILE is copied to DIR/NAME.partial (created 0600, any stale .partial removed first)
+// in 1 MiB blocks, fsynced, read back and checked against the backup's SHA-256, then renamed to
+// DIR/NAME; FILE.sha256, when it exists, follows the same way; DIR is fsynced last. On any failure
+// no DIR/NAME.partial is left, and an existing DIR/NAME is only ever replaced by a checked copy.
+//
+// copy_command CMD: run as `/bin/sh -c CMD` with `{file}` replaced by FILE's absolute path and
+// `{name}` by its base name, both shell-quoted; stdin is /dev/null, stdout and stderr are the
+// caller's. The command runs in its own process group, with SIGINT/SIGTERM unblocked and at their
+// default actions. The command text may hold credentials: no message repeats it.
+//
+// Both forms given: copy_to runs first, and the command only when the copy succeeded.
+//
+// Thread safety: CopyOffsite may run on any thread; `cancel` is polled between blocks and while
+// the command runs (it is then sent SIGTERM, as a process group) and the call returns kCancelled.
+#pragma once
+
+#include <string>
+
+#include "myvault/common/cancel.h"
+#include "myvault/status.h"
+
+namespace myvault::ops {
+
+struct OffsiteOptions {
+  std::string copy_to;       // a directory; empty: no copy
+  std::string copy_command;  // a shell command; empty: none
+};
+
+// Errors: kNotFound (DIR missing or not a directory), kInvalidArgument (DIR is FILE's own
+// directory), kIo (read, write, disk full, command failed or killed), kCorrupt (the copy read
+// back does not match sha256_hex), kCancelled.
+// sha256_hex is the backup's SHA-256, 64 hex digits (as in FILE.sha256).
+Status CopyOffsite(const OffsiteOptions& options, const std::string& file,
+                   const std::string& sha256_hex, const ErrorCollector* cancel);
+
+// `'it'\''s'`: `text` as one single-quoted /bin/sh word.
+std::string ShellQuote(const std::string& text);
+
+}  // namespace myvault::ops
