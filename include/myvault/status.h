@@ -28,6 +28,7 @@ enum class StatusCode {
   kIo,               // local file system: cannot write, disk full, permissions
   kCorrupt,          // archive damaged, truncated or not an archive
   kCancelled,        // interrupted by a signal
+  kUnhealthy,        // status: no backup, or the newest is older than --max-age
   kInternal,         // a bug: a broken invariant
 };
 
@@ -75,6 +76,7 @@ inline Status Corrupt(std::string m) { return {StatusCode::kCorrupt, std::move(m
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 inline Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
+inline Status Unhealthy(std::string m) { return {StatusCode::kUnhealthy, std::move(m)}; }
 
 // IoError with strerror(errno_value) appended: "write /b/x.partial: No space left on device".
 Status IoErrorFromErrno(std::string_view what, int errno_value);
@@ -115,6 +117,7 @@ enum ExitCode : int {
   kExitIo = 6,           // local write/read failure (disk full, permissions)
   kExitCorrupt = 7,      // archive damaged or truncated
   kExitLockTimeout = 8,  // a lock (backup or table) not acquired within --lock-wait-timeout
+  kExitUnhealthy = 9,    // status/monitor: no backup, or the newest older than --max-age
   kExitCancelled = 130,  // SIGINT/SIGTERM
 };
 

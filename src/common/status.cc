@@ -16,6 +16,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kIo: return "I/O error";
     case StatusCode::kCorrupt: return "corrupt archive";
     case StatusCode::kCancelled: return "cancelled";
+    case StatusCode::kUnhealthy: return "unhealthy";
     case StatusCode::kInternal: return "internal error";
   }
   return "unknown";
@@ -49,6 +50,7 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kIo: return kExitIo;
     case StatusCode::kCorrupt: return kExitCorrupt;
     case StatusCode::kCancelled: return kExitCancelled;
+    case StatusCode::kUnhealthy: return kExitUnhealthy;
     case StatusCode::kInternal: return kExitInternal;
   }
   return kExitInternal;

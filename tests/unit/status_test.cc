@@ -26,6 +26,7 @@ TEST(StatusTest, EveryCodeMapsToADistinctDocumentedExitCode) {
   EXPECT_EQ(ExitCodeFor(Status(StatusCode::kLockTimeout, "x")), kExitLockTimeout);
   EXPECT_EQ(ExitCodeFor(Corrupt("x")), kExitCorrupt);
   EXPECT_EQ(ExitCodeFor(Cancelled("x")), kExitCancelled);
+  EXPECT_EQ(ExitCodeFor(Unhealthy("x")), 9);
   EXPECT_EQ(ExitCodeFor(Internal("x")), kExitInternal);
 }
 
