@@ -174,7 +174,9 @@ Status ArchiveWriter::WriteChecksumFile(const std::string& hex) {
   if (!sink.ok()) {
     return Status(sink.status().code(), "open " + partial + ": " + sink.status().message());
   }
-  Status s = (*sink)->Write(hex + "  " + path_ + "\n");
+  const std::string named =
+      options_.checksum_base_name ? path_.substr(path_.rfind('/') + 1) : path_;
+  Status s = (*sink)->Write(hex + "  " + named + "\n");
   std::string_view op = "write";
   if (s.ok() && options_.fsync) {
     op = "fsync";

@@ -20,8 +20,11 @@ bool ErrorCollector::Report(const Status& s) {
 }
 
 Status ErrorCollector::first() const {
-  std::lock_guard<std::mutex> l(mu_);
-  return first_;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!first_.ok() || parent_ == nullptr) return first_;
+  }
+  return parent_->first();
 }
 
 SignalWatcher::SignalWatcher(ErrorCollector* collector) {

@@ -193,7 +193,8 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   ASSIGN_OR_RETURN(Catalog cat, LoadCatalog(*c.planner, o.selection));
   ASSIGN_OR_RETURN(c.workers, ConnectWorkers(o));
   if (errors->cancelled()) return errors->first();
-  ASSIGN_OR_RETURN(auto writer, archive::ArchiveWriter::Create(o.output, {o.fsync}));
+  ASSIGN_OR_RETURN(auto writer,
+                   archive::ArchiveWriter::Create(o.output, {o.fsync, 6, o.checksum_base_name}));
 
   // 2. One snapshot for the planner and every worker.
   WarnAboutNonTransactional(cat, &progress);

@@ -42,7 +42,13 @@ std::string BaseName(const std::string& path) {
 
 }  // namespace
 
-Status CheckChecksumFile(const std::string& path, const std::string& hex, bool* present) {
+Status CheckChecksumFile(const std::string& given, const std::string& hex, bool* present) {
+  // A link (a backup directory's P-latest.sql.gz) is checked against its target's .sha256.
+  std::string path = given;
+  if (std::error_code ec; std::filesystem::is_symlink(given, ec)) {
+    path = std::filesystem::canonical(given, ec).string();
+    if (ec) return NotFound(given + " is a dangling link");
+  }
   const std::string sha_path = path + ".sha256";
   *present = false;
   auto content = ReadSmallFile(sha_path);

@@ -97,6 +97,24 @@ TEST(ArchiveWriterTest, WritesPartialThenRenamesWithMode0600AndChecksumFile) {
   EXPECT_TRUE(Exists(path + ".sha256"));
 }
 
+TEST(ArchiveWriterTest, ChecksumFileCanNameTheArchiveByItsBaseName) {
+  TempDir dir;
+  const std::string path = dir.File("b.sql.gz");
+  auto writer =
+      ArchiveWriter::Create(path, WriterOptions{.fsync = false, .checksum_base_name = true});
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(WriteAll(writer->get(), testutil::ShopSample()).ok());
+  const std::string line = ReadFile(path + ".sha256");
+  ASSERT_EQ(line.size(), 64u + 2 + 8 + 1) << line;
+  EXPECT_EQ(line.substr(64), "  b.sql.gz\n");
+  // The directory moved (a volume mounted elsewhere): sha256sum -c still passes inside it.
+  const std::string moved = dir.File("elsewhere");
+  std::filesystem::create_directory(moved);
+  std::filesystem::rename(path, moved + "/b.sql.gz");
+  std::filesystem::rename(path + ".sha256", moved + "/b.sql.gz.sha256");
+  EXPECT_EQ(RunShell("cd '" + moved + "' && sha256sum -c --status b.sql.gz.sha256").exit_code, 0);
+}
+
 TEST(ArchiveWriterTest, IndexListsEveryAppendedMemberAtItsOffset) {
   TempDir dir;
   const std::string path = dir.File("x.sql.gz");

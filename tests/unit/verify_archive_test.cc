@@ -223,6 +223,22 @@ TEST_F(VerifyArchiveTest, MovedBackupStillVerifies) {
   EXPECT_TRUE(report_.sha256_file_checked);
 }
 
+// A backup directory's P-latest.sql.gz link is checked against its target's .sha256, which
+// names the target; a damaged target fails through the link too.
+TEST_F(VerifyArchiveTest, ALinkIsCheckedAgainstItsTargetsChecksumFile) {
+  const std::string link = dir_.File("shop-latest.sql.gz");
+  std::filesystem::create_symlink("shop.sql.gz", link);
+  Status s = VerifyArchive(link, {}, &report_);
+  EXPECT_TRUE(s.ok()) << s.message();
+  EXPECT_TRUE(report_.sha256_file_checked);
+  std::string bad = bytes_;
+  bad[bad.size() - 30] ^= 0x01;
+  WriteFile(path_, bad);
+  EXPECT_EQ(VerifyArchive(link, {}, &report_).code(), StatusCode::kCorrupt);
+  std::filesystem::remove(path_);
+  EXPECT_EQ(VerifyArchive(link, {}, &report_).code(), StatusCode::kNotFound);
+}
+
 TEST_F(VerifyArchiveTest, ForeignEmptyAndMissingFiles) {
   const std::string text = dir_.File("notes.txt");
   WriteFile(text, "hello, this is not a backup\n");

@@ -56,6 +56,9 @@ Status SyncDirectoryOf(const std::string& path);
 struct WriterOptions {
   bool fsync = true;    // fsync the archive, the .sha256 and the directory (off only in tests)
   int index_level = 6;  // libdeflate level of the index member, 0..12
+  // FILE.sha256 names FILE by its base name, not as given: for a directory that is mounted under
+  // other paths (a volume, an offsite copy), where `sha256sum -c` runs inside it.
+  bool checksum_base_name = false;
 };
 
 class ArchiveWriter {

@@ -16,12 +16,22 @@ namespace myvault {
 
 class ErrorCollector {
  public:
+  ErrorCollector() = default;
+  // A collector for one job inside a longer-lived one (a backup run inside the daemon): it is
+  // cancelled when `parent` is (a signal), and first() is then the parent's error; its own
+  // errors stay its own and never cancel the parent. `parent` must outlive it.
+  explicit ErrorCollector(const ErrorCollector* parent) : parent_(parent) {}
+
   // Records `s` if it is the first error; returns true if it was.
   bool Report(const Status& s);
-  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  bool cancelled() const {
+    return cancelled_.load(std::memory_order_relaxed) ||
+           (parent_ != nullptr && parent_->cancelled());
+  }
   Status first() const;
 
  private:
+  const ErrorCollector* parent_ = nullptr;
   std::atomic<bool> cancelled_{false};
   mutable std::mutex mu_;
   Status first_;

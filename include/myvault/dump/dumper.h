@@ -34,6 +34,7 @@ struct DumpOptions {
   int lock_wait_timeout_s = 60;
   bool skip_definer = false;
   bool fsync = true;
+  bool checksum_base_name = false;  // FILE.sha256 names FILE by base name (archive::WriterOptions)
   ProgressMode progress = ProgressMode::kAuto;
 
   // Checks ranges and required fields before any connection is opened.
