@@ -6,18 +6,31 @@
 #include "flags.h"
 #include "myvault/common/cancel.h"
 #include "myvault/dump/dumper.h"
+#include "myvault/ops/backup.h"
 #include "myvault/restore/restorer.h"
 #include "myvault/verify/verify.h"
+#include "ops_flags.h"
 
 namespace myvault::cli {
 
-struct DumpCommand {
+// What to dump and how: every flag of `myvault dump` but --output, shared with backup and daemon.
+struct DumpFlags {
   dump::DumpOptions options;
   ConnectionFlags connection;
   std::string chunk_size_text = "1MiB", statement_size_text = "1MiB";
   bool quiet = false;
   std::string progress = "auto";
   bool no_fsync = false;
+
+  void Register(CLI::App* app);
+  // The options with sizes parsed, the connection resolved (flags > option files > environment)
+  // and DB_DATABASE applied; `output` is left to the caller.
+  Result<dump::DumpOptions> Build(const mysql::PasswordArg& password);
+};
+
+struct DumpCommand {
+  DumpFlags flags;
+  std::string output;
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);
@@ -51,6 +64,39 @@ struct RestoreCommand {
  private:
   Status Parse();
   void PrintReport(const restore::RestoreReport& report) const;
+};
+
+// `myvault backup`: one cycle (dump, verify, offsite copy, latest, prune, notify) into --dir.
+struct BackupFlags {
+  DumpFlags dump;
+  BackupDirFlags dir;
+  RetentionFlags retention;
+  bool no_prune = false;
+  ops::OffsiteOptions offsite;
+  std::string metrics_file;
+
+  void Register(CLI::App* app);
+  Result<ops::BackupOptions> Build(const mysql::PasswordArg& password);
+};
+
+struct BackupCommand {
+  BackupFlags flags;
+  std::string kind = "auto";
+  CLI::App* app = nullptr;
+
+  void Register(CLI::App* parent);
+  Status Run(const mysql::PasswordArg& password, ErrorCollector* errors);
+};
+
+// `myvault daemon`: backups on a schedule until SIGTERM; logs to stdout.
+struct DaemonCommand {
+  BackupFlags flags;
+  std::string schedule = "0 */6 * * *";
+  bool no_catch_up = false;
+  CLI::App* app = nullptr;
+
+  void Register(CLI::App* parent);
+  Status Run(const mysql::PasswordArg& password, ErrorCollector* errors);
 };
 
 // mysqldump mode: `myvault mysqldump ARGS`, or myvault started as `mysqldump`/`mariadb-dump`

@@ -9,9 +9,13 @@ namespace myvault::cli {
 void DumpCommand::Register(CLI::App* parent) {
   app = parent->add_subcommand("dump", "Dump a server into one verifiable archive");
   app->set_help_flag("--help", "Show this help");
-  connection.Register(app);
-  app->add_option("-o,--output", options.output, "Archive file to write (FILE.sha256 beside it)")
+  app->add_option("-o,--output", output, "Archive file to write (FILE.sha256 beside it)")
       ->required();
+  flags.Register(app);
+}
+
+void DumpFlags::Register(CLI::App* app) {
+  connection.Register(app);
   app->add_option("--databases", options.selection.databases,
                   "Dump only these databases (default: every user database)");
   app->add_option("--exclude-databases", options.selection.exclude_databases,
@@ -42,21 +46,30 @@ void DumpCommand::Register(CLI::App* parent) {
   app->add_flag("--no-fsync", no_fsync, "Skip fsync of the archive (benchmarks only)");
 }
 
-Status DumpCommand::Run(const mysql::PasswordArg& password, ErrorCollector* errors) {
-  ASSIGN_OR_RETURN(options.chunk_size, ParseSize(chunk_size_text));
-  ASSIGN_OR_RETURN(options.statement_size, ParseSize(statement_size_text));
-  options.fsync = !no_fsync;
-  ASSIGN_OR_RETURN(options.progress, ParseProgressMode(progress, quiet));
-  RETURN_IF_ERROR(options.Validate());
-  ASSIGN_OR_RETURN(options.connection, connection.Resolve(password));
+Result<dump::DumpOptions> DumpFlags::Build(const mysql::PasswordArg& password) {
+  dump::DumpOptions o = options;
+  ASSIGN_OR_RETURN(o.chunk_size, ParseSize(chunk_size_text));
+  ASSIGN_OR_RETURN(o.statement_size, ParseSize(statement_size_text));
+  o.fsync = !no_fsync;
+  ASSIGN_OR_RETURN(o.progress, ParseProgressMode(progress, quiet));
+  o.output = o.output.empty() ? "-" : o.output;  // checked by Validate; the caller sets it
+  RETURN_IF_ERROR(o.Validate());
+  ASSIGN_OR_RETURN(o.connection, connection.Resolve(password));
   // DB_DATABASE (or a database in an option file's environment) narrows a default dump.
-  if (options.selection.databases.empty() && options.selection.tables.empty() &&
-      !options.connection.database.empty()) {
-    options.selection.databases.push_back(options.connection.database);
+  if (o.selection.databases.empty() && o.selection.tables.empty() &&
+      !o.connection.database.empty()) {
+    o.selection.databases.push_back(o.connection.database);
   }
+  return o;
+}
+
+Status DumpCommand::Run(const mysql::PasswordArg& password, ErrorCollector* errors) {
+  ASSIGN_OR_RETURN(dump::DumpOptions options, flags.Build(password));
+  options.output = output;
+  RETURN_IF_ERROR(options.Validate());
   dump::DumpReport report;
   RETURN_IF_ERROR(dump::RunDump(options, errors, &report));
-  if (!quiet) {
+  if (!flags.quiet) {
     std::fprintf(stderr,
                  "myvault: dumped %llu tables, %llu rows, %s of SQL into %s (%s) in %.1f s; "
                  "writes held %.3f s\n",

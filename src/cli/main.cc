@@ -27,9 +27,13 @@ int main(int argc, char** argv) {
   cli::DumpCommand dump;
   cli::VerifyCommand verify;
   cli::RestoreCommand restore;
+  cli::BackupCommand backup;
+  cli::DaemonCommand daemon;
   dump.Register(&app);
   verify.Register(&app);
   restore.Register(&app);
+  backup.Register(&app);
+  daemon.Register(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -43,7 +47,13 @@ int main(int argc, char** argv) {
     st = verify.Run();
   else if (restore.app->parsed())
     st = restore.Run(password, &errors);
-  if (st.ok() && errors.cancelled()) st = errors.first();
+  else if (backup.app->parsed())
+    st = backup.Run(password, &errors);
+  else if (daemon.app->parsed())
+    st = daemon.Run(password, &errors);
+  // The long-running commands stop on SIGTERM by design: that is a clean exit 0 for them.
+  const bool runs_until_signal = daemon.app->parsed();
+  if (st.ok() && errors.cancelled() && !runs_until_signal) st = errors.first();
   if (!st.ok()) {
     std::fprintf(stderr, "myvault: error: %s\n", st.message().c_str());
     return ExitCodeFor(st);

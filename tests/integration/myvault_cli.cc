@@ -17,11 +17,37 @@ std::string MyvaultBinary() {
 
 namespace {
 
+// Unsets, before the caller's own changes (which win), every variable myvault reads as a
+// default, so that a developer's shell does not leak into a test.
 void ScrubEnvironment(CommandOptions* options) {
-  for (const char* var : {"DB_HOST", "DB_PORT", "DB_DATABASE", "DB_USERNAME", "DB_PASSWORD",
-                          "MYSQL_HOST", "MYSQL_TCP_PORT", "MYSQL_UNIX_PORT", "MYSQL_PWD"}) {
-    options->env.emplace_back(var, std::nullopt);
+  std::vector<std::pair<std::string, std::optional<std::string>>> env;
+  for (const char* var : {"DB_HOST",
+                          "DB_PORT",
+                          "DB_DATABASE",
+                          "DB_USERNAME",
+                          "DB_PASSWORD",
+                          "DB_PASSWORD_FILE",
+                          "MYSQL_HOST",
+                          "MYSQL_TCP_PORT",
+                          "MYSQL_UNIX_PORT",
+                          "MYSQL_PWD",
+                          "BACKUP_DIR",
+                          "BACKUP_PREFIX",
+                          "DAILY_RETENTION",
+                          "WEEKLY_RETENTION",
+                          "MONTHLY_RETENTION",
+                          "MANUAL_RETENTION_DAYS",
+                          "NOTIFY_SLACK",
+                          "SLACK_WEBHOOK_URL",
+                          "BACKUP_SCHEDULE",
+                          "BACKUP_MAX_AGE",
+                          "BACKUP_COPY_TO",
+                          "BACKUP_COPY_COMMAND",
+                          "BACKUP_METRICS_FILE"}) {
+    env.emplace_back(var, std::nullopt);
   }
+  env.insert(env.end(), options->env.begin(), options->env.end());
+  options->env = std::move(env);
 }
 
 }  // namespace

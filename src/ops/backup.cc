@@ -1,0 +1,177 @@
+#include "myvault/ops/backup.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+
+#include "myvault/archive/writer.h"
+#include "myvault/common/clock.h"
+#include "myvault/common/progress.h"
+#include "myvault/verify/verify.h"
+
+namespace myvault::ops {
+namespace {
+
+void Log(const LogFn& log, const std::string& line) {
+  if (log) log(line);
+}
+
+// The hex digest NAME.sha256 records (its first 64 characters), or Corrupt.
+Result<std::string> RecordedSha256(const std::string& path) {
+  std::ifstream in(path + ".sha256");
+  std::string line;
+  if (!in || !std::getline(in, line) || line.size() < 64) {
+    return Corrupt("cannot read the checksum file " + path + ".sha256");
+  }
+  return line.substr(0, 64);
+}
+
+// A name not taken yet: two backups started within one second get consecutive stamps.
+std::string FreeName(const BackupOptions& o, int64_t* time) {
+  for (int i = 0; i < 60; ++i, ++*time) {
+    std::string name = BackupFileName(o.prefix, o.kind, *time);
+    const std::string path = o.dir + "/" + name;
+    if (::access(path.c_str(), F_OK) != 0 && ::access((path + ".partial").c_str(), F_OK) != 0) {
+      return name;
+    }
+  }
+  return BackupFileName(o.prefix, o.kind, *time);
+}
+
+// Step 2's failure: the archive keeps its bytes for a post-mortem, under a name nothing lists.
+void SetAside(const std::string& path, const LogFn& log) {
+  const std::string aside = path + ".corrupt";
+  if (::rename(path.c_str(), aside.c_str()) == 0) {
+    (void)::rename((path + ".sha256").c_str(), (aside + ".sha256").c_str());
+    (void)archive::SyncDirectoryOf(path);
+    Log(log, "the archive that failed verification is kept as " + aside);
+  } else {
+    Log(log, "could not set the archive aside as " + aside + ": " + std::strerror(errno));
+  }
+}
+
+Status Prune(const BackupOptions& o, const std::string& made, BackupReport* report,
+             const LogFn& log) {
+  ASSIGN_OR_RETURN(std::vector<BackupFile> files, ListBackups(o.dir, o.prefix));
+  std::vector<Backup> backups;
+  backups.reserve(files.size());
+  for (const BackupFile& f : files) backups.push_back(f.backup);
+  for (const Decision& d : ApplyRetention(backups, o.retention)) {
+    const std::string& name = backups[d.index].name;
+    if (d.keep || name == made) continue;
+    RETURN_IF_ERROR(RemoveBackup(o.dir, name));
+    ++report->removed;
+    Log(log, "pruned " + name + " (expired under daily " + std::to_string(o.retention.daily) +
+                 ", weekly " + std::to_string(o.retention.weekly) + ", monthly " +
+                 std::to_string(o.retention.monthly) + ")");
+  }
+  return Status::Ok();
+}
+
+void Notify(const BackupOptions& o, const std::string& text, BackupReport* report,
+            const LogFn& log) {
+  Notifier notifier(o.notify);
+  if (!notifier.enabled()) return;
+  Status st = notifier.Send(text);
+  if (!st.ok()) {
+    report->notify_error = st.message();
+    Log(log, "notification not sent: " + st.message());
+  }
+}
+
+// Steps 1 to 5; the caller notifies.
+Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* report,
+             const LogFn& log) {
+  const double start = MonotonicSeconds();
+  ASSIGN_OR_RETURN(DirLock lock, DirLock::Acquire(o.dir, o.prefix, &report->took_over_lock));
+  if (report->took_over_lock != 0) {
+    Log(log, "took over the lock of pid " + std::to_string(report->took_over_lock) +
+                 ", which died holding it");
+  }
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  const std::string name = FreeName(o, &now);
+  dump::DumpOptions d = o.dump;
+  d.output = o.dir + "/" + name;
+  d.checksum_base_name = true;  // the directory is a volume: mounted elsewhere, copied offsite
+  Log(log, "backup " + name + " started");
+  dump::DumpReport dumped;
+  RETURN_IF_ERROR(dump::RunDump(d, errors, &dumped));
+  report->file = d.output;
+  report->bytes = dumped.archive_bytes;
+
+  verify::VerifyOptions vo;
+  vo.threads = o.verify_threads;
+  verify::VerifyReport verified;
+  if (Status st = verify::VerifyArchive(d.output, vo, &verified); !st.ok()) {
+    SetAside(d.output, log);
+    return st.WithContext("verification failed");
+  }
+  report->verified = true;
+  Log(log, "verified " + name + ": " + std::to_string(verified.data_members) + " chunks, " +
+               std::to_string(verified.rows) + " rows");
+
+  Status copied = Status::Ok();
+  if (!o.offsite.copy_to.empty() || !o.offsite.copy_command.empty()) {
+    Result<std::string> hex = RecordedSha256(d.output);
+    copied = hex.ok() ? CopyOffsite(o.offsite, d.output, *hex, errors) : hex.status();
+    if (copied.code() == StatusCode::kCancelled) return copied;
+    Log(log, copied.ok() ? "copied offsite" : "offsite copy failed: " + copied.message());
+  }
+  RETURN_IF_ERROR(PointLatest(o.dir, o.prefix, name));
+  Log(log, LatestLinkName(o.prefix) + " -> " + name);
+  if (o.prune) RETURN_IF_ERROR(Prune(o, name, report, log));
+  report->seconds = MonotonicSeconds() - start;
+  return copied.WithContext("backup " + name +
+                            " is verified and kept, but its offsite copy failed");
+}
+
+}  // namespace
+
+Status BackupOptions::Validate() const {
+  if (dir.empty()) return InvalidArgument("no backup directory: give --dir or set BACKUP_DIR");
+  RETURN_IF_ERROR(ValidatePrefix(prefix));
+  RETURN_IF_ERROR(retention.Validate());
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return NotFound("backup directory " + dir + " does not exist");
+  }
+  dump::DumpOptions d = dump;
+  d.output = dir + "/x";
+  return d.Validate();
+}
+
+Status RunBackup(const BackupOptions& options, ErrorCollector* errors, BackupReport* report,
+                 const LogFn& log) {
+  *report = BackupReport{};
+  RETURN_IF_ERROR(options.Validate());
+  const double start = MonotonicSeconds();
+  Status st = Cycle(options, errors, report, log);
+  report->seconds = MonotonicSeconds() - start;
+  const std::string name = report->file.substr(report->file.rfind('/') + 1);
+  if (st.ok()) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f s", report->seconds);
+    Log(log, "backup " + name +
+                 " done: " + ProgressReporter::HumanBytes(static_cast<double>(report->bytes)) +
+                 " in " + seconds +
+                 (report->removed > 0
+                      ? ", " + std::to_string(report->removed) + " expired backups removed"
+                      : std::string()));
+    Notify(options, BackupSucceededText(options.host_label, name, report->bytes, report->seconds),
+           report, log);
+  } else if (st.code() == StatusCode::kCancelled) {
+    Log(log, "backup cancelled: " + st.message());
+  } else if (report->file.empty() || report->verified) {
+    Notify(options, BackupFailedText(options.host_label, st.message()), report, log);
+  } else {
+    Notify(options, VerifyFailedText(options.host_label, name, st.message()), report, log);
+  }
+  return st;
+}
+
+}  // namespace myvault::ops
