@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/drill_command.h"
 #include "myvault/common/cancel.h"
 #include "myvault/status.h"
 
@@ -27,9 +28,11 @@ int main(int argc, char** argv) {
   cli::DumpCommand dump;
   cli::VerifyCommand verify;
   cli::RestoreCommand restore;
+  cli::DrillCommand drill;
   dump.Register(&app);
   verify.Register(&app);
   restore.Register(&app);
+  drill.Register(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
     st = verify.Run();
   else if (restore.app->parsed())
     st = restore.Run(password, &errors);
+  else if (drill.app->parsed())
+    st = drill.Run(password, &errors);
   if (st.ok() && errors.cancelled()) st = errors.first();
   if (!st.ok()) {
     std::fprintf(stderr, "myvault: error: %s\n", st.message().c_str());
