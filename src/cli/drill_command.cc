@@ -103,7 +103,7 @@ Status DrillCommand::Run(const mysql::PasswordArg& password, ErrorCollector* err
   ASSIGN_OR_RETURN(options.connection, connection.Resolve(password));
 
   ops::DrillReport report;
-  const Status st = ops::RunDrill(options, errors, &report);
+  Status st = ops::RunDrill(options, errors, &report);
   if (json) {
     std::printf("%s\n", DrillJson(report, st).c_str());
   } else if (!quiet) {

@@ -155,7 +155,10 @@ Status Finish(const DrillOptions& o, Status st, ErrorCollector* errors, DrillRep
                                            names + " failed: " + dropped.message() +
                                            "; drop them by hand");
   }
-  if (dropped.ok()) return Status(st.code(), st.message() + "; the scratch databases were dropped");
+  if (dropped.ok()) {
+    return Status(st.code(), st.message() + "; the drill dropped the scratch databases " + names +
+                                 " (nothing to resume)");
+  }
   return Status(st.code(), st.message() + "; dropping the scratch databases " + names +
                                " failed too (" + dropped.message() + "): drop them by hand");
 }
