@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/drill_command.h"
 #include "myvault/common/cancel.h"
 #include "myvault/status.h"
 
@@ -29,11 +30,13 @@ int main(int argc, char** argv) {
   cli::RestoreCommand restore;
   cli::BackupCommand backup;
   cli::DaemonCommand daemon;
+  cli::DrillCommand drill;
   dump.Register(&app);
   verify.Register(&app);
   restore.Register(&app);
   backup.Register(&app);
   daemon.Register(&app);
+  drill.Register(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -51,6 +54,8 @@ int main(int argc, char** argv) {
     st = backup.Run(password, &errors);
   else if (daemon.app->parsed())
     st = daemon.Run(password, &errors);
+  else if (drill.app->parsed())
+    st = drill.Run(password, &errors);
   // The long-running commands stop on SIGTERM by design: that is a clean exit 0 for them.
   const bool runs_until_signal = daemon.app->parsed();
   if (st.ok() && errors.cancelled() && !runs_until_signal) st = errors.first();

@@ -1,0 +1,77 @@
+// The disaster-recovery drill: restore a backup under scratch names, check it, time it, drop it.
+//
+// RunDrill picks an archive (DrillOptions::file, else the target of DIR/P-latest.sql.gz, else the
+// newest backup of DIR), verifies it with its .sha256 before any server is touched, restores every
+// database X of it as X + suffix ("shop" -> "shop_drill") through restore::RunRestore, counts the
+// rows of every table of the copy with its own connection and compares them with the archive's
+// index, then drops the copies (unless `keep`). It measures the RTO (wall clock from the start of
+// the restore to the end of the check) and the RPO (now minus the backup's time).
+//
+// Which databases it may touch: only the scratch names, archive name + suffix. A scratch database
+// that already exists (a previous drill run with `keep`, or one that was interrupted) is ours by
+// its name: the restore drops and replaces it. The archive's own names are never dropped,
+// created or written, so a drill into the production server leaves production alone. The restore
+// journal `_myvault_restore` is the restorer's, as for `myvault restore`. Options whose scratch
+// names would be unusable (longer than 64 characters, or equal to a database of the archive) are
+// refused before the restore starts.
+//
+// Once the restore has started, the scratch databases are dropped whatever happens next (a
+// failed restore or check, a signal through `errors`), best effort; DrillReport says whether the
+// drop worked. A signal stops the restore or the check, the copies are still dropped, and the
+// kCancelled status comes back.
+//
+// Thread safety: RunDrill may run concurrently with other drills into other scratch names; it
+// owns every connection and thread it starts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "myvault/common/cancel.h"
+#include "myvault/common/progress.h"
+#include "myvault/mysql/options.h"
+#include "myvault/status.h"
+
+namespace myvault::ops {
+
+struct DrillOptions {
+  std::string dir;                      // the backup directory (needed unless `file` is given)
+  std::string prefix = "myvault";       // of the backups' file names in `dir`
+  std::string file;                     // an archive to drill; empty: the latest backup of `dir`
+  mysql::ConnectionOptions connection;  // the server the scratch copies go to
+  std::string suffix = "_drill";        // scratch name = archive database name + suffix
+  int threads = 4;                      // restore connections
+  bool keep = false;                    // leave the scratch copies on the server
+  ProgressMode progress = ProgressMode::kQuiet;  // of the restore
+  int64_t now = 0;  // the time the RPO is measured at (UTC seconds); 0: the wall clock
+
+  // InvalidArgument for an empty or non-[A-Za-z0-9_$] suffix, threads outside 1..256, neither
+  // `dir` nor `file`, or an invalid prefix.
+  Status Validate() const;
+};
+
+struct DrillReport {
+  std::string file;         // the archive drilled (path); empty when none was found
+  uint64_t file_size = 0;   // bytes
+  int64_t backup_time = 0;  // UTC seconds: from the file name, else the archive's start_time,
+                            // else the file's mtime
+  double rto_seconds = 0;   // restore start to check end
+  double rpo_seconds = 0;   // now - backup_time
+  uint64_t tables = 0;      // tables whose rows were counted
+  uint64_t rows = 0;        // rows counted, all tables
+  std::vector<std::string> databases;  // the scratch names, in archive order
+  bool restore_started = false;        // false: no server was touched
+  bool dropped = false;                // the scratch databases are gone again
+  std::string drop_problem;            // why the drop failed, when it did
+};
+
+// OK when the archive verified, restored and every table's row count matched. Errors:
+// kNotFound "no backup to drill in DIR" (or the missing file), kCorrupt from verification (no
+// server touched), kServer "row count mismatch in the drill copy: `shop_drill`.`t` holds 3 rows,
+// the archive records 4; ..." (the first 5), any restore error, kCancelled; a failed drop of the
+// scratch copies after an otherwise good drill is kServer too. Messages say whether the scratch
+// databases were dropped. *report is filled as far as the drill got.
+Status RunDrill(const DrillOptions& options, ErrorCollector* errors, DrillReport* report);
+
+}  // namespace myvault::ops

@@ -1,0 +1,123 @@
+#include "drill_command.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "myvault/common/progress.h"
+#include "myvault/ops/notify.h"
+
+namespace myvault::cli {
+namespace {
+
+std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// 3456789 -> "3,456,789".
+std::string GroupThousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(at, ",");
+  return digits;
+}
+
+// A JSON string literal. SlackPayload is {"text":<literal>}: the one JSON escaper there is.
+std::string JsonQuote(const std::string& s) {
+  const std::string payload = ops::SlackPayload(s);
+  constexpr size_t kOpen = sizeof("{\"text\":") - 1;
+  return payload.substr(kOpen, payload.size() - kOpen - 1);
+}
+
+std::string DrillJson(const ops::DrillReport& r, const Status& status) {
+  std::string databases;
+  for (const auto& d : r.databases) databases += (databases.empty() ? "" : ",") + JsonQuote(d);
+  char figures[160];
+  std::snprintf(figures, sizeof figures,
+                "\"rto_seconds\":%.3f,\"rpo_seconds\":%.0f,\"tables\":%" PRIu64
+                ",\"rows\":%" PRIu64,
+                r.rto_seconds, r.rpo_seconds, r.tables, r.rows);
+  return std::string("{\"file\":") + (r.file.empty() ? "null" : JsonQuote(r.file)) +
+         ",\"ok\":" + (status.ok() ? "true" : "false") + "," + figures + ",\"databases\":[" +
+         databases + "],\"problem\":" + (status.ok() ? "null" : JsonQuote(status.message())) + "}";
+}
+
+// What the notification says after "restore drill succeeded/FAILED on HOST: ".
+std::string NotifyDetail(const ops::DrillReport& r, const Status& status) {
+  const std::string summary = DrillSummary(r, status);
+  if (status.ok()) return summary.substr(summary.find(": ") + 2);
+  return (r.file.empty() ? "" : BaseName(r.file) + ": ") + status.message();
+}
+
+}  // namespace
+
+std::string FormatAge(double seconds) {
+  const int64_t s = seconds > 0 ? static_cast<int64_t>(seconds) : 0;
+  char buf[48];
+  if (s >= 86400) {
+    std::snprintf(buf, sizeof buf, "%" PRId64 "d%" PRId64 "h", s / 86400, s % 86400 / 3600);
+  } else if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%" PRId64 "h%" PRId64 "m", s / 3600, s % 3600 / 60);
+  } else if (s >= 60) {
+    std::snprintf(buf, sizeof buf, "%" PRId64 "m%" PRId64 "s", s / 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%" PRId64 "s", s);
+  }
+  return buf;
+}
+
+std::string DrillSummary(const ops::DrillReport& r, const Status& status) {
+  if (!status.ok()) return "drill FAILED: " + status.message();
+  std::string into;
+  for (const auto& d : r.databases) into += (into.empty() ? "" : ", ") + d;
+  char rto[32];
+  std::snprintf(rto, sizeof rto, "%.1f s", r.rto_seconds);
+  return "drill OK: " + BaseName(r.file) + " (" +
+         ProgressReporter::HumanBytes(static_cast<double>(r.file_size)) + ") restored into " +
+         (into.empty() ? "nothing (no database in the archive)" : into) + " in " + rto +
+         " (RTO), backup age " + FormatAge(r.rpo_seconds) + " (RPO), " + GroupThousands(r.tables) +
+         " tables, " + GroupThousands(r.rows) + " rows checked" +
+         (r.restore_started && !r.dropped ? ", scratch copies kept" : "");
+}
+
+void DrillCommand::Register(CLI::App* parent) {
+  app = parent->add_subcommand(
+      "drill", "Restore drill: restore the latest backup under scratch names, check, time, drop");
+  app->set_help_flag("--help", "Show this help");
+  dir.Register(app);
+  app->add_option("--file", options.file, "Drill this archive instead of the latest backup");
+  connection.Register(app);
+  app->add_option("--suffix", options.suffix,
+                  "Scratch database name = archive database name + this suffix")
+      ->capture_default_str();
+  app->add_option("-t,--threads", options.threads, "Restore connections")->capture_default_str();
+  app->add_flag("--keep", options.keep, "Leave the scratch databases on the server");
+  app->add_flag("--json", json, "Print the result as one JSON object");
+  app->add_flag("-q,--quiet", quiet, "Print errors only");
+  app->add_option("--progress", progress, "Restore progress: auto, bar, lines or none")
+      ->capture_default_str();
+}
+
+Status DrillCommand::Run(const mysql::PasswordArg& password, ErrorCollector* errors) {
+  options.dir = dir.dir;
+  options.prefix = dir.prefix;
+  ASSIGN_OR_RETURN(options.progress, ParseProgressMode(progress, quiet));
+  RETURN_IF_ERROR(options.Validate());
+  ASSIGN_OR_RETURN(ops::NotifyConfig notify_config, NotifyConfigFromProcess());
+  ASSIGN_OR_RETURN(options.connection, connection.Resolve(password));
+
+  ops::DrillReport report;
+  Status st = ops::RunDrill(options, errors, &report);
+  if (json) {
+    std::printf("%s\n", DrillJson(report, st).c_str());
+  } else if (!quiet) {
+    std::printf("%s\n", DrillSummary(report, st).c_str());
+  }
+  std::fflush(stdout);
+  const ops::Notifier notifier(notify_config);
+  const std::string host = HostLabel(options.connection.host);
+  const Status sent = notifier.Send(ops::DrillText(host, st.ok(), NotifyDetail(report, st)));
+  if (!sent.ok()) {
+    std::fprintf(stderr, "myvault: warning: drill notification not sent: %s\n",
+                 sent.message().c_str());
+  }
+  return st;
+}
+
+}  // namespace myvault::cli
