@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/ops_commands.h"
 #include "myvault/common/cancel.h"
 #include "myvault/status.h"
 
@@ -27,9 +28,17 @@ int main(int argc, char** argv) {
   cli::DumpCommand dump;
   cli::VerifyCommand verify;
   cli::RestoreCommand restore;
+  cli::PruneCommand prune;
+  cli::ListCommand list;
+  cli::StatusCommand status;
+  cli::MonitorCommand monitor;
   dump.Register(&app);
   verify.Register(&app);
   restore.Register(&app);
+  prune.Register(&app);
+  list.Register(&app);
+  status.Register(&app);
+  monitor.Register(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -43,6 +52,15 @@ int main(int argc, char** argv) {
     st = verify.Run();
   else if (restore.app->parsed())
     st = restore.Run(password, &errors);
+  else if (prune.app->parsed())
+    st = prune.Run();
+  else if (list.app->parsed())
+    st = list.Run(&errors);
+  else if (status.app->parsed())
+    st = status.Run(&errors);
+  else if (monitor.app->parsed())
+    st = monitor.Run(&errors);
+  if (monitor.app->parsed() && st.ok()) return kExitOk;  // a signal stops it normally
   if (st.ok() && errors.cancelled()) st = errors.first();
   if (!st.ok()) {
     std::fprintf(stderr, "myvault: error: %s\n", st.message().c_str());
