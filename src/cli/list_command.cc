@@ -65,12 +65,10 @@ Status ListCommand::Run(ErrorCollector* errors) {
   ASSIGN_OR_RETURN(const std::vector<ops::BackupFile> backups,
                    ops::ListBackups(dir.dir, dir.prefix));
   ASSIGN_OR_RETURN(const std::optional<std::string> latest, ops::ReadLatest(dir.dir, dir.prefix));
-  std::vector<ops::Backup> plain;
-  for (const ops::BackupFile& f : backups) plain.push_back(f.backup);
   std::vector<Row> rows;
   size_t mismatches = 0;
   uint64_t bytes = 0;
-  for (const ops::Decision& d : ops::ApplyRetention(plain, retention.policy)) {
+  for (const ops::Decision& d : ops::ApplyRetention(backups, retention.policy)) {
     Row row;
     row.file = &backups[d.index];
     row.classes = Classes(d);
@@ -93,9 +91,9 @@ Status ListCommand::Run(ErrorCollector* errors) {
                   ProgressReporter::HumanBytes(static_cast<double>(row.file->size)).c_str(),
                   row.verified.c_str(), b.name.c_str(), row.latest ? "  <- latest" : "");
     }
+    const std::string bad = mismatches > 0 ? ", " + std::to_string(mismatches) + " MISMATCH" : "";
     std::printf("%zu backups, %s%s\n", rows.size(),
-                ProgressReporter::HumanBytes(static_cast<double>(bytes)).c_str(),
-                mismatches > 0 ? (", " + std::to_string(mismatches) + " MISMATCH").c_str() : "");
+                ProgressReporter::HumanBytes(static_cast<double>(bytes)).c_str(), bad.c_str());
   }
   if (mismatches > 0) return Corrupt(std::to_string(mismatches) + " backup(s) fail their .sha256");
   return Status::Ok();

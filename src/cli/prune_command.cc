@@ -40,10 +40,8 @@ std::string RowJson(const Row& row) {
 std::vector<Row> Decide(const std::vector<ops::BackupFile>& backups,
                         const std::optional<std::string>& latest,
                         const ops::RetentionPolicy& policy) {
-  std::vector<ops::Backup> plain;
-  for (const ops::BackupFile& f : backups) plain.push_back(f.backup);
   std::vector<Row> rows;
-  for (const ops::Decision& d : ops::ApplyRetention(plain, policy)) {
+  for (const ops::Decision& d : ops::ApplyRetention(backups, policy)) {
     Row row{&backups[d.index], d.keep, {}};
     for (ops::Reason r : d.reasons) row.reasons.emplace_back(ops::ReasonName(r));
     if (!row.keep && latest && *latest == row.file->backup.name) row = {row.file, true, {"latest"}};

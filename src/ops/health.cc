@@ -70,6 +70,14 @@ Status WritePartial(const std::string& partial, std::string_view content, mode_t
 
 }  // namespace
 
+std::vector<Decision> ApplyRetention(const std::vector<BackupFile>& backups,
+                                     const RetentionPolicy& policy) {
+  std::vector<Backup> plain;
+  plain.reserve(backups.size());
+  for (const BackupFile& f : backups) plain.push_back(f.backup);
+  return ApplyRetention(plain, policy);
+}
+
 HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
                             const std::optional<std::string>& latest, int64_t now,
                             int64_t max_age_s, const RetentionPolicy& policy,
@@ -78,10 +86,7 @@ HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
   r.max_age_s = max_age_s;
   r.latest_target = latest;
   r.total = backups.size();
-  std::vector<Backup> plain;
-  plain.reserve(backups.size());
   for (const BackupFile& f : backups) {
-    plain.push_back(f.backup);
     (f.backup.kind == BackupKind::kAuto ? r.auto_count : r.manual_count) += 1;
     r.total_bytes += f.size;
     const bool newer =
@@ -89,7 +94,7 @@ HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
         (f.backup.time == r.newest->backup.time && f.backup.name > r.newest->backup.name);
     if (newer) r.newest = f;
   }
-  for (const Decision& d : ApplyRetention(plain, policy)) {
+  for (const Decision& d : ApplyRetention(backups, policy)) {
     for (Reason reason : d.reasons) {
       if (reason == Reason::kDaily) ++r.daily;
       if (reason == Reason::kWeekly) ++r.weekly;

@@ -12,10 +12,11 @@ namespace {
 void Family(std::string* out, std::string_view name, std::string_view help,
             std::initializer_list<std::pair<std::string_view, std::string>> samples) {
   const std::string full = "myvault_" + std::string(name);
-  *out += "# HELP " + full + " " + std::string(help) + "\n";
-  *out += "# TYPE " + full + " gauge\n";
-  for (const auto& [labels, value] : samples)
-    *out += full + std::string(labels) + " " + value + "\n";
+  out->append("# HELP ").append(full).append(" ").append(help).append("\n");
+  out->append("# TYPE ").append(full).append(" gauge\n");
+  for (const auto& [labels, value] : samples) {
+    out->append(full).append(labels).append(" ").append(value).append("\n");
+  }
 }
 
 std::string Num(uint64_t v) { return std::to_string(v); }

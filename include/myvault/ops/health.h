@@ -63,6 +63,10 @@ HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
                             const std::optional<std::string>& latest, int64_t now,
                             int64_t max_age_s, const RetentionPolicy& policy, std::string_view dir);
 
+// ApplyRetention over the backups of a listing (one Decision per file, in its order).
+std::vector<Decision> ApplyRetention(const std::vector<BackupFile>& backups,
+                                     const RetentionPolicy& policy);
+
 // Ok when healthy. Otherwise: kCorrupt when the newest backup failed its .sha256 check (or has
 // none), kUnhealthy (no backup, too old); the message is report.problem.
 Status HealthStatus(const HealthReport& report);
@@ -83,7 +87,7 @@ Status CheckSha256(const std::string& path, const ErrorCollector* cancel);
 struct InspectOptions {
   std::string dir;
   std::string prefix{kDefaultPrefix};
-  int64_t max_age_s = 7 * 3600;
+  int64_t max_age_s = int64_t{7} * 3600;
   RetentionPolicy policy;
   bool checksum = true;  // hash the newest backup against its .sha256
 };
