@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/drill_command.h"
+#include "cli/ops_commands.h"
 #include "myvault/common/cancel.h"
 #include "myvault/status.h"
 
@@ -31,11 +32,19 @@ int main(int argc, char** argv) {
   cli::BackupCommand backup;
   cli::DaemonCommand daemon;
   cli::DrillCommand drill;
+  cli::PruneCommand prune;
+  cli::ListCommand list;
+  cli::StatusCommand status;
+  cli::MonitorCommand monitor;
   dump.Register(&app);
   verify.Register(&app);
   restore.Register(&app);
   backup.Register(&app);
   daemon.Register(&app);
+  prune.Register(&app);
+  list.Register(&app);
+  status.Register(&app);
+  monitor.Register(&app);
   drill.Register(&app);
   try {
     app.parse(argc, argv);
@@ -54,10 +63,18 @@ int main(int argc, char** argv) {
     st = backup.Run(password, &errors);
   else if (daemon.app->parsed())
     st = daemon.Run(password, &errors);
+  else if (prune.app->parsed())
+    st = prune.Run();
+  else if (list.app->parsed())
+    st = list.Run(&errors);
+  else if (status.app->parsed())
+    st = status.Run(&errors);
+  else if (monitor.app->parsed())
+    st = monitor.Run(&errors);
   else if (drill.app->parsed())
     st = drill.Run(password, &errors);
   // The long-running commands stop on SIGTERM by design: that is a clean exit 0 for them.
-  const bool runs_until_signal = daemon.app->parsed();
+  const bool runs_until_signal = daemon.app->parsed() || monitor.app->parsed();
   if (st.ok() && errors.cancelled() && !runs_until_signal) st = errors.first();
   if (!st.ok()) {
     std::fprintf(stderr, "myvault: error: %s\n", st.message().c_str());

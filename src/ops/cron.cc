@@ -131,33 +131,6 @@ std::vector<std::string_view> SplitBlanks(std::string_view text) {
 constexpr int64_t kHorizonDays = int64_t{5} * 366;
 constexpr int64_t kMaxEvery = int64_t{100} * 366 * 86400;  // longer is surely a typo
 
-// Go-style duration of whole units d/h/m/s: "1h30m", "4s", "2d".
-Result<int64_t> ParseDuration(std::string_view text) {
-  auto bad = [&] { return InvalidArgument("@every: bad duration '" + std::string(text) + "'"); };
-  if (text.empty()) return bad();
-  int64_t total = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0) ++i;
-    if (i == start || i - start > 9 || i == text.size()) return bad();
-    int64_t n = ToInt(text.substr(start, i - start));
-    int64_t unit = 0;
-    switch (text[i++]) {
-      case 'd': unit = 86400; break;
-      case 'h': unit = 3600; break;
-      case 'm': unit = 60; break;
-      case 's': unit = 1; break;
-      default: return bad();
-    }
-    if (i < text.size() && text[i] == 's' && unit == 60) return bad();  // "ms": below 1s
-    total += n * unit;
-    if (total > kMaxEvery) return bad();
-  }
-  if (total < 1) return InvalidArgument("@every: duration '" + std::string(text) + "' is below 1s");
-  return total;
-}
-
 std::string_view MacroExpansion(std::string_view macro) {
   if (macro == "@yearly" || macro == "@annually") return "0 0 1 1 *";
   if (macro == "@monthly") return "0 0 1 * *";
@@ -216,16 +189,42 @@ int NextBit(uint64_t bits, int from) {
   return rest == 0 ? -1 : std::countr_zero(rest);
 }
 
+}  // namespace
+
+Result<int64_t> ParseDuration(std::string_view text) {
+  auto bad = [&] { return InvalidArgument("bad duration '" + std::string(text) + "'"); };
+  if (text.empty()) return bad();
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0) ++i;
+    if (i == start || i - start > 9 || i == text.size()) return bad();
+    int64_t n = ToInt(text.substr(start, i - start));
+    int64_t unit = 0;
+    switch (text[i++]) {
+      case 'd': unit = 86400; break;
+      case 'h': unit = 3600; break;
+      case 'm': unit = 60; break;
+      case 's': unit = 1; break;
+      default: return bad();
+    }
+    if (i < text.size() && text[i] == 's' && unit == 60) return bad();  // "ms": below 1s
+    total += n * unit;
+    if (total > kMaxEvery) return bad();
+  }
+  if (total < 1) return InvalidArgument("duration '" + std::string(text) + "' is below 1s");
+  return total;
+}
+
 std::string FormatDuration(int64_t seconds) {
   std::string out;
   for (auto [unit, suffix] : {std::pair<int64_t, char>{3600, 'h'}, {60, 'm'}, {1, 's'}}) {
     if (seconds >= unit) out += std::to_string(seconds / unit) + suffix;
     seconds %= unit;
   }
-  return out;
+  return out.empty() ? "0s" : out;
 }
-
-}  // namespace
 
 Result<Schedule> ParseSchedule(std::string_view text) {
   std::vector<std::string_view> words = SplitBlanks(text);
@@ -237,7 +236,9 @@ Result<Schedule> ParseSchedule(std::string_view text) {
   if (!words.empty() && words[0] == "@every") {
     if (words.size() != 2)
       return InvalidArgument("@every: expected one duration, as in '@every 6h'");
-    ASSIGN_OR_RETURN(s.every_seconds, ParseDuration(words[1]));
+    auto every = ParseDuration(words[1]);
+    if (!every.ok()) return InvalidArgument("@every: " + every.status().message());
+    s.every_seconds = *every;
     return s;
   }
   if (!words.empty() && words[0].starts_with('@')) {

@@ -45,6 +45,8 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
+}  // namespace
+
 std::string JsonString(std::string_view s) {
   std::string out = "\"";
   for (size_t i = 0; i < s.size();) {
@@ -69,6 +71,8 @@ std::string JsonString(std::string_view s) {
   out += '"';
   return out;
 }
+
+namespace {
 
 std::optional<bool> ParseBool(std::string value) {
   std::transform(value.begin(), value.end(), value.begin(),

@@ -47,6 +47,14 @@ Result<Schedule> ParseSchedule(std::string_view text);
 // about five years (e.g. a Feb 29 schedule across 2100, which is not a leap year).
 std::optional<int64_t> NextSlot(const Schedule& s, int64_t after);
 
+// A Go-style duration of whole units d/h/m/s ("6h", "90m", "1h30m", "4s", "2d" = 48h), from 1s
+// to 100 years: the `@every` argument, also used by status/monitor --max-age and --every.
+// InvalidArgument "bad duration 'X'" or "duration '0s' is below 1s".
+Result<int64_t> ParseDuration(std::string_view text);
+
+// "1h30m", "7h", "45s" ("0s" for 0); days are shown as hours ("48h").
+std::string FormatDuration(int64_t seconds);
+
 // For logs: "cron '0 */6 * * *' (UTC)" or "every 1h30m".
 std::string Describe(const Schedule& s);
 

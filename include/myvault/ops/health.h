@@ -1,0 +1,113 @@
+// Health of a backup directory, for `myvault status`, `myvault monitor` and `myvault list`: is
+// there a recent backup, how many per retention class, does the newest one match its .sha256,
+// and the same facts as Prometheus textfile-collector metrics.
+//
+// EvaluateHealth and RenderPrometheus are pure (no clock, no files). Ages come from the time in
+// each backup's name (UTC), never from file mtimes. The boundary: a backup exactly max_age_s old
+// is healthy; one second older is stale (age > max_age_s). A backup from the future (the clock is
+// behind the name) has age 0 and is healthy.
+// InspectBackupDir reads the directory (listing, the latest link, optionally the newest file to
+// hash it) and writes nothing. WriteFileAtomically is how metrics files are written: a reader of
+// PATH sees the old or the new content, never a half-written file.
+//
+// Thread safety: plain functions over values and paths; safe from any thread.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "myvault/common/cancel.h"
+#include "myvault/ops/backup_dir.h"
+#include "myvault/ops/retention.h"
+#include "myvault/status.h"
+
+namespace myvault::ops {
+
+// What a backup command knows about its own run (the newest backup need not be it: a failed run
+// leaves the previous one newest).
+struct LastRun {
+  bool ok = false;
+  int64_t finished = 0;  // Unix seconds
+  double seconds = 0;    // duration
+  uint64_t bytes = 0;    // archive size
+  std::string file;      // archive name
+};
+
+struct HealthReport {
+  bool healthy = false;
+  std::string problem;               // one line when not healthy
+  std::optional<BackupFile> newest;  // newest backup of any kind
+  int64_t newest_age_s = 0;          // 0 without a newest backup
+  int64_t max_age_s = 0;
+  size_t total = 0, auto_count = 0, manual_count = 0;
+  // Backups kept by each class under the policy (ApplyRetention); one kept by several classes
+  // counts in each.
+  size_t daily = 0, weekly = 0, monthly = 0;
+  uint64_t total_bytes = 0;
+  std::optional<std::string> latest_target;  // what the latest link names, if there is one
+  bool latest_ok = false;                    // the latest link exists and names the newest backup
+  bool sha256_checked = false, sha256_ok = false;  // set by InspectBackupDir
+};
+
+// `backups` as ListBackups returns them (any order); `latest` as ReadLatest returns it; `dir`
+// only names the directory in the problem text: "no backup in DIR" or "newest backup NAME is
+// 8h12m old, more than --max-age 7h".
+HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
+                            const std::optional<std::string>& latest, int64_t now,
+                            int64_t max_age_s, const RetentionPolicy& policy, std::string_view dir);
+
+// ApplyRetention over the backups of a listing (one Decision per file, in its order).
+std::vector<Decision> ApplyRetention(const std::vector<BackupFile>& backups,
+                                     const RetentionPolicy& policy);
+
+// Ok when healthy. Otherwise: kCorrupt when the newest backup failed its .sha256 check (or has
+// none), kUnhealthy (no backup, too old); the message is report.problem.
+Status HealthStatus(const HealthReport& report);
+
+// Prometheus text exposition format (HELP/TYPE lines, names prefixed myvault_): the newest
+// backup's time, age and size (left out when there is none), backups_total{kind}, backups_retained
+// {class}, backups_size_bytes, healthy; with `last_run` also last_run_success, _timestamp_seconds,
+// _duration_seconds and _size_bytes.
+std::string RenderPrometheus(const HealthReport& report, const std::optional<LastRun>& last_run);
+
+// The report as one JSON object (no newline).
+std::string RenderHealthJson(const HealthReport& report);
+
+// Checks dir/NAME against dir/NAME.sha256 by hashing the whole file. Errors: kNotFound "no
+// NAME.sha256", kCorrupt (mismatch or malformed .sha256), kIo, kCancelled.
+Status CheckSha256(const std::string& path, const ErrorCollector* cancel);
+
+struct InspectOptions {
+  std::string dir;
+  std::string prefix{kDefaultPrefix};
+  int64_t max_age_s = int64_t{7} * 3600;
+  RetentionPolicy policy;
+  bool checksum = true;  // hash the newest backup against its .sha256
+};
+
+// Lists the directory, reads the latest link, EvaluateHealth, then (options.checksum, and only
+// when otherwise healthy) CheckSha256 of the newest backup: a failure makes the report unhealthy
+// with the error as its problem. Errors (listing, reading the link, kIo while hashing) come back
+// as a Status.
+Result<HealthReport> InspectBackupDir(const InspectOptions& options, int64_t now,
+                                      const ErrorCollector* cancel);
+
+// Writes PATH.partial (a stale one is removed first; created O_EXCL with `mode`), fsyncs it,
+// renames it over PATH and fsyncs the directory. On failure no PATH.partial is left and PATH is
+// untouched. kIo naming the file.
+Status WriteFileAtomically(const std::string& path, std::string_view content, mode_t mode);
+
+// "8h12m", "45m3s", "12s": an age for messages (whole seconds; days shown as hours).
+std::string FormatAge(int64_t seconds);
+
+// "2026-11-26 06:00:00", or with iso "2026-11-26T06:00:00Z" (ISO 8601); UTC.
+std::string FormatUtc(int64_t time, bool iso);
+
+}  // namespace myvault::ops

@@ -1,0 +1,100 @@
+// `myvault status`: the health of a backup directory, as an exit code, a report and metrics.
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+#include "myvault/common/progress.h"
+#include "myvault/ops/cron.h"
+#include "myvault/ops/health.h"
+#include "ops_commands.h"
+
+namespace myvault::cli {
+namespace {
+
+void PrintReport(const ops::HealthReport& r) {
+  if (!r.healthy) {
+    std::printf("UNHEALTHY: %s\n", r.problem.c_str());
+  } else {
+    std::printf("healthy: newest %s, %s old (max %s), %s%s\n", r.newest->backup.name.c_str(),
+                ops::FormatAge(r.newest_age_s).c_str(), ops::FormatDuration(r.max_age_s).c_str(),
+                ProgressReporter::HumanBytes(static_cast<double>(r.newest->size)).c_str(),
+                r.sha256_checked ? ", .sha256 OK" : "");
+  }
+  std::printf(
+      "backups: %zu (%zu auto, %zu manual), %s; retained daily %zu, weekly %zu, monthly %zu\n",
+      r.total, r.auto_count, r.manual_count,
+      ProgressReporter::HumanBytes(static_cast<double>(r.total_bytes)).c_str(), r.daily, r.weekly,
+      r.monthly);
+  if (!r.latest_target) {
+    std::printf("latest: no link\n");
+  } else {
+    std::printf("latest: %s%s\n", r.latest_target->c_str(),
+                r.latest_ok ? "" : " (NOT the newest backup)");
+  }
+}
+
+}  // namespace
+
+void HealthFlags::Register(CLI::App* app) {
+  dir.Register(app);
+  retention.Register(app);
+  app->add_option("--max-age", max_age_text,
+                  "Unhealthy when the newest backup is older than this (6h, 1h30m, 2d; env "
+                  "BACKUP_MAX_AGE)")
+      ->envname("BACKUP_MAX_AGE")
+      ->capture_default_str();
+  app->add_option("--metrics-file", metrics_file,
+                  "Write Prometheus textfile-collector metrics to this file (env "
+                  "BACKUP_METRICS_FILE)")
+      ->envname("BACKUP_METRICS_FILE");
+  app->add_flag("--no-checksum", no_checksum,
+                "Do not recompute the newest backup's SHA-256 against its .sha256");
+}
+
+Status HealthFlags::Validate(int64_t* max_age_s) const {
+  RETURN_IF_ERROR(dir.Validate());
+  RETURN_IF_ERROR(retention.policy.Validate());
+  auto age = ops::ParseDuration(max_age_text);
+  if (!age.ok()) return InvalidArgument("--max-age: " + age.status().message());
+  *max_age_s = *age;
+  return Status::Ok();
+}
+
+ops::InspectOptions HealthFlags::Options(int64_t max_age_s) const {
+  ops::InspectOptions o;
+  o.dir = dir.dir;
+  o.prefix = dir.prefix;
+  o.max_age_s = max_age_s;
+  o.policy = retention.policy;
+  o.checksum = !no_checksum;
+  return o;
+}
+
+Status HealthFlags::WriteMetrics(const ops::HealthReport& report) const {
+  if (metrics_file.empty()) return Status::Ok();
+  return ops::WriteFileAtomically(metrics_file, ops::RenderPrometheus(report, std::nullopt), 0644);
+}
+
+void StatusCommand::Register(CLI::App* parent) {
+  app = parent->add_subcommand("status", "Health of the backup directory (exit 0, 7 or 9)");
+  app->set_help_flag("--help", "Show this help");
+  health.Register(app);
+  app->add_flag("--json", json, "Print the report as JSON");
+  app->add_flag("-q,--quiet", quiet, "Print nothing; the exit code tells");
+}
+
+Status StatusCommand::Run(ErrorCollector* errors) {
+  int64_t max_age_s = 0;
+  RETURN_IF_ERROR(health.Validate(&max_age_s));
+  ASSIGN_OR_RETURN(const ops::HealthReport report,
+                   ops::InspectBackupDir(health.Options(max_age_s), std::time(nullptr), errors));
+  RETURN_IF_ERROR(health.WriteMetrics(report));
+  if (json) {
+    std::printf("%s\n", ops::RenderHealthJson(report).c_str());
+  } else if (!quiet) {
+    PrintReport(report);
+  }
+  return ops::HealthStatus(report);
+}
+
+}  // namespace myvault::cli

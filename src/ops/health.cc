@@ -1,0 +1,190 @@
+#include "myvault/ops/health.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <vector>
+
+#include "myvault/archive/format.h"
+#include "myvault/archive/sha256.h"
+#include "myvault/archive/writer.h"
+#include "myvault/ops/cron.h"
+#include "verify/checksum_file.h"
+
+namespace myvault::ops {
+namespace {
+
+constexpr size_t kHashBlock = size_t{1} << 20;
+
+// A descriptor closed on destruction.
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+Result<std::string> HashFile(const std::string& path, const ErrorCollector* cancel) {
+  FdCloser in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (in.fd < 0) return IoErrorFromErrno("open " + path, errno);
+  archive::Sha256 hash;
+  std::vector<char> buffer(kHashBlock);
+  for (;;) {
+    if (cancel != nullptr && cancel->cancelled())
+      return Cancelled("hashing " + path + " cancelled");
+    const ssize_t n = ::read(in.fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoErrorFromErrno("read " + path, errno);
+    if (n == 0) break;
+    hash.Update(std::string_view(buffer.data(), static_cast<size_t>(n)));
+  }
+  return archive::Sha256Hex(hash.Final());
+}
+
+Status WriteAllTo(int fd, std::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoErrorFromErrno("write " + path, errno);
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+// Writes `content` to the new file `partial` and syncs it; the caller removes it on failure.
+Status WritePartial(const std::string& partial, std::string_view content, mode_t mode) {
+  FdCloser out{::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)};
+  if (out.fd < 0) return IoErrorFromErrno("create " + partial, errno);
+  if (::fchmod(out.fd, mode) != 0) return IoErrorFromErrno("chmod " + partial, errno);
+  RETURN_IF_ERROR(WriteAllTo(out.fd, content, partial));
+  if (::fsync(out.fd) != 0) return IoErrorFromErrno("fsync " + partial, errno);
+  const int fd = out.fd;
+  out.fd = -1;
+  if (::close(fd) != 0) return IoErrorFromErrno("close " + partial, errno);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<Decision> ApplyRetention(const std::vector<BackupFile>& backups,
+                                     const RetentionPolicy& policy) {
+  std::vector<Backup> plain;
+  plain.reserve(backups.size());
+  for (const BackupFile& f : backups) plain.push_back(f.backup);
+  return ApplyRetention(plain, policy);
+}
+
+HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
+                            const std::optional<std::string>& latest, int64_t now,
+                            int64_t max_age_s, const RetentionPolicy& policy,
+                            std::string_view dir) {
+  HealthReport r;
+  r.max_age_s = max_age_s;
+  r.latest_target = latest;
+  r.total = backups.size();
+  for (const BackupFile& f : backups) {
+    (f.backup.kind == BackupKind::kAuto ? r.auto_count : r.manual_count) += 1;
+    r.total_bytes += f.size;
+    const bool newer =
+        !r.newest || f.backup.time > r.newest->backup.time ||
+        (f.backup.time == r.newest->backup.time && f.backup.name > r.newest->backup.name);
+    if (newer) r.newest = f;
+  }
+  for (const Decision& d : ApplyRetention(backups, policy)) {
+    for (Reason reason : d.reasons) {
+      if (reason == Reason::kDaily) ++r.daily;
+      if (reason == Reason::kWeekly) ++r.weekly;
+      if (reason == Reason::kMonthly) ++r.monthly;
+    }
+  }
+  if (!r.newest) {
+    r.problem = "no backup in " + std::string(dir);
+    return r;
+  }
+  r.newest_age_s = std::max<int64_t>(0, now - r.newest->backup.time);
+  r.latest_ok = latest && *latest == r.newest->backup.name;
+  if (r.newest_age_s > max_age_s) {
+    r.problem = "newest backup " + r.newest->backup.name + " is " + FormatAge(r.newest_age_s) +
+                " old, more than --max-age " + FormatDuration(max_age_s);
+    return r;
+  }
+  r.healthy = true;
+  return r;
+}
+
+Status HealthStatus(const HealthReport& report) {
+  if (report.healthy) return Status::Ok();
+  if (report.sha256_checked && !report.sha256_ok) return Corrupt(report.problem);
+  return Unhealthy(report.problem);
+}
+
+Status CheckSha256(const std::string& path, const ErrorCollector* cancel) {
+  if (::access((path + ".sha256").c_str(), F_OK) != 0) {
+    if (errno == ENOENT) return NotFound("no " + path + ".sha256");
+    return IoErrorFromErrno("access " + path + ".sha256", errno);
+  }
+  ASSIGN_OR_RETURN(const std::string hex, HashFile(path, cancel));
+  bool present = false;
+  RETURN_IF_ERROR(verify::CheckChecksumFile(path, hex, &present));
+  if (!present) return NotFound("no " + path + ".sha256");
+  return Status::Ok();
+}
+
+Result<HealthReport> InspectBackupDir(const InspectOptions& options, int64_t now,
+                                      const ErrorCollector* cancel) {
+  ASSIGN_OR_RETURN(const std::vector<BackupFile> backups, ListBackups(options.dir, options.prefix));
+  ASSIGN_OR_RETURN(const std::optional<std::string> latest,
+                   ReadLatest(options.dir, options.prefix));
+  HealthReport report =
+      EvaluateHealth(backups, latest, now, options.max_age_s, options.policy, options.dir);
+  if (!options.checksum || !report.healthy) return report;
+  const Status st = CheckSha256(report.newest->path, cancel);
+  if (st.code() == StatusCode::kIo || st.code() == StatusCode::kCancelled) return st;
+  report.sha256_checked = true;
+  report.sha256_ok = st.ok();
+  if (!st.ok()) {
+    report.healthy = false;
+    report.problem = "newest backup fails its checksum: " + st.message();
+  }
+  return report;
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view content, mode_t mode) {
+  const std::string partial = path + ".partial";
+  if (::unlink(partial.c_str()) != 0 && errno != ENOENT) {
+    return IoErrorFromErrno("remove stale " + partial, errno);
+  }
+  Status st = WritePartial(partial, content, mode);
+  if (st.ok() && ::rename(partial.c_str(), path.c_str()) != 0) {
+    st = IoErrorFromErrno("rename " + partial + " to " + path, errno);
+  }
+  if (!st.ok()) {
+    ::unlink(partial.c_str());
+    return st;
+  }
+  return archive::SyncDirectoryOf(path);
+}
+
+std::string FormatAge(int64_t seconds) {
+  seconds = std::max<int64_t>(0, seconds);
+  const int64_t h = seconds / 3600, m = seconds % 3600 / 60, s = seconds % 60;
+  if (h > 0) return std::to_string(h) + "h" + std::to_string(m) + "m";
+  if (m > 0) return std::to_string(m) + "m" + std::to_string(s) + "s";
+  return std::to_string(s) + "s";
+}
+
+std::string FormatUtc(int64_t time, bool iso) {
+  const time_t t = static_cast<time_t>(time);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  const size_t n =
+      std::strftime(buf, sizeof buf, iso ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%S", &tm);
+  return std::string(buf, n);
+}
+
+}  // namespace myvault::ops

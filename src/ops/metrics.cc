@@ -1,0 +1,91 @@
+// RenderPrometheus and RenderHealthJson (contract in myvault/ops/health.h).
+#include <cstdio>
+#include <string>
+
+#include "myvault/ops/health.h"
+#include "myvault/ops/notify.h"
+
+namespace myvault::ops {
+namespace {
+
+// Appends one metric family: HELP, TYPE gauge, then `samples` ("{labels} value" or " value").
+void Family(std::string* out, std::string_view name, std::string_view help,
+            std::initializer_list<std::pair<std::string_view, std::string>> samples) {
+  const std::string full = "myvault_" + std::string(name);
+  out->append("# HELP ").append(full).append(" ").append(help).append("\n");
+  out->append("# TYPE ").append(full).append(" gauge\n");
+  for (const auto& [labels, value] : samples) {
+    out->append(full).append(labels).append(" ").append(value).append("\n");
+  }
+}
+
+std::string Num(uint64_t v) { return std::to_string(v); }
+std::string Num(int64_t v) { return std::to_string(v); }
+std::string Seconds(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string RenderPrometheus(const HealthReport& r, const std::optional<LastRun>& last_run) {
+  std::string out;
+  if (r.newest) {
+    Family(&out, "last_success_timestamp_seconds",
+           "Time of the newest backup, from its name (Unix seconds).",
+           {{"", Num(r.newest->backup.time)}});
+    Family(&out, "newest_backup_age_seconds", "Age of the newest backup.",
+           {{"", Num(r.newest_age_s)}});
+    Family(&out, "newest_backup_size_bytes", "Size of the newest backup.",
+           {{"", Num(r.newest->size)}});
+  }
+  Family(&out, "backups_total", "Backups in the directory, by kind.",
+         {{"{kind=\"auto\"}", Num(uint64_t{r.auto_count})},
+          {"{kind=\"manual\"}", Num(uint64_t{r.manual_count})}});
+  Family(&out, "backups_retained", "Backups kept by each retention class.",
+         {{"{class=\"daily\"}", Num(uint64_t{r.daily})},
+          {"{class=\"weekly\"}", Num(uint64_t{r.weekly})},
+          {"{class=\"monthly\"}", Num(uint64_t{r.monthly})}});
+  Family(&out, "backups_size_bytes", "Total size of the backups.", {{"", Num(r.total_bytes)}});
+  Family(&out, "healthy", "1 when the newest backup is recent enough and intact.",
+         {{"", r.healthy ? "1" : "0"}});
+  if (last_run) {
+    Family(&out, "last_run_success", "1 when the last backup run succeeded.",
+           {{"", last_run->ok ? "1" : "0"}});
+    Family(&out, "last_run_timestamp_seconds", "When the last backup run finished.",
+           {{"", Num(last_run->finished)}});
+    Family(&out, "last_run_duration_seconds", "Duration of the last backup run.",
+           {{"", Seconds(last_run->seconds)}});
+    Family(&out, "last_run_size_bytes", "Archive size of the last backup run.",
+           {{"", Num(last_run->bytes)}});
+  }
+  return out;
+}
+
+std::string RenderHealthJson(const HealthReport& r) {
+  auto b = [](bool v) { return std::string(v ? "true" : "false"); };
+  std::string out = "{\"healthy\":" + b(r.healthy);
+  out += ",\"problem\":" + (r.healthy ? std::string("null") : JsonString(r.problem));
+  if (r.newest) {
+    out += ",\"newest\":{\"name\":" + JsonString(r.newest->backup.name) +
+           ",\"time\":" + JsonString(FormatUtc(r.newest->backup.time, true)) +
+           ",\"kind\":" + JsonString(BackupKindName(r.newest->backup.kind)) +
+           ",\"size\":" + Num(r.newest->size) + ",\"age_seconds\":" + Num(r.newest_age_s) + "}";
+  } else {
+    out += ",\"newest\":null";
+  }
+  out += ",\"max_age_seconds\":" + Num(r.max_age_s);
+  out += ",\"total\":" + Num(uint64_t{r.total}) + ",\"auto\":" + Num(uint64_t{r.auto_count}) +
+         ",\"manual\":" + Num(uint64_t{r.manual_count});
+  out += ",\"retained\":{\"daily\":" + Num(uint64_t{r.daily}) +
+         ",\"weekly\":" + Num(uint64_t{r.weekly}) + ",\"monthly\":" + Num(uint64_t{r.monthly}) +
+         "}";
+  out += ",\"total_bytes\":" + Num(r.total_bytes);
+  out += ",\"latest\":" + (r.latest_target ? JsonString(*r.latest_target) : std::string("null"));
+  out += ",\"latest_ok\":" + b(r.latest_ok);
+  out += ",\"sha256_checked\":" + b(r.sha256_checked) + ",\"sha256_ok\":" + b(r.sha256_ok) + "}";
+  return out;
+}
+
+}  // namespace myvault::ops
