@@ -12,6 +12,7 @@
 #include "myvault/archive/writer.h"
 #include "myvault/common/clock.h"
 #include "myvault/common/progress.h"
+#include "myvault/ops/health.h"
 #include "myvault/verify/verify.h"
 
 namespace myvault::ops {
@@ -130,6 +131,29 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
                             " is verified and kept, but its offsite copy failed");
 }
 
+// Prometheus textfile metrics of this run and of the directory after it. A failure to write
+// them is logged: it must not turn a good backup into a failed one.
+void WriteMetrics(const BackupOptions& o, const Status& st, const BackupReport& report,
+                  const LogFn& log) {
+  if (o.metrics_file.empty()) return;
+  InspectOptions inspect;
+  inspect.dir = o.dir;
+  inspect.prefix = o.prefix;
+  inspect.policy = o.retention;
+  inspect.checksum = false;  // just verified
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  Result<HealthReport> health = InspectBackupDir(inspect, now, nullptr);
+  LastRun run{.ok = st.ok(),
+              .finished = now,
+              .seconds = report.seconds,
+              .bytes = report.bytes,
+              .file = report.file.substr(report.file.rfind('/') + 1)};
+  Status written = health.ok()
+                       ? WriteFileAtomically(o.metrics_file, RenderPrometheus(*health, run), 0644)
+                       : health.status();
+  if (!written.ok()) Log(log, "metrics not written: " + written.message());
+}
+
 }  // namespace
 
 Status BackupOptions::Validate() const {
@@ -171,6 +195,7 @@ Status RunBackup(const BackupOptions& options, ErrorCollector* errors, BackupRep
   } else {
     Notify(options, VerifyFailedText(options.host_label, name, st.message()), report, log);
   }
+  if (st.code() != StatusCode::kCancelled) WriteMetrics(options, st, *report, log);
   return st;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "myvault/archive/format.h"
+#include "myvault/archive/reader.h"
 #include "myvault/archive/sha256.h"
 #include "myvault/archive/writer.h"
 #include "myvault/ops/cron.h"
@@ -134,6 +135,27 @@ Status CheckSha256(const std::string& path, const ErrorCollector* cancel) {
   return Status::Ok();
 }
 
+namespace {
+
+// end_time - start_time from an archive's index (ISO 8601 UTC, written by the dumper); nullopt
+// when the archive or its index cannot be read: the checksum check reports damage, not this.
+std::optional<int64_t> DumpSeconds(const std::string& path) {
+  Result<std::unique_ptr<archive::ArchiveReader>> reader = archive::ArchiveReader::Open(path);
+  if (!reader.ok()) return std::nullopt;
+  std::optional<int64_t> start, end;
+  for (const auto& [key, value] : (*reader)->index().metadata) {
+    struct tm tm {};
+    const char* rest = strptime(value.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (rest == nullptr || *rest != '\0') continue;
+    if (key == "start_time") start = static_cast<int64_t>(timegm(&tm));
+    if (key == "end_time") end = static_cast<int64_t>(timegm(&tm));
+  }
+  if (!start || !end || *end < *start) return std::nullopt;
+  return *end - *start;
+}
+
+}  // namespace
+
 Result<HealthReport> InspectBackupDir(const InspectOptions& options, int64_t now,
                                       const ErrorCollector* cancel) {
   ASSIGN_OR_RETURN(const std::vector<BackupFile> backups, ListBackups(options.dir, options.prefix));
@@ -141,6 +163,7 @@ Result<HealthReport> InspectBackupDir(const InspectOptions& options, int64_t now
                    ReadLatest(options.dir, options.prefix));
   HealthReport report =
       EvaluateHealth(backups, latest, now, options.max_age_s, options.policy, options.dir);
+  if (report.newest) report.newest_dump_seconds = DumpSeconds(report.newest->path);
   if (!options.checksum || !report.healthy) return report;
   const Status st = CheckSha256(report.newest->path, cancel);
   if (st.code() == StatusCode::kIo || st.code() == StatusCode::kCancelled) return st;

@@ -39,6 +39,11 @@ std::string RenderPrometheus(const HealthReport& r, const std::optional<LastRun>
            {{"", Num(r.newest_age_s)}});
     Family(&out, "newest_backup_size_bytes", "Size of the newest backup.",
            {{"", Num(r.newest->size)}});
+    if (r.newest_dump_seconds) {
+      Family(&out, "newest_backup_dump_duration_seconds",
+             "How long the newest backup's dump took (from its index).",
+             {{"", Num(*r.newest_dump_seconds)}});
+    }
   }
   Family(&out, "backups_total", "Backups in the directory, by kind.",
          {{"{kind=\"auto\"}", Num(uint64_t{r.auto_count})},

@@ -220,6 +220,38 @@ TEST_F(OpsBackup, ABackupOfAStoppedServerNotifiesAndTouchesNoGoodBackup) {
   }
 }
 
+// --metrics-file after a backup: this run's result and the directory, for node_exporter.
+TEST_F(OpsBackup, MetricsFileDescribesTheLastRunAndTheDirectory) {
+  const std::string metrics = dir_->Join("myvault.prom");
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Backup({"--metrics-file", metrics}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ASSERT_OK_AND_ASSIGN(std::string text, ReadFile(metrics));
+  const std::vector<BackupFile> files = List();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_NE(text.find("\nmyvault_last_run_success 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nmyvault_last_run_size_bytes " + std::to_string(files[0].size) + "\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nmyvault_last_success_timestamp_seconds " +
+                      std::to_string(files[0].backup.time) + "\n"),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(std::regex_search(text, std::regex(R"(\nmyvault_last_run_duration_seconds 0?\.?\d)")))
+      << text;
+  EXPECT_TRUE(
+      std::regex_search(text, std::regex(R"(\nmyvault_newest_backup_dump_duration_seconds \d+\n)")))
+      << text;
+  EXPECT_FALSE(fs::exists(metrics + ".partial"));
+  // A failed run says so, and the directory's figures stay those of the good backup.
+  ASSERT_OK_AND_ASSIGN(
+      r, RunMyvault({"backup", "--dir", backups_, "--metrics-file", metrics, "--no-defaults", "-h",
+                     "127.0.0.1", "-P", std::to_string(*FreeTcpPort()), "-u", "nobody"}));
+  EXPECT_EQ(r.exit_code, 3) << r.Describe();
+  ASSERT_OK_AND_ASSIGN(text, ReadFile(metrics));
+  EXPECT_NE(text.find("\nmyvault_last_run_success 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nmyvault_backups_total{kind=\"auto\"} 1\n"), std::string::npos) << text;
+}
+
 TEST_F(OpsBackup, AWebhookThatFailsDoesNotFailTheBackup) {
   HttpListener slack(500, "no");
   ASSERT_OK_AND_ASSIGN(CommandResult r,

@@ -54,6 +54,9 @@ struct HealthReport {
   std::optional<std::string> latest_target;  // what the latest link names, if there is one
   bool latest_ok = false;                    // the latest link exists and names the newest backup
   bool sha256_checked = false, sha256_ok = false;  // set by InspectBackupDir
+  // How long the newest backup's dump took (end_time - start_time of its index), when
+  // InspectBackupDir could read them.
+  std::optional<int64_t> newest_dump_seconds;
 };
 
 // `backups` as ListBackups returns them (any order); `latest` as ReadLatest returns it; `dir`
