@@ -9,6 +9,7 @@
 #include <ctime>
 #include <vector>
 
+#include "file_util.h"
 #include "myvault/archive/format.h"
 #include "myvault/archive/reader.h"
 #include "myvault/archive/sha256.h"
@@ -19,53 +20,14 @@
 namespace myvault::ops {
 namespace {
 
-constexpr size_t kHashBlock = size_t{1} << 20;
-
-// A descriptor closed on destruction.
-struct FdCloser {
-  int fd;
-  ~FdCloser() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-Result<std::string> HashFile(const std::string& path, const ErrorCollector* cancel) {
-  FdCloser in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (in.fd < 0) return IoErrorFromErrno("open " + path, errno);
-  archive::Sha256 hash;
-  std::vector<char> buffer(kHashBlock);
-  for (;;) {
-    if (cancel != nullptr && cancel->cancelled())
-      return Cancelled("hashing " + path + " cancelled");
-    const ssize_t n = ::read(in.fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoErrorFromErrno("read " + path, errno);
-    if (n == 0) break;
-    hash.Update(std::string_view(buffer.data(), static_cast<size_t>(n)));
-  }
-  return archive::Sha256Hex(hash.Final());
-}
-
-Status WriteAllTo(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoErrorFromErrno("write " + path, errno);
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
 // Writes `content` to the new file `partial` and syncs it; the caller removes it on failure.
 Status WritePartial(const std::string& partial, std::string_view content, mode_t mode) {
-  FdCloser out{::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)};
-  if (out.fd < 0) return IoErrorFromErrno("create " + partial, errno);
-  if (::fchmod(out.fd, mode) != 0) return IoErrorFromErrno("chmod " + partial, errno);
-  RETURN_IF_ERROR(WriteAllTo(out.fd, content, partial));
-  if (::fsync(out.fd) != 0) return IoErrorFromErrno("fsync " + partial, errno);
-  const int fd = out.fd;
-  out.fd = -1;
-  if (::close(fd) != 0) return IoErrorFromErrno("close " + partial, errno);
+  Fd out(::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (out.get() < 0) return IoErrorFromErrno("create " + partial, errno);
+  if (::fchmod(out.get(), mode) != 0) return IoErrorFromErrno("chmod " + partial, errno);
+  RETURN_IF_ERROR(WriteAll(out.get(), content, partial));
+  if (::fsync(out.get()) != 0) return IoErrorFromErrno("fsync " + partial, errno);
+  if (out.Close() != 0) return IoErrorFromErrno("close " + partial, errno);
   return Status::Ok();
 }
 
@@ -128,7 +90,7 @@ Status CheckSha256(const std::string& path, const ErrorCollector* cancel) {
     if (errno == ENOENT) return NotFound("no " + path + ".sha256");
     return IoErrorFromErrno("access " + path + ".sha256", errno);
   }
-  ASSIGN_OR_RETURN(const std::string hex, HashFile(path, cancel));
+  ASSIGN_OR_RETURN(const std::string hex, Sha256HexOfFile(path, "hashing " + path, cancel));
   bool present = false;
   RETURN_IF_ERROR(verify::CheckChecksumFile(path, hex, &present));
   if (!present) return NotFound("no " + path + ".sha256");

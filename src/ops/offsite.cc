@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "file_util.h"
 #include "myvault/archive/format.h"
 #include "myvault/archive/sha256.h"
 #include "myvault/archive/writer.h"
@@ -20,30 +21,6 @@
 
 namespace myvault::ops {
 namespace {
-
-constexpr size_t kBlockSize = size_t{1} << 20;
-
-bool IsCancelled(const ErrorCollector* cancel) { return cancel != nullptr && cancel->cancelled(); }
-
-// A file descriptor closed on destruction (errors of an explicit Close() are reported).
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int Close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
 
 // Removes `path` on destruction unless Keep() was called.
 class RemoveUnlessKept {
@@ -61,51 +38,15 @@ class RemoveUnlessKept {
   bool kept_ = false;
 };
 
-Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoErrorFromErrno("write " + path, errno);
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
-// Reads `path` in blocks of kBlockSize and hands each to `use`; checks `cancel` before each
-// block (a cancellation names `copy`, the file being made).
-Status ForEachBlock(const std::string& path, const std::string& copy, const ErrorCollector* cancel,
-                    const std::function<Status(std::string_view)>& use) {
-  Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) return IoErrorFromErrno("open " + path, errno);
-  std::vector<char> buffer(kBlockSize);
-  for (;;) {
-    if (IsCancelled(cancel)) return Cancelled("offsite copy to " + copy + " cancelled");
-    const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoErrorFromErrno("read " + path, errno);
-    if (n == 0) return Status::Ok();
-    RETURN_IF_ERROR(use(std::string_view(buffer.data(), static_cast<size_t>(n))));
-  }
-}
-
 // Copies `from` into the new file `to_fd` (named `to` in errors), then fsyncs it.
 Status CopyBlocks(const std::string& from, int to_fd, const std::string& to,
                   const ErrorCollector* cancel) {
-  RETURN_IF_ERROR(ForEachBlock(from, to, cancel,
+  RETURN_IF_ERROR(ForEachBlock(from, "offsite copy to " + to, cancel,
                                [&](std::string_view block) { return WriteAll(to_fd, block, to); }));
   if (::fsync(to_fd) != 0) return IoErrorFromErrno("fsync " + to, errno);
   // Drop the cached pages so that the check below reads what the storage holds, where it can.
   (void)::posix_fadvise(to_fd, 0, 0, POSIX_FADV_DONTNEED);
   return Status::Ok();
-}
-
-Result<std::string> Sha256HexOfFile(const std::string& path, const ErrorCollector* cancel) {
-  archive::Sha256 hash;
-  RETURN_IF_ERROR(ForEachBlock(path, path, cancel, [&hash](std::string_view block) {
-    hash.Update(block);
-    return Status::Ok();
-  }));
-  return archive::Sha256Hex(hash.Final());
 }
 
 std::string Lower(std::string s) {
@@ -129,7 +70,8 @@ Status CopyFileChecked(const std::string& from, const std::string& to,
   RETURN_IF_ERROR(CopyBlocks(from, out.get(), partial, cancel));
   if (out.Close() != 0) return IoErrorFromErrno("close " + partial, errno);
   if (!sha256_hex.empty()) {
-    ASSIGN_OR_RETURN(const std::string actual, Sha256HexOfFile(partial, cancel));
+    ASSIGN_OR_RETURN(const std::string actual,
+                     Sha256HexOfFile(partial, "offsite copy to " + partial, cancel));
     if (actual != Lower(sha256_hex)) {
       return Corrupt("offsite copy " + partial + " does not match the backup: SHA-256 " + actual +
                      ", expected " + Lower(sha256_hex));

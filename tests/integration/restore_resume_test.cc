@@ -108,6 +108,17 @@ class RestoreResume : public RestoreTest {
         "20 committed chunks in the journal");
   }
 
+  // Kills a restore while the MyISAM table holds some of its rows but not all.
+  void KillWhileHeapMyisamIsPartlyLoaded() {
+    const std::string count = "SELECT COUNT(*) FROM " + QualifiedName(kResumeDb, "heap_myisam");
+    KillRestoreWhen(
+        [&count](TestServer& target) {
+          Result<std::string> n = target.QueryValue(count);
+          return n.ok() && *n != "0" && *n != std::to_string(kHeapRows);
+        },
+        "heap_myisam partly loaded");
+  }
+
   // CommittedChunks on the target, or `fallback` when the query fails.
   long CommittedOr(long fallback) {
     Result<long> n = CommittedChunks(*target_);
@@ -192,13 +203,7 @@ TEST_F(RestoreResume, ResumeAfterAKilledResumeFinishes) {
 // the middle of the table leaves rows no journal row accounts for. Resuming must reload that
 // table from its start, or the keyless table gains duplicates.
 TEST_F(RestoreResume, KilledInsideANonTransactionalTableResumesWithoutDuplicates) {
-  const std::string count = "SELECT COUNT(*) FROM " + QualifiedName(kResumeDb, "heap_myisam");
-  KillRestoreWhen(
-      [&count](TestServer& target) {
-        Result<std::string> n = target.QueryValue(count);
-        return n.ok() && *n != "0" && *n != std::to_string(kHeapRows);
-      },
-      "heap_myisam partly loaded");
+  KillWhileHeapMyisamIsPartlyLoaded();
   ASSERT_FALSE(HasFailure());
   ASSERT_OK_AND_ASSIGN(CommandResult r,
                        Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
@@ -211,12 +216,7 @@ TEST_F(RestoreResume, KilledInsideANonTransactionalTableResumesWithoutDuplicates
 // table's journal rows removed after the kill); resuming must still empty the table first.
 TEST_F(RestoreResume, KilledInsideTheFirstChunkOfANonTransactionalTableResumesWithoutDuplicates) {
   const std::string count = "SELECT COUNT(*) FROM " + QualifiedName(kResumeDb, "heap_myisam");
-  KillRestoreWhen(
-      [&count](TestServer& target) {
-        Result<std::string> n = target.QueryValue(count);
-        return n.ok() && *n != "0" && *n != std::to_string(kHeapRows);
-      },
-      "heap_myisam partly loaded");
+  KillWhileHeapMyisamIsPartlyLoaded();
   ASSERT_FALSE(HasFailure());
   ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFile(archive_));
   ASSERT_OK_AND_ASSIGN(ArchiveIndex index, ReadArchiveIndex(bytes));
