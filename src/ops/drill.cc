@@ -33,14 +33,6 @@ Result<std::string> PickArchive(const DrillOptions& o) {
 
 std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
-// "2026-11-26T06:00:00Z" -> UTC seconds; nullopt for anything else.
-std::optional<int64_t> ParseIsoUtc(const std::string& text) {
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  return static_cast<int64_t>(timegm(&tm));
-}
-
 // When the backup was taken: its file name, else the archive's start_time, else the mtime.
 int64_t BackupTime(const DrillOptions& o, const std::string& path, const archive::Index& index) {
   if (auto b = ParseBackupFileName(o.prefix, BaseName(path))) return b->time;

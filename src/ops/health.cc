@@ -14,6 +14,7 @@
 #include "myvault/archive/reader.h"
 #include "myvault/archive/sha256.h"
 #include "myvault/archive/writer.h"
+#include "myvault/common/clock.h"
 #include "myvault/ops/cron.h"
 #include "verify/checksum_file.h"
 
@@ -106,11 +107,8 @@ std::optional<int64_t> DumpSeconds(const std::string& path) {
   if (!reader.ok()) return std::nullopt;
   std::optional<int64_t> start, end;
   for (const auto& [key, value] : (*reader)->index().metadata) {
-    struct tm tm {};
-    const char* rest = strptime(value.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (rest == nullptr || *rest != '\0') continue;
-    if (key == "start_time") start = static_cast<int64_t>(timegm(&tm));
-    if (key == "end_time") end = static_cast<int64_t>(timegm(&tm));
+    if (key == "start_time") start = ParseIsoUtc(value);
+    if (key == "end_time") end = ParseIsoUtc(value);
   }
   if (!start || !end || *end < *start) return std::nullopt;
   return *end - *start;

@@ -1,9 +1,11 @@
 // Clock: the one monotonic time source for durations (phase times, lock hold times, progress),
-// and the wall-clock time as text for headers. Thread-safe.
+// and the wall-clock time as text for headers (and back). Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <ctime>
+#include <optional>
 #include <string>
 
 namespace myvault {
@@ -26,6 +28,15 @@ inline std::string WallClockText(const char* strftime_format, bool utc) {
   char buf[64];
   size_t n = std::strftime(buf, sizeof buf, strftime_format, &tm);
   return std::string(buf, n);
+}
+
+// "2026-11-26T06:00:00Z" (the archive index's start_time/end_time) -> Unix seconds; nullopt for
+// any other text.
+inline std::optional<int64_t> ParseIsoUtc(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm));
 }
 
 }  // namespace myvault
