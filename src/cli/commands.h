@@ -44,7 +44,7 @@ struct VerifyCommand {
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);
-  Status Run();
+  Status Run(const ErrorCollector* errors);
 };
 
 struct RestoreCommand {

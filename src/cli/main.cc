@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   if (dump.app->parsed())
     st = dump.Run(password, &errors);
   else if (verify.app->parsed())
-    st = verify.Run();
+    st = verify.Run(&errors);
   else if (restore.app->parsed())
     st = restore.Run(password, &errors);
   else if (backup.app->parsed())

@@ -14,7 +14,8 @@ void VerifyCommand::Register(CLI::App* parent) {
   app->add_flag("-q,--quiet", quiet, "Print nothing when the archive is intact");
 }
 
-Status VerifyCommand::Run() {
+Status VerifyCommand::Run(const ErrorCollector* errors) {
+  options.cancel = errors;
   verify::VerifyReport report;
   RETURN_IF_ERROR(verify::VerifyArchive(path, options, &report));
   if (!quiet) {

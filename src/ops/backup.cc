@@ -107,8 +107,15 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
 
   verify::VerifyOptions vo;
   vo.threads = o.verify_threads;
+  vo.cancel = errors;
   verify::VerifyReport verified;
   if (Status st = verify::VerifyArchive(d.output, vo, &verified); !st.ok()) {
+    if (st.code() == StatusCode::kCancelled) {
+      // Abandoned, not damaged: an archive nobody verified must not stay under a backup name.
+      (void)RemoveBackup(o.dir, name);
+      Log(log, "removed " + name + ", whose verification the signal interrupted");
+      return st;
+    }
     SetAside(d.output, log);
     return st.WithContext("verification failed");
   }

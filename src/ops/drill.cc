@@ -177,6 +177,7 @@ Status RunDrill(const DrillOptions& o, ErrorCollector* errors, DrillReport* repo
   verify::VerifyReport verified;
   verify::VerifyOptions verify_options;
   verify_options.threads = std::min(o.threads, 4);
+  verify_options.cancel = errors;
   RETURN_IF_ERROR(verify::VerifyArchive(report->file, verify_options, &verified)
                       .WithContext("drill: verification failed, no server was touched"));
   if (errors->cancelled()) return errors->first();

@@ -87,6 +87,7 @@ std::string RestoreRun::StateOfTarget() const {
 Status RestoreRun::VerifyArchive() {
   progress_.Event("verifying " + o_.input);
   verify::VerifyOptions vo;
+  vo.cancel = errors_;
   vo.threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   verify::VerifyReport vr;
   RETURN_IF_ERROR(verify::VerifyArchive(o_.input, vo, &vr));

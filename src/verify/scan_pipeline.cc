@@ -102,15 +102,22 @@ void Collect(const Batch& batch, ScanResult* result, std::atomic<bool>* stop) {
 
 }  // namespace
 
-ScanResult ScanArchive(int fd, int threads) {
+ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel) {
   ScanResult result;
   archive::MemberScanner scanner(fd);
   archive::Sha256 file_hash;
   bool input_done = false;
   std::atomic<bool> stop{false};
+  Status cancelled;
   using BatchPtr = std::shared_ptr<Batch>;
   auto read = [&](tbb::flow_control& fc) -> BatchPtr {
     if (input_done || stop.load()) {
+      fc.stop();
+      return nullptr;
+    }
+    if (cancel != nullptr && cancel->cancelled()) {
+      cancelled = cancel->first();  // Collect may be writing `result` on another thread
+      stop.store(true);
       fc.stop();
       return nullptr;
     }
@@ -130,6 +137,7 @@ ScanResult ScanArchive(int fd, int threads) {
             tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel, decode) &
             tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order, collect));
   });
+  if (result.error.ok() && !cancelled.ok()) result.error = cancelled;
   if (result.error.ok()) result.file_sha256 = file_hash.Final();
   return result;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "myvault/archive/format.h"
+#include "myvault/common/cancel.h"
 #include "myvault/status.h"
 
 namespace myvault::verify {
@@ -27,7 +28,8 @@ struct ScanResult {
 };
 
 // Reads `fd` front to back with a MemberScanner on the calling thread's arena of `threads`
-// threads, hashing every byte and decoding members in parallel. Stops at the first problem.
-ScanResult ScanArchive(int fd, int threads);
+// threads, hashing every byte and decoding members in parallel. Stops at the first problem, or
+// with error = cancel->first() (kCancelled for a signal) once `cancel` (may be null) is cancelled.
+ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel);
 
 }  // namespace myvault::verify

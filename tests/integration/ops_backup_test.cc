@@ -55,6 +55,17 @@ class OpsBackup : public ServerPairTest {
     return latest.ok() && latest->has_value() ? **latest : "";
   }
 
+  // Waits until `n` backups are done (the latest link points at the n-th: listed alone, an
+  // archive may still be under verification), the daemon exits or `seconds` pass.
+  void WaitForFinishedBackups(size_t n, ChildProcess& daemon, int seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (daemon.Running() && std::chrono::steady_clock::now() < deadline) {
+      const std::vector<BackupFile> files = List();
+      if (files.size() >= n && Latest() == files.back().backup.name) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
   // Every file in the backup directory, sorted (the lock file included).
   std::vector<std::string> Entries() {
     std::vector<std::string> names;
@@ -292,10 +303,7 @@ TEST_F(OpsBackup, DaemonMakesVerifiedBackupsAndStopsCleanlyOnSigterm) {
                           source_cnf_, "--databases", kDb},
                          &daemon)
                 .status());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (List().size() < 3 && daemon->Running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  WaitForFinishedBackups(3, *daemon, 30);
   double seconds = 0;
   ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*daemon, SIGTERM, &seconds));
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
@@ -350,6 +358,31 @@ TEST_F(OpsBackup, DaemonAbortsTheRunningBackupCleanlyOnSigterm) {
   EXPECT_EQ(Entries(), std::vector<std::string>{".myvault.lock"}) << r.Describe();
 }
 
+// SIGTERM between the dump and the end of its verification: an archive nobody verified must
+// not stay under a backup name, so the daemon removes it and exits 0.
+TEST_F(OpsBackup, DaemonRemovesAnArchiveWhoseVerificationASignalInterrupted) {
+  ASSERT_OK(EnsureRandomTable(*source_, {"mv_ops_big", "blobs", 100, 16 << 10, 5}));  // 50 MiB
+  std::unique_ptr<ChildProcess> daemon;
+  ASSERT_OK(StartMyvault({"daemon", "--schedule", "0 0 1 1 *", "--dir", backups_, "--defaults-file",
+                          source_cnf_, "--databases", "mv_ops_big"},
+                         &daemon)
+                .status());
+  // The archive is listed (renamed into place) while latest does not point at it yet: the
+  // verification is under way (about 0.3 s for this archive on 2 threads).
+  bool verifying = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!verifying && daemon->Running() && std::chrono::steady_clock::now() < deadline) {
+    verifying = !List().empty() && Latest().empty();
+    if (!verifying) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(verifying) << "never saw the archive before its verification ended";
+  double seconds = 0;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*daemon, SIGTERM, &seconds));
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("whose verification the signal interrupted"), std::string::npos) << r.out;
+  EXPECT_EQ(Entries(), std::vector<std::string>{".myvault.lock"}) << r.out;
+}
+
 // Down for a day on a 6-hourly schedule: one catch-up backup at start, not four. With a
 // backup newer than the last slot, none.
 TEST_F(OpsBackup, DaemonCatchesUpOnceAfterDowntimeNotInABurst) {
@@ -359,10 +392,7 @@ TEST_F(OpsBackup, DaemonCatchesUpOnceAfterDowntimeNotInABurst) {
                           "--defaults-file", source_cnf_, "--databases", kDb},
                          &daemon)
                 .status());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (List().size() < 2 && daemon->Running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  WaitForFinishedBackups(2, *daemon, 20);
   std::this_thread::sleep_for(std::chrono::seconds(2));  // time for a burst to show, if any
   double seconds = 0;
   ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*daemon, SIGTERM, &seconds));
@@ -394,10 +424,7 @@ TEST_F(OpsBackup, DaemonSkipsSlotsThatGoByDuringABackup) {
                           "--compress-threads", "1", "--compress-level", "6"},
                          &daemon)
                 .status());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (List().size() < 2 && daemon->Running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  WaitForFinishedBackups(2, *daemon, 60);
   double seconds = 0;
   ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*daemon, SIGTERM, &seconds));
   EXPECT_EQ(r.exit_code, 0) << r.Describe();

@@ -239,6 +239,20 @@ TEST_F(VerifyArchiveTest, ALinkIsCheckedAgainstItsTargetsChecksumFile) {
   EXPECT_EQ(VerifyArchive(link, {}, &report_).code(), StatusCode::kNotFound);
 }
 
+// A signal stops a verification between batches: the caller gets the signal's error, not a
+// verdict on the archive.
+TEST_F(VerifyArchiveTest, ACancelledVerificationSaysSoAndJudgesNothing) {
+  ErrorCollector cancel;
+  VerifyOptions options;
+  options.cancel = &cancel;
+  ASSERT_TRUE(VerifyArchive(path_, options, &report_).ok()) << "not cancelled: a normal pass";
+  cancel.Report(Cancelled("interrupted by SIGTERM"));
+  Status s = VerifyArchive(path_, options, &report_);
+  EXPECT_EQ(s.code(), StatusCode::kCancelled) << s.message();
+  EXPECT_NE(s.message().find("interrupted by SIGTERM"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().find("damaged"), std::string::npos) << s.message();
+}
+
 TEST_F(VerifyArchiveTest, ForeignEmptyAndMissingFiles) {
   const std::string text = dir_.File("notes.txt");
   WriteFile(text, "hello, this is not a backup\n");

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "myvault/common/cancel.h"
 #include "myvault/status.h"
 
 namespace myvault::verify {
@@ -22,6 +23,9 @@ namespace myvault::verify {
 struct VerifyOptions {
   bool check_sha256_file = true;  // check FILE.sha256 when it exists
   int threads = 2;                // inflating threads (at least 1)
+  // Polled between batches of members: once cancelled, VerifyArchive returns its first() error
+  // (kCancelled for a signal). May be null.
+  const ErrorCollector* cancel = nullptr;
 };
 
 struct VerifyReport {
