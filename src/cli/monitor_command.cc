@@ -73,8 +73,7 @@ Status MonitorCommand::Run(ErrorCollector* errors) {
   if (!every.ok()) return InvalidArgument("--every: " + every.status().message());
   ASSIGN_OR_RETURN(const ops::NotifyConfig config, NotifyConfigFromProcess());
   const ops::Notifier notifier(config);
-  const char* db_host = std::getenv("DB_HOST");
-  const std::string host = HostLabel(db_host == nullptr ? "" : db_host);
+  const std::string host = HostLabelFromEnvironment();
   Log(std::time(nullptr), "monitoring " + health.dir.dir + " every " + ops::FormatDuration(*every) +
                               ", max age " + ops::FormatDuration(max_age_s) +
                               (notifier.enabled() ? ", Slack on" : ", Slack off"));

@@ -63,6 +63,7 @@ struct StatusCommand {
   HealthFlags health;
   bool json = false;
   bool quiet = false;
+  bool notify = false;
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);

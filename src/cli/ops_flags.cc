@@ -47,4 +47,8 @@ Result<ops::NotifyConfig> NotifyConfigFromProcess() {
 
 std::string HostLabel(const std::string& host) { return host.empty() ? "localhost" : host; }
 
+std::string HostLabelFromEnvironment() {
+  return HostLabel(mysql::Environment::FromProcess().Get("DB_HOST").value_or(""));
+}
+
 }  // namespace myvault::cli

@@ -34,7 +34,9 @@ struct RetentionFlags {
 // the command line shows in ps).
 Result<ops::NotifyConfig> NotifyConfigFromProcess();
 
-// The name messages use for the database server: DB_HOST, the host given, or "localhost".
+// The name messages use for the database server: the host given, or "localhost".
 std::string HostLabel(const std::string& host);
+// HostLabel of DB_HOST, for the commands that do not connect (status, monitor).
+std::string HostLabelFromEnvironment();
 
 }  // namespace myvault::cli

@@ -81,14 +81,27 @@ void StatusCommand::Register(CLI::App* parent) {
   health.Register(app);
   app->add_flag("--json", json, "Print the report as JSON");
   app->add_flag("-q,--quiet", quiet, "Print nothing; the exit code tells");
+  app->add_flag("--notify", notify,
+                "When unhealthy and NOTIFY_SLACK=true, post it to Slack (for a status run from "
+                "cron; `monitor` notifies by itself)");
 }
 
 Status StatusCommand::Run(ErrorCollector* errors) {
   int64_t max_age_s = 0;
   RETURN_IF_ERROR(health.Validate(&max_age_s));
+  ops::NotifyConfig slack;
+  if (notify) {
+    ASSIGN_OR_RETURN(slack, NotifyConfigFromProcess());
+  }
   ASSIGN_OR_RETURN(const ops::HealthReport report,
                    ops::InspectBackupDir(health.Options(max_age_s), std::time(nullptr), errors));
   RETURN_IF_ERROR(health.WriteMetrics(report));
+  if (!report.healthy && ops::Notifier(slack).enabled()) {
+    const Status sent =
+        ops::Notifier(slack).Send(ops::StaleText(HostLabelFromEnvironment(), report.problem));
+    if (!sent.ok())
+      std::fprintf(stderr, "myvault: warning: notification not sent: %s\n", sent.message().c_str());
+  }
   if (json) {
     std::printf("%s\n", ops::RenderHealthJson(report).c_str());
   } else if (!quiet) {

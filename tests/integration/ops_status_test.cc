@@ -192,6 +192,33 @@ TEST_F(StatusTest, StaleExit9) {
   EXPECT_NE(r.out.find("{\"healthy\":false,"), std::string::npos) << r.out;
 }
 
+// status --notify from cron: a Slack message when unhealthy, none when healthy.
+TEST_F(StatusTest, NotifyPostsOnlyWhenUnhealthy) {
+  testutil::HttpListener slack;
+  CommandOptions options;
+  options.env = {{"NOTIFY_SLACK", "true"},
+                 {"SLACK_WEBHOOK_URL", slack.Url("/services/T0/B0/secret")},
+                 {"DB_HOST", "db.example"}};
+  const std::string name = MakeBackup(dir_, BackupKind::kAuto, now_ - 8 * 3600);
+  const std::vector<std::string> args = {"status", "--dir", dir_.path(), "--max-age",
+                                         "7h",     "-q",    "--notify"};
+  ASSERT_OK_AND_ASSIGN(CommandResult r, RunMyvault(args, options));
+  EXPECT_EQ(r.exit_code, 9) << r.Describe();
+  ASSERT_TRUE(slack.WaitForRequests(1, std::chrono::seconds(5)));
+  const std::string body = slack.requests()[0].body;
+  EXPECT_NE(body.find("backups are STALE on db.example"), std::string::npos) << body;
+  EXPECT_NE(body.find(name), std::string::npos) << body;
+  MakeBackup(dir_, BackupKind::kAuto, std::time(nullptr) - 60);
+  ASSERT_OK_AND_ASSIGN(r, RunMyvault(args, options));
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(slack.requests().size(), 1u) << "a healthy status says nothing";
+  // Without --notify, no message even when unhealthy.
+  TempDir empty;
+  ASSERT_OK_AND_ASSIGN(r, RunMyvault({"status", "--dir", empty.path(), "-q"}, options));
+  EXPECT_EQ(r.exit_code, 9);
+  EXPECT_EQ(slack.requests().size(), 1u);
+}
+
 TEST_F(StatusTest, NoBackupExit9) {
   ASSERT_OK_AND_ASSIGN(CommandResult r, RunStatus());
   EXPECT_EQ(r.exit_code, 9) << r.Describe();
