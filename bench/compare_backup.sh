@@ -22,7 +22,8 @@
 # server's CPU (utime+stime from /proc) is measured around each run. Then `myvault status` (which
 # hashes the newest backup) and `myvault drill` (restore of the newest backup into a second
 # server, row counts checked, the copy dropped) run RUNS times on the last myvault backup, the
-# target not flushed between drills. The last archive of each cycle is checked untimed: `gzip -t`, its .sha256, and `myvault verify` for
+# target not flushed between drills. The last archive of each cycle is checked untimed: `gzip -t`,
+# its .sha256, and `myvault verify` for
 # myvault's. Prints a Markdown table and writes it to bench/results/backup-<UTC time>.md (not
 # committed).
 set -euo pipefail
