@@ -23,9 +23,8 @@
 # hashes the newest backup) and `myvault drill` (restore of the newest backup into a second
 # server, row counts checked, the copy dropped) run RUNS times on the last myvault backup, the
 # target not flushed between drills. The last archive of each cycle is checked untimed: `gzip -t`,
-# its .sha256, and `myvault verify` for
-# myvault's. Prints a Markdown table and writes it to bench/results/backup-<UTC time>.md (not
-# committed).
+# its .sha256, and `myvault verify` for myvault's. Prints a Markdown table and writes it to
+# bench/results/backup-<UTC time>.md (not committed).
 set -euo pipefail
 source "$(dirname "$0")/../tools/lib/common.sh"
 
