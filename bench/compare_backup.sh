@@ -22,9 +22,9 @@
 # server's CPU (utime+stime from /proc) is measured around each run. Then `myvault status` (which
 # hashes the newest backup) and `myvault drill` (restore of the newest backup into a second
 # server, row counts checked, the copy dropped) run RUNS times on the last myvault backup, the
-# target not flushed between drills. The last archive of each cycle is checked untimed: `gzip -t`,
-# its .sha256, and `myvault verify` for myvault's. Prints a Markdown table and writes it to
-# bench/results/backup-<UTC time>.md (not committed).
+# target's dirty pages flushed (untimed) before each drill. The last archive of each cycle is
+# checked untimed: `gzip -t`, its .sha256, and `myvault verify` for myvault's. Prints a Markdown
+# table and writes it to bench/results/backup-<UTC time>.md (not committed).
 set -euo pipefail
 source "$(dirname "$0")/../tools/lib/common.sh"
 
@@ -90,6 +90,8 @@ measure() {
   local tool=$1 run=$2 out=$work/out/$1 before after rc=0 wall cpu rss rss2 bytes=- p1=- p2=- p3=-
   rm -f "$work"/time.* "$work/phases"
   if [ "$tool" = seed ] || [ "$tool" = myvault ]; then rm -rf "$out" && mkdir -p "$out"; fi
+  # Untimed: the target flushes what the previous drill wrote, so drills do not slow each other.
+  if [ "$tool" = drill ]; then flush_dirty_pages "$work/target" || return 1; fi
   before=$(server_cpu_ticks "$(server_of "$tool")")
   "cycle_$tool" "$out" >"$work/stdout.$tool" 2>"$work/stderr" || rc=$?
   after=$(server_cpu_ticks "$(server_of "$tool")")
@@ -163,16 +165,6 @@ ratio_row() {
     "$(ratio "$(median myvault 8)" "$(median seed 8)") |"
 }
 
-# single_runs: "tool a, b, c; ..." wall times in run order.
-single_runs() {
-  local t sep=""
-  for t in "${tools[@]}"; do
-    printf '%s%s %s' "$sep" "$t" "$(awk -F'\t' -v t="$t" \
-      '$1 == t { printf "%s%.2f", (n++ ? ", " : ""), $3 }' "$work/results.tsv")"
-    sep="; "
-  done
-}
-
 versions() {
   echo "myvault $("$MYVAULT" --version 2>/dev/null | head -1 | sed 's/^myvault //' || echo '?')," \
     "$(mariadb-dump --version | sed -E 's/.*Distrib ([^,]+),.*/mariadb-dump \1/')," \
@@ -197,7 +189,7 @@ write_report() {
   ratio_row
   for t in status drill; do [[ " ${tools[*]} " != *" $t "* ]] || row "$t"; done
   echo
-  echo "Single runs (wall s): $(single_runs)."
+  echo "Single runs (wall s): $(single_runs "$work/results.tsv" "${tools[@]}")."
   echo
   echo "Seed cycle by phase (medians): dump + gzip $(fmt %.2f "$(median seed 9)") s, sha256sum" \
     "$(fmt %.2f "$(median seed 10)") s, gzip -t $(fmt %.2f "$(median seed 11)") s."

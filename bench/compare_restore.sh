@@ -66,19 +66,9 @@ fingerprint() {
 # reset_target: drops what the last run loaded, then lets InnoDB flush its dirty pages (at most
 # two minutes) so that no run pays for the writes of the one before it.
 reset_target() {
-  local pct dirty
   tsql -e "DROP DATABASE IF EXISTS \`$DB\`; DROP DATABASE IF EXISTS _myvault_restore" ||
     return 1
-  pct=$(tsql -e 'SELECT @@innodb_max_dirty_pages_pct') || return 1
-  tsql -e 'SET GLOBAL innodb_max_dirty_pages_pct = 0' || return 1
-  for _ in $(seq 1 600); do
-    dirty=$(tsql -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
-                     WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'") || return 1
-    [ "$dirty" -gt 0 ] || break
-    sleep 0.2
-  done
-  [ "$dirty" -eq 0 ] || log "  (the target still had $dirty dirty pages after two minutes)"
-  tsql -e "SET GLOBAL innodb_max_dirty_pages_pct = $pct"
+  flush_dirty_pages "$work/target"
 }
 
 # The contenders. Each loads into the target, reading the password from the option file, and
@@ -180,16 +170,6 @@ ratio_row() {
     "$(ratio "$(median "$1" 5)" "$rss_other") |"
 }
 
-# single_runs: "tool a, b, c; ..." wall times in run order.
-single_runs() {
-  local t sep=""
-  for t in "${tools[@]}"; do
-    printf '%s%s %s' "$sep" "$t" "$(awk -F'\t' -v t="$t" \
-      '$1 == t { printf "%s%.2f", (n++ ? ", " : ""), $3 }' "$work/results.tsv")"
-    sep="; "
-  done
-}
-
 versions() {
   local v=""
   v="myvault $("$MYVAULT" --version 2>/dev/null | head -1 | sed 's/^myvault //' || echo '?'), "
@@ -218,7 +198,7 @@ write_report() {
     ratio_row myvault mariadb
   fi
   echo
-  echo "Single runs (wall s): $(single_runs)."
+  echo "Single runs (wall s): $(single_runs "$work/results.tsv" "${tools[@]}")."
   if [ "$SKIP_MYVAULT" != 1 ]; then
     echo
     echo "Issue 3 target, \`myvault restore\` wall time at most 0.7 x myloader's at equal threads:" \

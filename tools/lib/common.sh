@@ -236,3 +236,31 @@ bench_cleanup() {
     rm -rf "$work"
   fi
 }
+
+# single_runs RESULTS_TSV TOOL...: "tool a, b, c; ..." - each TOOL's wall times (column 3 of the
+# benchmark's results.tsv: tool run wall ...) in run order, for the report's "Single runs" line.
+single_runs() {
+  local results=$1 t sep=""
+  shift
+  for t in "$@"; do
+    printf '%s%s %s' "$sep" "$t" "$(awk -F'\t' -v t="$t" \
+      '$1 == t { printf "%s%.2f", (n++ ? ", " : ""), $3 }' "$results")"
+    sep="; "
+  done
+}
+
+# flush_dirty_pages DIR: lets InnoDB of the server started in DIR flush its dirty pages (at most
+# two minutes), so that a timed run does not pay for the writes of the one before it.
+flush_dirty_pages() {
+  local dir=$1 pct dirty=0
+  pct=$(root_sql "$dir" -N -B -e 'SELECT @@innodb_max_dirty_pages_pct') || return 1
+  root_sql "$dir" -e 'SET GLOBAL innodb_max_dirty_pages_pct = 0' || return 1
+  for _ in $(seq 1 600); do
+    dirty=$(root_sql "$dir" -N -B -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
+                     WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'") || return 1
+    [ "$dirty" -gt 0 ] || break
+    sleep 0.2
+  done
+  [ "$dirty" -eq 0 ] || log "  (the server in $dir still had $dirty dirty pages after two minutes)"
+  root_sql "$dir" -e "SET GLOBAL innodb_max_dirty_pages_pct = $pct"
+}
