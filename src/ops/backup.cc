@@ -59,11 +59,8 @@ void SetAside(const std::string& path, const LogFn& log) {
 Status Prune(const BackupOptions& o, const std::string& made, BackupReport* report,
              const LogFn& log) {
   ASSIGN_OR_RETURN(std::vector<BackupFile> files, ListBackups(o.dir, o.prefix));
-  std::vector<Backup> backups;
-  backups.reserve(files.size());
-  for (const BackupFile& f : files) backups.push_back(f.backup);
-  for (const Decision& d : ApplyRetention(backups, o.retention)) {
-    const std::string& name = backups[d.index].name;
+  for (const Decision& d : ApplyRetention(files, o.retention)) {
+    const std::string& name = files[d.index].backup.name;
     if (d.keep || name == made) continue;
     RETURN_IF_ERROR(RemoveBackup(o.dir, name));
     ++report->removed;
