@@ -19,17 +19,18 @@ namespace myvault {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,  // bad option or input given by the user
-  kConnection,       // cannot reach the server (host, port, socket, TLS)
-  kAuth,             // access denied
-  kNotFound,         // unknown database, table or file
-  kServer,           // server error during work (query failed, connection lost)
-  kLockTimeout,      // could not take the backup lock within the bounded wait
-  kIo,               // local file system: cannot write, disk full, permissions
-  kCorrupt,          // archive damaged, truncated or not an archive
-  kCancelled,        // interrupted by a signal
-  kUnhealthy,        // status: no backup, or the newest is older than --max-age
-  kInternal,         // a bug: a broken invariant
+  kInvalidArgument,    // bad option or input given by the user
+  kConnection,         // cannot reach the server (host, port, socket, TLS)
+  kAuth,               // access denied
+  kNotFound,           // unknown database, table or file
+  kServer,             // server error during work (query failed, connection lost)
+  kLockTimeout,        // could not take the backup lock within the bounded wait
+  kIo,                 // local file system: cannot write, disk full, permissions
+  kCorrupt,            // archive damaged, truncated or not an archive
+  kCancelled,          // interrupted by a signal
+  kUnhealthy,          // status: no backup, or the newest is older than --max-age
+  kRestoreInProgress,  // backup: a database it covers is being (or was half) restored
+  kInternal,           // a bug: a broken invariant
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -111,14 +112,15 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitInternal = 1,
   kExitUsage = 2,
-  kExitConnection = 3,   // cannot connect or access denied
-  kExitNotFound = 4,     // unknown database/table, missing file
-  kExitServer = 5,       // server error or lost connection during work
-  kExitIo = 6,           // local write/read failure (disk full, permissions)
-  kExitCorrupt = 7,      // archive damaged or truncated
-  kExitLockTimeout = 8,  // a lock (backup or table) not acquired within --lock-wait-timeout
-  kExitUnhealthy = 9,    // status/monitor: no backup, or the newest older than --max-age
-  kExitCancelled = 130,  // SIGINT/SIGTERM
+  kExitConnection = 3,          // cannot connect or access denied
+  kExitNotFound = 4,            // unknown database/table, missing file
+  kExitServer = 5,              // server error or lost connection during work
+  kExitIo = 6,                  // local write/read failure (disk full, permissions)
+  kExitCorrupt = 7,             // archive damaged or truncated
+  kExitLockTimeout = 8,         // a lock (backup or table) not acquired within --lock-wait-timeout
+  kExitUnhealthy = 9,           // status/monitor: no backup, or the newest older than --max-age
+  kExitRestoreInProgress = 10,  // dump/backup: a database under restore refused or left out
+  kExitCancelled = 130,         // SIGINT/SIGTERM
 };
 
 int ExitCodeFor(const Status& status);

@@ -21,6 +21,9 @@ void DumpFlags::Register(CLI::App* app) {
   app->add_option("--exclude-databases", options.selection.exclude_databases,
                   "Leave these databases out");
   app->add_option("--tables", options.selection.tables, "Dump only these tables (db.table)");
+  app->add_option("--exclude-tables,--ignore-table", options.selection.exclude_table_patterns,
+                  "Leave these tables and views out (db.table; * ? [..] wildcards: db.log_*); "
+                  "the archive records their databases as partial");
   app->add_option("-t,--threads", options.threads, "Worker connections on the snapshot")
       ->capture_default_str();
   app->add_option("--compress-threads", options.compress_threads,
@@ -53,6 +56,14 @@ Result<dump::DumpOptions> DumpFlags::Build(const mysql::PasswordArg& password) {
   o.fsync = !no_fsync;
   ASSIGN_OR_RETURN(o.progress, ParseProgressMode(progress, quiet));
   o.output = o.output.empty() ? "-" : o.output;  // checked by Validate; the caller sets it
+  for (const std::string& p : o.selection.exclude_table_patterns) {
+    if (p.find('.') == std::string::npos) {
+      return InvalidArgument("--exclude-tables wants db.table (wildcards allowed), got '" + p +
+                             "'");
+    }
+  }
+  o.selection.skip_drill_copies = true;
+  o.selection.skip_restoring = true;
   RETURN_IF_ERROR(o.Validate());
   ASSIGN_OR_RETURN(o.connection, connection.Resolve(password));
   // DB_DATABASE (or a database in an option file's environment) narrows a default dump.
@@ -80,8 +91,14 @@ Status DumpCommand::Run(const mysql::PasswordArg& password, ErrorCollector* erro
                  ProgressReporter::HumanBytes(static_cast<double>(report.archive_bytes)).c_str(),
                  report.seconds,
                  std::max(report.lock_seconds, report.nontransactional_lock_seconds));
+    for (const auto& name : report.contents.partial) {
+      std::fprintf(stderr,
+                   "myvault: note: %s is partial in the archive (the selection left "
+                   "some of its objects out): a restore replaces only what it holds\n",
+                   name.c_str());
+    }
   }
-  return Status::Ok();
+  return dump::ExcludedDatabasesStatus(report);
 }
 
 }  // namespace myvault::cli

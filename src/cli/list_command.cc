@@ -45,6 +45,7 @@ std::string RowJson(const Row& row) {
          ",\"classes\":" + ops::JsonString(row.classes) +
          ",\"size\":" + std::to_string(row.file->size) +
          ",\"verified\":" + ops::JsonString(row.verified) +
+         ",\"contents\":" + ops::JsonString(row.file->partial ? "partial" : "full") +
          ",\"latest\":" + (row.latest ? "true" : "false") + "}";
 }
 
@@ -62,8 +63,7 @@ void ListCommand::Register(CLI::App* parent) {
 Status ListCommand::Run(ErrorCollector* errors) {
   RETURN_IF_ERROR(dir.Validate());
   RETURN_IF_ERROR(retention.policy.Validate());
-  ASSIGN_OR_RETURN(const std::vector<ops::BackupFile> backups,
-                   ops::ListBackups(dir.dir, dir.prefix));
+  ASSIGN_OR_RETURN(std::vector<ops::BackupFile> backups, ops::ListBackups(dir.dir, dir.prefix));
   ASSIGN_OR_RETURN(const std::optional<std::string> latest, ops::ReadLatest(dir.dir, dir.prefix));
   std::vector<Row> rows;
   size_t mismatches = 0;
@@ -86,8 +86,10 @@ Status ListCommand::Run(ErrorCollector* errors) {
   } else {
     for (const Row& row : rows) {
       const ops::Backup& b = row.file->backup;
-      std::printf("%s  %-6s  %-22s  %10s  %-10s  %s%s\n", ops::FormatUtc(b.time, false).c_str(),
-                  std::string(ops::BackupKindName(b.kind)).c_str(), row.classes.c_str(),
+      std::printf("%s  %-6s  %-7s  %-22s  %10s  %-10s  %s%s\n",
+                  ops::FormatUtc(b.time, false).c_str(),
+                  std::string(ops::BackupKindName(b.kind)).c_str(),
+                  row.file->partial ? "partial" : "full", row.classes.c_str(),
                   ProgressReporter::HumanBytes(static_cast<double>(row.file->size)).c_str(),
                   row.verified.c_str(), b.name.c_str(), row.latest ? "  <- latest" : "");
     }

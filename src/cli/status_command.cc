@@ -21,8 +21,9 @@ void PrintReport(const ops::HealthReport& r) {
                 r.sha256_checked ? ", .sha256 OK" : "");
   }
   std::printf(
-      "backups: %zu (%zu auto, %zu manual), %s; retained daily %zu, weekly %zu, monthly %zu\n",
-      r.total, r.auto_count, r.manual_count,
+      "backups: %zu (%zu auto, %zu manual, %zu partial), %s; retained daily %zu, weekly %zu, "
+      "monthly %zu\n",
+      r.total, r.auto_count, r.manual_count, r.partial_count,
       ProgressReporter::HumanBytes(static_cast<double>(r.total_bytes)).c_str(), r.daily, r.weekly,
       r.monthly);
   if (!r.latest_target) {

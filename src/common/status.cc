@@ -17,6 +17,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kCorrupt: return "corrupt archive";
     case StatusCode::kCancelled: return "cancelled";
     case StatusCode::kUnhealthy: return "unhealthy";
+    case StatusCode::kRestoreInProgress: return "restore in progress";
     case StatusCode::kInternal: return "internal error";
   }
   return "unknown";
@@ -51,6 +52,7 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kCorrupt: return kExitCorrupt;
     case StatusCode::kCancelled: return kExitCancelled;
     case StatusCode::kUnhealthy: return kExitUnhealthy;
+    case StatusCode::kRestoreInProgress: return kExitRestoreInProgress;
     case StatusCode::kInternal: return kExitInternal;
   }
   return kExitInternal;

@@ -1,9 +1,12 @@
 #include "myvault/dump/catalog.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 
+#include "myvault/restore/in_progress.h"
 #include "myvault/sql/text.h"
 
 namespace myvault::dump {
@@ -38,7 +41,46 @@ bool IsIntegerType(const std::string& data_type) {
   return kInts.count(data_type) != 0;
 }
 
-Result<std::vector<std::string>> ResolveDatabases(Session& s, const Selection& sel) {
+bool MatchesAny(const std::vector<std::string>& patterns, const std::string& dotted) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+    return ::fnmatch(p.c_str(), dotted.c_str(), 0) == 0;
+  });
+}
+
+bool IsDrillCopy(std::string_view name) {
+  constexpr std::string_view kSuffix = "_drill";
+  return name.size() > kSuffix.size() && name.substr(name.size() - kSuffix.size()) == kSuffix;
+}
+
+// Leaves out of *out the databases a restore is loading (Selection::skip_restoring), recording
+// them in cat->excluded; a database the user named is refused instead.
+Status SkipRestoring(Session& s, const std::vector<std::string>& named,
+                     std::vector<std::string>* out, Catalog* cat) {
+  ASSIGN_OR_RETURN(std::vector<restore::RestoreInProgress> restores,
+                   restore::RestoresInProgress(s));
+  for (const auto& r : restores) {
+    const std::string which = "a restore of " + (r.archive.empty() ? "an archive" : r.archive) +
+                              (r.started_at.empty() ? "" : " started " + r.started_at);
+    if (r.databases.empty()) {
+      return Status(StatusCode::kRestoreInProgress,
+                    which + " is recorded in " + std::string(restore::kJournalDatabase) +
+                        " without the databases it loads (an older myvault); finish it with "
+                        "restore --resume, or drop that database if it is abandoned");
+    }
+    for (const auto& d : r.databases) {
+      if (std::find(named.begin(), named.end(), d) != named.end()) {
+        return Status(StatusCode::kRestoreInProgress,
+                      "database " + d + " is being restored (" + which +
+                          ", running or interrupted): a backup of it now would save a "
+                          "half-loaded database; refusing");
+      }
+      if (std::erase(*out, d) > 0) cat->excluded[d] = which + " is loading it";
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> ResolveDatabases(Session& s, const Selection& sel, Catalog* cat) {
   ASSIGN_OR_RETURN(QueryResult all, s.Query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
                                             "ORDER BY SCHEMA_NAME"));
   std::set<std::string> existing;
@@ -53,6 +95,7 @@ Result<std::vector<std::string>> ResolveDatabases(Session& s, const Selection& s
   std::vector<std::string> out;
   if (wanted.empty()) {
     for (const auto& name : existing) {
+      if (sel.skip_drill_copies && IsDrillCopy(name)) continue;
       if (!IsSystemDatabase(name) || (sel.include_mysql && name == "mysql")) out.push_back(name);
     }
   } else {
@@ -65,6 +108,7 @@ Result<std::vector<std::string>> ResolveDatabases(Session& s, const Selection& s
     return std::find(sel.exclude_databases.begin(), sel.exclude_databases.end(), n) !=
            sel.exclude_databases.end();
   });
+  if (sel.skip_restoring) RETURN_IF_ERROR(SkipRestoring(s, wanted, &out, cat));
   return out;
 }
 
@@ -82,11 +126,12 @@ Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catal
     std::string type = row[2].value_or("");
     std::string dotted = schema;
     dotted.append(".").append(name);
-    if (excluded.count(dotted) != 0) continue;
-    if (!wanted.empty()) {
-      if (wanted.count(dotted) == 0) continue;
-      found.insert(dotted);
+    if (excluded.count(dotted) != 0 || MatchesAny(sel.exclude_table_patterns, dotted) ||
+        (!wanted.empty() && wanted.count(dotted) == 0)) {
+      cat->partial.insert(schema);
+      continue;
     }
+    if (!wanted.empty()) found.insert(dotted);
     if (type == "VIEW" || type == "SYSTEM VIEW") {
       cat->views.push_back(Definition{"view", schema, name, "", "", "", "", "", ""});
       continue;
@@ -194,9 +239,22 @@ Status LoadKeys(Session& s, const std::string& in, Catalog* cat) {
   return Status::Ok();
 }
 
+// --tables without routines: the databases that have routines or events the dump leaves out.
+Status MarkRoutinesLeftOut(Session& s, const std::string& in, Catalog* cat) {
+  ASSIGN_OR_RETURN(QueryResult r,
+                   s.Query("SELECT ROUTINE_SCHEMA FROM information_schema.ROUTINES WHERE "
+                           "ROUTINE_SCHEMA IN (" +
+                           in +
+                           ") UNION SELECT EVENT_SCHEMA FROM information_schema.EVENTS WHERE "
+                           "EVENT_SCHEMA IN (" +
+                           in + ")"));
+  for (const auto& row : r.rows) cat->partial.insert(row[0].value_or(""));
+  return Status::Ok();
+}
+
 Status LoadObjectNames(Session& s, const std::string& in, const Selection& sel, Catalog* cat) {
   // --tables: tables (and their triggers) only, unless mysqldump mode asks for more.
-  if (!sel.tables.empty() && !sel.routines_with_tables) return Status::Ok();
+  if (!sel.tables.empty() && !sel.routines_with_tables) return MarkRoutinesLeftOut(s, in, cat);
   ASSIGN_OR_RETURN(QueryResult routines,
                    s.Query("SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM "
                            "information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN (" +
@@ -293,7 +351,7 @@ bool Catalog::HasNonTransactional() const {
 
 Result<Catalog> LoadCatalog(Session& session, const Selection& selection) {
   Catalog cat;
-  ASSIGN_OR_RETURN(std::vector<std::string> names, ResolveDatabases(session, selection));
+  ASSIGN_OR_RETURN(std::vector<std::string> names, ResolveDatabases(session, selection, &cat));
   if (names.empty()) return NotFound("no database to dump (the selection matched none)");
   std::string in = InList(names);
   ASSIGN_OR_RETURN(QueryResult dbs,

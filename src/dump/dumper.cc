@@ -5,6 +5,7 @@
 #include <ctime>
 #include <thread>
 
+#include "myvault/archive/contents.h"
 #include "myvault/archive/member.h"
 #include "myvault/archive/writer.h"
 #include "myvault/common/clock.h"
@@ -122,6 +123,16 @@ void WarnAboutNonTransactional(const Catalog& cat, ProgressReporter* progress) {
                  "): writes to the whole server are blocked until they are read");
 }
 
+archive::ArchiveContents ContentsOf(const Catalog& cat) {
+  archive::ArchiveContents contents;
+  contents.recorded = true;
+  for (const auto& d : cat.databases) {
+    (cat.partial.count(d.name) > 0 ? contents.partial : contents.complete).insert(d.name);
+  }
+  for (const auto& [name, why] : cat.excluded) contents.excluded.insert(name);
+  return contents;
+}
+
 std::string DescribeSnapshot(const SnapshotInfo& snap) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", snap.lock_seconds);
@@ -139,16 +150,19 @@ std::vector<std::pair<std::string, std::string>> StartMetadata(const DumpOptions
                                                                const std::string& start_time) {
   std::string databases;
   for (const auto& d : cat.databases) databases += (databases.empty() ? "" : ",") + d.name;
-  return {{"tool", std::string("myvault ") + MYVAULT_VERSION},
-          {"server_flavor", server.FlavorName()},
-          {"server_version", server.version},
-          {"server", mysql::DescribeTarget(o.connection)},
-          {"start_time", start_time},
-          {"snapshot_method", snap.method},
-          {"binlog_file", snap.binlog_file},
-          {"binlog_position", snap.binlog_position},
-          {"gtid_position", snap.gtid_position},
-          {"databases", databases}};
+  std::vector<std::pair<std::string, std::string>> meta = {
+      {"tool", std::string("myvault ") + MYVAULT_VERSION},
+      {"server_flavor", server.FlavorName()},
+      {"server_version", server.version},
+      {"server", mysql::DescribeTarget(o.connection)},
+      {"start_time", start_time},
+      {"snapshot_method", snap.method},
+      {"binlog_file", snap.binlog_file},
+      {"binlog_position", snap.binlog_position},
+      {"gtid_position", snap.gtid_position},
+      {"databases", databases}};
+  archive::AppendContentsMetadata(ContentsOf(cat), &meta);
+  return meta;
 }
 
 Status WriteSchema(const Catalog& cat, const ObjectIds& ids, MemberWriter* out) {
@@ -178,6 +192,17 @@ PipelineConfig MakePipelineConfig(const DumpOptions& o) {
 }
 
 }  // namespace
+
+Status ExcludedDatabasesStatus(const DumpReport& report) {
+  if (report.excluded.empty()) return Status::Ok();
+  std::string names;
+  for (const auto& [name, why] : report.excluded) {
+    names += (names.empty() ? "" : "; ") + sql::QuoteIdentifier(name) + ": " + why;
+  }
+  return Status(StatusCode::kRestoreInProgress,
+                "the archive leaves out " + std::to_string(report.excluded.size()) +
+                    " database(s) being restored, and is marked partial (" + names + ")");
+}
 
 Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report) {
   RETURN_IF_ERROR(o.Validate());
@@ -264,6 +289,8 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   report->binlog_file = snap.binlog_file;
   report->binlog_position = snap.binlog_position;
   report->gtid_position = snap.gtid_position;
+  report->contents = ContentsOf(cat);
+  report->excluded = cat.excluded;
   return Status::Ok();
 }
 

@@ -82,6 +82,24 @@ void Notify(const BackupOptions& o, const std::string& text, BackupReport* repor
   }
 }
 
+// Step 4: a partial backup (a --tables backup, a database left out) never replaces a full one as
+// latest; in a directory of partial backups only, it does.
+Status MoveLatest(const BackupOptions& o, const std::string& name, bool partial,
+                  BackupReport* report, const LogFn& log) {
+  if (partial) {
+    ASSIGN_OR_RETURN(std::optional<std::string> latest, ReadLatest(o.dir, o.prefix));
+    if (latest && !IsPartialArchive(o.dir + "/" + *latest)) {
+      Log(log, name + " is a partial backup: kept, but " + LatestLinkName(o.prefix) +
+                   " stays on the full backup " + *latest);
+      return Status::Ok();
+    }
+  }
+  RETURN_IF_ERROR(PointLatest(o.dir, o.prefix, name));
+  report->latest = true;
+  Log(log, LatestLinkName(o.prefix) + " -> " + name);
+  return Status::Ok();
+}
+
 // Steps 1 to 5; the caller notifies.
 Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* report,
              const LogFn& log) {
@@ -101,6 +119,8 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
   RETURN_IF_ERROR(dump::RunDump(d, errors, &dumped));
   report->file = d.output;
   report->bytes = dumped.archive_bytes;
+  report->partial = !dumped.contents.full();
+  const Status excluded = dump::ExcludedDatabasesStatus(dumped);
 
   verify::VerifyOptions vo;
   vo.threads = o.verify_threads;
@@ -127,10 +147,10 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
     if (copied.code() == StatusCode::kCancelled) return copied;
     Log(log, copied.ok() ? "copied offsite" : "offsite copy failed: " + copied.message());
   }
-  RETURN_IF_ERROR(PointLatest(o.dir, o.prefix, name));
-  Log(log, LatestLinkName(o.prefix) + " -> " + name);
+  RETURN_IF_ERROR(MoveLatest(o, name, report->partial, report, log));
   if (o.prune) RETURN_IF_ERROR(Prune(o, name, report, log));
   report->seconds = MonotonicSeconds() - start;
+  if (!excluded.ok()) return excluded.WithContext("backup " + name + " is verified and kept");
   return copied.WithContext("backup " + name +
                             " is verified and kept, but its offsite copy failed");
 }
@@ -194,6 +214,8 @@ Status RunBackup(const BackupOptions& options, ErrorCollector* errors, BackupRep
            report, log);
   } else if (st.code() == StatusCode::kCancelled) {
     Log(log, "backup cancelled: " + st.message());
+  } else if (st.code() == StatusCode::kRestoreInProgress) {
+    Notify(options, BackupIncompleteText(options.host_label, st.message()), report, log);
   } else if (report->file.empty() || report->verified) {
     Notify(options, BackupFailedText(options.host_label, st.message()), report, log);
   } else {

@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "myvault/archive/contents.h"
+#include "myvault/archive/reader.h"
 #include "myvault/archive/writer.h"
 #include "myvault/common/clock.h"
 
@@ -147,6 +149,7 @@ Result<std::vector<BackupFile>> ListBackups(const std::string& dir, std::string_
     f.backup = std::move(*b);
     f.size = static_cast<uint64_t>(st.st_size);
     f.has_sha256 = ::access((f.path + ".sha256").c_str(), F_OK) == 0;
+    f.partial = IsPartialArchive(f.path);
     out.push_back(std::move(f));
   }
   std::stable_sort(out.begin(), out.end(), [](const BackupFile& a, const BackupFile& b) {
@@ -238,6 +241,14 @@ DirLock::~DirLock() {
   // An empty file tells the next holder nobody died holding it.
   (void)::ftruncate(fd_, 0);
   ::close(fd_);
+}
+
+bool IsPartialArchive(const std::string& path) {
+  Result<std::unique_ptr<archive::ArchiveReader>> reader = archive::ArchiveReader::Open(path);
+  if (!reader.ok()) return false;
+  const archive::ArchiveContents contents =
+      archive::ReadContentsMetadata((*reader)->index().metadata);
+  return contents.recorded && !contents.full();
 }
 
 }  // namespace myvault::ops

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <ctime>
 #include <vector>
 
@@ -36,10 +37,40 @@ Status WritePartial(const std::string& partial, std::string_view content, mode_t
 
 std::vector<Decision> ApplyRetention(const std::vector<BackupFile>& backups,
                                      const RetentionPolicy& policy) {
-  std::vector<Backup> plain;
-  plain.reserve(backups.size());
-  for (const BackupFile& f : backups) plain.push_back(f.backup);
-  return ApplyRetention(plain, policy);
+  // The GFS classes are decided over the backups that are not partial automatic ones, so a
+  // partial backup never takes the weekly or monthly place of a full one.
+  std::vector<Backup> gfs;
+  std::vector<size_t> where;
+  int64_t newest_auto = INT64_MIN, newest_full_auto = INT64_MIN;
+  for (size_t i = 0; i < backups.size(); ++i) {
+    const Backup& b = backups[i].backup;
+    const bool is_auto = b.kind == BackupKind::kAuto;
+    if (is_auto) newest_auto = std::max(newest_auto, b.time);
+    if (is_auto && backups[i].partial) continue;
+    if (is_auto) newest_full_auto = std::max(newest_full_auto, b.time);
+    gfs.push_back(b);
+    where.push_back(i);
+  }
+  std::vector<Decision> out(backups.size());
+  for (Decision d : ApplyRetention(gfs, policy)) {
+    d.index = where[d.index];
+    out[d.index] = std::move(d);
+  }
+  // A partial automatic backup is kept inside the daily window, and while it is newer than every
+  // full one (it may hold the newest copy of what it holds).
+  const int64_t window = int64_t{std::max(policy.daily, 0)} * 86400;
+  for (size_t i = 0; i < backups.size(); ++i) {
+    const Backup& b = backups[i].backup;
+    if (b.kind != BackupKind::kAuto || !backups[i].partial) continue;
+    Decision& d = out[i];
+    d.index = i;
+    if (b.time > newest_full_auto) d.reasons.push_back(Reason::kNewest);
+    if (newest_auto - b.time < window) d.reasons.push_back(Reason::kDaily);
+    std::sort(d.reasons.begin(), d.reasons.end());
+    d.keep = !d.reasons.empty();
+    if (!d.keep) d.reasons = {Reason::kExpired};
+  }
+  return out;
 }
 
 HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
@@ -50,9 +81,14 @@ HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
   r.max_age_s = max_age_s;
   r.latest_target = latest;
   r.total = backups.size();
+  // Partial backups count only in a directory that holds nothing else.
+  const bool any_full =
+      std::any_of(backups.begin(), backups.end(), [](const BackupFile& f) { return !f.partial; });
   for (const BackupFile& f : backups) {
     (f.backup.kind == BackupKind::kAuto ? r.auto_count : r.manual_count) += 1;
     r.total_bytes += f.size;
+    r.partial_count += f.partial ? 1 : 0;
+    if (f.partial && any_full) continue;
     const bool newer =
         !r.newest || f.backup.time > r.newest->backup.time ||
         (f.backup.time == r.newest->backup.time && f.backup.name > r.newest->backup.name);
@@ -118,7 +154,7 @@ std::optional<int64_t> DumpSeconds(const std::string& path) {
 
 Result<HealthReport> InspectBackupDir(const InspectOptions& options, int64_t now,
                                       const ErrorCollector* cancel) {
-  ASSIGN_OR_RETURN(const std::vector<BackupFile> backups, ListBackups(options.dir, options.prefix));
+  ASSIGN_OR_RETURN(std::vector<BackupFile> backups, ListBackups(options.dir, options.prefix));
   ASSIGN_OR_RETURN(const std::optional<std::string> latest,
                    ReadLatest(options.dir, options.prefix));
   HealthReport report =

@@ -82,7 +82,8 @@ std::string RenderHealthJson(const HealthReport& r) {
   }
   out += ",\"max_age_seconds\":" + Num(r.max_age_s);
   out += ",\"total\":" + Num(uint64_t{r.total}) + ",\"auto\":" + Num(uint64_t{r.auto_count}) +
-         ",\"manual\":" + Num(uint64_t{r.manual_count});
+         ",\"manual\":" + Num(uint64_t{r.manual_count}) +
+         ",\"partial\":" + Num(uint64_t{r.partial_count});
   out += ",\"retained\":{\"daily\":" + Num(uint64_t{r.daily}) +
          ",\"weekly\":" + Num(uint64_t{r.weekly}) + ",\"monthly\":" + Num(uint64_t{r.monthly}) +
          "}";

@@ -160,6 +160,10 @@ std::string BackupFailedText(std::string_view host_label, std::string_view cause
   return Line("backup FAILED", host_label, cause);
 }
 
+std::string BackupIncompleteText(std::string_view host_label, std::string_view cause) {
+  return Line("backup INCOMPLETE", host_label, cause);
+}
+
 std::string VerifyFailedText(std::string_view host_label, std::string_view file,
                              std::string_view cause) {
   return Line("verification FAILED", host_label, std::string(file) + ": " + std::string(cause));

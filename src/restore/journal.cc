@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "myvault/restore/in_progress.h"
 #include "myvault/sql/text.h"
 
 namespace myvault::restore {
@@ -60,10 +61,15 @@ Result<JournalState> Journal::Load(mysql::Session& s) const {
   return state;
 }
 
-Status Journal::Start(mysql::Session& s, const std::string& detail) const {
+Status Journal::Start(mysql::Session& s, const std::string& detail,
+                      const std::vector<std::string>& targets) const {
   RETURN_IF_ERROR(Ensure(s));
   RETURN_IF_ERROR(
       s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + sql::StringLiteral(id_)));
+  // The targets first: a backup that sees the start also sees which databases it must leave out.
+  for (size_t i = 0; i < targets.size(); ++i) {
+    RETURN_IF_ERROR(Mark(s, "target", static_cast<uint32_t>(i), 0, 0, targets[i]));
+  }
   return Mark(s, "started", 0, 0, 0, detail);
 }
 
@@ -102,6 +108,30 @@ Status Journal::Finish(mysql::Session& s, uint64_t* others) const {
   *others = ToU64(left.Get(0, "n"));
   if (*others > 0) return Status::Ok();  // another restore is running or was interrupted
   return s.Execute(std::string("DROP DATABASE IF EXISTS `") + kJournalDatabase + "`");
+}
+
+Result<std::vector<RestoreInProgress>> RestoresInProgress(mysql::Session& s) {
+  ASSIGN_OR_RETURN(auto exists, s.Query(std::string("SELECT 1 FROM information_schema.TABLES WHERE "
+                                                    "TABLE_SCHEMA='") +
+                                        kJournalDatabase + "' AND TABLE_NAME='progress'"));
+  std::vector<RestoreInProgress> out;
+  if (exists.rows.empty()) return out;
+  ASSIGN_OR_RETURN(auto rows,
+                   s.Query("SELECT restore_id, step, detail, recorded_at FROM " + kTable +
+                           " WHERE step IN ('started', 'target') ORDER BY restore_id, "
+                           "step, object_id"));
+  for (size_t r = 0; r < rows.rows.size(); ++r) {
+    const std::string id = rows.Get(r, "restore_id");
+    if (out.empty() || out.back().restore_id != id)
+      out.push_back(RestoreInProgress{id, "", "", {}});
+    if (rows.Get(r, "step") == "target") {
+      out.back().databases.push_back(rows.Get(r, "detail"));
+    } else {
+      out.back().archive = rows.Get(r, "detail");
+      out.back().started_at = rows.Get(r, "recorded_at");
+    }
+  }
+  return out;
 }
 
 }  // namespace myvault::restore

@@ -1,6 +1,8 @@
 // The progress journal of a restore, kept on the target in `_myvault_restore`.`progress`.
 //
-// One row per completed step of one restore: "started", "schema" (all schema members ran),
+// One row per completed step of one restore: "started", "target" (one per database the restore
+// loads, detail = its name on the target: what a backup reads to leave those databases out, see
+// myvault/restore/in_progress.h), "schema" (all schema members ran),
 // "defer" (a table whose secondary indexes are built after the data; detail = the ADD clauses),
 // "chunk" (a data chunk, written in the chunk's own transaction so a chunk and its journal row
 // commit together), "table" (every chunk of a non-transactional table loaded), "indexes"
@@ -16,13 +18,13 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "myvault/mysql/session.h"
+#include "myvault/restore/in_progress.h"
 #include "myvault/status.h"
 
 namespace myvault::restore {
-
-inline constexpr const char* kJournalDatabase = "_myvault_restore";
 
 struct JournalState {
   bool exists = false;  // a "started" row for this restore id
@@ -43,8 +45,10 @@ class Journal {
   Status Ensure(mysql::Session& s) const;
   // What the journal holds for this restore id (exists=false when there is no journal at all).
   Result<JournalState> Load(mysql::Session& s) const;
-  // Forgets any earlier run of this restore id and records a new start.
-  Status Start(mysql::Session& s, const std::string& detail) const;
+  // Forgets any earlier run of this restore id and records a new start of a restore into the
+  // target databases `targets`.
+  Status Start(mysql::Session& s, const std::string& detail,
+               const std::vector<std::string>& targets) const;
   // Records a step (REPLACE: recording it twice is harmless).
   Status Mark(mysql::Session& s, const std::string& step, uint32_t object, uint32_t chunk,
               uint64_t rows, const std::string& detail = "") const;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "myvault/archive/contents.h"
 #include "myvault/archive/reader.h"
 #include "myvault/common/progress.h"
 #include "myvault/restore/restorer.h"
@@ -20,6 +21,7 @@ std::string Human(uint64_t bytes) {
 Result<std::string> ListArchive(const std::string& path) {
   ASSIGN_OR_RETURN(auto reader, archive::ArchiveReader::Open(path));
   const archive::Index& index = reader->index();
+  const archive::ArchiveContents contents = archive::ReadContentsMetadata(index.metadata);
   std::map<uint32_t, uint64_t> bytes, chunks;
   uint64_t total_bytes = 0, total_rows = 0;
   for (const auto& m : index.members) {
@@ -46,7 +48,8 @@ Result<std::string> ListArchive(const std::string& path) {
     const std::string name = o.kind == "database" ? sql::QuoteIdentifier(o.schema)
                                                   : sql::QualifiedName(o.schema, o.name);
     if (o.kind == "database") {
-      std::snprintf(line, sizeof line, "%-10s %s\n", "database", name.c_str());
+      std::snprintf(line, sizeof line, "%-10s %s (%s)\n", "database", name.c_str(),
+                    std::string(archive::DatabaseContentsName(contents.Of(o.schema))).c_str());
     } else {
       std::snprintf(line, sizeof line, "%-10s %-48s %14llu %10s %8llu\n", o.kind.c_str(),
                     name.c_str(), static_cast<unsigned long long>(o.rows),

@@ -24,9 +24,9 @@ std::string Unquote(const std::string& quoted) {
 
 Status RestoreRun::Schema() {
   const bool execute = !(journal_state_.exists && journal_state_.schema_done);
-  if (execute && o_.drop_existing) {
+  if (execute) {
     for (const auto& d : databases_) {
-      if (d.exists)
+      if (d.plan.action == DatabaseAction::kDropAndReplace)
         RETURN_IF_ERROR(control_->Execute("DROP DATABASE " + sql::QuoteIdentifier(d.target)));
     }
   }

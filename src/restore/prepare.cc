@@ -8,22 +8,34 @@
 namespace myvault::restore {
 namespace {
 
-// A "-- key: value" line of the header member.
+// A "-- key: value" line of the header member, or "".
 std::string HeaderValue(const std::string& header_sql, const std::string& key) {
-  const std::string prefix = "-- " + key + ": ";
-  size_t pos = 0;
-  while (pos < header_sql.size()) {
-    size_t nl = header_sql.find('\n', pos);
-    if (nl == std::string::npos) nl = header_sql.size();
-    if (header_sql.compare(pos, prefix.size(), prefix) == 0) {
-      return header_sql.substr(pos + prefix.size(), nl - pos - prefix.size());
-    }
-    pos = nl + 1;
+  for (const auto& [k, v] : HeaderMetadata(header_sql)) {
+    if (k == key) return v;
   }
   return "";
 }
 
+constexpr size_t kNamesPerList = 12;  // the confirmation names this many objects per list
+
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> HeaderMetadata(std::string_view header_sql) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t pos = 0;
+  while (pos < header_sql.size()) {
+    size_t nl = header_sql.find('\n', pos);
+    if (nl == std::string_view::npos) nl = header_sql.size();
+    const std::string_view line = header_sql.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.substr(0, 3) != "-- ") break;  // the comments end where the settings begin
+    const size_t colon = line.find(": ", 3);
+    if (colon == std::string_view::npos) continue;
+    out.emplace_back(std::string(line.substr(3, colon - 3)),
+                     sql::UnescapeComment(line.substr(colon + 2)));
+  }
+  return out;
+}
 
 Status RestoreRun::Prepare() {
   ASSIGN_OR_RETURN(control_, ConnectLoadSession(settings_, "restore", &binlog_off_));
@@ -46,13 +58,16 @@ Status RestoreRun::Prepare() {
                    ") is recorded on the target; starting over (--resume would continue it)");
     journal_state_ = JournalState{};
   }
+  PlanTargets();
   return Status::Ok();
 }
 
 Status RestoreRun::InspectTarget() {
   std::string list;
   for (const auto& [from, to] : plan_.Databases(archive_databases_)) {
-    databases_.push_back({from, to});
+    databases_.emplace_back();
+    databases_.back().source = from;
+    databases_.back().target = to;
     list += (list.empty() ? "" : ", ") + sql::StringLiteral(to);
   }
   if (list.empty()) return Status::Ok();
@@ -71,7 +86,81 @@ Status RestoreRun::InspectTarget() {
       d.bytes = std::stoull(rows.Get(r, "bytes"));
     }
   }
+  return ReadTargetObjects(list);
+}
+
+// Every table, view, sequence, routine, event and trigger of the target databases.
+Status RestoreRun::ReadTargetObjects(const std::string& in_list) {
+  const std::string in = " IN (" + in_list + ")";
+  std::map<std::string, std::vector<DbObject>> found;
+  ASSIGN_OR_RETURN(auto tables,
+                   control_->Query("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, TABLE_TYPE AS t, "
+                                   "COALESCE(DATA_LENGTH + INDEX_LENGTH, 0) AS b, "
+                                   "COALESCE(TABLE_ROWS, 0) AS r FROM information_schema.TABLES "
+                                   "WHERE TABLE_SCHEMA" +
+                                   in + " ORDER BY 1, 2"));
+  for (size_t r = 0; r < tables.rows.size(); ++r) {
+    const std::string type = tables.Get(r, "t");
+    const std::string kind = type == "VIEW" ? "view" : type == "SEQUENCE" ? "sequence" : "table";
+    found[tables.Get(r, "s")].push_back({kind, tables.Get(r, "n"), "",
+                                         std::stoull(tables.Get(r, "b")),
+                                         std::stoull(tables.Get(r, "r"))});
+  }
+  ASSIGN_OR_RETURN(auto others,
+                   control_->Query("SELECT ROUTINE_SCHEMA AS s, LOWER(ROUTINE_TYPE) AS k, "
+                                   "ROUTINE_NAME AS n, '' AS t FROM information_schema.ROUTINES "
+                                   "WHERE ROUTINE_SCHEMA" +
+                                   in +
+                                   " UNION ALL SELECT EVENT_SCHEMA, 'event', EVENT_NAME, '' FROM "
+                                   "information_schema.EVENTS WHERE EVENT_SCHEMA" +
+                                   in +
+                                   " UNION ALL SELECT TRIGGER_SCHEMA, 'trigger', TRIGGER_NAME, "
+                                   "EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE "
+                                   "TRIGGER_SCHEMA" +
+                                   in + " ORDER BY 1, 2, 3"));
+  for (size_t r = 0; r < others.rows.size(); ++r) {
+    found[others.Get(r, "s")].push_back(
+        {others.Get(r, "k"), others.Get(r, "n"), others.Get(r, "t"), 0, 0});
+  }
+  for (auto& d : databases_) d.objects = std::move(found[d.target]);
   return Status::Ok();
+}
+
+// The archive's objects of database `source` (tables with their rows and SQL size).
+std::vector<DbObject> RestoreRun::ArchiveObjects(const std::string& source) const {
+  std::vector<DbObject> out;
+  for (const auto& [id, object] : plan_.objects()) {
+    if (object.schema != source || object.kind == "database") continue;
+    auto bytes = table_bytes_.find(id);
+    out.push_back({object.kind, object.name, "", bytes == table_bytes_.end() ? 0 : bytes->second,
+                   object.rows});
+  }
+  return out;
+}
+
+// What happens to each target database: dropped and replaced as a whole only when the archive
+// holds all of it, the operator allows it and the schema phase has not run yet (a resume).
+void RestoreRun::PlanTargets() {
+  for (auto& d : databases_) {
+    PlanInputs in;
+    in.exists = d.exists;
+    in.target = d.objects;
+    in.archive = ArchiveObjects(d.source);
+    in.post_objects_unknown = source_->index() == nullptr;
+    const archive::DatabaseContents held = contents_.Of(d.source);
+    if (journal_state_.schema_done) {
+      in.why_kept = "resuming: the interrupted run already replaced it";
+    } else if (!o_.drop_existing) {
+      in.why_kept = "--no-drop-existing";
+    } else if (held == archive::DatabaseContents::kPartial) {
+      in.why_kept = "the archive holds only part of it";
+    } else if (held != archive::DatabaseContents::kComplete) {
+      in.why_kept = "the archive does not say whether it holds all of it (an older myvault)";
+    } else {
+      in.drop = true;
+    }
+    d.plan = PlanDatabase(in);
+  }
 }
 
 std::string RestoreRun::Summary() const {
@@ -84,18 +173,19 @@ std::string RestoreRun::Summary() const {
                     server.version + "):\n";
   for (const auto& d : databases_) {
     std::string what;
-    if (!d.exists) {
-      what = "created (new)";
-    } else if (o_.drop_existing && !journal_state_.schema_done) {
-      what = "DROPPED and replaced (now " + std::to_string(d.tables) + " tables, " +
-             ProgressReporter::HumanBytes(static_cast<double>(d.bytes)) + ")";
-    } else {
-      what = "kept; its tables of the same names replaced (now " + std::to_string(d.tables) +
-             " tables, " + ProgressReporter::HumanBytes(static_cast<double>(d.bytes)) + ")";
+    const std::string now = "now " + std::to_string(d.tables) + " tables and views, " +
+                            ProgressReporter::HumanBytes(static_cast<double>(d.bytes));
+    switch (d.plan.action) {
+      case DatabaseAction::kCreate: what = "created (new)"; break;
+      case DatabaseAction::kDropAndReplace: what = "DROPPED and replaced (" + now + ")"; break;
+      case DatabaseAction::kReplaceObjects:
+        what = "kept, only the objects the archive holds are replaced (" + d.plan.why + "; " + now +
+               ")";
+        break;
     }
     out += "  " + sql::QuoteIdentifier(d.target) +
            (d.target != d.source ? " (from " + sql::QuoteIdentifier(d.source) + ")" : "") + ": " +
-           what + "\n";
+           what + "\n" + RenderDatabasePlan(d.plan, "      ", kNamesPerList);
   }
   if (journal_state_.exists) {
     out += "  resuming the restore started " + journal_state_.started_at + " (" +
@@ -119,7 +209,9 @@ Status RestoreRun::StartJournal() {
     touched_ = true;  // a resumed target is partial from the start
     return Status::Ok();
   }
-  RETURN_IF_ERROR(journal_->Start(*control_, o_.input));
+  std::vector<std::string> targets;
+  for (const auto& d : databases_) targets.push_back(d.target);
+  RETURN_IF_ERROR(journal_->Start(*control_, o_.input, targets));
   touched_ = true;
   return Status::Ok();
 }

@@ -16,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "myvault/archive/contents.h"
 #include "myvault/restore/restorer.h"
+#include "restore/inventory.h"
 #include "restore/journal.h"
 #include "restore/loader.h"
 #include "restore/plan.h"
@@ -30,7 +32,13 @@ struct TargetDatabase {
   bool exists = false;
   uint64_t bytes = 0;  // data + index length on the target now
   uint64_t tables = 0;
+  std::vector<DbObject> objects;  // on the target now
+  DatabasePlan plan;              // what the restore does to it (PlanTargets)
 };
+
+// The "-- key: value" comment lines at the start of an archive's header member, unescaped: the
+// metadata a stream's restore knows before the index arrives.
+std::vector<std::pair<std::string, std::string>> HeaderMetadata(std::string_view header_sql);
 
 class RestoreRun {
  public:
@@ -48,6 +56,9 @@ class RestoreRun {
   // prepare.cc
   Status Prepare();
   Status InspectTarget();
+  Status ReadTargetObjects(const std::string& in_list);
+  void PlanTargets();
+  std::vector<DbObject> ArchiveObjects(const std::string& source) const;
   std::string Summary() const;
   Status Confirm();
   Status StartJournal();
@@ -73,6 +84,7 @@ class RestoreRun {
   std::string header_sql_;
   std::string restore_id_;
   std::vector<std::string> archive_databases_;
+  archive::ArchiveContents contents_;  // what the archive holds of each database
   Plan plan_;
 
   LoadSessionSettings settings_;

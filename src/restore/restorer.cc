@@ -114,6 +114,8 @@ Status RestoreRun::ReadPrologue() {
     return Corrupt(source_->name() + " does not start with a header member");
   }
   header_sql_ = std::move(header.payload);
+  contents_ = archive::ReadContentsMetadata(
+      source_->index() != nullptr ? source_->index()->metadata : HeaderMetadata(header_sql_));
   if (const archive::Index* index = source_->index()) {
     for (const auto& object : index->objects) {
       plan_.AddObject(object);
@@ -124,7 +126,8 @@ Status RestoreRun::ReadPrologue() {
         table_bytes_[m.info.object_id] += m.info.raw_size;
     }
   } else {
-    // A stream: the databases are the first schema members; read them ahead.
+    // A stream: the schema members come first; read them ahead (the databases and tables the
+    // confirmation lists). They are small: CREATE statements.
     while (true) {
       SourceMember m;
       ASSIGN_OR_RETURN(bool more, source_->Next(&m));
@@ -137,8 +140,8 @@ Status RestoreRun::ReadPrologue() {
         source_->Learn(*object);
       }
       ahead_.push_back(std::move(m));
-      if (!schema || object->kind != "database") break;
-      archive_databases_.push_back(object->schema);
+      if (!schema) break;
+      if (object->kind == "database") archive_databases_.push_back(object->schema);
     }
   }
   RETURN_IF_ERROR(plan_.Check(archive_databases_));

@@ -1,5 +1,6 @@
 #include "myvault/sql/text.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 
@@ -73,6 +74,30 @@ std::string EscapeLikeComment(std::string_view text) {
         } else {
           out.push_back(c);
         }
+    }
+  }
+  return out;
+}
+
+std::string UnescapeComment(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out.push_back(text[i]);
+      continue;
+    }
+    const char next = text[i + 1];
+    if (next == '\\' || next == 'n' || next == 'r' || next == 't') {
+      out.push_back(next == 'n' ? '\n' : next == 'r' ? '\r' : next == 't' ? '\t' : '\\');
+      ++i;
+    } else if (next == 'x' && i + 3 < text.size() &&
+               std::isxdigit(static_cast<unsigned char>(text[i + 2])) &&
+               std::isxdigit(static_cast<unsigned char>(text[i + 3]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 2, 2)), nullptr, 16)));
+      i += 3;
+    } else {
+      out.push_back(text[i]);
     }
   }
   return out;

@@ -151,4 +151,15 @@ std::vector<std::string> CreatedDatabases(const std::string& sql) {
   return names;
 }
 
+std::vector<ops::BackupFile> BackupsIn(const std::string& dir) {
+  Result<std::vector<ops::BackupFile>> files = ops::ListBackups(dir, "myvault");
+  EXPECT_TRUE(files.ok()) << files.status().message();
+  return files.ok() ? *files : std::vector<ops::BackupFile>{};
+}
+
+std::string LatestIn(const std::string& dir) {
+  Result<std::optional<std::string>> latest = ops::ReadLatest(dir, "myvault");
+  return latest.ok() && latest->has_value() ? **latest : "";
+}
+
 }  // namespace myvault::it

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness.h"
+#include "myvault/ops/backup_dir.h"
 #include "myvault/status.h"
 
 namespace myvault::it {
@@ -35,6 +36,11 @@ void ExpectCompleteArchive(const std::string& archive, const std::string& sha256
 // matching `cause_regex` (ECMAScript, case-insensitive); no FILE, FILE.partial or FILE.sha256.
 void ExpectCleanFailure(const CommandResult& result, int exit_code, const std::string& cause_regex,
                         const std::string& archive);
+
+// The backups of prefix "myvault" in backup directory `dir`, oldest first (a listing error is
+// recorded as a failure and gives none); and what its latest link names ("" for no link).
+std::vector<ops::BackupFile> BackupsIn(const std::string& dir);
+std::string LatestIn(const std::string& dir);
 
 // Sends `signal` to `child` and waits for it; `seconds` gets the time from signal to exit.
 Result<CommandResult> SignalAndWait(ChildProcess& child, int signal, double* seconds);

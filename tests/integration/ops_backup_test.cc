@@ -44,16 +44,8 @@ class OpsBackup : public ServerPairTest {
     return RunMyvault(argv, std::move(options));
   }
 
-  std::vector<BackupFile> List() {
-    Result<std::vector<BackupFile>> files = ops::ListBackups(backups_, "myvault");
-    EXPECT_TRUE(files.ok()) << files.status().message();
-    return files.ok() ? *files : std::vector<BackupFile>{};
-  }
-
-  std::string Latest() {
-    Result<std::optional<std::string>> latest = ops::ReadLatest(backups_, "myvault");
-    return latest.ok() && latest->has_value() ? **latest : "";
-  }
+  std::vector<BackupFile> List() { return BackupsIn(backups_); }
+  std::string Latest() { return LatestIn(backups_); }
 
   // Waits until `n` backups are done (the latest link points at the n-th: listed alone, an
   // archive may still be under verification), the daemon exits or `seconds` pass.

@@ -40,6 +40,57 @@ TEST(EvaluateHealth, NoBackupIsUnhealthy) {
   EXPECT_EQ(HealthStatus(r).code(), StatusCode::kUnhealthy);
 }
 
+BackupFile Partial(BackupKind kind, int64_t time) {
+  BackupFile f = File(kind, time, 10);
+  f.partial = true;
+  return f;
+}
+
+TEST(EvaluateHealth, APartialBackupDoesNotMakeADirectoryOfFullBackupsHealthy) {
+  const std::vector<BackupFile> files = {File(BackupKind::kAuto, kNov26At6 - 10 * kHour, 100),
+                                         Partial(BackupKind::kManual, kNov26At6)};
+  const HealthReport r = EvaluateHealth(files, std::nullopt, kNov26At6, 7 * kHour, {}, "/b");
+  EXPECT_FALSE(r.healthy);
+  ASSERT_TRUE(r.newest.has_value());
+  EXPECT_EQ(r.newest->backup.name, files[0].backup.name);
+  EXPECT_EQ(r.partial_count, 1U);
+  EXPECT_NE(r.problem.find("10h0m old"), std::string::npos) << r.problem;
+}
+
+TEST(EvaluateHealth, ADirectoryOfPartialBackupsOnlyIsJudgedByThem) {
+  const std::vector<BackupFile> files = {Partial(BackupKind::kAuto, kNov26At6 - kDay),
+                                         Partial(BackupKind::kAuto, kNov26At6 - kHour)};
+  const HealthReport r = EvaluateHealth(files, std::nullopt, kNov26At6, 7 * kHour, {}, "/b");
+  EXPECT_TRUE(r.healthy) << r.problem;
+  EXPECT_EQ(r.newest->backup.name, files[1].backup.name);
+}
+
+TEST(ApplyRetentionOverFiles, APartialBackupTakesNoWeeklyOrMonthlyPlaceOfAFullOne) {
+  // Nov 1 (a Sunday) 00:00: a partial auto backup, then full ones every day at 06:00 until
+  // Nov 26. Under daily 7, the earliest of November's first week and of November itself is the
+  // full backup of Nov 1 06:00, not the partial one before it, which expired.
+  const int64_t nov1 = kNov26At6 - 25 * kDay - 6 * kHour;
+  std::vector<BackupFile> files = {Partial(BackupKind::kAuto, nov1)};
+  for (int64_t t = nov1 + 6 * kHour; t <= kNov26At6; t += kDay) {
+    files.push_back(File(BackupKind::kAuto, t, 100));
+  }
+  const std::vector<Decision> d = ApplyRetention(files, RetentionPolicy{});
+  ASSERT_EQ(d.size(), files.size());
+  EXPECT_FALSE(d[0].keep);
+  EXPECT_EQ(d[0].reasons, std::vector<Reason>{Reason::kExpired});
+  EXPECT_TRUE(d[1].keep);
+  EXPECT_EQ(d[1].reasons, (std::vector<Reason>{Reason::kWeekly, Reason::kMonthly}));
+}
+
+TEST(ApplyRetentionOverFiles, APartialBackupNewerThanEveryFullOneIsKept) {
+  const std::vector<BackupFile> files = {File(BackupKind::kAuto, kNov26At6 - 30 * kDay, 100),
+                                         Partial(BackupKind::kAuto, kNov26At6 - 20 * kDay)};
+  const std::vector<Decision> d = ApplyRetention(files, RetentionPolicy{});
+  EXPECT_TRUE(d[1].keep);
+  EXPECT_EQ(d[1].reasons, (std::vector<Reason>{Reason::kDaily, Reason::kNewest}));
+  EXPECT_TRUE(d[0].keep);  // the newest full automatic backup
+}
+
 TEST(EvaluateHealth, FreshBackupIsHealthyWithCountsAndLatest) {
   // Daily for 10 days at 06:00: 7 daily; weeks of Nov 15 and Nov 22 (Sundays): earliest of each
   // (Nov 17, Nov 22); month November: earliest (Nov 17). A manual one between counts in no class.

@@ -167,6 +167,11 @@ TEST(SqlTextTest, CommentTextStaysOnOneLine) {
   EXPECT_EQ(EscapeLikeComment("plain text \xC3\xA9"), "plain text \xC3\xA9");
   EXPECT_EQ(EscapeLikeComment("a\nb\r\nc\td\\e"), "a\\nb\\r\\nc\\td\\\\e");
   EXPECT_EQ(EscapeLikeComment(std::string("x\0y\x7F", 4)), "x\\x00y\\x7F");
+  for (const std::string& s : {std::string("plain"), std::string("a\nb\r\nc\td\\e"),
+                               std::string("x\0y\x7F\x01z", 6), std::string("trail\\")}) {
+    EXPECT_EQ(UnescapeComment(EscapeLikeComment(s)), s);
+  }
+  EXPECT_EQ(UnescapeComment("cut \\x4"), "cut \\x4");
   const std::string escaped = EscapeLikeComment(AllBytes());
   for (const char c : escaped) {
     const auto b = static_cast<unsigned char>(c);

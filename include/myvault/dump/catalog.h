@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,8 +23,17 @@ struct Selection {
   std::vector<std::string> exclude_databases;
   std::vector<std::string> tables;          // "db.table"; when set, only these tables
   std::vector<std::string> exclude_tables;  // "db.table": tables and views left out
-  bool include_mysql = false;               // with every database: the `mysql` system database too
-  bool routines_with_tables = false;        // with `tables`: the databases' routines and events too
+  // "db.table" with shell wildcards (`*`, `?`, `[...]`, fnmatch) in either part: tables and
+  // views whose "db.table" matches are left out (myvault dump --exclude-tables).
+  std::vector<std::string> exclude_table_patterns;
+  bool include_mysql = false;         // with every database: the `mysql` system database too
+  bool routines_with_tables = false;  // with `tables`: the databases' routines and events too
+  // myvault dump's safety rules (mysqldump mode keeps mysqldump's): with every database, leave
+  // out drill copies (names ending in `_drill`); and never dump a database a restore is loading
+  // or left half-loaded (myvault/restore/in_progress.h): left out of every database (recorded in
+  // Catalog::excluded), refused when named.
+  bool skip_drill_copies = false;
+  bool skip_restoring = false;
 };
 
 struct Column {
@@ -79,6 +90,10 @@ struct Catalog {
   std::vector<Definition> routines;
   std::vector<Definition> events;
   std::string schema_stamp;  // SchemaStamp() when the catalog was read
+  // Databases the selection took only part of (a table, view, routine or event left out), and
+  // databases left out although the selection covered them, with the reason.
+  std::set<std::string> partial;
+  std::map<std::string, std::string> excluded;
   bool HasNonTransactional() const;
 };
 

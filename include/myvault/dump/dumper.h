@@ -9,9 +9,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "myvault/archive/contents.h"
 #include "myvault/common/cancel.h"
 #include "myvault/common/progress.h"
 #include "myvault/dump/catalog.h"
@@ -49,7 +51,15 @@ struct DumpReport {
   double nontransactional_lock_seconds = 0;  // whole hold when MyISAM/Aria kept it (includes
                                              // lock_seconds); 0 without such tables
   std::string binlog_file, binlog_position, gtid_position;
+  archive::ArchiveContents contents;  // what the archive holds of each database
+  // Databases left out although the selection covered them (a restore was loading them), with
+  // the reason. The archive is complete for what it holds; callers report these loudly.
+  std::map<std::string, std::string> excluded;
 };
+
+// The status a finished dump reports to its caller: Ok, or kRestoreInProgress naming the
+// databases it left out (the archive itself is complete and kept).
+Status ExcludedDatabasesStatus(const DumpReport& report);
 
 Status RunDump(const DumpOptions& options, ErrorCollector* errors, DumpReport* report);
 

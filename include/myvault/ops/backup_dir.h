@@ -48,11 +48,20 @@ struct BackupFile {
   std::string path;
   uint64_t size = 0;
   bool has_sha256 = false;  // NAME.sha256 exists beside it
+  // Its archive says it holds only part of what was asked (a --tables backup, a database left
+  // out): never made latest over a full backup, never what makes `status` healthy when full
+  // backups exist. Read from the archive's index (trailer and index only); false for archives
+  // that do not say (made before myvault recorded it) or cannot be read (verification reports
+  // those).
+  bool partial = false;
 };
 
 // The backups of `prefix` in `dir`, oldest first (by time, then name). Errors: NotFound when dir
 // does not exist, IoError when it cannot be read.
 Result<std::vector<BackupFile>> ListBackups(const std::string& dir, std::string_view prefix);
+
+// Whether the archive at `path` says it is partial (false when it does not say or is unreadable).
+bool IsPartialArchive(const std::string& path);
 
 // Removes dir/NAME.sha256 then dir/NAME (a missing .sha256 is fine), then syncs the directory.
 Status RemoveBackup(const std::string& dir, const std::string& name);

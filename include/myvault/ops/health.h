@@ -42,11 +42,14 @@ struct LastRun {
 
 struct HealthReport {
   bool healthy = false;
-  std::string problem;               // one line when not healthy
-  std::optional<BackupFile> newest;  // newest backup of any kind
-  int64_t newest_age_s = 0;          // 0 without a newest backup
+  std::string problem;  // one line when not healthy
+  // The newest backup of any kind that is not partial; the newest partial one only when the
+  // directory holds nothing but partial backups.
+  std::optional<BackupFile> newest;
+  int64_t newest_age_s = 0;  // 0 without a newest backup
   int64_t max_age_s = 0;
   size_t total = 0, auto_count = 0, manual_count = 0;
+  size_t partial_count = 0;  // backups whose archive says it is partial
   // Backups kept by each class under the policy (ApplyRetention); one kept by several classes
   // counts in each.
   size_t daily = 0, weekly = 0, monthly = 0;
@@ -66,7 +69,11 @@ HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
                             const std::optional<std::string>& latest, int64_t now,
                             int64_t max_age_s, const RetentionPolicy& policy, std::string_view dir);
 
-// ApplyRetention over the backups of a listing (one Decision per file, in its order).
+// ApplyRetention over the backups of a listing (one Decision per file, in its order). Partial
+// automatic backups (BackupFile::partial) take no daily, weekly or
+// monthly place of a full one: the classes are decided over the others, and a partial automatic
+// backup is kept while inside the daily window (kDaily) or newer than every full automatic
+// backup (kNewest).
 std::vector<Decision> ApplyRetention(const std::vector<BackupFile>& backups,
                                      const RetentionPolicy& policy);
 

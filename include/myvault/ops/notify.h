@@ -69,6 +69,8 @@ std::string BackupSucceededText(std::string_view host_label, std::string_view fi
                                 uint64_t size_bytes, double seconds);
 // "myvault: backup FAILED on HOST: CAUSE"
 std::string BackupFailedText(std::string_view host_label, std::string_view cause);
+// "myvault: backup INCOMPLETE on HOST: CAUSE" (kept, but it leaves out what it should hold)
+std::string BackupIncompleteText(std::string_view host_label, std::string_view cause);
 // "myvault: verification FAILED on HOST: FILE: CAUSE"
 std::string VerifyFailedText(std::string_view host_label, std::string_view file,
                              std::string_view cause);

@@ -40,5 +40,7 @@ void AppendHexLiteral(std::string* out, std::string_view bytes);
 // carriage return \r, tab \t, and every other control byte (< 0x20 or 0x7F) \xHH. Bytes >= 0x80
 // (UTF-8) are kept.
 std::string EscapeLikeComment(std::string_view text);
+// The inverse of EscapeLikeComment (an unknown or cut escape is kept as it is).
+std::string UnescapeComment(std::string_view text);
 
 }  // namespace myvault::sql
