@@ -71,11 +71,12 @@ Status Prune(const BackupOptions& o, const std::string& made, BackupReport* repo
   return Status::Ok();
 }
 
-void Notify(const BackupOptions& o, const std::string& text, BackupReport* report,
-            const LogFn& log) {
+// Bounded by the notifier's timeouts, and abandoned at once on a signal.
+void Notify(const BackupOptions& o, const std::string& text, const ErrorCollector* errors,
+            BackupReport* report, const LogFn& log) {
   Notifier notifier(o.notify);
   if (!notifier.enabled()) return;
-  Status st = notifier.Send(text);
+  Status st = notifier.Send(text, errors);
   if (!st.ok()) {
     report->notify_error = st.message();
     Log(log, "notification not sent: " + st.message());
@@ -191,13 +192,13 @@ Status RunBackup(const BackupOptions& options, ErrorCollector* errors, BackupRep
                       ? ", " + std::to_string(report->removed) + " expired backups removed"
                       : std::string()));
     Notify(options, BackupSucceededText(options.host_label, name, report->bytes, report->seconds),
-           report, log);
+           errors, report, log);
   } else if (st.code() == StatusCode::kCancelled) {
     Log(log, "backup cancelled: " + st.message());
   } else if (report->file.empty() || report->verified) {
-    Notify(options, BackupFailedText(options.host_label, st.message()), report, log);
+    Notify(options, BackupFailedText(options.host_label, st.message()), errors, report, log);
   } else {
-    Notify(options, VerifyFailedText(options.host_label, name, st.message()), report, log);
+    Notify(options, VerifyFailedText(options.host_label, name, st.message()), errors, report, log);
   }
   if (st.code() != StatusCode::kCancelled) WriteMetrics(options, st, *report, log);
   return st;

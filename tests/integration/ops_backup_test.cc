@@ -296,6 +296,29 @@ TEST_F(OpsBackup, OffsiteCopiesAreMadeAfterVerification) {
   EXPECT_NE(Latest(), name);
 }
 
+// A webhook that never answers must not hold up SIGTERM: the daemon's post after its backup is
+// abandoned at once.
+TEST_F(OpsBackup, DaemonStopsAtOnceWhileAWebhookHangs) {
+  HttpListener slack(200, "", HttpListener::Mode::kNeverAnswer);
+  std::unique_ptr<ChildProcess> daemon;
+  ASSERT_OK(StartMyvault({"daemon", "--schedule", "0 0 1 1 *", "--dir", backups_, "--defaults-file",
+                          source_cnf_, "--databases", kDb},
+                         &daemon,
+                         {.env = {{"NOTIFY_SLACK", "true"},
+                                  {"SLACK_WEBHOOK_URL", slack.Url("/hook/SECRETPATH")}}})
+                .status());
+  ASSERT_TRUE(slack.WaitForRequests(1, std::chrono::seconds(30))) << "no post after the backup";
+  double seconds = 0;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*daemon, SIGTERM, &seconds));
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_LT(seconds, 2.0) << r.Describe();
+  EXPECT_NE(r.out.find("abandoned on a signal"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("daemon stopping on signal"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("SECRETPATH"), std::string::npos) << r.out;
+  ASSERT_EQ(List().size(), 1u);
+  EXPECT_EQ(Latest(), List()[0].backup.name);
+}
+
 // The daemon on `@every 2s`: verified backups, a correct link, and SIGTERM a clean exit 0.
 TEST_F(OpsBackup, DaemonMakesVerifiedBackupsAndStopsCleanlyOnSigterm) {
   std::unique_ptr<ChildProcess> daemon;

@@ -11,7 +11,8 @@
 //   5. apply retention (retention.h) unless disabled: remove the expired backups and their
 //      .sha256, never the one just made;
 //   6. notify (notify.h): success with file, size and duration, or the failure and its cause. A
-//      webhook failure is logged and never changes the result.
+//      webhook failure is logged and never changes the result; the post is bounded by the
+//      notifier's timeouts and abandoned at once on a signal.
 // A failed dump or verification never moves `latest` and never prunes. Cancellation (a signal,
 // through the ErrorCollector) stops the dump and leaves no partial file.
 //
