@@ -83,7 +83,8 @@ void Notify(const BackupOptions& o, const std::string& text, const ErrorCollecto
   }
 }
 
-// Steps 1 to 5; the caller notifies.
+// Steps 1 to 5; the caller notifies. `latest` moves as soon as the archive is verified: an
+// offsite copy that fails or hangs must not leave it on an older backup.
 Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* report,
              const LogFn& log) {
   const double start = MonotonicSeconds();
@@ -121,6 +122,9 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
   Log(log, "verified " + name + ": " + std::to_string(verified.data_members) + " chunks, " +
                std::to_string(verified.rows) + " rows");
 
+  RETURN_IF_ERROR(PointLatest(o.dir, o.prefix, name));
+  Log(log, LatestLinkName(o.prefix) + " -> " + name);
+
   Status copied = Status::Ok();
   if (!o.offsite.copy_to.empty() || !o.offsite.copy_command.empty()) {
     Result<std::string> hex = RecordedSha256(d.output);
@@ -128,8 +132,6 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
     if (copied.code() == StatusCode::kCancelled) return copied;
     Log(log, copied.ok() ? "copied offsite" : "offsite copy failed: " + copied.message());
   }
-  RETURN_IF_ERROR(PointLatest(o.dir, o.prefix, name));
-  Log(log, LatestLinkName(o.prefix) + " -> " + name);
   if (o.prune) RETURN_IF_ERROR(Prune(o, name, report, log));
   report->seconds = MonotonicSeconds() - start;
   return copied.WithContext("backup " + name +

@@ -288,12 +288,19 @@ TEST_F(OpsBackup, OffsiteCopiesAreMadeAfterVerification) {
   EXPECT_TRUE(copy == original && by_command == original);
   ExpectCompleteArchive(name, offsite);
   // A failing command: the local backup is kept and latest moves, but the run says so (exit 6).
+  // Latest already pointed at the new backup when the command ran: it reads the link.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  ASSERT_OK_AND_ASSIGN(r, Backup({"--copy-command", "exit 3"}));
+  const std::string seen = dir_->Join("seen");
+  ASSERT_OK_AND_ASSIGN(
+      r, Backup({"--copy-command",
+                 "readlink " + backups_ + "/myvault-latest.sql.gz > " + seen + "; exit 3"}));
   EXPECT_EQ(r.exit_code, 6) << r.Describe();
   EXPECT_NE(r.err.find("offsite copy failed"), std::string::npos) << r.err;
-  EXPECT_EQ(List().size(), 2u);
-  EXPECT_NE(Latest(), name);
+  const std::vector<BackupFile> files = List();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(Latest(), files[1].backup.name);
+  ASSERT_OK_AND_ASSIGN(std::string link, ReadFile(seen));
+  EXPECT_EQ(link, files[1].backup.name + "\n") << "latest moved only after the copy";
 }
 
 // A webhook that never answers must not hold up SIGTERM: the daemon's post after its backup is
