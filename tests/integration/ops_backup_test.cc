@@ -303,6 +303,49 @@ TEST_F(OpsBackup, OffsiteCopiesAreMadeAfterVerification) {
   EXPECT_EQ(link, files[1].backup.name + "\n") << "latest moved only after the copy";
 }
 
+// An offsite copy that never returns: killed at --copy-timeout with its whole process group, exit
+// 6 and a Slack failure, while the verified backup is kept and `latest` already points at it
+// (the command reads the link when it starts: it was moved before the copy).
+TEST_F(OpsBackup, AHungCopyCommandIsKilledAtTheTimeoutWithLatestAlreadyMoved) {
+  HttpListener slack;
+  const std::string seen = dir_->Join("seen");
+  const std::string pgid_file = dir_->Join("pgid");
+  const std::string command = "echo $$ > " + pgid_file + "; readlink " + backups_ +
+                              "/myvault-latest.sql.gz > " + seen + "; sleep 1000";
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult r,
+      Backup({"--copy-command", command, "--copy-timeout", "2s"},
+             {.env = {{"NOTIFY_SLACK", "true"}, {"SLACK_WEBHOOK_URL", slack.Url("/hook/x")}}}));
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 6) << r.Describe();
+  EXPECT_LT(took, 60.0) << "the copy was not stopped at its timeout";
+  EXPECT_NE(r.err.find("offsite copy command did not finish within 2s (--copy-timeout): its "
+                       "processes were stopped with SIGTERM"),
+            std::string::npos)
+      << r.err;
+  const std::vector<BackupFile> files = List();
+  ASSERT_EQ(files.size(), 1u);
+  ExpectCompleteArchive(files[0].backup.name, backups_);
+  EXPECT_EQ(Latest(), files[0].backup.name);
+  ASSERT_OK_AND_ASSIGN(std::string link, ReadFile(seen));
+  EXPECT_EQ(link, files[0].backup.name + "\n") << "latest was not moved before the copy";
+  ASSERT_OK_AND_ASSIGN(std::string pgid, ReadFile(pgid_file));
+  EXPECT_NE(::kill(-static_cast<pid_t>(std::stol(pgid)), 0), 0) << "the copy's processes live on";
+  EXPECT_EQ(errno, ESRCH);
+  ASSERT_TRUE(slack.WaitForRequests(1, std::chrono::seconds(5)));
+  const std::string body = slack.requests()[0].body;
+  EXPECT_NE(body.find("backup FAILED"), std::string::npos) << body;
+  EXPECT_NE(body.find("is verified and kept, but its offsite copy failed"), std::string::npos)
+      << body;
+  // A bad duration is a usage error before anything is dumped.
+  ASSERT_OK_AND_ASSIGN(r, Backup({"--copy-command", "true", "--copy-timeout", "soon"}));
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_NE(r.err.find("--copy-timeout: "), std::string::npos) << r.err;
+  EXPECT_EQ(List().size(), 1u);
+}
+
 // A webhook that never answers must not hold up SIGTERM: the daemon's post after its backup is
 // abandoned at once.
 TEST_F(OpsBackup, DaemonStopsAtOnceWhileAWebhookHangs) {

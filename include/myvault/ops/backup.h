@@ -7,8 +7,8 @@
 //      renamed NAME.corrupt (never listed, never restored by `latest`) and the cycle stops;
 //   3. point P-latest.sql.gz at it (atomic symlink swap), before any offsite copy: the local
 //      backup is good whatever the copy does;
-//   4. copy it offsite when asked (offsite.h); a failed copy is reported after step 5 (kIo,
-//      exit 6) and `latest` stays moved;
+//   4. copy it offsite when asked (offsite.h), bounded by options.offsite.timeout_s; a failed or
+//      timed-out copy is reported after step 5 (kIo, exit 6) and `latest` stays moved;
 //   5. apply retention (retention.h) unless disabled: remove the expired backups and their
 //      .sha256, never the one just made;
 //   6. notify (notify.h): success with file, size and duration, or the failure and its cause. A
