@@ -73,6 +73,7 @@ struct BackupFlags {
   RetentionFlags retention;
   bool no_prune = false;
   ops::OffsiteOptions offsite;
+  std::string copy_timeout = "1h";  // parsed into offsite.timeout_s by Build
   std::string metrics_file;
 
   void Register(CLI::App* app);

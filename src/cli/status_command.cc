@@ -98,8 +98,8 @@ Status StatusCommand::Run(ErrorCollector* errors) {
                    ops::InspectBackupDir(health.Options(max_age_s), std::time(nullptr), errors));
   RETURN_IF_ERROR(health.WriteMetrics(report));
   if (!report.healthy && ops::Notifier(slack).enabled()) {
-    const Status sent =
-        ops::Notifier(slack).Send(ops::StaleText(HostLabelFromEnvironment(), report.problem));
+    const Status sent = ops::Notifier(slack).Send(
+        ops::StaleText(HostLabelFromEnvironment(), report.problem), errors);
     if (!sent.ok())
       std::fprintf(stderr, "myvault: warning: notification not sent: %s\n", sent.message().c_str());
   }

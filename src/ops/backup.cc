@@ -71,11 +71,12 @@ Status Prune(const BackupOptions& o, const std::string& made, BackupReport* repo
   return Status::Ok();
 }
 
-void Notify(const BackupOptions& o, const std::string& text, BackupReport* report,
-            const LogFn& log) {
+// Bounded by the notifier's timeouts, and abandoned at once on a signal.
+void Notify(const BackupOptions& o, const std::string& text, const ErrorCollector* errors,
+            BackupReport* report, const LogFn& log) {
   Notifier notifier(o.notify);
   if (!notifier.enabled()) return;
-  Status st = notifier.Send(text);
+  Status st = notifier.Send(text, errors);
   if (!st.ok()) {
     report->notify_error = st.message();
     Log(log, "notification not sent: " + st.message());
@@ -100,7 +101,8 @@ Status MoveLatest(const BackupOptions& o, const std::string& name, bool partial,
   return Status::Ok();
 }
 
-// Steps 1 to 5; the caller notifies.
+// Steps 1 to 5; the caller notifies. `latest` moves as soon as the archive is verified: an
+// offsite copy that fails or hangs must not leave it on an older backup.
 Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* report,
              const LogFn& log) {
   const double start = MonotonicSeconds();
@@ -140,6 +142,8 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
   Log(log, "verified " + name + ": " + std::to_string(verified.data_members) + " chunks, " +
                std::to_string(verified.rows) + " rows");
 
+  RETURN_IF_ERROR(MoveLatest(o, name, report->partial, report, log));
+
   Status copied = Status::Ok();
   if (!o.offsite.copy_to.empty() || !o.offsite.copy_command.empty()) {
     Result<std::string> hex = RecordedSha256(d.output);
@@ -147,7 +151,6 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
     if (copied.code() == StatusCode::kCancelled) return copied;
     Log(log, copied.ok() ? "copied offsite" : "offsite copy failed: " + copied.message());
   }
-  RETURN_IF_ERROR(MoveLatest(o, name, report->partial, report, log));
   if (o.prune) RETURN_IF_ERROR(Prune(o, name, report, log));
   report->seconds = MonotonicSeconds() - start;
   if (!excluded.ok()) return excluded.WithContext("backup " + name + " is verified and kept");
@@ -211,15 +214,15 @@ Status RunBackup(const BackupOptions& options, ErrorCollector* errors, BackupRep
                       ? ", " + std::to_string(report->removed) + " expired backups removed"
                       : std::string()));
     Notify(options, BackupSucceededText(options.host_label, name, report->bytes, report->seconds),
-           report, log);
+           errors, report, log);
   } else if (st.code() == StatusCode::kCancelled) {
     Log(log, "backup cancelled: " + st.message());
   } else if (st.code() == StatusCode::kRestoreInProgress) {
-    Notify(options, BackupIncompleteText(options.host_label, st.message()), report, log);
+    Notify(options, BackupIncompleteText(options.host_label, st.message()), errors, report, log);
   } else if (report->file.empty() || report->verified) {
-    Notify(options, BackupFailedText(options.host_label, st.message()), report, log);
+    Notify(options, BackupFailedText(options.host_label, st.message()), errors, report, log);
   } else {
-    Notify(options, VerifyFailedText(options.host_label, name, st.message()), report, log);
+    Notify(options, VerifyFailedText(options.host_label, name, st.message()), errors, report, log);
   }
   if (st.code() != StatusCode::kCancelled) WriteMetrics(options, st, *report, log);
   return st;
