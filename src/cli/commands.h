@@ -56,6 +56,8 @@ struct RestoreCommand {
   std::string progress = "auto";
   bool list = false;
   bool quiet = false;
+  bool enable_binlog = false;
+  bool skip_binlog = false;
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);

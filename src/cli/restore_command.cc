@@ -29,13 +29,22 @@ void RestoreCommand::Register(CLI::App* parent) {
   app->add_flag("--resume", options.resume,
                 "Continue an interrupted restore of this archive (same --databases/--rename)");
   app->add_option("--retries", options.retries,
-                  "Extra tries per chunk after a deadlock, lock wait timeout or lost connection")
+                  "Extra tries per chunk after a deadlock, lock wait timeout or lost connection, "
+                  "and per statement after a lost connection (0.5, 1, 2, 4, 8, 8... s apart)")
       ->capture_default_str();
   app->add_option("--load-method", load_method,
                   "load-data (LOAD DATA LOCAL INFILE where possible) or insert")
       ->capture_default_str();
-  app->add_flag("--enable-binlog", options.enable_binlog,
-                "Write the load to the binary log (default: sql_log_bin=0 when allowed)");
+  app->add_flag("--enable-binlog", enable_binlog,
+                "Write the load to the target's binary log: its replicas replay it");
+  app->add_flag("--skip-binlog", skip_binlog,
+                "Keep the load out of the binary log (sql_log_bin=0): replicas do not follow. "
+                "One of the two is required when replicas are connected");
+  app->add_option("--lock-wait-timeout", options.lock_wait_timeout_s,
+                  "Seconds a statement may wait for a lock (DROP DATABASE behind an open "
+                  "transaction, DDL behind LOCK TABLES) before the restore stops, naming the "
+                  "sessions in the way")
+      ->capture_default_str();
   app->add_flag("-q,--quiet", quiet, "Print errors only");
   app->add_option("--progress", progress, "auto, bar, lines or none")->capture_default_str();
 }
@@ -54,6 +63,12 @@ Status RestoreCommand::Parse() {
     return InvalidArgument("--load-method must be load-data or insert");
   }
   options.load_data = load_method == "load-data";
+  if (enable_binlog && skip_binlog) {
+    return InvalidArgument("--enable-binlog and --skip-binlog contradict each other");
+  }
+  options.binlog = enable_binlog ? restore::Binlog::kEnable
+                   : skip_binlog ? restore::Binlog::kSkip
+                                 : restore::Binlog::kUnset;
   if (defer_indexes == "auto")
     options.defer_indexes = restore::DeferIndexes::kAuto;
   else if (defer_indexes == "always")

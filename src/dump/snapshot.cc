@@ -1,82 +1,18 @@
 #include "myvault/dump/snapshot.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <thread>
-
 #include "myvault/common/clock.h"
-#include "myvault/sql/text.h"
+#include "myvault/mysql/activity.h"
+#include "myvault/mysql/killer.h"
 
 namespace myvault::dump {
 namespace {
 
 // Describes the longest-running statements of other connections: the likely blockers.
 std::string DescribeBlockers(mysql::Session& s, unsigned long self) {
-  auto r = s.Query(
-      "SELECT ID, USER, TIME, LEFT(REPLACE(INFO, '\\n', ' '), 80) FROM "
-      "information_schema.PROCESSLIST "
-      "WHERE COMMAND <> 'Sleep' AND INFO IS NOT NULL AND ID <> " +
-      std::to_string(self) + " AND ID <> CONNECTION_ID() ORDER BY TIME DESC LIMIT 3");
-  if (!r.ok() || r->rows.empty()) return "";
-  std::string out = "; blocked by";
-  for (const auto& row : r->rows) {
-    out += " [connection " + row[0].value_or("?") + " user " + row[1].value_or("?") + " running " +
-           row[2].value_or("?") + " s: " + row[3].value_or("") + "]";
-  }
-  return out;
+  auto r = mysql::LongestRunning(s, self, 3);
+  if (!r.ok() || r->empty()) return "";
+  return "; blocked by " + mysql::DescribeSessions(*r, 3);
 }
-
-// Kills the lock statement if it has not returned within the timeout (plus a second of grace, so
-// the server's own lock_wait_timeout usually answers first) or when the dump is cancelled. Runs
-// on its own thread with its own connection; Stop() ends it early when the lock was taken.
-class LockWatchdog {
- public:
-  LockWatchdog(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s,
-               const ErrorCollector* errors)
-      : thread_([this, options, target, timeout_s, errors] {
-          Run(options, target, timeout_s, errors);
-        }) {}
-  ~LockWatchdog() { Stop(); }
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  bool fired() const { return fired_; }
-  std::string blockers() const {
-    std::lock_guard<std::mutex> l(mu_);
-    return blockers_;
-  }
-
- private:
-  void Run(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s,
-           const ErrorCollector* errors) {
-    std::unique_lock<std::mutex> l(mu_);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s + 1);
-    while (!done_ && !errors->cancelled() && std::chrono::steady_clock::now() < deadline) {
-      cv_.wait_for(l, std::chrono::milliseconds(100));
-    }
-    if (done_) return;
-    l.unlock();
-    auto s = mysql::Session::Connect(options, "lock watchdog");
-    if (!s.ok()) return;
-    std::string blockers = DescribeBlockers(**s, target);
-    fired_ = true;
-    (void)(*s)->Execute("KILL QUERY " + std::to_string(target));
-    l.lock();
-    blockers_ = blockers;
-  }
-
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::atomic<bool> fired_{false};
-  std::string blockers_;
-  std::thread thread_;
-};
 
 }  // namespace
 
@@ -95,19 +31,24 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Begin(
                                std::to_string(std::max(1, lock_wait_timeout_s))));
   }
   {
-    LockWatchdog watchdog(options, lock_session.thread_id(), lock_wait_timeout_s, errors);
+    // Kills the lock statement if it has not returned within the timeout (plus a second of
+    // grace, so the server's own lock_wait_timeout usually answers first) or on cancellation.
+    mysql::QueryKiller watchdog(options, errors);
+    watchdog.Watch(lock_session);
+    const unsigned long self = lock_session.thread_id();
+    watchdog.KillAfter(lock_wait_timeout_s + 1,
+                       [self](mysql::Session& s) { return DescribeBlockers(s, self); });
     for (const auto& stmt : plan.acquire) {
       Status st = lock_session.Execute(stmt);
       if (st.ok()) continue;
       watchdog.Stop();
       if (errors->cancelled()) return errors->first();
       if (watchdog.fired() || st.code() == StatusCode::kLockTimeout) {
-        std::string blockers = watchdog.blockers();
-        if (blockers.empty()) blockers = DescribeBlockers(lock_session, lock_session.thread_id());
-        return Status(StatusCode::kLockTimeout, "could not take the backup lock (" + stmt +
-                                                    ") within " +
-                                                    std::to_string(lock_wait_timeout_s) +
-                                                    " s (--lock-wait-timeout)" + blockers);
+        std::string message = "could not take the backup lock (" + stmt + ") within ";
+        message += std::to_string(lock_wait_timeout_s) + " s (--lock-wait-timeout)";
+        const std::string blockers = watchdog.description();
+        message += blockers.empty() ? DescribeBlockers(lock_session, self) : blockers;
+        return Status(StatusCode::kLockTimeout, message);
       }
       return st.WithContext("taking the backup lock");
     }

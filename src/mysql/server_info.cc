@@ -64,6 +64,39 @@ std::string ServerInfo::GtidPositionQuery() const {
   return AtLeast(5, 6, 5) ? "SELECT @@GLOBAL.gtid_executed" : "";
 }
 
+std::string ServerInfo::MetadataLockHoldersQuery(const std::string& schema_list) const {
+  if (flavor == Flavor::kMariaDB) {
+    return "SELECT DISTINCT THREAD_ID AS id FROM information_schema.METADATA_LOCK_INFO WHERE "
+           "TABLE_SCHEMA IN (" +
+           schema_list + ")";
+  }
+  return "SELECT DISTINCT t.PROCESSLIST_ID AS id FROM performance_schema.metadata_locks m JOIN "
+         "performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID WHERE m.LOCK_STATUS = "
+         "'GRANTED' AND m.OBJECT_SCHEMA IN (" +
+         schema_list + ")";
+}
+
+std::string ServerInfo::ConnectedReplicasQuery() const {
+  // MySQL names a GTID-based replica's thread 'Binlog Dump GTID'; MariaDB's is 'Binlog Dump'.
+  return "SELECT ID AS id, USER AS user, HOST AS host FROM information_schema.PROCESSLIST WHERE "
+         "COMMAND IN ('Binlog Dump', 'Binlog Dump GTID')";
+}
+
+std::string ServerInfo::SqlLogBinPrivilege() const {
+  if (flavor == Flavor::kMariaDB) return AtLeast(10, 5, 2) ? "BINLOG ADMIN or SUPER" : "SUPER";
+  return AtLeast(8, 0, 14) ? "SESSION_VARIABLES_ADMIN, SYSTEM_VARIABLES_ADMIN or SUPER" : "SUPER";
+}
+
+std::vector<std::string> ServerInfo::DefinerPrivileges() const {
+  if (flavor == Flavor::kMariaDB) {
+    if (AtLeast(10, 5, 2)) return {"SET USER", "SUPER"};
+    return {"SUPER"};
+  }
+  if (AtLeast(8, 2, 0)) return {"SET_ANY_DEFINER", "SET_USER_ID", "SUPER"};
+  if (AtLeast(8, 0, 0)) return {"SET_USER_ID", "SUPER"};
+  return {"SUPER"};
+}
+
 ServerInfo ParseServerVersion(std::string_view version) {
   ServerInfo info;
   info.version = std::string(version);

@@ -107,6 +107,7 @@ Status ClassifyError(unsigned err, std::string_view sqlstate, std::string_view m
 Session::Session(st_mysql* mysql, std::string role) : mysql_(mysql), role_(std::move(role)) {}
 
 Session::~Session() {
+  if (close_hook_) close_hook_();
   if (mysql_ != nullptr) mysql_close(mysql_);
 }
 

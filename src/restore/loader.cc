@@ -1,14 +1,12 @@
 #include "restore/loader.h"
 
 #include <errmsg.h>
-#include <mysqld_error.h>
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <deque>
 #include <map>
 #include <memory>
@@ -19,22 +17,13 @@
 #include "myvault/sql/script.h"
 #include "myvault/sql/text.h"
 #include "myvault/sql/tsv.h"
+#include "restore/reconnect.h"
 
 namespace myvault::restore {
 namespace {
 
 namespace flow = tbb::flow;
 using ChunkPtr = std::shared_ptr<SourceMember>;
-
-bool IsConnectionLoss(const Status& s) {
-  switch (s.server_errno()) {
-    case CR_SERVER_GONE_ERROR:
-    case CR_SERVER_LOST:
-    case ER_CONNECTION_KILLED:
-    case ER_SERVER_SHUTDOWN: return true;
-    default: return false;
-  }
-}
 
 class Loader {
  public:
@@ -226,7 +215,7 @@ class Loader {
       }
       in_.progress->Warn(st.message() + "; retrying (" + std::to_string(attempt + 1) + " of " +
                          std::to_string(in_.retries) + ")");
-      Backoff(attempt);
+      RetryWait(attempt, in_.errors);
       if (IsConnectionLoss(st)) session->reset();
     }
   }
@@ -320,14 +309,6 @@ class Loader {
                          "); loading with INSERT statements, which is slower");
     }
     return true;
-  }
-
-  void Backoff(int attempt) const {
-    const auto wait = std::chrono::milliseconds(std::min(5000, 200 << std::min(attempt, 5)));
-    const auto until = std::chrono::steady_clock::now() + wait;
-    while (std::chrono::steady_clock::now() < until && !in_.errors->cancelled()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
   }
 
   void Record(const archive::MemberInfo& info, bool skipped, uint64_t bytes) {

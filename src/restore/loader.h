@@ -15,11 +15,11 @@
 // one, and a loader sharing an AUTO_INCREMENT table with another uses INSERTs, which do not hold
 // that lock (measured: 2 loaders took 11.1 s in file order, 6.0 s table by table). Deadlocks, lock
 // wait timeouts and lost connections are retried (after a reconnect, the journal tells whether the
-// COMMIT happened), up to `retries` more times; chunks of non-transactional tables are not retried
-// (a half-applied chunk cannot be undone: --resume reloads such a table from its start). The
-// rejecting edge keeps at most `threads` + 1 members' payloads in memory; a file's remaining chunks
-// are queued as index entries (about a hundred bytes each) to be handed out table by table
-// (Loader::Next).
+// COMMIT happened), up to `retries` more times, 0.5, 1, 2, 4, 8 s apart (reconnect.h); chunks of
+// non-transactional tables are not retried (a half-applied chunk cannot be undone: --resume reloads
+// such a table from its start). The rejecting edge keeps at most `threads` + 1 members' payloads in
+// memory; a file's remaining chunks are queued as index entries (about a hundred bytes each) to be
+// handed out table by table (Loader::Next).
 #pragma once
 
 #include <cstdint>

@@ -38,13 +38,11 @@ std::vector<std::pair<std::string, std::string>> HeaderMetadata(std::string_view
 }
 
 Status RestoreRun::Prepare() {
-  ASSIGN_OR_RETURN(control_, ConnectLoadSession(settings_, "restore", &binlog_off_));
-  if (!o_.enable_binlog && !binlog_off_) {
-    progress_.Warn(
-        "binary logging stays on: this user may not set sql_log_bin (the restore "
-        "will replicate)");
-  }
+  killer_ = std::make_unique<mysql::QueryKiller>(o_.connection, errors_);
+  settings_.killer = killer_.get();
+  ASSIGN_OR_RETURN(control_, ConnectControl());
   RETURN_IF_ERROR(InspectTarget());
+  RETURN_IF_ERROR(Guard());
   journal_ = std::make_unique<Journal>(restore_id_);
   ASSIGN_OR_RETURN(journal_state_, journal_->Load(*control_));
   if (o_.resume && !journal_state_.exists) {
@@ -191,7 +189,7 @@ std::string RestoreRun::Summary() const {
     out += "  resuming the restore started " + journal_state_.started_at + " (" +
            std::to_string(journal_state_.chunks.size()) + " chunks already loaded)\n";
   }
-  return out;
+  return out + SafetySummary();
 }
 
 Status RestoreRun::Confirm() {
@@ -211,7 +209,8 @@ Status RestoreRun::StartJournal() {
   }
   std::vector<std::string> targets;
   for (const auto& d : databases_) targets.push_back(d.target);
-  RETURN_IF_ERROR(journal_->Start(*control_, o_.input, targets));
+  RETURN_IF_ERROR(
+      OnControl([&](mysql::Session& s) { return journal_->Start(s, o_.input, targets); }));
   touched_ = true;
   return Status::Ok();
 }

@@ -14,6 +14,9 @@ Status RestoreOptions::Validate() const {
   if (input.empty()) return InvalidArgument("restore needs an archive file (or - for stdin)");
   if (threads < 1 || threads > 256) return InvalidArgument("--threads must be 1..256");
   if (retries < 0 || retries > 100) return InvalidArgument("--retries must be 0..100");
+  if (lock_wait_timeout_s < 1 || lock_wait_timeout_s > 31536000) {
+    return InvalidArgument("--lock-wait-timeout must be 1..31536000 seconds");
+  }
   for (const auto& [from, to] : rename) {
     if (from.empty() || to.empty()) return InvalidArgument("--rename takes OLD=NEW");
   }
@@ -31,7 +34,8 @@ Status RestoreRun::Phase(const char* name, Status (RestoreRun::*fn)()) {
   const double start = MonotonicSeconds();
   Status st = (this->*fn)();
   report_->phases.push_back({name, MonotonicSeconds() - start});
-  if (st.ok() && errors_->cancelled()) st = errors_->first();
+  // A cancelled restore says so, not how the statement its cancellation killed failed.
+  if (errors_->cancelled()) st = errors_->first();
   return st;
 }
 
@@ -46,8 +50,12 @@ Status RestoreRun::Run() {
   }
   RETURN_IF_ERROR(prologue);
   const double before_prepare = MonotonicSeconds();
-  RETURN_IF_ERROR(Prepare());  // includes the operator's confirmation: not part of the RTO
-  RETURN_IF_ERROR(Confirm());
+  // The checks and the operator's confirmation: not part of the RTO; nothing changes before.
+  Status prepared = Prepare();
+  if (prepared.ok()) prepared = Confirm();
+  if (!prepared.ok()) {
+    return Status(prepared.code(), prepared.message() + "; nothing was changed on the target");
+  }
   start += MonotonicSeconds() - before_prepare;
   report_->phases.push_back({"prepare", 0});
   const double prepare_start = MonotonicSeconds();
@@ -59,7 +67,7 @@ Status RestoreRun::Run() {
   if (st.ok()) st = Phase("post", &RestoreRun::Post);
   if (st.ok()) st = Phase("check", &RestoreRun::Check);
   uint64_t others = 0;
-  if (st.ok()) st = journal_->Finish(*control_, &others);
+  if (st.ok()) st = OnControl([&](mysql::Session& s) { return journal_->Finish(s, &others); });
   if (st.ok() && others > 0) {
     progress_.Warn(std::to_string(others) +
                    " other restore(s) are recorded as running or "
@@ -68,7 +76,17 @@ Status RestoreRun::Run() {
                    "; drop that database once none is to be resumed");
   }
   progress_.Stop();
+  report_->target_changed = targets_changed_ || journal_state_.exists;
   if (!st.ok()) {
+    st = NameBlockers(st);
+    if (touched_ && !report_->target_changed && control_ != nullptr) {
+      // Stopped before the first drop or create (a lock wait timeout, a cancellation): only
+      // the journal's start row was written; take it back, best effort (the killer stopped
+      // first, so that a cancellation does not end this too).
+      killer_->Stop();
+      (void)journal_->Finish(*control_, &others);
+      touched_ = false;
+    }
     if (!touched_) return Status(st.code(), st.message() + "; nothing was changed on the target");
     return Status(st.code(), st.message() + "; " + StateOfTarget());
   }
@@ -152,8 +170,9 @@ Status RestoreRun::ReadPrologue() {
   restore_id_ = archive::Sha256Hex(archive::Sha256::Of(identity));
   settings_.connection = &o_.connection;
   settings_.header_sql = header_sql_;
-  settings_.enable_binlog = o_.enable_binlog;
+  settings_.enable_binlog = o_.binlog == Binlog::kEnable;
   settings_.local_infile = o_.load_data;
+  settings_.lock_wait_timeout_s = o_.lock_wait_timeout_s;
   return Status::Ok();
 }
 
@@ -162,11 +181,10 @@ Status RestoreRun::LoadData() {
   RETURN_IF_ERROR(ReloadNontransactional());
   SessionPool pool;
   for (int i = 0; i < o_.threads; ++i) {
-    bool off = false;
-    ASSIGN_OR_RETURN(auto s, ConnectLoadSession(settings_, "loader " + std::to_string(i), &off));
+    ASSIGN_OR_RETURN(auto s, ConnectWithRetries(Policy("loader " + std::to_string(i))));
     pool.Add(std::move(s));
   }
-  ASSIGN_OR_RETURN(auto packet, control_->Query("SELECT @@global.max_allowed_packet AS p"));
+  ASSIGN_OR_RETURN(auto packet, ControlQuery("SELECT @@global.max_allowed_packet AS p"));
   LoaderInputs in;
   in.source = source_.get();
   in.tables = &tables_;
@@ -190,8 +208,12 @@ Status RestoreRun::LoadData() {
   report_->load_data_chunks = loaded_.load_data_chunks;
   report_->sql_bytes = loaded_.bytes;
   RETURN_IF_ERROR(st);
-  for (const auto& [id, table] : tables_) {
-    if (!table.transactional) RETURN_IF_ERROR(journal_->Mark(*control_, "table", id, 0, 0));
+  for (const auto& [object_id, table] : tables_) {
+    const uint32_t id = object_id;
+    if (!table.transactional) {
+      RETURN_IF_ERROR(
+          OnControl([&](mysql::Session& s) { return journal_->Mark(s, "table", id, 0, 0); }));
+    }
   }
   return Status::Ok();
 }

@@ -85,5 +85,35 @@ TEST(ServerInfoTest, StatementTimeLimitPerFlavor) {
             "SET SESSION max_execution_time = 2500");
 }
 
+TEST(ServerInfoTest, MetadataLockHoldersComeFromEachFlavoursOwnTable) {
+  const std::string maria = ParseServerVersion("10.11.6-MariaDB").MetadataLockHoldersQuery("'a'");
+  EXPECT_NE(maria.find("information_schema.METADATA_LOCK_INFO"), std::string::npos) << maria;
+  EXPECT_NE(maria.find("TABLE_SCHEMA IN ('a')"), std::string::npos) << maria;
+  const std::string mysql = ParseServerVersion("8.0.36").MetadataLockHoldersQuery("'a'");
+  EXPECT_NE(mysql.find("performance_schema.metadata_locks"), std::string::npos) << mysql;
+  EXPECT_NE(mysql.find("OBJECT_SCHEMA IN ('a')"), std::string::npos) << mysql;
+}
+
+TEST(ServerInfoTest, ReplicasAreTheDumpThreadsOfBothFlavours) {
+  for (const char* v : {"10.11.6-MariaDB", "8.0.36"}) {
+    const std::string q = ParseServerVersion(v).ConnectedReplicasQuery();
+    EXPECT_NE(q.find("'Binlog Dump'"), std::string::npos) << q;
+    EXPECT_NE(q.find("'Binlog Dump GTID'"), std::string::npos) << q;
+  }
+}
+
+TEST(ServerInfoTest, PrivilegesNamedPerFlavourAndVersion) {
+  EXPECT_EQ(ParseServerVersion("10.11.6-MariaDB").SqlLogBinPrivilege(), "BINLOG ADMIN or SUPER");
+  EXPECT_EQ(ParseServerVersion("10.4.30-MariaDB").SqlLogBinPrivilege(), "SUPER");
+  EXPECT_EQ(ParseServerVersion("8.0.36").SqlLogBinPrivilege(),
+            "SESSION_VARIABLES_ADMIN, SYSTEM_VARIABLES_ADMIN or SUPER");
+  EXPECT_EQ(ParseServerVersion("10.11.6-MariaDB").DefinerPrivileges(),
+            (std::vector<std::string>{"SET USER", "SUPER"}));
+  EXPECT_EQ(ParseServerVersion("8.0.36").DefinerPrivileges(),
+            (std::vector<std::string>{"SET_USER_ID", "SUPER"}));
+  EXPECT_EQ(ParseServerVersion("8.4.0").DefinerPrivileges(),
+            (std::vector<std::string>{"SET_ANY_DEFINER", "SET_USER_ID", "SUPER"}));
+}
+
 }  // namespace
 }  // namespace myvault::mysql

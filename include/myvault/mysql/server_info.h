@@ -42,6 +42,20 @@ struct ServerInfo {
   std::string StatementTimeLimitSql(double seconds) const;
   // Returns the statement whose single value is the GTID position to record, or "" for none.
   std::string GtidPositionQuery() const;
+
+  // Who holds metadata locks in the databases of `schema_list` (quoted string literals, comma
+  // separated): one column `id`, the holders' connection ids. MariaDB answers only with the
+  // metadata_lock_info plugin loaded, MySQL only with performance_schema on (its default); else
+  // the statement fails and the caller falls back to guessing from the processlist.
+  std::string MetadataLockHoldersQuery(const std::string& schema_list) const;
+  // The replicas reading this server's binary log now: one row per dump thread. Both flavours
+  // show them in the processlist (needs PROCESS to see other users' threads).
+  std::string ConnectedReplicasQuery() const;
+  // The privileges, any one of which lets a session set sql_log_bin (for messages and docs).
+  std::string SqlLogBinPrivilege() const;
+  // The global privileges, any one of which lets an account create an object with a DEFINER
+  // other than itself, as information_schema.USER_PRIVILEGES names them.
+  std::vector<std::string> DefinerPrivileges() const;
 };
 
 // Parses VERSION() output: "10.11.19-MariaDB-0+deb12u1", "5.5.5-10.11.6-MariaDB", "8.0.36",

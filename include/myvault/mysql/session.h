@@ -70,6 +70,9 @@ class Session {
   // which say how the client must read quotes in the next one.
   unsigned server_status() const;
   const std::string& role() const { return role_; }
+  // Runs `hook` when the session is destroyed (a QueryKiller watching it forgets it then); one
+  // hook at a time, an empty one clears it.
+  void SetCloseHook(std::function<void()> hook) { close_hook_ = std::move(hook); }
 
  private:
   Session(st_mysql* mysql, std::string role);
@@ -82,6 +85,7 @@ class Session {
   size_t infile_pos_ = 0;
   friend struct LocalInfile;
   ServerInfo server_;
+  std::function<void()> close_hook_;
 };
 
 // Maps a client/server error number to a Status code (auth, connection, not found, lost
