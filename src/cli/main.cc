@@ -1,6 +1,7 @@
 // myvault: entry point. Parses the command line, runs one subcommand, and turns its final
 // Status into the documented exit code (README "Exit codes"). Nothing else exits the process.
 #include <cstdio>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/drill_command.h"
@@ -49,7 +50,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
+    // CLI11 quotes unexpected arguments: print its words only after hiding possible passwords.
+    std::ostringstream out, err;
+    const int code = app.exit(e, out, err);
+    std::fputs(mysql::HideUnsafeArguments(out.str(), password).c_str(), stdout);
+    const std::string message = mysql::HideUnsafeArguments(err.str(), password);
+    std::fputs(message.c_str(), stderr);
+    if (message != err.str()) std::fprintf(stderr, "myvault: note: %s\n", cli::kPasswordSpaceHint);
     return code == 0 ? kExitOk : kExitUsage;
   }
   Status st;
@@ -77,7 +84,10 @@ int main(int argc, char** argv) {
   const bool runs_until_signal = daemon.app->parsed() || monitor.app->parsed();
   if (st.ok() && errors.cancelled() && !runs_until_signal) st = errors.first();
   if (!st.ok()) {
-    std::fprintf(stderr, "myvault: error: %s\n", st.message().c_str());
+    const std::string message = mysql::HideUnsafeArguments(st.message(), password);
+    std::fprintf(stderr, "myvault: error: %s\n", message.c_str());
+    if (message != st.message())
+      std::fprintf(stderr, "myvault: note: %s\n", cli::kPasswordSpaceHint);
     return ExitCodeFor(st);
   }
   return kExitOk;
