@@ -62,9 +62,24 @@ class NoReloadDump : public BankTest {
     return RunMyvault(argv);
   }
 
-  // The value of the archive header's `-- key: value` line, or "".
-  std::string HeaderValue(const std::string& archive, const std::string& key) {
-    Result<std::string> sql = DecompressArchive(archive);
+  // DumpAsAccount(args) while the transfers run (DumpDuringTransfers); it must succeed, and
+  // *log gets its stderr.
+  void AccountDumpDuringTransfers(const std::vector<std::string>& args, BankState* state,
+                                  std::string* log, const std::string& extra_setup = "",
+                                  TransferStyle style = TransferStyle::kLogged) {
+    DumpDuringTransfers(
+        [&](const std::string& archive, TransferWriter&) {
+          ASSERT_OK_AND_ASSIGN(CommandResult r, DumpAsAccount(archive, args));
+          ASSERT_EQ(r.exit_code, 0) << r.Describe();
+          *log = r.err;
+        },
+        state, extra_setup, style);
+  }
+
+  // The value of the `-- key: value` line in the header of the archive DumpDuringTransfers
+  // wrote (it stays after the replay), or "".
+  std::string HeaderValue(const std::string& key) {
+    Result<std::string> sql = DecompressArchive(dir_->Join("bank.sql.gz"));
     if (!sql.ok()) return "";
     const std::string prefix = "-- " + key + ": ";
     const size_t at = sql->find("\n" + prefix);
@@ -78,46 +93,30 @@ class NoReloadDump : public BankTest {
 
 TEST_F(NoReloadDump, AutoChecksTheSnapshotsWithoutALockAndKeepsTheInvariant) {
   BankState state;
-  std::string log, method, exact, binlog_file;
-  DumpDuringTransfers(
-      [&](const std::string& archive, TransferWriter&) {
-        ASSERT_OK_AND_ASSIGN(CommandResult r, DumpAsAccount(archive));
-        ASSERT_EQ(r.exit_code, 0) << r.Describe();
-        log = r.err;
-        method = HeaderValue(archive, "snapshot_method");
-        exact = HeaderValue(archive, "binlog_position_exact");
-        binlog_file = HeaderValue(archive, "binlog_file");
-      },
-      &state);
+  std::string log;
+  AccountDumpDuringTransfers({}, &state, &log);
   if (HasFatalFailure()) return;
   ExpectConsistent(state);
   EXPECT_NE(log.find("snapshot taken with snapshot check"), std::string::npos) << log;
   EXPECT_NE(log.find("the account lacks RELOAD"), std::string::npos) << log;
-  EXPECT_EQ(method.rfind("snapshot check", 0), 0u) << method;
+  EXPECT_EQ(HeaderValue("snapshot_method").rfind("snapshot check", 0), 0u);
   // The position comes from inside the snapshot: exact, although the account may not run
   // SHOW MASTER STATUS.
-  EXPECT_FALSE(binlog_file.empty());
-  EXPECT_EQ(exact, "yes");
+  EXPECT_FALSE(HeaderValue("binlog_file").empty());
+  EXPECT_EQ(HeaderValue("binlog_position_exact"), "yes");
 }
 
 TEST_F(NoReloadDump, LockTablesKeepsTheInvariantAndFailsNoTransfer) {
   BankState state;
-  std::string log, method;
-  DumpDuringTransfers(
-      [&](const std::string& archive, TransferWriter&) {
-        ASSERT_OK_AND_ASSIGN(CommandResult r,
-                             DumpAsAccount(archive, {"--snapshot-method", "lock-tables"}));
-        ASSERT_EQ(r.exit_code, 0) << r.Describe();
-        log = r.err;
-        method = HeaderValue(archive, "snapshot_method");
-      },
-      &state);
+  std::string log;
+  AccountDumpDuringTransfers({"--snapshot-method", "lock-tables"}, &state, &log);
   if (HasFatalFailure()) return;
   ExpectConsistent(state);
   EXPECT_NE(log.find("snapshot taken with LOCK TABLES READ on the 3 dumped table(s)"),
             std::string::npos)
       << log;
-  EXPECT_EQ(method.rfind("LOCK TABLES READ on the 3 dumped table(s)", 0), 0u) << method;
+  EXPECT_EQ(HeaderValue("snapshot_method").rfind("LOCK TABLES READ on the 3 dumped table(s)", 0),
+            0u);
 }
 
 // A MyISAM table has no snapshot: auto takes LOCK TABLES and keeps it until that table is read.
@@ -128,14 +127,9 @@ TEST_F(NoReloadDump, LockTablesKeepsTheInvariantAndFailsNoTransfer) {
 TEST_F(NoReloadDump, AMyisamTableIsReadUnderTheTableLocks) {
   BankState state;
   std::string log;
-  DumpDuringTransfers(
-      [&](const std::string& archive, TransferWriter&) {
-        ASSERT_OK_AND_ASSIGN(CommandResult r,
-                             DumpAsAccount(archive, {"--lock-wait-timeout", "20"}));
-        ASSERT_EQ(r.exit_code, 0) << r.Describe();
-        log = r.err;
-      },
-      &state, "ALTER TABLE bank_b.accounts ENGINE = MyISAM", TransferStyle::kOneStatement);
+  AccountDumpDuringTransfers({"--lock-wait-timeout", "20"}, &state, &log,
+                             "ALTER TABLE bank_b.accounts ENGINE = MyISAM",
+                             TransferStyle::kOneStatement);
   if (HasFatalFailure()) return;
   ExpectConsistent(state, TransferStyle::kOneStatement);
   EXPECT_NE(log.find("LOCK TABLES READ on the 3 dumped table(s), held while non-transactional "
