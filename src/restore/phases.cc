@@ -74,7 +74,9 @@ Status RestoreRun::Schema() {
       source_->Learn(object);
     }
     const archive::ObjectEntry& object = *plan_.Object(m.info.object_id);
-    if (!plan_.Selected(object.schema)) continue;
+    const bool wanted = object.kind == "database" ? plan_.Selected(object.schema)
+                                                  : plan_.TableSelected(object.schema, object.name);
+    if (!wanted) continue;
     const std::string target = plan_.Target(object.schema);
     if (object.kind == "table") {
       tables_[object.id] = LoadTable{.schema = target,
@@ -279,6 +281,15 @@ Status RestoreRun::Indexes() {
   return Status::Ok();
 }
 
+// A post member is created when its database is restored; with --tables only when it is a
+// trigger on one of the chosen tables (their views, routines and events are left out).
+bool RestoreRun::PostWanted(const std::string& schema, const std::string& sql) const {
+  if (!plan_.Selected(schema)) return false;
+  if (!plan_.tables_only()) return true;
+  const std::optional<std::string> table = TriggerTable(sql);
+  return table.has_value() && plan_.TableSelected(schema, *table);
+}
+
 Status RestoreRun::Post() {
   uint64_t created = 0;
   while (more_) {
@@ -291,7 +302,7 @@ Status RestoreRun::Post() {
       } else {
         ASSIGN_OR_RETURN(schema, PostMemberDatabase(m.payload));
       }
-      if (plan_.Selected(schema)) {
+      if (PostWanted(schema, m.payload)) {
         Status st =
             OnControl([&](mysql::Session& s) { return RunScript(s, m.payload, o_.rename); });
         if (!st.ok()) {

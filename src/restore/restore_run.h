@@ -55,6 +55,7 @@ class RestoreRun {
   // restorer.cc
   Status Phase(const char* name, Status (RestoreRun::*fn)());
   Status VerifyArchive();
+  Status VerifyChosenMembers();  // --tables
   Status ReadPrologue();
   Result<bool> NextMember(SourceMember* m);  // read-ahead queue first, then the source
   Status LoadData();
@@ -87,6 +88,7 @@ class RestoreRun {
   Status PlanDeferredIndexes();
   Status ReloadNontransactional();
   Status Indexes();
+  bool PostWanted(const std::string& schema, const std::string& sql) const;
   Status Post();
   Status Check();
 
