@@ -88,6 +88,15 @@ Result<mysql::ConnectionOptions> ConnectionFlags::Merge(const mysql::PasswordArg
   return o;
 }
 
+CLI::Option* AddListOption(CLI::App* app, const std::string& name, std::vector<std::string>* values,
+                           const std::string& help) {
+  return app->add_option(name, *values, help)
+      ->delimiter(',')
+      ->expected(1, -1)
+      ->allow_extra_args(true)
+      ->type_name("NAME ...");
+}
+
 Result<ProgressMode> ParseProgressMode(std::string_view progress, bool quiet) {
   ProgressMode mode;
   if (progress == "none")
