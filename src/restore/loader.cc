@@ -47,14 +47,7 @@ class Loader {
   // From a file, every remaining chunk is known at once, and the ChunkQueue hands them out
   // (dispatch.h). A stream is loaded in its own order.
   ChunkPtr Next(SourceMember* pending, bool* more) {
-    if (in_.source->index() == nullptr) {
-      ChunkPtr c = NextInFileOrder(pending, more);
-      if (c != nullptr) {
-        std::lock_guard<std::mutex> l(mu_);
-        ++busy_[c->member.info.object_id];
-      }
-      return c;
-    }
+    if (in_.source->index() == nullptr) return NextInFileOrder(pending, more);
     if (!collected_) {
       while (ChunkPtr c = NextInFileOrder(pending, more)) {
         const uint32_t id = c->member.info.object_id;
@@ -68,7 +61,6 @@ class Loader {
     if (!t) return nullptr;
     ChunkPtr c = std::move(queued_[t->table][t->index]);
     c->ticket = t;
-    ++busy_[t->table];
     return c;
   }
 
@@ -115,8 +107,13 @@ class Loader {
     return nullptr;
   }
 
-  // A loader: one chunk on one pooled session.
+  // A loader: one chunk on one pooled session. A loader counts as on its table from here, not
+  // from Next: the reader runs ahead of the loaders, and a chunk it holds loads nothing yet.
   void Load(const ChunkPtr& chunk) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      ++busy_[chunk->member.info.object_id];
+    }
     Status st;
     if (!in_.errors->cancelled()) {
       std::unique_ptr<mysql::Session> session = in_.sessions->Take();

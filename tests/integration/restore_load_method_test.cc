@@ -76,6 +76,34 @@ TEST_F(RestoreLoadMethod, ArrayBindingWhereTypesAllowInsertElsewhere) {
   ExpectSameAsSource();
 }
 
+// The AUTO_INCREMENT table `plain` (about a dozen chunks) shared by four loaders: every one of
+// its chunks goes by the fast path, its rows are exact, and the counter continues after the
+// source's (the next insert gets the id the source would give, never one already used).
+TEST_F(RestoreLoadMethod, AutoIncrementTableSharedByLoadersKeepsFastPathAndCounter) {
+  // One loader with LOAD DATA: nothing is shared, so only `bits` takes INSERT statements.
+  CommandResult r;
+  Chunks one = Restore({"--threads", "1", "--load-method", "load-data"}, &r);
+  ASSERT_GT(one.load_data, 4) << r.out;
+  Chunks c = Restore({"--threads", "4"}, &r);
+  EXPECT_EQ(c.bulk, one.load_data) << r.out;  // every chunk of `plain`
+  EXPECT_EQ(c.load_data, 0) << r.out;
+  EXPECT_EQ(c.insert, one.insert) << r.out;  // `bits` only
+  ExpectSameAsSource();
+  ASSERT_OK_AND_ASSIGN(auto rows, target_->QueryValue(std::string("SELECT COUNT(*) FROM ") + kDb +
+                                                      ".plain"));
+  EXPECT_EQ(rows, "3001");
+  // The source's counter, 4097 after its INSERT ... SELECT of 3000 rows reserved ids in
+  // doubling batches: the restored table hands out the id the source would have.
+  const std::string counter = std::string("SELECT AUTO_INCREMENT FROM information_schema.TABLES ") +
+                              "WHERE TABLE_SCHEMA = '" + kDb + "' AND TABLE_NAME = 'plain'";
+  ASSERT_OK_AND_ASSIGN(auto source_next, source_->QueryValue(counter));
+  EXPECT_GT(std::stoll(source_next), 3000);
+  ASSERT_OK(target_->Exec(std::string("INSERT INTO ") + kDb + ".plain (s) VALUES ('after')"));
+  ASSERT_OK_AND_ASSIGN(auto id, target_->QueryValue(std::string("SELECT id FROM ") + kDb +
+                                                    ".plain WHERE s = 'after'"));
+  EXPECT_EQ(id, source_next);
+}
+
 // One loader: no table is shared, so each table's own types decide (with several loaders on one
 // AUTO_INCREMENT table, the extra ones use INSERT; see loader.h).
 TEST_F(RestoreLoadMethod, LoadDataWhereTypesAllowInsertElsewhere) {
