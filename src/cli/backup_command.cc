@@ -54,7 +54,8 @@ Result<ops::BackupOptions> BackupFlags::Build(const mysql::PasswordArg& password
   o.prune = !no_prune;
   o.offsite = offsite;
   Result<int64_t> timeout = ops::ParseDuration(copy_timeout);
-  if (!timeout.ok()) return InvalidArgument("--copy-timeout: " + timeout.status().message());
+  if (!timeout.ok())
+    return DurationError("--copy-timeout", "BACKUP_COPY_TIMEOUT", timeout.status());
   o.offsite.timeout_s = *timeout;
   o.metrics_file = metrics_file;
   ASSIGN_OR_RETURN(o.notify, NotifyConfigFromProcess());

@@ -20,6 +20,7 @@ struct DumpFlags {
   std::string chunk_size_text = "1MiB", statement_size_text = "1MiB";
   bool quiet = false;
   std::string progress = "auto";
+  std::string snapshot_method = "auto";
   bool no_fsync = false;
 
   void Register(CLI::App* app);

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/drill_command.h"
+#include "cli/help.h"
 #include "cli/ops_commands.h"
 #include "myvault/common/cancel.h"
 #include "myvault/status.h"
@@ -47,17 +48,31 @@ int main(int argc, char** argv) {
   status.Register(&app);
   monitor.Register(&app);
   drill.Register(&app);
+  cli::DescribeHelp(&app);
+  if (argc > 1 && argv[1][0] != '-' && cli::FindSubcommand(&app, argv[1]) == nullptr) {
+    const std::string word = mysql::HideUnsafeArguments(argv[1], password);
+    std::fprintf(stderr,
+                 "myvault: error: unknown command '%s' (commands: dump, verify, restore, backup, "
+                 "daemon, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n",
+                 word.c_str());
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // CLI11 quotes unexpected arguments: print its words only after hiding possible passwords.
-    std::ostringstream out, err;
-    const int code = app.exit(e, out, err);
-    std::fputs(mysql::HideUnsafeArguments(out.str(), password).c_str(), stdout);
-    const std::string message = mysql::HideUnsafeArguments(err.str(), password);
-    std::fputs(message.c_str(), stderr);
-    if (message != err.str()) std::fprintf(stderr, "myvault: note: %s\n", cli::kPasswordSpaceHint);
-    return code == 0 ? kExitOk : kExitUsage;
+    // Help and version go to stdout as CLI11 writes them; an error is one line in our format.
+    if (e.get_exit_code() == 0) {
+      std::ostringstream out, err;
+      app.exit(e, out, err);
+      std::fputs(mysql::HideUnsafeArguments(out.str(), password).c_str(), stdout);
+      return kExitOk;
+    }
+    const std::string said = e.what();
+    const std::string message = mysql::HideUnsafeArguments(said, password);
+    std::fprintf(stderr, "myvault: error: %s (see --help)\n", message.c_str());
+    if (message != said) std::fprintf(stderr, "myvault: note: %s\n", cli::kPasswordSpaceHint);
+    return kExitUsage;
   }
   Status st;
   if (dump.app->parsed())

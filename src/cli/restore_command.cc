@@ -17,6 +17,11 @@ void RestoreCommand::Register(CLI::App* parent) {
                   "Restore only these databases of the archive (default: all)")
       ->delimiter(',')
       ->allow_extra_args(false);
+  app->add_option("--tables", options.tables,
+                  "Restore only these tables (db.table, shell patterns such as 'db.log_*'), "
+                  "with their triggers; their databases are never dropped")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   app->add_option("--rename", renames, "OLD=NEW: load database OLD under the name NEW")
       ->allow_extra_args(false);
   app->add_flag("-y,--yes", options.assume_yes, "Do not ask for confirmation");
@@ -26,8 +31,9 @@ void RestoreCommand::Register(CLI::App* parent) {
   app->add_option("--defer-indexes", defer_indexes,
                   "Build secondary indexes after the data: auto, always or never")
       ->capture_default_str();
-  app->add_flag("--resume", options.resume,
-                "Continue an interrupted restore of this archive (same --databases/--rename)");
+  app->add_flag(
+      "--resume", options.resume,
+      "Continue an interrupted restore of this archive (same --databases/--tables/--rename)");
   app->add_option("--retries", options.retries,
                   "Extra tries per chunk after a deadlock, lock wait timeout or lost connection, "
                   "and per statement after a lost connection (0.5, 1, 2, 4, 8, 8... s apart)")

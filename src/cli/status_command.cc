@@ -56,7 +56,7 @@ Status HealthFlags::Validate(int64_t* max_age_s) const {
   RETURN_IF_ERROR(dir.Validate());
   RETURN_IF_ERROR(retention.policy.Validate());
   auto age = ops::ParseDuration(max_age_text);
-  if (!age.ok()) return InvalidArgument("--max-age: " + age.status().message());
+  if (!age.ok()) return DurationError("--max-age", "BACKUP_MAX_AGE", age.status());
   *max_age_s = *age;
   return Status::Ok();
 }

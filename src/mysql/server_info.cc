@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "myvault/sql/text.h"
+
 namespace myvault::mysql {
 namespace {
 
@@ -101,6 +103,29 @@ std::vector<std::string> ServerInfo::DefinerPrivileges() const {
   return {"SUPER"};
 }
 
+bool ServerInfo::HasLockTablesNowait() const {
+  return flavor == Flavor::kMariaDB && AtLeast(10, 3, 0);
+}
+
+std::string ServerInfo::SnapshotBinlogQuery() const {
+  // Binlog_snapshot_* came with MariaDB 5.3's group commit; Oracle MySQL has no equivalent.
+  return flavor == Flavor::kMariaDB ? "SHOW STATUS LIKE 'binlog_snapshot_%'" : "";
+}
+
+std::string ServerInfo::GtidAtBinlogPositionSql(std::string_view file,
+                                                std::string_view position) const {
+  if (flavor != Flavor::kMariaDB || !AtLeast(10, 0, 2)) return "";
+  return "SELECT BINLOG_GTID_POS(" + sql::StringLiteral(file) + ", " +
+         sql::StringLiteral(position) + ")";
+}
+
+std::string ServerInfo::BinlogSettingsQuery() const {
+  if (flavor == Flavor::kMariaDB) {
+    return "SELECT @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates, @@GLOBAL.gtid_slave_pos";
+  }
+  return "SELECT @@GLOBAL.log_bin, 0, ''";  // only the log_bin answer is used on MySQL
+}
+
 ServerInfo ParseServerVersion(std::string_view version) {
   ServerInfo info;
   info.version = std::string(version);
@@ -110,32 +135,6 @@ ServerInfo ParseServerVersion(std::string_view version) {
   ParseTriple(s, &info.major, &info.minor, &info.patch);
   if (version.find("MariaDB") != std::string_view::npos) info.flavor = Flavor::kMariaDB;
   return info;
-}
-
-std::string LockPlan::Describe() const {
-  std::string d =
-      kind == Kind::kBackupStage ? "BACKUP STAGE BLOCK_COMMIT" : "FLUSH TABLES WITH READ LOCK";
-  if (hold_until_nontransactional_done) d += ", held while non-transactional tables are read";
-  return d;
-}
-
-LockPlan ChooseLockPlan(const ServerInfo& server, bool has_nontransactional_tables) {
-  LockPlan plan;
-  if (server.HasBackupStage() && !has_nontransactional_tables) {
-    // Holds commits (and DDL) just long enough for every connection to open its snapshot.
-    plan.kind = LockPlan::Kind::kBackupStage;
-    plan.acquire = {"BACKUP STAGE START", "BACKUP STAGE BLOCK_COMMIT"};
-    plan.release = {"BACKUP STAGE END"};
-    return plan;
-  }
-  // FTWRL: the portable way to hold every write, transactional or not. Flushing first without
-  // the read lock makes the locked FLUSH faster, as mysqldump does.
-  plan.kind = LockPlan::Kind::kFlushTablesWithReadLock;
-  plan.acquire = {"FLUSH LOCAL TABLES", "FLUSH TABLES WITH READ LOCK"};
-  if (server.HasLockInstanceForBackup()) plan.after_snapshot = {"LOCK INSTANCE FOR BACKUP"};
-  plan.release = {"UNLOCK TABLES"};
-  plan.hold_until_nontransactional_done = has_nontransactional_tables;
-  return plan;
 }
 
 }  // namespace myvault::mysql

@@ -56,18 +56,36 @@ void SetAside(const std::string& path, const LogFn& log) {
   }
 }
 
-Status Prune(const BackupOptions& o, const std::string& made, BackupReport* report,
-             const LogFn& log) {
-  ASSIGN_OR_RETURN(std::vector<BackupFile> files, ListBackups(o.dir, o.prefix));
+// Retention over the backups of `dir` ("" for the backup directory, else the offsite one); the
+// backup just made is never removed.
+Status PruneDirectory(const BackupOptions& o, const std::string& dir, const std::string& where,
+                      const std::string& made, size_t* removed, const LogFn& log) {
+  ASSIGN_OR_RETURN(std::vector<BackupFile> files, ListBackups(dir, o.prefix));
   for (const Decision& d : ApplyRetention(files, o.retention)) {
     const std::string& name = files[d.index].backup.name;
     if (d.keep || name == made) continue;
-    RETURN_IF_ERROR(RemoveBackup(o.dir, name));
-    ++report->removed;
-    Log(log, "pruned " + name + " (expired under daily " + std::to_string(o.retention.daily) +
-                 ", weekly " + std::to_string(o.retention.weekly) + ", monthly " +
+    RETURN_IF_ERROR(RemoveBackup(dir, name));
+    ++*removed;
+    Log(log, "pruned " + where + name + " (expired under daily " +
+                 std::to_string(o.retention.daily) + ", weekly " +
+                 std::to_string(o.retention.weekly) + ", monthly " +
                  std::to_string(o.retention.monthly) + ")");
   }
+  return Status::Ok();
+}
+
+// Step 5: the backup directory, then the --copy-to directory by the same policy (its copies
+// would otherwise grow without bound). An offsite directory that cannot be pruned is logged: the
+// backup itself is good.
+Status Prune(const BackupOptions& o, const std::string& made, BackupReport* report,
+             const LogFn& log) {
+  RETURN_IF_ERROR(PruneDirectory(o, o.dir, "", made, &report->removed, log));
+  if (o.offsite.copy_to.empty()) return Status::Ok();
+  size_t offsite = 0;
+  const Status st = PruneDirectory(o, o.offsite.copy_to, "offsite " + o.offsite.copy_to + "/", made,
+                                   &offsite, log);
+  if (!st.ok()) Log(log, "offsite copies not pruned: " + st.message());
+  report->removed_offsite = offsite;
   return Status::Ok();
 }
 

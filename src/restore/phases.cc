@@ -1,7 +1,9 @@
 // The schema, index, post-data and check phases of a restore (see restore_run.h).
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
+#include "myvault/common/clock.h"
 #include "myvault/sql/text.h"
 #include "restore/indexes.h"
 #include "restore/restore_run.h"
@@ -74,7 +76,9 @@ Status RestoreRun::Schema() {
       source_->Learn(object);
     }
     const archive::ObjectEntry& object = *plan_.Object(m.info.object_id);
-    if (!plan_.Selected(object.schema)) continue;
+    const bool wanted = object.kind == "database" ? plan_.Selected(object.schema)
+                                                  : plan_.TableSelected(object.schema, object.name);
+    if (!wanted) continue;
     const std::string target = plan_.Target(object.schema);
     if (object.kind == "table") {
       tables_[object.id] = LoadTable{.schema = target,
@@ -251,11 +255,13 @@ Status RestoreRun::Indexes() {
     pool.Add(std::move(s));
   }
   const ReconnectPolicy policy = Policy("indexer");
+  BeginPhaseProgress("indexes", 0, work.size());
   Status st = ForEachWithSession(
       work, &pool,
       [&](const std::pair<uint32_t, std::string>& item, std::unique_ptr<mysql::Session>& session) {
+        const double started = MonotonicSeconds();
         // Repeated after a lost connection: only the keys the table does not have yet.
-        return WithReconnect(policy, &session, [&](mysql::Session& s) -> Status {
+        Status built = WithReconnect(policy, &session, [&](mysql::Session& s) -> Status {
           const LoadTable& t = tables_.at(item.first);
           const std::string table = sql::QualifiedName(t.schema, t.name);
           std::vector<DeferredKey> keys = DecodeKeys(item.second);
@@ -271,12 +277,32 @@ Status RestoreRun::Indexes() {
           }
           return journal_->Mark(s, "indexes", item.first, 0, 0);
         });
+        if (built.ok()) {
+          const uint64_t done = phase_counters_.tables_done.fetch_add(1) + 1;
+          const LoadTable& t = tables_.at(item.first);
+          char took[32];
+          std::snprintf(took, sizeof took, "%.1f s", MonotonicSeconds() - started);
+          progress_.Event("indexes: built those of " + sql::QualifiedName(t.schema, t.name) +
+                          " in " + took + " (" + std::to_string(done) + "/" +
+                          std::to_string(work.size()) + " tables)");
+        }
+        return built;
       },
       [&] { return errors_->cancelled(); });
+  EndPhaseProgress();
   RETURN_IF_ERROR(st);
   progress_.Event("indexes: built the secondary indexes of " + std::to_string(work.size()) +
                   " tables");
   return Status::Ok();
+}
+
+// A post member is created when its database is restored; with --tables only when it is a
+// trigger on one of the chosen tables (their views, routines and events are left out).
+bool RestoreRun::PostWanted(const std::string& schema, const std::string& sql) const {
+  if (!plan_.Selected(schema)) return false;
+  if (!plan_.tables_only()) return true;
+  const std::optional<std::string> table = TriggerTable(sql);
+  return table.has_value() && plan_.TableSelected(schema, *table);
 }
 
 Status RestoreRun::Post() {
@@ -291,7 +317,7 @@ Status RestoreRun::Post() {
       } else {
         ASSIGN_OR_RETURN(schema, PostMemberDatabase(m.payload));
       }
-      if (plan_.Selected(schema)) {
+      if (PostWanted(schema, m.payload)) {
         Status st =
             OnControl([&](mysql::Session& s) { return RunScript(s, m.payload, o_.rename); });
         if (!st.ok()) {
@@ -330,7 +356,8 @@ Status RestoreRun::Check() {
       pool.Add(std::move(s));
     }
     const ReconnectPolicy policy = Policy("check");
-    RETURN_IF_ERROR(ForEachWithSession(
+    BeginPhaseProgress("check", 0, ids.size());
+    const Status checked = ForEachWithSession(
         ids, &pool,
         [&](uint32_t id, std::unique_ptr<mysql::Session>& session) -> Status {
           const LoadTable& t = tables_.at(id);
@@ -349,11 +376,16 @@ Status RestoreRun::Check() {
                                                    " rows, the archive records " +
                                                    std::to_string(want));
           }
+          phase_counters_.tables_done.fetch_add(1);
           std::lock_guard<std::mutex> l(mu);
           counted[id] = n;
           return Status::Ok();
         },
-        [&] { return errors_->cancelled(); }));
+        [&] { return errors_->cancelled(); });
+    EndPhaseProgress();
+    RETURN_IF_ERROR(checked);
+    progress_.Event("check: " + std::to_string(ids.size()) +
+                    " tables hold the archive's row counts");
   }
   for (const auto& d : databases_) report_->databases.push_back(d.target);
   for (const auto& [id, t] : tables_) {

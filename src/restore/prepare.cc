@@ -129,6 +129,8 @@ std::vector<DbObject> RestoreRun::ArchiveObjects(const std::string& source) cons
   std::vector<DbObject> out;
   for (const auto& [id, object] : plan_.objects()) {
     if (object.schema != source || object.kind == "database") continue;
+    // --tables: the chosen tables; their triggers are not known before the post phase.
+    if (plan_.tables_only() && !plan_.TableSelected(object.schema, object.name)) continue;
     auto bytes = table_bytes_.find(id);
     out.push_back({object.kind, object.name, "", bytes == table_bytes_.end() ? 0 : bytes->second,
                    object.rows});
@@ -148,6 +150,8 @@ void RestoreRun::PlanTargets() {
     const archive::DatabaseContents held = contents_.Of(d.source);
     if (journal_state_.schema_done) {
       in.why_kept = "resuming: the interrupted run already replaced it";
+    } else if (plan_.tables_only()) {
+      in.why_kept = "--tables: only the chosen tables and their triggers are replaced";
     } else if (!o_.drop_existing) {
       in.why_kept = "--no-drop-existing";
     } else if (held == archive::DatabaseContents::kPartial) {

@@ -166,7 +166,7 @@ Result<std::vector<std::string>> RestoreRun::OtherDefiners(const std::string& ac
     } else {
       ASSIGN_OR_RETURN(schema, PostMemberDatabase(m.payload));
     }
-    if (!plan_.Selected(schema)) continue;
+    if (!PostWanted(schema, m.payload)) continue;
     for (std::string& d : Definers(m.payload)) {
       if (d != account && std::find(others.begin(), others.end(), d) == others.end()) {
         others.push_back(std::move(d));
@@ -182,6 +182,11 @@ Status RestoreRun::CheckPrivileges(bool binlog_on, const std::string& known_gap)
   bool alter = o_.defer_indexes == DeferIndexes::kAlways;
   for (const auto& [id, object] : plan_.objects()) {
     if (!plan_.Selected(object.schema)) continue;
+    // --tables: the chosen tables (and the triggers that may fire on them) only.
+    if (plan_.tables_only() && object.kind != "trigger" &&
+        !plan_.TableSelected(object.schema, object.name)) {
+      continue;
+    }
     kinds.insert(object.kind);
     auto bytes = table_bytes_.find(id);
     alter |= o_.defer_indexes == DeferIndexes::kAuto && bytes != table_bytes_.end() &&

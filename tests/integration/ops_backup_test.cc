@@ -145,6 +145,40 @@ TEST_F(OpsBackup, RetentionRunsAfterTheBackupAndKeepsManualOnes) {
   EXPECT_EQ(files[1].backup.name, Latest());
 }
 
+// The --copy-to directory follows the same retention: its expired copies go (with their
+// .sha256), its others and files that are not this prefix's backups stay.
+TEST_F(OpsBackup, OffsiteCopiesFollowRetention) {
+  const std::string offsite = dir_->Join("nfs");
+  fs::create_directory(offsite);
+  const std::string expired = FakeBackup(BackupKind::kAuto, 40);
+  const std::string daily = FakeBackup(BackupKind::kAuto, 2);
+  for (const std::string& name : {expired, daily}) {
+    fs::rename(backups_ + "/" + name, offsite + "/" + name);
+    fs::rename(backups_ + "/" + name + ".sha256", offsite + "/" + name + ".sha256");
+  }
+  const std::string other = ops::BackupFileName("otherstack", BackupKind::kAuto, 86400);
+  ASSERT_OK(WriteFile(offsite + "/" + other, "not ours"));
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Backup({"--weekly", "1", "--monthly", "1", "--copy-to", offsite}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const std::string made = Latest();
+  EXPECT_FALSE(fs::exists(offsite + "/" + expired));
+  EXPECT_FALSE(fs::exists(offsite + "/" + expired + ".sha256"));
+  EXPECT_TRUE(fs::exists(offsite + "/" + daily));
+  EXPECT_TRUE(fs::exists(offsite + "/" + other));
+  EXPECT_TRUE(fs::exists(offsite + "/" + made));
+  ExpectCompleteArchive(made, offsite);  // sha256sum -c works there
+  EXPECT_NE(r.err.find("pruned offsite " + offsite + "/" + expired), std::string::npos) << r.err;
+  // --no-prune leaves the offsite directory alone too.
+  const std::string expired2 = FakeBackup(BackupKind::kAuto, 41);
+  fs::rename(backups_ + "/" + expired2, offsite + "/" + expired2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_OK_AND_ASSIGN(
+      r, Backup({"--weekly", "1", "--monthly", "1", "--copy-to", offsite, "--no-prune"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_TRUE(fs::exists(offsite + "/" + expired2));
+}
+
 TEST_F(OpsBackup, EverythingCanComeFromTheSeedsEnvironment) {
   const std::string password = source_config_.password;
   CommandOptions env;

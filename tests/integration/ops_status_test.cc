@@ -146,9 +146,9 @@ TEST_F(PruneTest, ListShowsNewestFirstWithClasses) {
   ASSERT_OK_AND_ASSIGN(CommandResult r, RunMyvault({"list", "--dir", dir_.path(), "--daily", "2",
                                                     "--weekly", "1", "--monthly", "1", "--check"}));
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  const size_t newest = r.out.find("2026-11-26 06:00:00  auto    daily,newest");
-  const size_t expired = r.out.find("2026-11-16 06:00:00  auto    expired");
-  const size_t manual = r.out.find("2026-11-01 06:00:00  manual  manual");
+  const size_t newest = r.out.find("2026-11-26 06:00:00  auto    full     daily,newest");
+  const size_t expired = r.out.find("2026-11-16 06:00:00  auto    full     expired");
+  const size_t manual = r.out.find("2026-11-01 06:00:00  manual  full     manual");
   ASSERT_NE(newest, std::string::npos) << r.out;
   ASSERT_NE(expired, std::string::npos) << r.out;
   ASSERT_NE(manual, std::string::npos) << r.out;

@@ -63,11 +63,12 @@ struct BackupReport {
   uint64_t bytes = 0;
   double seconds = 0;  // dump + verify + copy, wall clock
   bool verified = false;
-  bool partial = false;    // the archive holds only part of what was asked (see archive/contents.h)
-  bool latest = false;     // the latest link was moved to it
-  size_t removed = 0;      // backups pruned
-  int took_over_lock = 0;  // pid of a dead holder whose lock was taken over, or 0
-  std::string notify_error;  // why the webhook failed, when it did (the URL never appears)
+  bool partial = false;  // the archive holds only part of what was asked (see archive/contents.h)
+  bool latest = false;   // the latest link was moved to it
+  size_t removed = 0;    // backups pruned
+  size_t removed_offsite = 0;  // copies pruned in the --copy-to directory
+  int took_over_lock = 0;      // pid of a dead holder whose lock was taken over, or 0
+  std::string notify_error;    // why the webhook failed, when it did (the URL never appears)
 };
 
 // Writes one human line per step to `log` (nullptr: silent).

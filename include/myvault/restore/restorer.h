@@ -48,9 +48,13 @@ enum class Binlog { kUnset, kSkip, kEnable };
 
 struct RestoreOptions {
   mysql::ConnectionOptions connection;
-  std::string input;                          // archive path, or "-" for stdin
-  int threads = 4;                            // loader connections
-  std::vector<std::string> databases;         // only these databases of the archive (empty: all)
+  std::string input;                   // archive path, or "-" for stdin
+  int threads = 4;                     // loader connections
+  std::vector<std::string> databases;  // only these databases of the archive (empty: all)
+  // Only these tables ("db.table", shell patterns allowed), their data and the triggers on them;
+  // their databases are never dropped and every other object in them is left alone. Only the
+  // members of these tables are read (and checked) from an archive file.
+  std::vector<std::string> tables;
   std::map<std::string, std::string> rename;  // archive database -> target database
   bool assume_yes = false;                    // no confirmation prompt
   bool drop_existing = true;                  // drop a database being replaced before loading
