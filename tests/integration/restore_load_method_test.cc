@@ -89,8 +89,8 @@ TEST_F(RestoreLoadMethod, AutoIncrementTableSharedByLoadersKeepsFastPathAndCount
   EXPECT_EQ(c.load_data, 0) << r.out;
   EXPECT_EQ(c.insert, one.insert) << r.out;  // `bits` only
   ExpectSameAsSource();
-  ASSERT_OK_AND_ASSIGN(auto rows, target_->QueryValue(std::string("SELECT COUNT(*) FROM ") + kDb +
-                                                      ".plain"));
+  ASSERT_OK_AND_ASSIGN(auto rows,
+                       target_->QueryValue(std::string("SELECT COUNT(*) FROM ") + kDb + ".plain"));
   EXPECT_EQ(rows, "3001");
   // The source's counter, 4097 after its INSERT ... SELECT of 3000 rows reserved ids in
   // doubling batches: the restored table hands out the id the source would have.
