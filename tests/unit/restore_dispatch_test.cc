@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "myvault/mysql/server_info.h"
+#include "restore/chunk_sql.h"
 #include "restore/dispatch.h"
 
 namespace myvault::restore {
@@ -107,6 +109,20 @@ TEST(ChunkQueueTest, RandomLoadersTakeEveryChunkOnceInRuns) {
     }
     EXPECT_EQ(seen.size(), total);
     for (uint32_t table = 0; table < sizes.size(); ++table) EXPECT_EQ(q.Busy(table), 0);
+  }
+}
+
+// --load-method auto: array binding where the server has it (MariaDB), else LOAD DATA; an
+// explicit choice is kept whatever the server.
+TEST(ChooseLoadMethodTest, AutoFollowsTheServerExplicitChoicesStay) {
+  const mysql::ServerInfo mariadb = mysql::ParseServerVersion("10.11.19-MariaDB");
+  const mysql::ServerInfo mysql8 = mysql::ParseServerVersion("8.0.36");
+  EXPECT_EQ(ChooseLoadMethod(LoadMethodChoice::kAuto, mariadb), LoadMethod::kBulk);
+  EXPECT_EQ(ChooseLoadMethod(LoadMethodChoice::kAuto, mysql8), LoadMethod::kLoadData);
+  for (const auto& server : {mariadb, mysql8}) {
+    EXPECT_EQ(ChooseLoadMethod(LoadMethodChoice::kBulk, server), LoadMethod::kBulk);
+    EXPECT_EQ(ChooseLoadMethod(LoadMethodChoice::kLoadData, server), LoadMethod::kLoadData);
+    EXPECT_EQ(ChooseLoadMethod(LoadMethodChoice::kInsert, server), LoadMethod::kInsert);
   }
 }
 
