@@ -53,7 +53,7 @@ struct RestoreCommand {
   ConnectionFlags connection;
   std::vector<std::string> renames;
   std::string defer_indexes = "auto";
-  std::string load_method = "load-data";
+  std::string load_method = "auto";
   std::string progress = "auto";
   bool list = false;
   bool quiet = false;

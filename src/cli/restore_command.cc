@@ -34,7 +34,10 @@ void RestoreCommand::Register(CLI::App* parent) {
                   "and per statement after a lost connection (0.5, 1, 2, 4, 8, 8... s apart)")
       ->capture_default_str();
   app->add_option("--load-method", load_method,
-                  "load-data (LOAD DATA LOCAL INFILE where possible) or insert")
+                  "How data chunks are sent: auto (bulk on MariaDB, else load-data), bulk "
+                  "(prepared INSERTs with array binding), load-data (LOAD DATA LOCAL INFILE) or "
+                  "insert (the archive's INSERT statements); tables with BIT, INET6, UUID... "
+                  "columns always get INSERT statements")
       ->capture_default_str();
   app->add_flag("--enable-binlog", enable_binlog,
                 "Write the load to the target's binary log: its replicas replay it");
@@ -60,10 +63,16 @@ Status RestoreCommand::Parse() {
       return InvalidArgument("--rename names " + r.substr(0, eq) + " twice");
     }
   }
-  if (load_method != "load-data" && load_method != "insert") {
-    return InvalidArgument("--load-method must be load-data or insert");
-  }
-  options.load_data = load_method == "load-data";
+  if (load_method == "auto")
+    options.load_method = restore::LoadMethodChoice::kAuto;
+  else if (load_method == "bulk")
+    options.load_method = restore::LoadMethodChoice::kBulk;
+  else if (load_method == "load-data")
+    options.load_method = restore::LoadMethodChoice::kLoadData;
+  else if (load_method == "insert")
+    options.load_method = restore::LoadMethodChoice::kInsert;
+  else
+    return InvalidArgument("--load-method must be auto, bulk, load-data or insert");
   if (enable_binlog && skip_binlog) {
     return InvalidArgument("--enable-binlog and --skip-binlog contradict each other");
   }
@@ -103,9 +112,11 @@ void RestoreCommand::PrintReport(const restore::RestoreReport& r) const {
               r.chunks_skipped > 0
                   ? (", " + std::to_string(r.chunks_skipped) + " chunks already loaded").c_str()
                   : "");
-  std::printf("chunks: %llu by LOAD DATA LOCAL INFILE, %llu by INSERT\n",
-              static_cast<unsigned long long>(r.load_data_chunks),
-              static_cast<unsigned long long>(r.chunks - r.load_data_chunks));
+  std::printf(
+      "chunks: %llu by array-bound INSERT, %llu by LOAD DATA LOCAL INFILE, %llu by INSERT\n",
+      static_cast<unsigned long long>(r.bulk_chunks),
+      static_cast<unsigned long long>(r.load_data_chunks),
+      static_cast<unsigned long long>(r.chunks - r.bulk_chunks - r.load_data_chunks));
   if (r.retries > 0)
     std::printf("retried chunks: %llu\n", static_cast<unsigned long long>(r.retries));
   for (const auto& t : r.tables) {

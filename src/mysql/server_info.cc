@@ -36,6 +36,8 @@ bool ServerInfo::HasLockInstanceForBackup() const {
   return flavor == Flavor::kMySQL && AtLeast(8, 0, 0);
 }
 
+bool ServerInfo::HasArrayBinding() const { return flavor == Flavor::kMariaDB && AtLeast(10, 2, 7); }
+
 bool ServerInfo::HasSequences() const { return flavor == Flavor::kMariaDB && AtLeast(10, 3, 0); }
 
 std::string ServerInfo::BinlogStatusQuery() const {

@@ -84,7 +84,7 @@ Status RestoreRun::Schema() {
       tables_[object.id] = LoadTable{.schema = target,
                                      .name = object.name,
                                      .transactional = true,
-                                     .load_data = false,
+                                     .binary_exact = false,
                                      .chunks_left = chunks[object.id]};
     }
     if (!execute) continue;
@@ -139,7 +139,7 @@ Status RestoreRun::ClassifyTables() {
     auto it = transactional.find({t.schema, t.name});
     if (it != transactional.end()) t.transactional = it->second;
   }
-  if (!o_.load_data) return Status::Ok();
+  if (o_.load_method == LoadMethodChoice::kInsert) return Status::Ok();
   // LOAD DATA ... CHARACTER SET binary stores a field's bytes as a string is stored. Checked
   // against the server type by type (sql/tsv.h): exact for the types listed here; not for BIT
   // (the dump writes a number), INET4/INET6/UUID (read as their packed form) or MySQL's JSON.
@@ -160,7 +160,7 @@ Status RestoreRun::ClassifyTables() {
   for (size_t r = 0; r < excluded.rows.size(); ++r) {
     insert_only.insert({excluded.Get(r, "s"), excluded.Get(r, "n")});
   }
-  for (auto& [id, t] : tables_) t.load_data = insert_only.count({t.schema, t.name}) == 0;
+  for (auto& [id, t] : tables_) t.binary_exact = insert_only.count({t.schema, t.name}) == 0;
   ASSIGN_OR_RETURN(auto autoinc, ControlQuery("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM "
                                               "information_schema.COLUMNS WHERE TABLE_SCHEMA "
                                               "IN (" +

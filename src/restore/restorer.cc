@@ -250,7 +250,8 @@ Status RestoreRun::ReadPrologue() {
   settings_.connection = &o_.connection;
   settings_.header_sql = header_sql_;
   settings_.enable_binlog = o_.binlog == Binlog::kEnable;
-  settings_.local_infile = o_.load_data;
+  settings_.local_infile =
+      o_.load_method == LoadMethodChoice::kAuto || o_.load_method == LoadMethodChoice::kLoadData;
   settings_.lock_wait_timeout_s = o_.lock_wait_timeout_s;
   return Status::Ok();
 }
@@ -264,6 +265,13 @@ Status RestoreRun::LoadData() {
     pool.Add(std::move(s));
   }
   ASSIGN_OR_RETURN(auto packet, ControlQuery("SELECT @@global.max_allowed_packet AS p"));
+  mysql::ServerInfo server;
+  RETURN_IF_ERROR(OnControl([&](mysql::Session& s) {
+    server = s.server();
+    return Status::Ok();
+  }));
+  // innodb_autoinc_lock_mode=2 (MySQL 8's default): LOAD DATA takes no table-level AUTO-INC lock.
+  auto lock_mode = ControlQuery("SELECT @@global.innodb_autoinc_lock_mode AS m");
   LoaderInputs in;
   in.source = source_.get();
   in.tables = &tables_;
@@ -272,6 +280,8 @@ Status RestoreRun::LoadData() {
   in.sessions = &pool;
   in.settings = &settings_;
   in.rename = &o_.rename;
+  in.method = ChooseLoadMethod(o_.load_method, server);
+  in.autoinc_lock_free = lock_mode.ok() && lock_mode->Get(0, "m") == "2";
   in.threads = o_.threads;
   in.retries = o_.retries;
   in.max_statement = std::stoull(packet.Get(0, "p"));
@@ -284,6 +294,7 @@ Status RestoreRun::LoadData() {
   report_->chunks = loaded_.chunks;
   report_->chunks_skipped = loaded_.skipped;
   report_->retries = loaded_.retries;
+  report_->bulk_chunks = loaded_.bulk_chunks;
   report_->load_data_chunks = loaded_.load_data_chunks;
   report_->sql_bytes = loaded_.bytes;
   RETURN_IF_ERROR(st);

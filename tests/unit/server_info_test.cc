@@ -36,6 +36,15 @@ TEST(ServerInfoTest, ParsesMySQL8) {
   EXPECT_EQ(ParseServerVersion("8.4.0-commercial").BinlogStatusQuery(), "SHOW BINARY LOG STATUS");
 }
 
+TEST(ServerInfoTest, ArrayBindingOnMariaDBOnly) {
+  EXPECT_TRUE(ParseServerVersion("10.11.19-MariaDB-0+deb12u1").HasArrayBinding());
+  EXPECT_TRUE(ParseServerVersion("5.5.5-10.2.7-MariaDB").HasArrayBinding());
+  EXPECT_FALSE(ParseServerVersion("10.2.6-MariaDB").HasArrayBinding());
+  EXPECT_FALSE(ParseServerVersion("10.1.48-MariaDB").HasArrayBinding());
+  EXPECT_FALSE(ParseServerVersion("8.0.36").HasArrayBinding());
+  EXPECT_FALSE(ParseServerVersion("nonsense").HasArrayBinding());
+}
+
 TEST(ServerInfoTest, GarbageHasNoCapabilities) {
   ServerInfo s = ParseServerVersion("nonsense");
   EXPECT_FALSE(s.HasBackupStage());

@@ -31,6 +31,10 @@ struct ServerInfo {
   bool HasBackupStage() const;
   // MySQL >= 8.0: LOCK INSTANCE FOR BACKUP blocks DDL (not DML) for the dump's duration.
   bool HasLockInstanceForBackup() const;
+  // MariaDB >= 10.2.7 runs a prepared statement for an array of parameter rows in one command
+  // (COM_STMT_BULK_EXECUTE; Connector/C's STMT_ATTR_ARRAY_SIZE); an INSERT so run is one
+  // statement, without the parsing of a multi-row INSERT.
+  bool HasArrayBinding() const;
   // MariaDB >= 10.3 has CREATE SEQUENCE.
   bool HasSequences() const;
   // MySQL >= 8.2 renamed SHOW MASTER STATUS to SHOW BINARY LOG STATUS.

@@ -35,6 +35,12 @@
 namespace myvault::restore {
 
 enum class DeferIndexes { kAuto, kAlways, kNever };
+// How data chunks go to the server (--load-method), for tables whose column types load exactly
+// from binary strings; the others always get the archive's INSERT statements. kBulk: prepared
+// INSERTs with MariaDB's array binding (several loaders fill one AUTO_INCREMENT table in
+// parallel); kLoadData: LOAD DATA LOCAL INFILE; kInsert: the INSERT statements; kAuto: kBulk on a
+// server that has array binding, else kLoadData.
+enum class LoadMethodChoice { kAuto, kBulk, kLoadData, kInsert };
 // Whether the load goes to the target's binary log (and so to its replicas). kUnset writes it
 // there only when the account may not set sql_log_bin, and is refused when replicas are
 // connected to the target (or it cannot be seen whether they are): the operator must choose.
@@ -56,10 +62,8 @@ struct RestoreOptions {
   // kAuto defers a table's secondary indexes when its data in the archive is at least this big
   // (measured: bench/compare_restore.sh, docs/benchmarks.md).
   uint64_t defer_indexes_min_bytes = 4u << 20;
-  // Load chunks with LOAD DATA LOCAL INFILE (converted from the archive's INSERTs; much less
-  // server work) where the table's column types allow; INSERTs otherwise, or when the server
-  // refuses LOCAL INFILE.
-  bool load_data = true;
+  // Falls back to INSERT statements when the server refuses the method.
+  LoadMethodChoice load_method = LoadMethodChoice::kAuto;
   bool resume = false;  // continue an interrupted restore of the same archive and options
   int retries = 5;  // tries per chunk (and per statement after a lost connection), 0.5..8 s apart
   Binlog binlog = Binlog::kUnset;  // --enable-binlog / --skip-binlog
@@ -92,6 +96,7 @@ struct RestoreReport {
   uint64_t rows = 0, chunks = 0;
   uint64_t chunks_skipped = 0;         // already committed by the interrupted run (--resume)
   uint64_t retries = 0;                // chunk attempts repeated after a retryable error
+  uint64_t bulk_chunks = 0;            // loaded with array-bound INSERTs
   uint64_t load_data_chunks = 0;       // loaded with LOAD DATA LOCAL INFILE (the rest: INSERT)
   std::vector<std::string> databases;  // target names
   std::vector<TableRows> tables;       // in archive order
