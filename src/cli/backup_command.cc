@@ -91,6 +91,7 @@ void DaemonCommand::Register(CLI::App* parent) {
       ->capture_default_str();
   app->add_flag("--no-catch-up", no_catch_up,
                 "At start, do not take the one backup a missed slot calls for");
+  drill.Register(app);
   flags.Register(app);
 }
 
@@ -100,6 +101,8 @@ Status DaemonCommand::Run(const mysql::PasswordArg& password, ErrorCollector* er
   ASSIGN_OR_RETURN(o.backup, flags.Build(password));
   o.schedule = schedule;
   o.catch_up = !no_catch_up;
+  RETURN_IF_ERROR(
+      drill.Build(flags.dump.connection, mysql::Environment::FromProcess(), &o));
   return ops::RunDaemon(o, errors, [](const std::string& line) { StampedLine(stdout, line); });
 }
 

@@ -180,6 +180,18 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
 // them is logged: it must not turn a good backup into a failed one.
 void WriteMetrics(const BackupOptions& o, const Status& st, const BackupReport& report,
                   const LogFn& log) {
+  LastRun run{.ok = st.ok(),
+              .finished = static_cast<int64_t>(std::time(nullptr)),
+              .seconds = report.seconds,
+              .bytes = report.bytes,
+              .file = report.file.substr(report.file.rfind('/') + 1)};
+  WriteBackupMetrics(o, run, log);
+}
+
+}  // namespace
+
+void WriteBackupMetrics(const BackupOptions& o, const std::optional<LastRun>& last_run,
+                        const LogFn& log) {
   if (o.metrics_file.empty()) return;
   InspectOptions inspect;
   inspect.dir = o.dir;
@@ -188,18 +200,12 @@ void WriteMetrics(const BackupOptions& o, const Status& st, const BackupReport& 
   inspect.checksum = false;  // just verified
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   Result<HealthReport> health = InspectBackupDir(inspect, now, nullptr);
-  LastRun run{.ok = st.ok(),
-              .finished = now,
-              .seconds = report.seconds,
-              .bytes = report.bytes,
-              .file = report.file.substr(report.file.rfind('/') + 1)};
-  Status written = health.ok()
-                       ? WriteFileAtomically(o.metrics_file, RenderPrometheus(*health, run), 0644)
-                       : health.status();
+  Status written =
+      health.ok()
+          ? WriteFileAtomically(o.metrics_file, RenderPrometheus(*health, last_run), 0644)
+          : health.status();
   if (!written.ok()) Log(log, "metrics not written: " + written.message());
 }
-
-}  // namespace
 
 Status BackupOptions::Validate() const {
   if (dir.empty()) return InvalidArgument("no backup directory: give --dir or set BACKUP_DIR");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <thread>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -147,6 +149,27 @@ Status Notifier::Send(std::string_view text, const ErrorCollector* signal) const
   request.signal = signal;
   request.target = target;
   return HttpPost(request);
+}
+
+Status Notifier::SendWithRetry(std::string_view text, const ErrorCollector* signal,
+                               const RetryPolicy& policy,
+                               const std::function<void(const Status&)>& on_retry) const {
+  int delay_s = policy.first_delay_s;
+  for (int attempt = 1;; ++attempt) {
+    Status st = Send(text, signal);
+    const bool retryable =
+        st.code() == StatusCode::kConnection || st.code() == StatusCode::kServer;
+    if (st.ok() || !retryable || attempt >= policy.attempts) return st;
+    if (on_retry) on_retry(st);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(delay_s);
+    while (std::chrono::steady_clock::now() < until) {
+      if (signal != nullptr && signal->cancelled()) {
+        return Cancelled("notification abandoned on signal: " + st.message());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    delay_s = std::min(delay_s * 2, policy.max_delay_s);
+  }
 }
 
 std::string BackupSucceededText(std::string_view host_label, std::string_view file_name,

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,14 @@ std::string SlackPayload(std::string_view text);
 // (user info, port, path, query). Just "the Slack webhook" when the URL cannot be parsed.
 std::string DescribeWebhook(const std::string& url);
 
+// How SendWithRetry tries again: at most `attempts` posts in all, the first retry after
+// first_delay_s, each further wait doubled up to max_delay_s.
+struct RetryPolicy {
+  int attempts = 5;
+  int first_delay_s = 2;
+  int max_delay_s = 60;
+};
+
 class Notifier {
  public:
   explicit Notifier(NotifyConfig config);
@@ -62,6 +71,13 @@ class Notifier {
   // outside 2xx; the message has the status and at most 200 bytes of the response body),
   // kCancelled (`signal`, when given, was interrupted(): a SIGTERM ends the wait at once).
   Status Send(std::string_view text, const ErrorCollector* signal = nullptr) const;
+  // Send, tried again with backoff after kConnection or kServer (with the defaults: 5 posts over
+  // about 30 s); `on_retry`, when given, hears each failure that is tried again. The last error
+  // when every post failed; kCancelled at once when `signal` is interrupted during a post or a
+  // wait. Other errors are not retried.
+  Status SendWithRetry(std::string_view text, const ErrorCollector* signal,
+                       const RetryPolicy& policy = {},
+                       const std::function<void(const Status&)>& on_retry = nullptr) const;
 
  private:
   NotifyConfig config_;
