@@ -59,7 +59,8 @@ Result<ops::BackupOptions> BackupFlags::Build(const mysql::PasswordArg& password
   o.offsite.timeout_s = *timeout;
   o.metrics_file = metrics_file;
   ASSIGN_OR_RETURN(o.notify, NotifyConfigFromProcess());
-  o.host_label = HostLabel(o.dump.connection.host);
+  o.host_label =
+      StackLabel(mysql::Environment::FromProcess(), o.prefix, HostLabel(o.dump.connection.host));
   return o;
 }
 
@@ -101,8 +102,7 @@ Status DaemonCommand::Run(const mysql::PasswordArg& password, ErrorCollector* er
   ASSIGN_OR_RETURN(o.backup, flags.Build(password));
   o.schedule = schedule;
   o.catch_up = !no_catch_up;
-  RETURN_IF_ERROR(
-      drill.Build(flags.dump.connection, mysql::Environment::FromProcess(), &o));
+  RETURN_IF_ERROR(drill.Build(flags.dump.connection, mysql::Environment::FromProcess(), &o));
   return ops::RunDaemon(o, errors, [](const std::string& line) { StampedLine(stdout, line); });
 }
 

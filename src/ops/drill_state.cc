@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "myvault/common/progress.h"
 #include "myvault/mysql/session.h"
 #include "myvault/ops/drill.h"
 #include "myvault/ops/health.h"
@@ -19,12 +20,6 @@ std::string OneLine(std::string s) {
     if (c == '\n' || c == '\r') c = ' ';
   }
   return s;
-}
-
-std::string GroupThousands(uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(at, ",");
-  return digits;
 }
 
 // Fills one field of *state from a `key value` line; unknown keys are ignored.
@@ -111,8 +106,9 @@ std::string DrillDetail(const DrillState& s) {
   char rto[32];
   std::snprintf(rto, sizeof rto, "%.1f s", s.rto_seconds);
   return s.file + " restored in " + rto + " (RTO), backup age " +
-         FormatAge(static_cast<int64_t>(s.rpo_seconds)) + " (RPO), " + GroupThousands(s.tables) +
-         " tables, " + GroupThousands(s.rows) + " rows checked";
+         FormatAge(static_cast<int64_t>(s.rpo_seconds)) + " (RPO), " +
+         ProgressReporter::GroupThousands(s.tables) + " tables, " +
+         ProgressReporter::GroupThousands(s.rows) + " rows checked";
 }
 
 Result<bool> SameServer(const mysql::ConnectionOptions& a, const mysql::ConnectionOptions& b) {

@@ -45,6 +45,8 @@ class ProgressReporter {
 
   static std::string HumanBytes(double bytes);
   static std::string HumanDuration(double seconds);
+  // 3456789 -> "3,456,789".
+  static std::string GroupThousands(uint64_t n);
 
  private:
   void Loop();

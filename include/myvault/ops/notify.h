@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -85,9 +86,17 @@ class Notifier {
 
 // ---- Message texts -------------------------------------------------------------------------
 
-// "myvault: backup succeeded on HOST: NAME, 1.2 GiB in 83.4 s"
+// The rows a backup holds (its index's count, tables only) and those of the backup before it.
+struct RowCounts {
+  uint64_t rows = 0;
+  std::optional<uint64_t> previous;  // nullopt: no previous backup (or it could not be read)
+};
+
+// "myvault: backup succeeded on LABEL: NAME, 1.2 GiB in 83.4 s", and with `rows` ", 1,434 rows
+// (+12 since the previous backup)" or ", 1,434 rows (no previous backup)".
 std::string BackupSucceededText(std::string_view host_label, std::string_view file_name,
-                                uint64_t size_bytes, double seconds);
+                                uint64_t size_bytes, double seconds,
+                                const std::optional<RowCounts>& rows = std::nullopt);
 // "myvault: backup FAILED on HOST: CAUSE"
 std::string BackupFailedText(std::string_view host_label, std::string_view cause);
 // "myvault: backup INCOMPLETE on HOST: CAUSE" (kept, but it leaves out what it should hold)
@@ -97,6 +106,9 @@ std::string VerifyFailedText(std::string_view host_label, std::string_view file,
                              std::string_view cause);
 // "myvault: backups are STALE on HOST: DETAIL"
 std::string StaleText(std::string_view host_label, std::string_view detail);
+// "myvault: backups are still STALE on HOST (unhealthy for 6h0m): DETAIL"
+std::string StillStaleText(std::string_view host_label, int64_t for_seconds,
+                           std::string_view detail);
 // "myvault: backups recovered on HOST: DETAIL"
 std::string RecoveredText(std::string_view host_label, std::string_view detail);
 // "myvault: restore drill succeeded on HOST: DETAIL" or "myvault: restore drill FAILED on ..."
