@@ -3,8 +3,8 @@
 #include <ctime>
 #include <thread>
 
-#include "myvault/ops/backup.h"
 #include "daemon_drill.h"
+#include "myvault/ops/backup.h"
 #include "myvault/ops/cron.h"
 
 namespace myvault::ops {
@@ -126,8 +126,8 @@ Status RunDaemon(const DaemonOptions& o, ErrorCollector* errors, const LogFn& lo
       if (slots.drill) drill_next = NextSlot(*slots.drill, slots.drill_anchor);
       drill_due = drill_next && *drill_next < *next;
       slot = drill_due ? *drill_next : *next;
-      if (log) log(std::string(drill_due ? "next restore drill at " : "next backup at ") +
-                   UtcText(slot));
+      if (log)
+        log(std::string(drill_due ? "next restore drill at " : "next backup at ") + UtcText(slot));
       const Wake wake = SleepUntil(slot, errors);
       if (wake == Wake::kCancelled) break;
       if (wake == Wake::kClockBack) {

@@ -12,8 +12,9 @@ void Log(const LogFn& log, const std::string& line) {
 Status RefuseSource(const DaemonOptions& o) {
   const mysql::ConnectionOptions& c = o.drill.connection;
   const std::string where = !c.socket.empty() ? c.socket
-                            : c.host.empty()  ? std::string("localhost")
-                                              : c.host + (c.port ? ":" + std::to_string(c.port) : "");
+                            : c.host.empty()
+                                ? std::string("localhost")
+                                : c.host + (c.port ? ":" + std::to_string(c.port) : "");
   return InvalidArgument("the drill target (" + where +
                          ") is the server the backups come from; a drill there needs "
                          "--drill-on-source (or DRILL_ON_SOURCE=true)");
@@ -59,8 +60,8 @@ void RunScheduledDrill(const DaemonOptions& o, const std::optional<LastRun>& las
     return;
   }
   const DrillState state = DrillStateOf(report, st, static_cast<int64_t>(std::time(nullptr)));
-  Log(log, std::string(st.ok() ? "restore drill OK: " : "restore drill FAILED: ") +
-               DrillDetail(state));
+  Log(log,
+      std::string(st.ok() ? "restore drill OK: " : "restore drill FAILED: ") + DrillDetail(state));
   const Status recorded = RecordDrill(o.backup.dir, o.backup.prefix, state);
   if (!recorded.ok()) Log(log, "drill result not recorded: " + recorded.message());
   const Notifier notifier(o.backup.notify);

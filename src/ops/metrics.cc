@@ -106,8 +106,9 @@ std::string RenderHealthJson(const HealthReport& r) {
            ",\"finished\":" + JsonString(FormatUtc(r.drill->finished, true)) +
            ",\"age_seconds\":" + Num(r.drill_age_s) + ",\"file\":" + JsonString(r.drill->file) +
            ",\"rto_seconds\":" + Seconds(r.drill->rto_seconds) +
-           ",\"rpo_seconds\":" + Seconds(r.drill->rpo_seconds) + ",\"problem\":" +
-           (r.drill->ok ? std::string("null") : JsonString(r.drill->problem)) + "}";
+           ",\"rpo_seconds\":" + Seconds(r.drill->rpo_seconds) +
+           ",\"problem\":" + (r.drill->ok ? std::string("null") : JsonString(r.drill->problem)) +
+           "}";
   } else {
     out += ",\"drill\":null";
   }

@@ -95,8 +95,8 @@ Status HealthStatus(const HealthReport& report);
 // Prometheus text exposition format (HELP/TYPE lines, names prefixed myvault_): the newest
 // backup's time, age and size (left out when there is none), backups_total{kind}, backups_retained
 // {class}, backups_size_bytes, healthy; with a recorded drill drill_last_success,
-// drill_last_timestamp_seconds, drill_rto_seconds and drill_rpo_seconds; with `last_run` also last_run_success, _timestamp_seconds,
-// _duration_seconds and _size_bytes.
+// drill_last_timestamp_seconds, drill_rto_seconds and drill_rpo_seconds; with `last_run` also
+// last_run_success, _timestamp_seconds, _duration_seconds and _size_bytes.
 std::string RenderPrometheus(const HealthReport& report, const std::optional<LastRun>& last_run);
 
 // The report as one JSON object (no newline).
@@ -111,7 +111,7 @@ struct InspectOptions {
   std::string prefix{kDefaultPrefix};
   int64_t max_age_s = int64_t{7} * 3600;
   RetentionPolicy policy;
-  bool checksum = true;  // hash the newest backup against its .sha256
+  bool checksum = true;         // hash the newest backup against its .sha256
   int64_t max_drill_age_s = 0;  // 0: only a failed last drill counts
 };
 
