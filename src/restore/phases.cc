@@ -1,7 +1,9 @@
 // The schema, index, post-data and check phases of a restore (see restore_run.h).
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
+#include "myvault/common/clock.h"
 #include "myvault/sql/text.h"
 #include "restore/indexes.h"
 #include "restore/restore_run.h"
@@ -253,11 +255,13 @@ Status RestoreRun::Indexes() {
     pool.Add(std::move(s));
   }
   const ReconnectPolicy policy = Policy("indexer");
+  BeginPhaseProgress("indexes", 0, work.size());
   Status st = ForEachWithSession(
       work, &pool,
       [&](const std::pair<uint32_t, std::string>& item, std::unique_ptr<mysql::Session>& session) {
+        const double started = MonotonicSeconds();
         // Repeated after a lost connection: only the keys the table does not have yet.
-        return WithReconnect(policy, &session, [&](mysql::Session& s) -> Status {
+        Status built = WithReconnect(policy, &session, [&](mysql::Session& s) -> Status {
           const LoadTable& t = tables_.at(item.first);
           const std::string table = sql::QualifiedName(t.schema, t.name);
           std::vector<DeferredKey> keys = DecodeKeys(item.second);
@@ -273,8 +277,19 @@ Status RestoreRun::Indexes() {
           }
           return journal_->Mark(s, "indexes", item.first, 0, 0);
         });
+        if (built.ok()) {
+          const uint64_t done = phase_counters_.tables_done.fetch_add(1) + 1;
+          const LoadTable& t = tables_.at(item.first);
+          char took[32];
+          std::snprintf(took, sizeof took, "%.1f s", MonotonicSeconds() - started);
+          progress_.Event("indexes: built those of " + sql::QualifiedName(t.schema, t.name) +
+                          " in " + took + " (" + std::to_string(done) + "/" +
+                          std::to_string(work.size()) + " tables)");
+        }
+        return built;
       },
       [&] { return errors_->cancelled(); });
+  EndPhaseProgress();
   RETURN_IF_ERROR(st);
   progress_.Event("indexes: built the secondary indexes of " + std::to_string(work.size()) +
                   " tables");
@@ -341,7 +356,8 @@ Status RestoreRun::Check() {
       pool.Add(std::move(s));
     }
     const ReconnectPolicy policy = Policy("check");
-    RETURN_IF_ERROR(ForEachWithSession(
+    BeginPhaseProgress("check", 0, ids.size());
+    const Status checked = ForEachWithSession(
         ids, &pool,
         [&](uint32_t id, std::unique_ptr<mysql::Session>& session) -> Status {
           const LoadTable& t = tables_.at(id);
@@ -360,11 +376,16 @@ Status RestoreRun::Check() {
                                                    " rows, the archive records " +
                                                    std::to_string(want));
           }
+          phase_counters_.tables_done.fetch_add(1);
           std::lock_guard<std::mutex> l(mu);
           counted[id] = n;
           return Status::Ok();
         },
-        [&] { return errors_->cancelled(); }));
+        [&] { return errors_->cancelled(); });
+    EndPhaseProgress();
+    RETURN_IF_ERROR(checked);
+    progress_.Event("check: " + std::to_string(ids.size()) +
+                    " tables hold the archive's row counts");
   }
   for (const auto& d : databases_) report_->databases.push_back(d.target);
   for (const auto& [id, t] : tables_) {

@@ -56,6 +56,10 @@ class RestoreRun {
   Status Phase(const char* name, Status (RestoreRun::*fn)());
   Status VerifyArchive();
   Status VerifyChosenMembers();  // --tables
+  // The progress line of a phase other than the data's (bytes when `bytes` > 0, else tables),
+  // from phase_counters_, until EndPhaseProgress.
+  void BeginPhaseProgress(const std::string& phase, uint64_t bytes, uint64_t tables);
+  void EndPhaseProgress();
   Status ReadPrologue();
   Result<bool> NextMember(SourceMember* m);  // read-ahead queue first, then the source
   Status LoadData();
@@ -96,6 +100,7 @@ class RestoreRun {
   ErrorCollector* errors_;
   RestoreReport* report_;
   ProgressCounters counters_;
+  ProgressCounters phase_counters_;  // verify, indexes, check (BeginPhaseProgress)
   ProgressReporter progress_;
 
   std::unique_ptr<MemberSource> source_;

@@ -3,6 +3,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -113,6 +114,20 @@ std::string RestoreRun::StateOfTarget() const {
          "--resume to continue it";
 }
 
+void RestoreRun::BeginPhaseProgress(const std::string& phase, uint64_t bytes, uint64_t tables) {
+  phase_counters_.raw_bytes.store(0);
+  phase_counters_.bytes_total.store(bytes);
+  phase_counters_.tables_done.store(0);
+  phase_counters_.tables_total.store(tables);
+  progress_.Track(&phase_counters_, phase);
+  progress_.Start();
+}
+
+void RestoreRun::EndPhaseProgress() {
+  progress_.Stop();
+  progress_.Track(&counters_, "");
+}
+
 Status RestoreRun::VerifyArchive() {
   if (plan_.tables_only() && source_ != nullptr && source_->index() != nullptr) {
     return VerifyChosenMembers();
@@ -121,8 +136,14 @@ Status RestoreRun::VerifyArchive() {
   verify::VerifyOptions vo;
   vo.cancel = errors_;
   vo.threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  vo.checked_bytes = &phase_counters_.raw_bytes;
   verify::VerifyReport vr;
-  RETURN_IF_ERROR(verify::VerifyArchive(o_.input, vo, &vr));
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(o_.input, ec);
+  BeginPhaseProgress("verify", ec ? 0 : size, 0);
+  const Status verified = verify::VerifyArchive(o_.input, vo, &vr);
+  EndPhaseProgress();
+  RETURN_IF_ERROR(verified);
   progress_.Event("archive verified: " + std::to_string(vr.rows) + " rows in " +
                   std::to_string(vr.data_members) + " chunks" +
                   (vr.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file"));
@@ -145,6 +166,7 @@ Status RestoreRun::VerifyChosenMembers() {
   }
   std::mutex mu;
   Status first = Status::Ok();
+  BeginPhaseProgress("verify", bytes, 0);
   tbb::parallel_for(size_t{0}, wanted.size(), [&](size_t i) {
     if (errors_->cancelled()) return;
     {
@@ -156,9 +178,11 @@ Status RestoreRun::VerifyChosenMembers() {
     m.offset = wanted[i]->offset;
     m.entry = wanted[i];
     Status st = source_->Load(&m);
+    phase_counters_.raw_bytes.fetch_add(m.info.raw_size, std::memory_order_relaxed);
     std::lock_guard<std::mutex> l(mu);
     if (!st.ok() && first.ok()) first = st;
   });
+  EndPhaseProgress();
   if (errors_->cancelled()) return errors_->first();
   RETURN_IF_ERROR(first);
   progress_.Event("checked the " + std::to_string(wanted.size()) +
