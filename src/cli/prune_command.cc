@@ -12,7 +12,7 @@
 namespace myvault::cli {
 namespace {
 
-struct Row {
+struct PruneRow {
   const ops::BackupFile* file;
   bool keep;
   std::vector<std::string> reasons;
@@ -24,7 +24,7 @@ std::string Join(const std::vector<std::string>& words) {
   return out;
 }
 
-std::string RowJson(const Row& row) {
+std::string PruneRowJson(const PruneRow& row) {
   std::string reasons;
   for (const std::string& r : row.reasons)
     reasons += (reasons.empty() ? "" : ",") + ops::JsonString(r);
@@ -37,12 +37,12 @@ std::string RowJson(const Row& row) {
 }
 
 // The decisions for `backups`, in their order; the latest link's target is always kept.
-std::vector<Row> Decide(const std::vector<ops::BackupFile>& backups,
+std::vector<PruneRow> Decide(const std::vector<ops::BackupFile>& backups,
                         const std::optional<std::string>& latest,
                         const ops::RetentionPolicy& policy) {
-  std::vector<Row> rows;
+  std::vector<PruneRow> rows;
   for (const ops::Decision& d : ops::ApplyRetention(backups, policy)) {
-    Row row{&backups[d.index], d.keep, {}};
+    PruneRow row{&backups[d.index], d.keep, {}};
     for (ops::Reason r : d.reasons) row.reasons.emplace_back(ops::ReasonName(r));
     if (!row.keep && latest && *latest == row.file->backup.name) row = {row.file, true, {"latest"}};
     rows.push_back(std::move(row));
@@ -68,11 +68,11 @@ Status PruneCommand::Run() {
   ASSIGN_OR_RETURN(const std::vector<ops::BackupFile> backups,
                    ops::ListBackups(dir.dir, dir.prefix));
   ASSIGN_OR_RETURN(const std::optional<std::string> latest, ops::ReadLatest(dir.dir, dir.prefix));
-  const std::vector<Row> rows = Decide(backups, latest, retention.policy);
+  const std::vector<PruneRow> rows = Decide(backups, latest, retention.policy);
   size_t removed = 0;
   uint64_t freed = 0;
   std::string json_rows;
-  for (const Row& row : rows) {
+  for (const PruneRow& row : rows) {
     const std::string& name = row.file->backup.name;
     if (!row.keep && !dry_run) {
       RETURN_IF_ERROR(ops::RemoveBackup(dir.dir, name));
@@ -82,7 +82,7 @@ Status PruneCommand::Run() {
       freed += row.file->size;
     }
     if (json) {
-      json_rows += (json_rows.empty() ? "" : ",") + RowJson(row);
+      json_rows += (json_rows.empty() ? "" : ",") + PruneRowJson(row);
     } else {
       const char* verb = row.keep ? "keep  " : (dry_run ? "would remove" : "remove");
       std::printf("%s %s  %s\n", verb, name.c_str(), Join(row.reasons).c_str());
