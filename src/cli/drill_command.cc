@@ -1,8 +1,10 @@
 #include "drill_command.h"
 
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 
+#include "myvault/common/json.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/notify.h"
 
@@ -11,24 +13,16 @@ namespace {
 
 std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
-// A JSON string literal. SlackPayload is {"text":<literal>}: the one JSON escaper there is.
-std::string JsonQuote(const std::string& s) {
-  const std::string payload = ops::SlackPayload(s);
-  constexpr size_t kOpen = sizeof("{\"text\":") - 1;
-  return payload.substr(kOpen, payload.size() - kOpen - 1);
-}
-
 std::string DrillJson(const ops::DrillReport& r, const Status& status) {
-  std::string databases;
-  for (const auto& d : r.databases) databases += (databases.empty() ? "" : ",") + JsonQuote(d);
-  char figures[160];
-  std::snprintf(figures, sizeof figures,
-                "\"rto_seconds\":%.3f,\"rpo_seconds\":%.0f,\"tables\":%" PRIu64
-                ",\"rows\":%" PRIu64,
-                r.rto_seconds, r.rpo_seconds, r.tables, r.rows);
-  return std::string("{\"file\":") + (r.file.empty() ? "null" : JsonQuote(r.file)) +
-         ",\"ok\":" + (status.ok() ? "true" : "false") + "," + figures + ",\"databases\":[" +
-         databases + "],\"problem\":" + (status.ok() ? "null" : JsonQuote(status.message())) + "}";
+  const Json json = {{"file", r.file.empty() ? Json(nullptr) : Json(r.file)},
+                     {"ok", status.ok()},
+                     {"rto_seconds", std::round(r.rto_seconds * 1000) / 1000},
+                     {"rpo_seconds", std::llround(r.rpo_seconds)},
+                     {"tables", r.tables},
+                     {"rows", r.rows},
+                     {"databases", r.databases},
+                     {"problem", status.ok() ? Json(nullptr) : Json(status.message())}};
+  return JsonText(json);
 }
 
 // What the notification says after "restore drill succeeded/FAILED on HOST: ".

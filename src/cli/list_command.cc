@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "myvault/common/json.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/backup_dir.h"
 #include "myvault/ops/health.h"
@@ -37,16 +38,16 @@ Result<std::string> Verified(const ops::BackupFile& f, bool check, const ErrorCo
   return st;
 }
 
-std::string RowJson(const Row& row) {
+Json RowJson(const Row& row) {
   const ops::Backup& b = row.file->backup;
-  return "{\"name\":" + ops::JsonString(b.name) +
-         ",\"time\":" + ops::JsonString(ops::FormatUtc(b.time, true)) +
-         ",\"kind\":" + ops::JsonString(ops::BackupKindName(b.kind)) +
-         ",\"classes\":" + ops::JsonString(row.classes) +
-         ",\"size\":" + std::to_string(row.file->size) +
-         ",\"verified\":" + ops::JsonString(row.verified) +
-         ",\"contents\":" + ops::JsonString(row.file->partial ? "partial" : "full") +
-         ",\"latest\":" + (row.latest ? "true" : "false") + "}";
+  return Json{{"name", b.name},
+              {"time", ops::FormatUtc(b.time, true)},
+              {"kind", ops::BackupKindName(b.kind)},
+              {"classes", row.classes},
+              {"size", row.file->size},
+              {"verified", row.verified},
+              {"contents", row.file->partial ? "partial" : "full"},
+              {"latest", row.latest}};
 }
 
 }  // namespace
@@ -80,9 +81,9 @@ Status ListCommand::Run(ErrorCollector* errors) {
   }
   std::reverse(rows.begin(), rows.end());  // ListBackups is oldest first
   if (json) {
-    std::string out;
-    for (const Row& row : rows) out += (out.empty() ? "" : ",") + RowJson(row);
-    std::printf("[%s]\n", out.c_str());
+    Json out = Json::array();
+    for (const Row& row : rows) out.push_back(RowJson(row));
+    std::printf("%s\n", JsonText(out).c_str());
   } else {
     for (const Row& row : rows) {
       const ops::Backup& b = row.file->backup;

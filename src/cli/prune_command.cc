@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "myvault/common/json.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/backup_dir.h"
 #include "myvault/ops/health.h"
@@ -24,22 +25,20 @@ std::string Join(const std::vector<std::string>& words) {
   return out;
 }
 
-std::string PruneRowJson(const PruneRow& row) {
-  std::string reasons;
-  for (const std::string& r : row.reasons)
-    reasons += (reasons.empty() ? "" : ",") + ops::JsonString(r);
+Json PruneRowJson(const PruneRow& row) {
   const ops::Backup& b = row.file->backup;
-  return "{\"name\":" + ops::JsonString(b.name) +
-         ",\"time\":" + ops::JsonString(ops::FormatUtc(b.time, true)) +
-         ",\"kind\":" + ops::JsonString(ops::BackupKindName(b.kind)) +
-         ",\"size\":" + std::to_string(row.file->size) +
-         ",\"keep\":" + (row.keep ? "true" : "false") + ",\"reasons\":[" + reasons + "]}";
+  return Json{{"name", b.name},
+              {"time", ops::FormatUtc(b.time, true)},
+              {"kind", ops::BackupKindName(b.kind)},
+              {"size", row.file->size},
+              {"keep", row.keep},
+              {"reasons", row.reasons}};
 }
 
 // The decisions for `backups`, in their order; the latest link's target is always kept.
 std::vector<PruneRow> Decide(const std::vector<ops::BackupFile>& backups,
-                        const std::optional<std::string>& latest,
-                        const ops::RetentionPolicy& policy) {
+                             const std::optional<std::string>& latest,
+                             const ops::RetentionPolicy& policy) {
   std::vector<PruneRow> rows;
   for (const ops::Decision& d : ops::ApplyRetention(backups, policy)) {
     PruneRow row{&backups[d.index], d.keep, {}};
@@ -71,7 +70,7 @@ Status PruneCommand::Run() {
   const std::vector<PruneRow> rows = Decide(backups, latest, retention.policy);
   size_t removed = 0;
   uint64_t freed = 0;
-  std::string json_rows;
+  Json json_rows = Json::array();
   for (const PruneRow& row : rows) {
     const std::string& name = row.file->backup.name;
     if (!row.keep && !dry_run) {
@@ -82,14 +81,14 @@ Status PruneCommand::Run() {
       freed += row.file->size;
     }
     if (json) {
-      json_rows += (json_rows.empty() ? "" : ",") + PruneRowJson(row);
+      json_rows.push_back(PruneRowJson(row));
     } else {
       const char* verb = row.keep ? "keep  " : (dry_run ? "would remove" : "remove");
       std::printf("%s %s  %s\n", verb, name.c_str(), Join(row.reasons).c_str());
     }
   }
   if (json) {
-    std::printf("[%s]\n", json_rows.c_str());
+    std::printf("%s\n", JsonText(json_rows).c_str());
   } else {
     std::printf("%s %zu of %zu backups (%s), kept %zu\n", dry_run ? "would remove" : "removed",
                 removed, rows.size(),

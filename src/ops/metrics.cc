@@ -1,7 +1,9 @@
 // RenderPrometheus and RenderHealthJson (contract in myvault/ops/health.h).
+#include <cmath>
 #include <cstdio>
 #include <string>
 
+#include "myvault/common/json.h"
 #include "myvault/ops/health.h"
 #include "myvault/ops/notify.h"
 
@@ -78,42 +80,50 @@ std::string RenderPrometheus(const HealthReport& r, const std::optional<LastRun>
   return out;
 }
 
+namespace {
+
+// Seconds to the millisecond, as a JSON number.
+double Millis(double seconds) { return std::round(seconds * 1000) / 1000; }
+
+Json NewestJson(const HealthReport& r) {
+  if (!r.newest) return nullptr;
+  return Json{{"name", r.newest->backup.name},
+              {"time", FormatUtc(r.newest->backup.time, true)},
+              {"kind", BackupKindName(r.newest->backup.kind)},
+              {"size", r.newest->size},
+              {"age_seconds", r.newest_age_s}};
+}
+
+Json DrillJson(const HealthReport& r) {
+  if (!r.drill) return nullptr;
+  return Json{{"ok", r.drill->ok},
+              {"finished", FormatUtc(r.drill->finished, true)},
+              {"age_seconds", r.drill_age_s},
+              {"file", r.drill->file},
+              {"rto_seconds", Millis(r.drill->rto_seconds)},
+              {"rpo_seconds", Millis(r.drill->rpo_seconds)},
+              {"problem", r.drill->ok ? Json(nullptr) : Json(r.drill->problem)}};
+}
+
+}  // namespace
+
 std::string RenderHealthJson(const HealthReport& r) {
-  auto b = [](bool v) { return std::string(v ? "true" : "false"); };
-  std::string out = "{\"healthy\":" + b(r.healthy);
-  out += ",\"problem\":" + (r.healthy ? std::string("null") : JsonString(r.problem));
-  if (r.newest) {
-    out += ",\"newest\":{\"name\":" + JsonString(r.newest->backup.name) +
-           ",\"time\":" + JsonString(FormatUtc(r.newest->backup.time, true)) +
-           ",\"kind\":" + JsonString(BackupKindName(r.newest->backup.kind)) +
-           ",\"size\":" + Num(r.newest->size) + ",\"age_seconds\":" + Num(r.newest_age_s) + "}";
-  } else {
-    out += ",\"newest\":null";
-  }
-  out += ",\"max_age_seconds\":" + Num(r.max_age_s);
-  out += ",\"total\":" + Num(uint64_t{r.total}) + ",\"auto\":" + Num(uint64_t{r.auto_count}) +
-         ",\"manual\":" + Num(uint64_t{r.manual_count}) +
-         ",\"partial\":" + Num(uint64_t{r.partial_count});
-  out += ",\"retained\":{\"daily\":" + Num(uint64_t{r.daily}) +
-         ",\"weekly\":" + Num(uint64_t{r.weekly}) + ",\"monthly\":" + Num(uint64_t{r.monthly}) +
-         "}";
-  out += ",\"total_bytes\":" + Num(r.total_bytes);
-  out += ",\"latest\":" + (r.latest_target ? JsonString(*r.latest_target) : std::string("null"));
-  out += ",\"latest_ok\":" + b(r.latest_ok);
-  out += ",\"sha256_checked\":" + b(r.sha256_checked) + ",\"sha256_ok\":" + b(r.sha256_ok);
-  if (r.drill) {
-    out += ",\"drill\":{\"ok\":" + b(r.drill->ok) +
-           ",\"finished\":" + JsonString(FormatUtc(r.drill->finished, true)) +
-           ",\"age_seconds\":" + Num(r.drill_age_s) + ",\"file\":" + JsonString(r.drill->file) +
-           ",\"rto_seconds\":" + Seconds(r.drill->rto_seconds) +
-           ",\"rpo_seconds\":" + Seconds(r.drill->rpo_seconds) +
-           ",\"problem\":" + (r.drill->ok ? std::string("null") : JsonString(r.drill->problem)) +
-           "}";
-  } else {
-    out += ",\"drill\":null";
-  }
-  return out + "}";
-  return out;
+  Json out = {{"healthy", r.healthy},
+              {"problem", r.healthy ? Json(nullptr) : Json(r.problem)},
+              {"newest", NewestJson(r)},
+              {"max_age_seconds", r.max_age_s},
+              {"total", r.total},
+              {"auto", r.auto_count},
+              {"manual", r.manual_count},
+              {"partial", r.partial_count},
+              {"retained", {{"daily", r.daily}, {"weekly", r.weekly}, {"monthly", r.monthly}}},
+              {"total_bytes", r.total_bytes},
+              {"latest", r.latest_target ? Json(*r.latest_target) : Json(nullptr)},
+              {"latest_ok", r.latest_ok},
+              {"sha256_checked", r.sha256_checked},
+              {"sha256_ok", r.sha256_ok},
+              {"drill", DrillJson(r)}};
+  return JsonText(out);
 }
 
 }  // namespace myvault::ops

@@ -10,71 +10,11 @@
 #include <utility>
 
 #include "http_post.h"
+#include "myvault/common/json.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/health.h"
 
 namespace myvault::ops {
-namespace {
-
-bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// The length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no overlong forms,
-// no surrogates, nothing above U+10FFFF), or 0 when there is none.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  size_t len = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  const auto b1 = static_cast<unsigned char>(s[i + 1]);
-  if (b1 < lo || b1 > hi) return 0;
-  for (size_t k = 2; k < len; ++k) {
-    if (!IsContinuation(static_cast<unsigned char>(s[i + k]))) return 0;
-  }
-  return len;
-}
-
-}  // namespace
-
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-      ++i;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      ++i;
-    } else if (const size_t len = Utf8SequenceLength(s, i); len > 0) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\\ufffd";
-      ++i;
-    }
-  }
-  out += '"';
-  return out;
-}
-
 namespace {
 
 std::optional<bool> ParseBool(std::string value) {
@@ -125,7 +65,7 @@ Result<NotifyConfig> NotifyConfigFromEnvironment(const mysql::Environment& env) 
   return config;
 }
 
-std::string SlackPayload(std::string_view text) { return "{\"text\":" + JsonString(text) + "}"; }
+std::string SlackPayload(std::string_view text) { return JsonText(Json{{"text", text}}); }
 
 std::string DescribeWebhook(const std::string& url) {
   const std::string host = SchemeAndHost(url);

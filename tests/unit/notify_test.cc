@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "http_listener.h"
+#include "myvault/common/json.h"
 
 namespace myvault::ops {
 namespace {
@@ -31,24 +32,38 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The payload's text as a JSON parser reads it back.
+std::string ParsedText(const std::string& payload) {
+  const Json parsed = Json::parse(payload);
+  EXPECT_EQ(parsed.size(), 1u) << payload;
+  return parsed.at("text").get<std::string>();
+}
+
 TEST(SlackPayloadTest, EscapesJsonStrings) {
   EXPECT_EQ(SlackPayload(""), R"({"text":""})");
   EXPECT_EQ(SlackPayload("plain text"), R"({"text":"plain text"})");
   EXPECT_EQ(SlackPayload(R"(say "hi" \ bye)"), R"({"text":"say \"hi\" \\ bye"})");
-  EXPECT_EQ(SlackPayload("a\nb\tc\rd"), R"({"text":"a\u000ab\u0009c\u000dd"})");
-  EXPECT_EQ(SlackPayload(std::string("nul\0x\x1f", 6)), R"({"text":"nul\u0000x\u001f"})");
-  EXPECT_EQ(SlackPayload("/ and \x7f stay"), "{\"text\":\"/ and \x7f stay\"}");
+  for (const std::string text : {std::string("a\nb\tc\rd"), std::string("nul\0x\x1f", 6),
+                                 std::string("/ and \x7f stay"), std::string("\"\\\b\f")}) {
+    const std::string payload = SlackPayload(text);
+    EXPECT_EQ(ParsedText(payload), text) << payload;
+    for (const char c : payload) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << payload;
+  }
 }
 
 TEST(SlackPayloadTest, PassesValidUtf8AndReplacesInvalidBytes) {
-  EXPECT_EQ(SlackPayload("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
-            "{\"text\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}");
-  EXPECT_EQ(SlackPayload("bad \xff end"), R"({"text":"bad \ufffd end"})");
-  EXPECT_EQ(SlackPayload("cut \xc3"), R"({"text":"cut \ufffd"})");
-  EXPECT_EQ(SlackPayload("overlong \xc0\xaf"), R"({"text":"overlong \ufffd\ufffd"})");
-  EXPECT_EQ(SlackPayload("surrogate \xed\xa0\x80"), R"({"text":"surrogate \ufffd\ufffd\ufffd"})");
-  EXPECT_EQ(SlackPayload("too big \xf4\x90\x80\x80"),
-            R"({"text":"too big \ufffd\ufffd\ufffd\ufffd"})");
+  const std::string valid = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80";
+  EXPECT_EQ(SlackPayload(valid), "{\"text\":\"" + valid + "\"}");
+  const std::string replacement = "\xef\xbf\xbd";  // U+FFFD
+  for (const std::string bad : {"bad \xff end", "cut \xc3", "overlong \xc0\xaf",
+                                "surrogate \xed\xa0\x80", "too big \xf4\x90\x80\x80"}) {
+    const std::string text = ParsedText(SlackPayload(bad));  // valid JSON whatever the bytes
+    const std::string head = bad.substr(0, bad.find(' ') + 1);
+    EXPECT_EQ(text.rfind(head, 0), 0u) << text;
+    EXPECT_NE(text.find(replacement), std::string::npos) << text;
+    EXPECT_EQ(text.find_first_of("\x80\x90\xa0\xaf\xc0\xc3\xed\xf4\xff"), std::string::npos)
+        << "only the replacement is left of the bad bytes: " << text;
+  }
 }
 
 TEST(NotifyConfigTest, DefaultsToOffWithoutVariables) {
@@ -157,7 +172,8 @@ TEST(NotifySendTest, PostsJsonToThePath) {
   EXPECT_EQ(r.headers.at("content-type"), "application/json");
   EXPECT_EQ(r.headers.count("expect"), 0U);
   EXPECT_EQ(r.headers.at("content-length"), std::to_string(r.body.size()));
-  EXPECT_EQ(r.body, "{\"text\":\"backup \\\"done\\\"\\u000a" + filler + "\"}");
+  EXPECT_TRUE(r.body == SlackPayload(text)) << "the body is the payload, byte for byte";
+  EXPECT_TRUE(ParsedText(r.body) == text) << "it parses back to the text";
 }
 
 TEST(NotifySendTest, ServerErrorNamesStatusButNotTheSecret) {

@@ -43,11 +43,8 @@ struct NotifyConfig {
 // NOTIFY_SLACK true without a URL, and for a URL that is not http:// or https://.
 Result<NotifyConfig> NotifyConfigFromEnvironment(const mysql::Environment& env);
 
-// `s` as a JSON string literal, quotes included, escaped as SlackPayload describes.
-std::string JsonString(std::string_view s);
-
-// The Slack webhook body: {"text":"..."} with JSON string escaping (\" \\, control characters as
-// \u00XX, valid UTF-8 kept as is, each byte of an invalid UTF-8 sequence as \ufffd).
+// The Slack webhook body: {"text":"..."} (common/json.h: valid UTF-8 kept as is, control
+// characters escaped, an invalid UTF-8 sequence replaced by U+FFFD).
 std::string SlackPayload(std::string_view text);
 
 // "the Slack webhook (https://hooks.slack.com)": the URL with everything but scheme and host cut
