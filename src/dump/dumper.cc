@@ -12,6 +12,7 @@
 #include "myvault/dump/ddl.h"
 #include "myvault/dump/pipeline.h"
 #include "myvault/dump/snapshot.h"
+#include "myvault/mysql/accounts.h"
 #include "myvault/sql/text.h"
 
 namespace myvault::dump {
@@ -72,6 +73,50 @@ Status WritePostData(const Catalog& cat, const ObjectIds& ids, const DdlOptions&
   RETURN_IF_ERROR(write_all(cat.triggers, ids.triggers));
   RETURN_IF_ERROR(write_all(cat.routines, ids.routines));
   return write_all(cat.events, ids.events);
+}
+
+// A whole-server dump (no --databases, no --tables) holds the accounts too. An account that
+// may not read them gets a warning and an archive whose metadata says why they are missing.
+struct AccountsRead {
+  std::vector<mysql::Account> accounts;
+  std::string left_out;  // why there are none although the dump covers the whole server
+  bool wanted = false;
+};
+
+AccountsRead ReadDumpAccounts(const Selection& sel, mysql::Session& s, ProgressReporter* progress) {
+  AccountsRead out;
+  out.wanted = sel.databases.empty() && sel.tables.empty();
+  if (!out.wanted) return out;
+  Result<std::vector<mysql::Account>> accounts = mysql::ReadAccounts(s);
+  if (accounts.ok()) {
+    out.accounts = std::move(*accounts);
+  } else {
+    out.left_out = accounts.status().message();
+    progress->Warn("accounts left out of the archive: " + out.left_out);
+  }
+  return out;
+}
+
+void AddAccountMetadata(const AccountsRead& read,
+                        std::vector<std::pair<std::string, std::string>>* meta) {
+  if (!read.wanted) return;
+  if (!read.left_out.empty()) {
+    meta->emplace_back("accounts_left_out", read.left_out);
+  } else {
+    meta->emplace_back("accounts", std::to_string(read.accounts.size()));
+  }
+}
+
+// One post member per account, after every other post member (a grant names the tables and
+// routines it is on), with an object of kind "user" or "role" named user@host.
+Status WriteAccounts(const AccountsRead& read, archive::Index* index, MemberWriter* out) {
+  for (const mysql::Account& a : read.accounts) {
+    const uint32_t id = static_cast<uint32_t>(index->objects.size());
+    index->objects.push_back(archive::ObjectEntry{
+        id, a.is_role ? "role" : "user", "", a.is_role ? a.user : a.user + "@" + a.host, 0});
+    RETURN_IF_ERROR(out->Write(MemberKind::kPost, id, mysql::AccountSql(a)));
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<std::unique_ptr<mysql::Session>>> ConnectWorkers(const DumpOptions& o) {
@@ -248,11 +293,13 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   const SnapshotInfo& snap = snapshot->info();
   progress.Event(DescribeSnapshot(snap));
   RETURN_IF_ERROR(LoadDefinitions(*c.planner, &cat));
+  const AccountsRead accounts = ReadDumpAccounts(o.selection, *c.planner, &progress);
 
   // 3. Header and schema, then the data through the pipeline.
   archive::Index index;
   ObjectIds ids = AssignObjects(cat, &index);
   index.metadata = StartMetadata(o, server, cat, snap, start_time);
+  AddAccountMetadata(accounts, &index.metadata);
   MemberWriter members(writer.get(), o.compress_level);
   RETURN_IF_ERROR(
       members.Write(MemberKind::kHeader, archive::kNoObject, HeaderSql(index.metadata)));
@@ -279,6 +326,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
 
   // 4. Views, triggers, routines, events; the footer; the index with the row counts.
   RETURN_IF_ERROR(WritePostData(cat, ids, DdlOptions{o.skip_definer}, &members));
+  RETURN_IF_ERROR(WriteAccounts(accounts, &index, &members));
   RETURN_IF_ERROR(members.Write(MemberKind::kFooter, archive::kNoObject, FooterSql()));
   if (errors->cancelled()) return errors->first();
   uint64_t total_rows = 0;
