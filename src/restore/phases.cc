@@ -309,7 +309,9 @@ Status RestoreRun::Post() {
   uint64_t created = 0;
   while (more_) {
     const SourceMember& m = pending_;
-    if (m.info.kind == MemberKind::kPost) {
+    if (IsAccountMember(m)) {
+      RETURN_IF_ERROR(LoadAccount(m));
+    } else if (m.info.kind == MemberKind::kPost) {
       std::string schema;
       const archive::ObjectEntry* object = plan_.Object(m.info.object_id);
       if (object != nullptr) {

@@ -45,6 +45,11 @@ enum class LoadMethodChoice { kAuto, kBulk, kLoadData, kInsert };
 // there only when the account may not set sql_log_bin, and is refused when replicas are
 // connected to the target (or it cannot be seen whether they are): the operator must choose.
 enum class Binlog { kUnset, kSkip, kEnable };
+// What happens to the archive's accounts (a whole-server dump holds them). kSkip (the default):
+// nothing, the plan says how many were left. kCreate (--users): the missing ones are created, the
+// ones that exist and differ are reported and kept. kReplace (--users=replace): those are dropped
+// and recreated, except the account the restore is connected as.
+enum class UsersMode { kSkip, kCreate, kReplace };
 
 struct RestoreOptions {
   mysql::ConnectionOptions connection;
@@ -67,6 +72,7 @@ struct RestoreOptions {
   bool resume = false;  // continue an interrupted restore of the same archive and options
   int retries = 5;  // tries per chunk (and per statement after a lost connection), 0.5..8 s apart
   Binlog binlog = Binlog::kUnset;  // --enable-binlog / --skip-binlog
+  UsersMode users = UsersMode::kSkip;  // --users, --users=replace
   // Bounds every wait of the restore's statements for a metadata or table lock (DROP DATABASE
   // behind an open transaction, any DDL behind LOCK TABLES): the session's lock_wait_timeout.
   // 60 s, as the dump's: a normal transaction ends well within it; an idle one left open by an
@@ -100,6 +106,10 @@ struct RestoreReport {
   uint64_t load_data_chunks = 0;       // loaded with LOAD DATA LOCAL INFILE (the rest: INSERT)
   std::vector<std::string> databases;  // target names
   std::vector<TableRows> tables;       // in archive order
+  // Accounts (--users): created, replaced, left as they were (identical), and those that exist
+  // and differ and were kept (named, for the report).
+  uint64_t accounts_created = 0, accounts_replaced = 0, accounts_same = 0;
+  std::vector<std::string> accounts_kept;
   // False when the restore stopped before it changed anything on the target (a refused check,
   // a lock held by another restore, no confirmation): there is nothing to clean up.
   bool target_changed = false;
