@@ -20,6 +20,9 @@ Status SettleSelection(ParseState* s) {
                              s->positionals.front() + "')");
     }
     o.mode = MysqldumpOptions::Mode::kAll;
+  } else if (s->positionals.empty() && o.system_users) {
+    o.mode = MysqldumpOptions::Mode::kAll;  // the accounts and nothing else
+    o.only_system = true;
   } else if (s->positionals.empty()) {
     return InvalidArgument(
         "no database given: name one (`db [table ...]`), or use --databases db ... or "

@@ -21,6 +21,10 @@ constexpr OptionSpec kOptions[] = {
     Flag("add-drop-trigger", 0, &O::add_drop_trigger, "DROP TRIGGER before CREATE TRIGGER."),
     Flag("add-locks", 0, &O::add_locks, "LOCK TABLES WRITE around each table's rows (default on)."),
     Run("all-databases", 'A', kBool, OnAllDatabases, "Dump every database (no names given)."),
+    Run("system", 0, kRequired, OnSystem,
+        "users (or all, which dumps the users only): accounts, roles and grants as CREATE USER "
+        "and GRANT statements (MariaDB); plugins, udfs, servers, stats, timezones are refused.",
+        "list"),
     Flag("apply-replica-statements", 0, &O::apply_slave_statements,
          "MySQL name of --apply-slave-statements."),
     Flag("apply-slave-statements", 0, &O::apply_slave_statements,

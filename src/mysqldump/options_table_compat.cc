@@ -89,8 +89,6 @@ constexpr OptionSpec kCompat[] = {
     Note("ssl-crl", 0, kRequired, kLibrary, "Certificate revocation list."),
     Note("ssl-crlpath", 0, kRequired, kLibrary, "Certificate revocation list directory."),
     Note("ssl-fips-mode", 0, kRequired, kLibrary, "FIPS mode (MySQL)."),
-    Reject("system", 0, kRequired, "system tables as portable SQL are not dumped",
-           "Users, plugins, ... as portable SQL (MariaDB)."),
     Reject("tab", 'T', kRequired, kOneStream, "A .sql and a .txt file per table in a directory."),
     Note("tls-ciphersuites", 0, kRequired, kLibrary, "TLSv1.3 cipher suites (MySQL)."),
     Note("tls-sni-servername", 0, kRequired, kLibrary, "TLS SNI name (MySQL)."),

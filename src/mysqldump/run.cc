@@ -5,6 +5,7 @@
 #include "myvault/dump/ddl.h"
 #include "myvault/dump/pipeline.h"
 #include "myvault/dump/snapshot.h"
+#include "myvault/mysql/accounts.h"
 #include "myvault/mysqldump/mysqldump.h"
 #include "myvault/mysqldump/script.h"
 #include "output.h"
@@ -58,6 +59,15 @@ void ApplyMysqldumpRules(const MysqldumpOptions& o, dump::Catalog* cat) {
     if (t.schema == "mysql" && kNoRows.count(t.name) != 0) t.dump_rows = false;
   }
   std::erase_if(cat->views, [](const dump::Definition& v) { return v.schema == "mysql"; });
+  // --system=users writes the accounts as statements; their tables would write them twice.
+  static const std::set<std::string> kPrivilegeTables = {
+      "global_priv", "user",         "db",         "tables_priv",  "columns_priv",
+      "procs_priv",  "proxies_priv", "roles_mapping", "default_roles", "role_edges"};
+  if (o.system_users) {
+    std::erase_if(cat->tables, [](const dump::Table& t) {
+      return t.schema == "mysql" && kPrivilegeTables.count(t.name) != 0;
+    });
+  }
 }
 
 // The worker connections of the dump, and the two that take the lock and plan.
@@ -168,7 +178,7 @@ Status Run::Prepare() {
     notes_->push_back("--skip-create-options: CREATE TABLE is written as the server shows it");
   }
   threads_ = o_.threads > 0 ? o_.threads : kDefaultThreads;
-  consistent_ = WantsConsistency(o_);
+  consistent_ = WantsConsistency(o_) && !o_.only_system;
   if (!consistent_ && threads_ > 1) {
     // Said only to whoever asked for threads: without the option, one connection is expected.
     if (o_.threads > 1) {
@@ -179,7 +189,9 @@ Status Run::Prepare() {
   }
   ASSIGN_OR_RETURN(c_.lock, mysql::Session::Connect(o_.connection, "lock connection"));
   ASSIGN_OR_RETURN(c_.planner, mysql::Session::Connect(o_.connection, "planner connection"));
-  ASSIGN_OR_RETURN(cat_, dump::LoadCatalog(*c_.planner, selection_));
+  if (!o_.only_system) {
+    ASSIGN_OR_RETURN(cat_, dump::LoadCatalog(*c_.planner, selection_));
+  }
   ApplyMysqldumpRules(o_, &cat_);
   RETURN_IF_ERROR(ConnectWorkers(o_, threads_, &c_));
   if (errors_->cancelled()) return errors_->first();
@@ -260,6 +272,10 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   }
   RETURN_IF_ERROR(BeginSnapshot());
   RETURN_IF_ERROR(dump::LoadDefinitions(*c_.planner, &cat_));
+  if (o_.system_users) {
+    ASSIGN_OR_RETURN(std::vector<mysql::Account> accounts, mysql::ReadAccounts(*c_.planner));
+    for (const mysql::Account& a : accounts) facts_.accounts_sql += mysql::AccountSql(a);
+  }
   facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);
 
   // The script, with each table's rows streamed in place by the ordered pipeline. Rows are read

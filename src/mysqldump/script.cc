@@ -150,6 +150,10 @@ std::vector<ScriptItem> BuildScript(const Catalog& catalog, const MysqldumpOptio
     DumpDatabase(db, catalog, index, options, facts, &out);
   }
   if (!options.no_create_info) DumpViews(catalog, options, &out);
+  if (!facts.accounts_sql.empty()) {
+    out.Text(options.comments ? "\n--\n-- Users, roles and grants\n--\n\n" + facts.accounts_sql
+                              : facts.accounts_sql);
+  }
   out.Text(script::ReplicationTail(options, facts));
   if (!options.compact) out.Text(script::Footer(options, facts));
   return out.Take();

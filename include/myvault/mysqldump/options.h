@@ -65,6 +65,11 @@ struct MysqldumpOptions {
   bool routines = false;           // -R
   bool triggers = true;            //
   bool events = false;             // -E
+  // --system=users (or all): the accounts as CREATE USER / GRANT statements after the
+  // databases, and the `mysql` database's privilege tables left out of -A. Alone (no database,
+  // no -A) only the accounts are dumped.
+  bool system_users = false;
+  bool only_system = false;  // --system without databases or -A
   bool skip_definer = false;       // --skip-definer (MySQL Shell/MariaDB 11 style): no DEFINER=
   bool no_tablespaces = false;     // -y
   bool order_by_primary = false;   //
