@@ -110,7 +110,7 @@ Result<Account> ReadAccount(Session& session, const std::string& user, const std
   }
   ASSIGN_OR_RETURN(QueryResult g, session.Query(server.ShowGrantsSql(user, host, is_role)));
   for (const Row& row : g.rows) {
-    if (!row.empty() && row[0].has_value()) a.grants.push_back(*row[0]);
+    if (!row.empty() && row[0].has_value()) a.grants.push_back(GrantWithoutAuthentication(*row[0]));
   }
   return a;
 }

@@ -1,5 +1,6 @@
 #include "myvault/mysql/server_info.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "myvault/sql/text.h"
@@ -178,6 +179,27 @@ bool IsSystemAccount(std::string_view user, std::string_view host, std::string_v
   }
   return user == "root" && (create_sql.find("unix_socket") != std::string_view::npos ||
                             create_sql.find("auth_socket") != std::string_view::npos);
+}
+
+std::string GrantWithoutAuthentication(std::string_view grant) {
+  const size_t to = grant.find(" TO ");
+  const size_t at = to == std::string_view::npos ? to : grant.find(" IDENTIFIED ", to);
+  if (at == std::string_view::npos) return std::string(grant);
+  size_t end = at + 1;
+  while (end < grant.size()) {
+    if (grant[end] == '\'' || grant[end] == '`') {
+      const char q = grant[end];
+      for (++end; end < grant.size() && grant[end] != q; ++end) {
+        if (grant[end] == '\\' && q == '\'') ++end;
+      }
+      ++end;
+    } else if (grant.substr(end, 9) == " REQUIRE " || grant.substr(end, 6) == " WITH ") {
+      break;
+    } else {
+      ++end;
+    }
+  }
+  return std::string(grant.substr(0, at)) + std::string(grant.substr(std::min(end, grant.size())));
 }
 
 ServerInfo ParseServerVersion(std::string_view version) {

@@ -335,3 +335,30 @@ TEST(AccountStatementsTest, SystemAccountsAreTheServersOwn) {
 
 }  // namespace
 }  // namespace myvault::mysql
+
+namespace myvault::mysql {
+namespace {
+
+TEST(AccountStatementsTest, GrantLinesLoseTheAuthenticationThatCreateUserCarries) {
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD "
+                                       "'*2B60' WITH MAX_QUERIES_PER_HOUR 100"),
+            "GRANT USAGE ON *.* TO `app`@`%` WITH MAX_QUERIES_PER_HOUR 100");
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT ALL PRIVILEGES ON *.* TO `r`@`h` IDENTIFIED VIA "
+                                       "mysql_native_password USING 'in WITH valid' OR "
+                                       "unix_socket WITH GRANT OPTION"),
+            "GRANT ALL PRIVILEGES ON *.* TO `r`@`h` WITH GRANT OPTION");
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT USAGE ON *.* TO `a`@`%` IDENTIFIED VIA ed25519 "
+                                       "USING 'x' REQUIRE SSL"),
+            "GRANT USAGE ON *.* TO `a`@`%` REQUIRE SSL");
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT USAGE ON *.* TO `a`@`%` IDENTIFIED BY PASSWORD "
+                                       "'*AB'"),
+            "GRANT USAGE ON *.* TO `a`@`%`");
+  // MySQL's lines, role grants and a table named like the keyword stay as they are.
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT SELECT ON `db`.* TO `a`@`%`"),
+            "GRANT SELECT ON `db`.* TO `a`@`%`");
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT `r` TO `a`@`%` WITH ADMIN OPTION"),
+            "GRANT `r` TO `a`@`%` WITH ADMIN OPTION");
+}
+
+}  // namespace
+}  // namespace myvault::mysql

@@ -106,6 +106,13 @@ struct ServerInfo {
 // account's SHOW CREATE USER text.
 bool IsSystemAccount(std::string_view user, std::string_view host, std::string_view create_sql);
 
+// A SHOW GRANTS line without its authentication clause. MariaDB repeats the account's
+// authentication on its global grant line (`GRANT USAGE ON *.* TO `u`@`h` IDENTIFIED BY
+// PASSWORD '*...' WITH ...`); replayed after CREATE USER, that sets the password again and so
+// clears PASSWORD EXPIRE. CREATE USER carries the authentication. MySQL's lines have none and
+// come back unchanged. The clause ends before REQUIRE, WITH or the end; quoted text is skipped.
+std::string GrantWithoutAuthentication(std::string_view grant);
+
 // Parses VERSION() output: "10.11.19-MariaDB-0+deb12u1", "5.5.5-10.11.6-MariaDB", "8.0.36",
 // "8.4.0-commercial". Unknown text yields a MySQL 0.0.0 server (every capability off).
 ServerInfo ParseServerVersion(std::string_view version);
