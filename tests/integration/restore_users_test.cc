@@ -214,5 +214,33 @@ TEST_F(RestoreUsers, RenameRewritesTheGrantsOnTheRenamedDatabase) {
   EXPECT_EQ(app.find("`mv_users`."), std::string::npos) << app;
 }
 
+// mysqldump mode: --system=users prints the accounts (hashes, never the password) as
+// statements that recreate them on another server.
+TEST_F(RestoreUsers, MysqldumpSystemUsersPrintsStatementsThatRecreateTheAccounts) {
+  ASSERT_OK_AND_ASSIGN(CommandResult r, RunMyvault({"mysqldump", "--defaults-file=" + source_cnf_,
+                                                    "--system=users", "--compact"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("CREATE USER IF NOT EXISTS `mvu_app`@`%` IDENTIFIED BY PASSWORD '*"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("CREATE ROLE IF NOT EXISTS `mvu_reader`;"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(kAppPassword), std::string::npos) << "a plain password in the output";
+  EXPECT_EQ(r.out.find("mariadb.sys"), std::string::npos) << "a system account in the output";
+  EXPECT_EQ(r.out.find("CREATE TABLE"), std::string::npos) << "--system=users alone dumps tables";
+  ASSERT_OK(target_->Exec("CREATE DATABASE mv_users; CREATE TABLE mv_users.t (a INT PRIMARY KEY, "
+                          "b INT); CREATE PROCEDURE mv_users.p() SELECT 1;"));
+  // Only the mvu_* accounts' statements: the other tests' accounts stay off the target.
+  std::string mine;
+  for (size_t at = r.out.find("-- account "); at != std::string::npos;) {
+    const size_t next = r.out.find("-- account ", at + 1);
+    const std::string block = r.out.substr(at, next == std::string::npos ? r.out.size() - at
+                                                                         : next - at);
+    if (block.rfind("-- account `mvu_", 0) == 0) mine += block;
+    at = next;
+  }
+  ASSERT_OK(target_->Exec(mine));
+  ExpectSameAccountsAsSource();
+}
+
 }  // namespace
 }  // namespace myvault::it
