@@ -44,10 +44,11 @@ void RestoreCommand::Register(CLI::App* parent) {
   app->add_flag("--skip-binlog", skip_binlog,
                 "Keep the load out of the binary log (sql_log_bin=0): replicas do not follow. "
                 "One of the two is required when replicas are connected");
-  app->add_flag("--users{create}", users,
+  app->add_flag("--users", users,
                 "Restore the archive's accounts (a whole-server dump holds them): create the "
                 "missing ones; those that exist and differ are reported and kept, or dropped and "
-                "recreated with --users=replace (never the restoring account itself)");
+                "recreated with --users=replace (never the restoring account itself)")
+      ->type_name("[=replace]");
   app->add_option("--lock-wait-timeout", options.lock_wait_timeout_s,
                   "Seconds a statement may wait for a lock (DROP DATABASE behind an open "
                   "transaction, DDL behind LOCK TABLES) before the restore stops, naming the "
@@ -85,7 +86,7 @@ Status RestoreCommand::Parse() {
                                  : restore::Binlog::kUnset;
   if (users.empty())
     options.users = restore::UsersMode::kSkip;
-  else if (users == "create")
+  else if (users == "true" || users == "1")  // --users without a value
     options.users = restore::UsersMode::kCreate;
   else if (users == "replace")
     options.users = restore::UsersMode::kReplace;

@@ -112,8 +112,8 @@ void AddAccountMetadata(const AccountsRead& read,
 Status WriteAccounts(const AccountsRead& read, archive::Index* index, MemberWriter* out) {
   for (const mysql::Account& a : read.accounts) {
     const uint32_t id = static_cast<uint32_t>(index->objects.size());
-    index->objects.push_back(archive::ObjectEntry{
-        id, a.is_role ? "role" : "user", "", a.is_role ? a.user : a.user + "@" + a.host, 0});
+    index->objects.push_back(archive::ObjectEntry{id, a.is_role ? "role" : "user", "",
+                                                  a.is_role ? a.user : a.user + "@" + a.host, 0});
     RETURN_IF_ERROR(out->Write(MemberKind::kPost, id, mysql::AccountSql(a)));
   }
   return Status::Ok();

@@ -118,8 +118,8 @@ Result<Account> ReadAccount(Session& session, const std::string& user, const std
 Result<std::vector<Account>> ReadAccounts(Session& session) {
   const ServerInfo& server = session.server();
   if (!server.HasShowCreateUser()) {
-    return Status(StatusCode::kServer, "accounts cannot be read from " + server.FlavorName() +
-                                           " " + server.version + ": it has no SHOW CREATE USER");
+    return Status(StatusCode::kServer, "accounts cannot be read from " + server.FlavorName() + " " +
+                                           server.version + ": it has no SHOW CREATE USER");
   }
   const std::string setup = server.AccountSessionSql();
   if (!setup.empty()) RETURN_IF_ERROR(session.Execute(setup));

@@ -61,8 +61,9 @@ void ApplyMysqldumpRules(const MysqldumpOptions& o, dump::Catalog* cat) {
   std::erase_if(cat->views, [](const dump::Definition& v) { return v.schema == "mysql"; });
   // --system=users writes the accounts as statements; their tables would write them twice.
   static const std::set<std::string> kPrivilegeTables = {
-      "global_priv", "user",         "db",         "tables_priv",  "columns_priv",
-      "procs_priv",  "proxies_priv", "roles_mapping", "default_roles", "role_edges"};
+      "global_priv",   "user",       "db",           "tables_priv",
+      "columns_priv",  "procs_priv", "proxies_priv", "roles_mapping",
+      "default_roles", "role_edges"};
   if (o.system_users) {
     std::erase_if(cat->tables, [](const dump::Table& t) {
       return t.schema == "mysql" && kPrivilegeTables.count(t.name) != 0;

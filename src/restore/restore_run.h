@@ -89,7 +89,7 @@ class RestoreRun {
   Result<std::vector<std::string>> OtherDefiners(const std::string& account);
   // users.cc (--users)
   bool IsAccountMember(const SourceMember& m) const;
-  void CountAccounts();    // the archive's accounts, from its index or its header
+  void CountAccounts();   // the archive's accounts, from its index or its header
   Status PlanAccounts();  // before the confirmation: how many, and (a file) what happens to each
   Status LoadAccount(const SourceMember& m);  // in the post phase
   // phases.cc

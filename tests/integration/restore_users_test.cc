@@ -39,7 +39,8 @@ CREATE USER 'mvu_app'@'%' IDENTIFIED BY 'App-pw-9f2c'
 GRANT mvu_reader TO 'mvu_app'@'%'; SET DEFAULT ROLE mvu_reader FOR 'mvu_app'@'%';
 GRANT SELECT (a), UPDATE (b) ON mv_users.t TO 'mvu_app'@'%';
 GRANT EXECUTE ON PROCEDURE mv_users.p TO 'mvu_app'@'%';
-GRANT PROXY ON )sql" + proxied +
+GRANT PROXY ON )sql" +
+         proxied +
          R"sql( TO 'mvu_app'@'%';
 CREATE USER 'mvu_locked'@'localhost' IDENTIFIED BY 'Locked-pw-1' PASSWORD EXPIRE ACCOUNT LOCK;
 GRANT INSERT ON mv_users.* TO 'mvu_locked'@'localhost';
@@ -112,9 +113,9 @@ class RestoreUsers : public RestoreTest {
       if (target_accounts_.count(account) > 0) continue;
       const size_t at = account.rfind('@');
       const std::string user = account.substr(0, at), host = account.substr(at + 1);
-      EXPECT_OK(target_->Exec(host.empty() ? "DROP ROLE " + QuoteIdent(user)
-                                           : "DROP USER " + QuoteIdent(user) + "@" +
-                                                 QuoteIdent(host)));
+      EXPECT_OK(target_->Exec(host.empty()
+                                  ? "DROP ROLE " + QuoteIdent(user)
+                                  : "DROP USER " + QuoteIdent(user) + "@" + QuoteIdent(host)));
     }
   }
 
@@ -186,9 +187,9 @@ TEST_F(RestoreUsers, AnExistingAccountThatDiffersIsKeptThenReplacedWithUsersRepl
   EXPECT_EQ(Definition(*target_, "`mvu_app`@`%`"), before);
   EXPECT_EQ(Definition(*target_, "`mvu_reader`"), Definition(*source_, "`mvu_reader`"));
 
-  ASSERT_OK_AND_ASSIGN(CommandResult replaced, Restore(archive_, {"--databases", kDb,
-                                                                  "--users=replace", "--yes",
-                                                                  "--quiet"}));
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult replaced,
+      Restore(archive_, {"--databases", kDb, "--users=replace", "--yes", "--quiet"}));
   ASSERT_EQ(replaced.exit_code, 0) << replaced.Describe();
   ExpectSameAccountsAsSource();
   ASSERT_OK_AND_ASSIGN(std::string reads, AppReads(kAppPassword));
@@ -196,10 +197,9 @@ TEST_F(RestoreUsers, AnExistingAccountThatDiffersIsKeptThenReplacedWithUsersRepl
 }
 
 TEST_F(RestoreUsers, RenameRewritesTheGrantsOnTheRenamedDatabase) {
-  ASSERT_OK_AND_ASSIGN(
-      CommandResult r,
-      Restore(archive_, {"--databases", kDb, "--rename", std::string(kDb) + "=" + kCopyDb,
-                         "--users", "--yes", "--quiet"}));
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, {"--databases", kDb, "--rename",
+                                                           std::string(kDb) + "=" + kCopyDb,
+                                                           "--users", "--yes", "--quiet"}));
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_EQ(Lines(*target_, "SHOW GRANTS FOR mvu_reader"),
             "GRANT SELECT ON `mv_users_copy`.* TO `mvu_reader`\n"
@@ -227,14 +227,15 @@ TEST_F(RestoreUsers, MysqldumpSystemUsersPrintsStatementsThatRecreateTheAccounts
   EXPECT_EQ(r.out.find(kAppPassword), std::string::npos) << "a plain password in the output";
   EXPECT_EQ(r.out.find("mariadb.sys"), std::string::npos) << "a system account in the output";
   EXPECT_EQ(r.out.find("CREATE TABLE"), std::string::npos) << "--system=users alone dumps tables";
-  ASSERT_OK(target_->Exec("CREATE DATABASE mv_users; CREATE TABLE mv_users.t (a INT PRIMARY KEY, "
-                          "b INT); CREATE PROCEDURE mv_users.p() SELECT 1;"));
+  ASSERT_OK(
+      target_->Exec("CREATE DATABASE mv_users; CREATE TABLE mv_users.t (a INT PRIMARY KEY, "
+                    "b INT); CREATE PROCEDURE mv_users.p() SELECT 1;"));
   // Only the mvu_* accounts' statements: the other tests' accounts stay off the target.
   std::string mine;
   for (size_t at = r.out.find("-- account "); at != std::string::npos;) {
     const size_t next = r.out.find("-- account ", at + 1);
-    const std::string block = r.out.substr(at, next == std::string::npos ? r.out.size() - at
-                                                                         : next - at);
+    const std::string block =
+        r.out.substr(at, next == std::string::npos ? r.out.size() - at : next - at);
     if (block.rfind("-- account `mvu_", 0) == 0) mine += block;
     at = next;
   }

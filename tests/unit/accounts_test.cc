@@ -42,7 +42,11 @@ TEST(AccountSqlTest, WritesOneStatementPerLineAndReadsThemBack) {
 }
 
 TEST(AccountSqlTest, ReadsARoleAndQuotedNames) {
-  mysql::Account role{"read`er", "", true, "`read``er`", "CREATE ROLE IF NOT EXISTS `read``er`",
+  mysql::Account role{"read`er",
+                      "",
+                      true,
+                      "`read``er`",
+                      "CREATE ROLE IF NOT EXISTS `read``er`",
                       {"GRANT SELECT ON `shop`.* TO `read``er`"}};
   Result<mysql::Account> back = mysql::ParseAccountSql(mysql::AccountSql(role));
   ASSERT_TRUE(back.ok()) << back.status().message();

@@ -21,10 +21,10 @@
 namespace myvault::mysql {
 
 struct Account {
-  std::string user, host;  // a MariaDB role: its name in `user`, host empty
-  bool is_role = false;    // a MariaDB role (MySQL's roles are accounts)
-  std::string name;        // `user`@`host`, or `role` (ServerInfo::AccountName)
-  std::string create;      // CREATE USER IF NOT EXISTS ... / CREATE ROLE IF NOT EXISTS ...
+  std::string user, host;           // a MariaDB role: its name in `user`, host empty
+  bool is_role = false;             // a MariaDB role (MySQL's roles are accounts)
+  std::string name;                 // `user`@`host`, or `role` (ServerInfo::AccountName)
+  std::string create;               // CREATE USER IF NOT EXISTS ... / CREATE ROLE IF NOT EXISTS ...
   std::vector<std::string> grants;  // SHOW GRANTS lines in the server's order, no ';'
   // "user `app`@`%`" or "role `reader`", for messages.
   std::string Describe() const { return (is_role ? "role " : "user ") + name; }

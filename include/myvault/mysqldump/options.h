@@ -69,11 +69,11 @@ struct MysqldumpOptions {
   // databases, and the `mysql` database's privilege tables left out of -A. Alone (no database,
   // no -A) only the accounts are dumped.
   bool system_users = false;
-  bool only_system = false;  // --system without databases or -A
-  bool skip_definer = false;       // --skip-definer (MySQL Shell/MariaDB 11 style): no DEFINER=
-  bool no_tablespaces = false;     // -y
-  bool order_by_primary = false;   //
-  bool quote_names = true;         // -Q (only `--skip-quote-names` turns it off)
+  bool only_system = false;       // --system without databases or -A
+  bool skip_definer = false;      // --skip-definer (MySQL Shell/MariaDB 11 style): no DEFINER=
+  bool no_tablespaces = false;    // -y
+  bool order_by_primary = false;  //
+  bool quote_names = true;        // -Q (only `--skip-quote-names` turns it off)
 
   // Consistency and locking.
   bool single_transaction = false;

@@ -71,7 +71,7 @@ struct RestoreOptions {
   LoadMethodChoice load_method = LoadMethodChoice::kAuto;
   bool resume = false;  // continue an interrupted restore of the same archive and options
   int retries = 5;  // tries per chunk (and per statement after a lost connection), 0.5..8 s apart
-  Binlog binlog = Binlog::kUnset;  // --enable-binlog / --skip-binlog
+  Binlog binlog = Binlog::kUnset;      // --enable-binlog / --skip-binlog
   UsersMode users = UsersMode::kSkip;  // --users, --users=replace
   // Bounds every wait of the restore's statements for a metadata or table lock (DROP DATABASE
   // behind an open transaction, any DDL behind LOCK TABLES): the session's lock_wait_timeout.
