@@ -16,14 +16,14 @@ void DumpCommand::Register(CLI::App* parent) {
 
 void DumpFlags::Register(CLI::App* app) {
   connection.Register(app);
-  app->add_option("--databases", options.selection.databases,
-                  "Dump only these databases (default: every user database)");
-  app->add_option("--exclude-databases", options.selection.exclude_databases,
-                  "Leave these databases out");
-  app->add_option("--tables", options.selection.tables, "Dump only these tables (db.table)");
-  app->add_option("--exclude-tables,--ignore-table", options.selection.exclude_table_patterns,
-                  "Leave these tables and views out (db.table; * ? [..] wildcards: db.log_*); "
-                  "the archive records their databases as partial");
+  AddListOption(app, "--databases", &options.selection.databases,
+                "Dump only these databases (default: every user database)");
+  AddListOption(app, "--exclude-databases", &options.selection.exclude_databases,
+                "Leave these databases out");
+  AddListOption(app, "--tables", &options.selection.tables, "Dump only these tables (db.table)");
+  AddListOption(app, "--exclude-tables,--ignore-table", &options.selection.exclude_table_patterns,
+                "Leave these tables and views out (db.table; * ? [..] wildcards: db.log_*); "
+                "the archive records their databases as partial");
   app->add_option("-t,--threads", options.threads, "Worker connections on the snapshot")
       ->capture_default_str();
   app->add_option("--compress-threads", options.compress_threads,
@@ -64,6 +64,7 @@ Result<dump::DumpOptions> DumpFlags::Build(const mysql::PasswordArg& password) {
   }
   o.selection.skip_drill_copies = true;
   o.selection.skip_restoring = true;
+  o.selection.system_time = dump::Selection::SystemTime::kHistory;
   RETURN_IF_ERROR(o.Validate());
   ASSIGN_OR_RETURN(o.connection, connection.Resolve(password));
   // DB_DATABASE (or a database in an option file's environment) narrows a default dump.

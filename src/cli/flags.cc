@@ -75,6 +75,15 @@ Result<mysql::ConnectionOptions> ConnectionFlags::Resolve(const mysql::PasswordA
   return o;
 }
 
+CLI::Option* AddListOption(CLI::App* app, const std::string& name,
+                           std::vector<std::string>* values, const std::string& help) {
+  return app->add_option(name, *values, help)
+      ->delimiter(',')
+      ->expected(1, -1)
+      ->allow_extra_args(true)
+      ->type_name("NAME ...");
+}
+
 Result<ProgressMode> ParseProgressMode(std::string_view progress, bool quiet) {
   ProgressMode mode;
   if (progress == "none")

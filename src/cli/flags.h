@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "myvault/common/progress.h"
 #include "myvault/mysql/options.h"
@@ -25,6 +26,13 @@ struct ConnectionFlags {
   // was given without a value.
   Result<mysql::ConnectionOptions> Resolve(const mysql::PasswordArg& password) const;
 };
+
+// A list option, the same on every subcommand: several values after the flag (`--databases a b`,
+// up to the next option), the flag repeated (`--databases a --databases b`), or values joined
+// by commas (`--databases a,b`), in any mix. Before a positional argument, end the list with
+// `--` (`restore --databases a b -- FILE`).
+CLI::Option* AddListOption(CLI::App* app, const std::string& name,
+                           std::vector<std::string>* values, const std::string& help);
 
 // --progress auto|bar|lines|none; --quiet wins.
 Result<ProgressMode> ParseProgressMode(std::string_view progress, bool quiet);

@@ -13,12 +13,9 @@ void RestoreCommand::Register(CLI::App* parent) {
       ->required();
   connection.Register(app);
   app->add_option("-t,--threads", options.threads, "Loader connections")->capture_default_str();
-  app->add_option("--databases", options.databases,
-                  "Restore only these databases of the archive (default: all)")
-      ->delimiter(',')
-      ->allow_extra_args(false);
-  app->add_option("--rename", renames, "OLD=NEW: load database OLD under the name NEW")
-      ->allow_extra_args(false);
+  AddListOption(app, "--databases", &options.databases,
+                "Restore only these databases of the archive (default: all)");
+  AddListOption(app, "--rename", &renames, "OLD=NEW ...: load database OLD under the name NEW");
   app->add_flag("-y,--yes", options.assume_yes, "Do not ask for confirmation");
   app->add_flag("--list", list, "Print what the archive holds and exit (no server needed)");
   app->add_flag("--drop-existing,!--no-drop-existing", options.drop_existing,

@@ -1,6 +1,9 @@
 #include "myvault/mysql/server_info.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <string>
 
 namespace myvault::mysql {
 namespace {
@@ -62,6 +65,13 @@ std::string ServerInfo::StatementTimeLimitSql(double seconds) const {
 std::string ServerInfo::GtidPositionQuery() const {
   if (flavor == Flavor::kMariaDB) return AtLeast(10, 0, 2) ? "SELECT @@GLOBAL.gtid_binlog_pos" : "";
   return AtLeast(5, 6, 5) ? "SELECT @@GLOBAL.gtid_executed" : "";
+}
+
+bool EngineKeepsNoRows(std::string_view engine) {
+  std::string e(engine);
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+  return e == "blackhole" || e == "mrg_myisam" || e == "federated" || e == "spider" ||
+         e == "connect";
 }
 
 ServerInfo ParseServerVersion(std::string_view version) {

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "cli/commands.h"
 #include "cli/flags.h"
 #include "myvault/common/progress.h"
 
@@ -46,6 +49,52 @@ TEST(CliFlagsTest, ProgressModeIsCheckedEvenWhenQuiet) {
   EXPECT_EQ(*ParseProgressMode("bar", true), ProgressMode::kQuiet);
   EXPECT_EQ(*ParseProgressMode("lines", false), ProgressMode::kLines);
   EXPECT_EQ(*ParseProgressMode("none", false), ProgressMode::kQuiet);
+}
+
+}  // namespace
+}  // namespace myvault::cli
+
+
+namespace myvault::cli {
+namespace {
+
+// Parses `args` (the subcommand's name first) with `command` registered on a bare app.
+template <typename Command>
+void Parse(Command* command, std::vector<std::string> args) {
+  CLI::App app("myvault");
+  command->Register(&app);
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+  app.parse(args);
+}
+
+using Names = std::vector<std::string>;
+
+// `restore FILE --databases a b` used to be refused (only `--databases a,b` or the flag twice
+// worked) although --help showed a list; every list option now takes all three forms.
+TEST(CliListOptionsTest, RestoreListsTakeSeveralValuesAfterOneFlag) {
+  RestoreCommand r;
+  ASSERT_NO_THROW(Parse(&r, {"restore", "f.sql.gz", "--databases", "a", "b", "--rename", "a=x",
+                             "b=y", "--yes"}));
+  EXPECT_EQ(r.options.input, "f.sql.gz");
+  EXPECT_EQ(r.options.databases, (Names{"a", "b"}));
+  EXPECT_EQ(r.renames, (Names{"a=x", "b=y"}));
+  RestoreCommand mixed;
+  ASSERT_NO_THROW(Parse(&mixed, {"restore", "--databases", "a,b", "--databases", "c", "d", "--",
+                                 "f.sql.gz"}));
+  EXPECT_EQ(mixed.options.databases, (Names{"a", "b", "c", "d"}));
+  EXPECT_EQ(mixed.options.input, "f.sql.gz");
+}
+
+TEST(CliListOptionsTest, DumpListsTakeTheSameForms) {
+  DumpCommand d;
+  ASSERT_NO_THROW(Parse(&d, {"dump", "--output", "x.sql.gz", "--databases", "a", "b,c",
+                             "--exclude-databases", "d", "--databases", "e", "--tables", "a.t1",
+                             "a.t2", "--exclude-tables", "a.log_*,b.tmp", "--ignore-table", "c.x"}));
+  const dump::Selection& s = d.flags.options.selection;
+  EXPECT_EQ(s.databases, (Names{"a", "b", "c", "e"}));
+  EXPECT_EQ(s.exclude_databases, (Names{"d"}));
+  EXPECT_EQ(s.tables, (Names{"a.t1", "a.t2"}));
+  EXPECT_EQ(s.exclude_table_patterns, (Names{"a.log_*", "b.tmp", "c.x"}));
 }
 
 }  // namespace
