@@ -11,6 +11,8 @@
 #   KEEP=1                 keep the source dataset in .data/bench (shared with compare_dump.sh)
 #   SKIP_MYVAULT=1         leave `myvault restore` out (to test the script before it exists)
 #   PORT=N                 source server on port N, target on N+1 (default: free random ports)
+#   TOOLS="myvault myloader"  only these contenders (default: all; bench/restore_shapes.sh)
+#   TARGET_POOL=2G         the target server's innodb_buffer_pool_size (a table larger than it)
 #
 # A source server holds the sysbench dataset; mydumper (-c) and `myvault dump` dump it once. Each
 # run then loads one of them into a second, target server, from the same empty state: the
@@ -24,7 +26,8 @@ set -euo pipefail
 source "$(dirname "$0")/../tools/lib/common.sh"
 
 TABLES=${TABLES:-8} ROWS=${ROWS:-250000} THREADS=${THREADS:-2} RUNS=${RUNS:-3}
-KEEP=${KEEP:-0} SKIP_MYVAULT=${SKIP_MYVAULT:-0} PORT=${PORT:-}
+KEEP=${KEEP:-0} SKIP_MYVAULT=${SKIP_MYVAULT:-0} PORT=${PORT:-} TOOLS=${TOOLS:-}
+TARGET_POOL=${TARGET_POOL:-2G}
 DB=sbtest
 MYVAULT=$REPO/build/myvault
 for v in "$TABLES" "$ROWS" "$THREADS" "$RUNS"; do
@@ -170,6 +173,9 @@ ratio_row() {
     "$(ratio "$(median "$1" 5)" "$rss_other") |"
 }
 
+# has_tool TOOL: TOOL is one of this run's contenders.
+has_tool() { [[ " ${tools[*]} " == *" $1 "* ]]; }
+
 versions() {
   local v=""
   v="myvault $("$MYVAULT" --version 2>/dev/null | head -1 | sed 's/^myvault //' || echo '?'), "
@@ -194,14 +200,17 @@ write_report() {
   echo "|---|--:|--:|--:|--:|--:|--:|"
   for t in "${tools[@]}"; do row "$t"; done
   if [ "$SKIP_MYVAULT" != 1 ]; then
-    for t in myvault myvault-always myvault-never myvault-insert; do ratio_row "$t" myloader; done
-    ratio_row myvault mariadb
+    for t in myvault myvault-always myvault-never myvault-insert; do
+      has_tool "$t" && has_tool myloader && ratio_row "$t" myloader
+    done
+    ! has_tool mariadb || ratio_row myvault mariadb
   fi
   echo
   echo "Single runs (wall s): $(single_runs "$work/results.tsv" "${tools[@]}")."
   if [ "$SKIP_MYVAULT" != 1 ]; then
     echo
-    echo "Issue 3 target, \`myvault restore\` wall time at most 0.7 x myloader's at equal threads:" \
+    ! has_tool myloader ||
+      echo "Issue 3 target, \`myvault restore\` wall time at most 0.7 x myloader's at equal threads:" \
       "$(ratio "$(median myvault 3)" "$(median myloader 3)")."
   fi
   echo
@@ -233,6 +242,11 @@ if [ "$SKIP_MYVAULT" != 1 ]; then
     die "build/myvault has no restore subcommand (SKIP_MYVAULT=1 skips it)"
   tools=(myvault myvault-always myvault-never myvault-insert "${tools[@]}")
 fi
+if [ -n "$TOOLS" ]; then
+  read -r -a wanted <<<"$TOOLS"
+  for t in "${wanted[@]}"; do has_tool "$t" || die "TOOLS: unknown tool $t"; done
+  tools=("${wanted[@]}")
+fi
 
 log "== servers, dataset and dumps"
 MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=2G" \
@@ -241,7 +255,7 @@ write_client_cnf "$work/source.cnf" "$SRV_PASSWORD_FILE" 127.0.0.1 "$SRV_PORT" r
 step "sysbench prepare ($TABLES x $ROWS)" sysbench_dataset "$work/server" "$DB" "$TABLES" "$ROWS" \
   "$KEEP"
 rm -rf "$work/target"
-MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=2G" \
+MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=$TARGET_POOL" \
   step "start target server" server_start "$work/target" "${PORT:+$((PORT + 1))}"
 write_client_cnf "$work/target.cnf" "$SRV_PASSWORD_FILE" 127.0.0.1 "$SRV_PORT" root
 step "dump with mydumper and myvault" make_inputs

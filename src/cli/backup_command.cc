@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "commands.h"
+#include "myvault/ops/cron.h"
 
 namespace myvault::cli {
 namespace {
@@ -30,6 +31,11 @@ void BackupFlags::Register(CLI::App* app) {
                   "Run this shell command on each verified backup; {file} and {name} are "
                   "replaced (env BACKUP_COPY_COMMAND)")
       ->envname("BACKUP_COPY_COMMAND");
+  app->add_option("--copy-timeout", copy_timeout,
+                  "Stop an offsite copy (--copy-to, --copy-command: each) that takes longer than "
+                  "this (30m, 1h30m, 10s; env BACKUP_COPY_TIMEOUT)")
+      ->envname("BACKUP_COPY_TIMEOUT")
+      ->capture_default_str();
   app->add_option("--metrics-file", metrics_file,
                   "Write Prometheus textfile metrics here after each backup (env "
                   "BACKUP_METRICS_FILE)")
@@ -47,6 +53,10 @@ Result<ops::BackupOptions> BackupFlags::Build(const mysql::PasswordArg& password
   o.retention = retention.policy;
   o.prune = !no_prune;
   o.offsite = offsite;
+  Result<int64_t> timeout = ops::ParseDuration(copy_timeout);
+  if (!timeout.ok())
+    return DurationError("--copy-timeout", "BACKUP_COPY_TIMEOUT", timeout.status());
+  o.offsite.timeout_s = *timeout;
   o.metrics_file = metrics_file;
   ASSIGN_OR_RETURN(o.notify, NotifyConfigFromProcess());
   o.host_label = HostLabel(o.dump.connection.host);

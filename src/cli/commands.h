@@ -20,6 +20,7 @@ struct DumpFlags {
   std::string chunk_size_text = "1MiB", statement_size_text = "1MiB";
   bool quiet = false;
   std::string progress = "auto";
+  std::string snapshot_method = "auto";
   bool no_fsync = false;
 
   void Register(CLI::App* app);
@@ -52,10 +53,12 @@ struct RestoreCommand {
   ConnectionFlags connection;
   std::vector<std::string> renames;
   std::string defer_indexes = "auto";
-  std::string load_method = "load-data";
+  std::string load_method = "auto";
   std::string progress = "auto";
   bool list = false;
   bool quiet = false;
+  bool enable_binlog = false;
+  bool skip_binlog = false;
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);
@@ -73,6 +76,7 @@ struct BackupFlags {
   RetentionFlags retention;
   bool no_prune = false;
   ops::OffsiteOptions offsite;
+  std::string copy_timeout = "1h";  // parsed into offsite.timeout_s by Build
   std::string metrics_file;
 
   void Register(CLI::App* app);

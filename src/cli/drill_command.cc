@@ -112,7 +112,8 @@ Status DrillCommand::Run(const mysql::PasswordArg& password, ErrorCollector* err
   std::fflush(stdout);
   const ops::Notifier notifier(notify_config);
   const std::string host = HostLabel(options.connection.host);
-  const Status sent = notifier.Send(ops::DrillText(host, st.ok(), NotifyDetail(report, st)));
+  const Status sent =
+      notifier.Send(ops::DrillText(host, st.ok(), NotifyDetail(report, st)), errors);
   if (!sent.ok()) {
     std::fprintf(stderr, "myvault: warning: drill notification not sent: %s\n",
                  sent.message().c_str());

@@ -42,6 +42,11 @@ void DumpFlags::Register(CLI::App* app) {
   app->add_option("--lock-wait-timeout", options.lock_wait_timeout_s,
                   "Seconds to wait for the backup lock before giving up")
       ->capture_default_str();
+  app->add_option("--snapshot-method", snapshot_method,
+                  "How the connections share one snapshot: auto, backup-stage, ftwrl, "
+                  "lock-tables or snapshot-check (auto: a global lock with RELOAD, else "
+                  "snapshot-check or lock-tables)")
+      ->capture_default_str();
   app->add_flag("--skip-definer", options.skip_definer,
                 "Leave DEFINER clauses out of views, triggers, routines and events");
   app->add_flag("-q,--quiet", quiet, "Print errors only");
@@ -55,6 +60,7 @@ Result<dump::DumpOptions> DumpFlags::Build(const mysql::PasswordArg& password) {
   ASSIGN_OR_RETURN(o.statement_size, ParseSize(statement_size_text));
   o.fsync = !no_fsync;
   ASSIGN_OR_RETURN(o.progress, ParseProgressMode(progress, quiet));
+  ASSIGN_OR_RETURN(o.snapshot_method, mysql::ParseSnapshotMethod(snapshot_method));
   o.output = o.output.empty() ? "-" : o.output;  // checked by Validate; the caller sets it
   for (const std::string& p : o.selection.exclude_table_patterns) {
     if (p.find('.') == std::string::npos) {

@@ -7,21 +7,27 @@ namespace myvault::cli {
 
 void ConnectionFlags::Register(CLI::App* a) {
   app = a;
-  a->add_option("-h,--host", given.host, "Server host (env DB_HOST)");
-  a->add_option("-P,--port", port_text, "Server TCP port (env DB_PORT)");
+  a->add_option("-h,--host", given.host, "Server host (default: DB_HOST)");
+  a->add_option("-P,--port", port_text,
+                "Server TCP port (default: DB_PORT); without -h, TCP to 127.0.0.1");
   a->add_option("-S,--socket", given.socket, "Unix socket file");
   // -p is read before CLI11 sees the command line (mysqldump semantics: `-p db` prompts and
   // keeps `db`), so it is described here rather than registered.
   a->footer(
       "  -p, --password[=PASSWORD]   Password; alone, prompt on the terminal. Prefer an option\n"
       "                              file or DB_PASSWORD_FILE: a password on the command line\n"
-      "                              shows in ps.");
-  a->add_option("-u,--user", given.user, "User name (env DB_USERNAME)");
+      "                              shows in ps.\n\n"
+      "Connection settings: flags, then option files, then the environment. DB_HOST and\n"
+      "DB_PORT count only while no -h, -P, -S (nor an option file's host or port) names the\n"
+      "server; DB_PASSWORD and DB_PASSWORD_FILE only for DB_USERNAME, not once -u or an\n"
+      "option file names another user. MYSQL_PWD is the last resort, for any user.");
+  a->add_option("-u,--user", given.user, "User name (default: DB_USERNAME)");
   a->add_option("--defaults-file", sources.defaults_file,
                 "Read options only from this file ([client] and [myvault] groups)");
   a->add_option("--defaults-extra-file", sources.defaults_extra_file,
                 "Read this option file after the default ones");
-  a->add_flag("--no-defaults", sources.no_defaults, "Read no option file");
+  a->add_flag("--no-defaults", sources.no_defaults,
+              "Read no option file (the environment still applies)");
   a->add_option("--ssl-mode", given.ssl_mode,
                 "DISABLED, PREFERRED, REQUIRED, VERIFY_CA, "
                 "VERIFY_IDENTITY");
@@ -35,6 +41,16 @@ void ConnectionFlags::Register(CLI::App* a) {
 }
 
 Result<mysql::ConnectionOptions> ConnectionFlags::Resolve(const mysql::PasswordArg& pw) const {
+  ASSIGN_OR_RETURN(mysql::ConnectionOptions o, Merge(pw, mysql::Environment::FromProcess()));
+  if (o.prompt_password) {
+    ASSIGN_OR_RETURN(std::string p, mysql::PromptPassword("Enter password: "));
+    o.password = std::move(p);
+  }
+  return o;
+}
+
+Result<mysql::ConnectionOptions> ConnectionFlags::Merge(const mysql::PasswordArg& pw,
+                                                        const mysql::Environment& env) const {
   mysql::ConnectionOptions cli = given;
   std::set<std::string> cli_given;
   auto mark = [&](const char* flag, const char* field) {
@@ -65,18 +81,15 @@ Result<mysql::ConnectionOptions> ConnectionFlags::Resolve(const mysql::PasswordA
     cli.prompt_password = !pw.value.has_value();
     cli_given.insert("password");
   }
-  ASSIGN_OR_RETURN(
-      mysql::ConnectionOptions o,
-      mysql::ResolveConnectionOptions(cli, cli_given, sources, mysql::Environment::FromProcess()));
-  if (o.prompt_password) {
-    ASSIGN_OR_RETURN(std::string p, mysql::PromptPassword("Enter password: "));
-    o.password = std::move(p);
-  }
+  ASSIGN_OR_RETURN(mysql::ConnectionOptions o,
+                   mysql::ResolveConnectionOptions(cli, cli_given, sources, env));
+  const bool local = o.host.empty() || o.host == "localhost";
+  if (cli_given.count("port") > 0 && cli_given.count("socket") == 0 && local) o.host = "127.0.0.1";
   return o;
 }
 
-CLI::Option* AddListOption(CLI::App* app, const std::string& name,
-                           std::vector<std::string>* values, const std::string& help) {
+CLI::Option* AddListOption(CLI::App* app, const std::string& name, std::vector<std::string>* values,
+                           const std::string& help) {
   return app->add_option(name, *values, help)
       ->delimiter(',')
       ->expected(1, -1)

@@ -22,17 +22,27 @@ struct ConnectionFlags {
   CLI::App* app = nullptr;
 
   void Register(CLI::App* app);
-  // Merges command line > option files > environment, then prompts for a password if `-p`
-  // was given without a value.
+  // Merges command line > option files > environment (the process's, by the rules of
+  // myvault/mysql/options.h), then prompts for a password if `-p` was given without a value.
   Result<mysql::ConnectionOptions> Resolve(const mysql::PasswordArg& password) const;
+  // The merge alone, with `env` for the environment; never prompts. A port on the command line
+  // without a socket there means TCP, to 127.0.0.1 when the host is local (as MariaDB's clients
+  // do): a port alone never silently means the default socket.
+  Result<mysql::ConnectionOptions> Merge(const mysql::PasswordArg& password,
+                                         const mysql::Environment& env) const;
 };
+
+// Printed after a message in which HideUnsafeArguments hid something.
+inline constexpr char kPasswordSpaceHint[] =
+    "-p and --password take no separate value: `-p X` asks for the password and reads X as an "
+    "argument; write -pX or --password=X, or better, use an option file";
 
 // A list option, the same on every subcommand: several values after the flag (`--databases a b`,
 // up to the next option), the flag repeated (`--databases a --databases b`), or values joined
 // by commas (`--databases a,b`), in any mix. Before a positional argument, end the list with
 // `--` (`restore --databases a b -- FILE`).
-CLI::Option* AddListOption(CLI::App* app, const std::string& name,
-                           std::vector<std::string>* values, const std::string& help);
+CLI::Option* AddListOption(CLI::App* app, const std::string& name, std::vector<std::string>* values,
+                           const std::string& help);
 
 // --progress auto|bar|lines|none; --quiet wins.
 Result<ProgressMode> ParseProgressMode(std::string_view progress, bool quiet);

@@ -1,9 +1,11 @@
 // myvault: entry point. Parses the command line, runs one subcommand, and turns its final
 // Status into the documented exit code (README "Exit codes"). Nothing else exits the process.
 #include <cstdio>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/drill_command.h"
+#include "cli/help.h"
 #include "cli/ops_commands.h"
 #include "myvault/common/cancel.h"
 #include "myvault/status.h"
@@ -46,11 +48,31 @@ int main(int argc, char** argv) {
   status.Register(&app);
   monitor.Register(&app);
   drill.Register(&app);
+  cli::DescribeHelp(&app);
+  if (argc > 1 && argv[1][0] != '-' && cli::FindSubcommand(&app, argv[1]) == nullptr) {
+    const std::string word = mysql::HideUnsafeArguments(argv[1], password);
+    std::fprintf(stderr,
+                 "myvault: error: unknown command '%s' (commands: dump, verify, restore, backup, "
+                 "daemon, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n",
+                 word.c_str());
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+    // CLI11 quotes unexpected arguments: print its words only after hiding possible passwords.
+    // Help and version go to stdout as CLI11 writes them; an error is one line in our format.
+    if (e.get_exit_code() == 0) {
+      std::ostringstream out, err;
+      app.exit(e, out, err);
+      std::fputs(mysql::HideUnsafeArguments(out.str(), password).c_str(), stdout);
+      return kExitOk;
+    }
+    const std::string said = e.what();
+    const std::string message = mysql::HideUnsafeArguments(said, password);
+    std::fprintf(stderr, "myvault: error: %s (see --help)\n", message.c_str());
+    if (message != said) std::fprintf(stderr, "myvault: note: %s\n", cli::kPasswordSpaceHint);
+    return kExitUsage;
   }
   Status st;
   if (dump.app->parsed())
@@ -77,7 +99,10 @@ int main(int argc, char** argv) {
   const bool runs_until_signal = daemon.app->parsed() || monitor.app->parsed();
   if (st.ok() && errors.cancelled() && !runs_until_signal) st = errors.first();
   if (!st.ok()) {
-    std::fprintf(stderr, "myvault: error: %s\n", st.message().c_str());
+    const std::string message = mysql::HideUnsafeArguments(st.message(), password);
+    std::fprintf(stderr, "myvault: error: %s\n", message.c_str());
+    if (message != st.message())
+      std::fprintf(stderr, "myvault: note: %s\n", cli::kPasswordSpaceHint);
     return ExitCodeFor(st);
   }
   return kExitOk;

@@ -50,8 +50,9 @@ Check RunCheck(const HealthFlags& flags, int64_t max_age_s, int64_t now,
                     ops::FormatAge(report->newest_age_s) + " old"};
 }
 
-void Notify(const ops::Notifier& notifier, const std::string& text) {
-  const Status sent = notifier.Send(text);
+// A signal abandons a post that waits for an answer: SIGTERM stops the monitor at once.
+void Notify(const ops::Notifier& notifier, const std::string& text, const ErrorCollector* errors) {
+  const Status sent = notifier.Send(text, errors);
   if (!sent.ok()) Log(std::time(nullptr), "notification failed: " + sent.message());
 }
 
@@ -84,9 +85,9 @@ Status MonitorCommand::Run(ErrorCollector* errors) {
     if (errors->cancelled()) break;
     Log(now, (check.healthy ? "healthy: " : "UNHEALTHY: ") + check.detail);
     if (!check.healthy && was_healthy != false)
-      Notify(notifier, ops::StaleText(host, check.detail));
+      Notify(notifier, ops::StaleText(host, check.detail), errors);
     if (check.healthy && was_healthy == false) {
-      Notify(notifier, ops::RecoveredText(host, check.detail));
+      Notify(notifier, ops::RecoveredText(host, check.detail), errors);
     }
     was_healthy = check.healthy;
     if (SleepUnlessCancelled(*every, errors)) break;

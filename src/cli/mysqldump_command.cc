@@ -7,12 +7,23 @@
 namespace myvault::cli {
 namespace {
 
-// Prints a line on stderr and, with --log-error, appends it to that file too.
+// Prints a line on stderr and, with --log-error, appends it to that file too; an argument that
+// may be a password (mysqldump reads `-p S3cret` as a prompt and a database name) is hidden.
 class Messages {
  public:
-  Messages(std::string program, std::string log_path)
-      : program_(std::move(program)), log_path_(std::move(log_path)) {}
+  Messages(std::string program, std::string log_path, const mysql::PasswordArg& password)
+      : program_(std::move(program)), log_path_(std::move(log_path)), password_(password) {}
   void Print(const char* kind, const std::string& text) const {
+    const std::string shown = mysql::HideUnsafeArguments(text, password_);
+    Write(kind, shown);
+    if (shown != text && !hinted_) {
+      hinted_ = true;
+      Write("note", kPasswordSpaceHint);
+    }
+  }
+
+ private:
+  void Write(const char* kind, const std::string& text) const {
     std::fprintf(stderr, "%s: %s: %s\n", program_.c_str(), kind, text.c_str());
     if (log_path_.empty()) return;
     if (std::FILE* f = std::fopen(log_path_.c_str(), "a")) {
@@ -21,8 +32,9 @@ class Messages {
     }
   }
 
- private:
   std::string program_, log_path_;
+  const mysql::PasswordArg& password_;
+  mutable bool hinted_ = false;
 };
 
 Status RunParsed(mysqldump::MysqldumpOptions& o, const Messages& messages, ErrorCollector* errors) {
@@ -59,7 +71,7 @@ int RunMysqldumpCommand(const std::string& program, const std::vector<std::strin
                         const mysql::PasswordArg& password, ErrorCollector* errors) {
   auto parsed = mysqldump::ParseMysqldumpArgs(args, password, mysql::Environment::FromProcess());
   Status st = parsed.status();
-  Messages messages(program, parsed.ok() ? parsed->log_error : "");
+  Messages messages(program, parsed.ok() ? parsed->log_error : "", password);
   if (parsed.ok()) {
     mysqldump::MysqldumpOptions& o = *parsed;
     for (const auto& n : o.notes) messages.Print("note", n);
@@ -74,7 +86,9 @@ int RunMysqldumpCommand(const std::string& program, const std::vector<std::strin
     }
     if (o.print_defaults) {
       std::printf("%s would have been started with the following arguments:\n", program.c_str());
-      for (const auto& a : o.print_defaults_args) std::printf("%s ", a.c_str());
+      for (const auto& a : o.print_defaults_args) {
+        std::printf("%s ", mysql::HideUnsafeArguments(a, password).c_str());
+      }
       std::printf("\n");
       return kExitOk;
     }

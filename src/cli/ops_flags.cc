@@ -1,5 +1,7 @@
 #include "ops_flags.h"
 
+#include <charconv>
+
 #include "myvault/mysql/options.h"
 #include "myvault/ops/backup_dir.h"
 
@@ -17,28 +19,52 @@ Status BackupDirFlags::Validate() const {
   return ops::ValidatePrefix(prefix);
 }
 
+namespace {
+constexpr int kMaxDays = 100000;  // retention counts: more is surely a typo
+}  // namespace
+
+CLI::Validator WholeNumber(int max, const std::string& flag, const std::string& env) {
+  return CLI::Validator(
+      [=](std::string& value) -> std::string {
+        int n = -1;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec == std::errc() && end == value.data() + value.size() && n >= 0 && n <= max) {
+          return "";
+        }
+        return "'" + value.substr(0, 40) + (value.size() > 40 ? "..." : "") +
+               "' is not a whole number from 0 to " + std::to_string(max) + " (" + flag + " or " +
+               env + ")";
+      },
+      "0.." + std::to_string(max));
+}
+
+Status DurationError(const std::string& flag, const std::string& env, const Status& parsed) {
+  return InvalidArgument(flag + ": " + parsed.message() + " (" + flag + " or " + env +
+                         ": a count and a unit, d, h, m or s, as in 30m, 6h or 1h30m)");
+}
+
 void RetentionFlags::Register(CLI::App* app) {
   app->add_option("--daily", policy.daily,
                   "Keep every backup of the last N days (env "
                   "DAILY_RETENTION)")
       ->envname("DAILY_RETENTION")
-      ->check(CLI::NonNegativeNumber)
+      ->check(WholeNumber(kMaxDays, "--daily", "DAILY_RETENTION"))
       ->capture_default_str();
   app->add_option("--weekly", policy.weekly,
                   "Keep the first backup of the last N weeks (env WEEKLY_RETENTION)")
       ->envname("WEEKLY_RETENTION")
-      ->check(CLI::NonNegativeNumber)
+      ->check(WholeNumber(kMaxDays, "--weekly", "WEEKLY_RETENTION"))
       ->capture_default_str();
   app->add_option("--monthly", policy.monthly,
                   "Keep the first backup of the last N months (env MONTHLY_RETENTION)")
       ->envname("MONTHLY_RETENTION")
-      ->check(CLI::NonNegativeNumber)
+      ->check(WholeNumber(kMaxDays, "--monthly", "MONTHLY_RETENTION"))
       ->capture_default_str();
   app->add_option("--manual-days", policy.manual_days,
                   "Remove manual backups older than N days (env MANUAL_RETENTION_DAYS; "
                   "default: keep them)")
       ->envname("MANUAL_RETENTION_DAYS")
-      ->check(CLI::NonNegativeNumber);
+      ->check(WholeNumber(kMaxDays, "--manual-days", "MANUAL_RETENTION_DAYS"));
 }
 
 Result<ops::NotifyConfig> NotifyConfigFromProcess() {

@@ -30,6 +30,14 @@ struct RetentionFlags {
   void Register(CLI::App* app);
 };
 
+// A check for a whole-number option 0..max that also reads environment variable `env`: its
+// message names both and says what is wanted ("'abc' is not a whole number from 0 to 100000
+// (--daily or DAILY_RETENTION)"), unlike CLI11's own, which prints a double's range.
+CLI::Validator WholeNumber(int max, const std::string& flag, const std::string& env);
+
+// "--max-age: bad duration 'x' (--max-age or BACKUP_MAX_AGE: a count and a unit, ...)".
+Status DurationError(const std::string& flag, const std::string& env, const Status& parsed);
+
 // NOTIFY_SLACK and SLACK_WEBHOOK_URL from the process environment (never from a flag: a URL on
 // the command line shows in ps).
 Result<ops::NotifyConfig> NotifyConfigFromProcess();

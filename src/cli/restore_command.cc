@@ -15,6 +15,9 @@ void RestoreCommand::Register(CLI::App* parent) {
   app->add_option("-t,--threads", options.threads, "Loader connections")->capture_default_str();
   AddListOption(app, "--databases", &options.databases,
                 "Restore only these databases of the archive (default: all)");
+  AddListOption(app, "--tables", &options.tables,
+                "Restore only these tables (db.table, shell patterns such as 'db.log_*'), "
+                "with their triggers; their databases are never dropped");
   AddListOption(app, "--rename", &renames, "OLD=NEW ...: load database OLD under the name NEW");
   app->add_flag("-y,--yes", options.assume_yes, "Do not ask for confirmation");
   app->add_flag("--list", list, "Print what the archive holds and exit (no server needed)");
@@ -23,16 +26,29 @@ void RestoreCommand::Register(CLI::App* parent) {
   app->add_option("--defer-indexes", defer_indexes,
                   "Build secondary indexes after the data: auto, always or never")
       ->capture_default_str();
-  app->add_flag("--resume", options.resume,
-                "Continue an interrupted restore of this archive (same --databases/--rename)");
+  app->add_flag(
+      "--resume", options.resume,
+      "Continue an interrupted restore of this archive (same --databases/--tables/--rename)");
   app->add_option("--retries", options.retries,
-                  "Extra tries per chunk after a deadlock, lock wait timeout or lost connection")
+                  "Extra tries per chunk after a deadlock, lock wait timeout or lost connection, "
+                  "and per statement after a lost connection (0.5, 1, 2, 4, 8, 8... s apart)")
       ->capture_default_str();
   app->add_option("--load-method", load_method,
-                  "load-data (LOAD DATA LOCAL INFILE where possible) or insert")
+                  "How data chunks are sent: auto (bulk on MariaDB, else load-data), bulk "
+                  "(prepared INSERTs with array binding), load-data (LOAD DATA LOCAL INFILE) or "
+                  "insert (the archive's INSERT statements); tables with BIT, INET6, UUID... "
+                  "columns always get INSERT statements")
       ->capture_default_str();
-  app->add_flag("--enable-binlog", options.enable_binlog,
-                "Write the load to the binary log (default: sql_log_bin=0 when allowed)");
+  app->add_flag("--enable-binlog", enable_binlog,
+                "Write the load to the target's binary log: its replicas replay it");
+  app->add_flag("--skip-binlog", skip_binlog,
+                "Keep the load out of the binary log (sql_log_bin=0): replicas do not follow. "
+                "One of the two is required when replicas are connected");
+  app->add_option("--lock-wait-timeout", options.lock_wait_timeout_s,
+                  "Seconds a statement may wait for a lock (DROP DATABASE behind an open "
+                  "transaction, DDL behind LOCK TABLES) before the restore stops, naming the "
+                  "sessions in the way")
+      ->capture_default_str();
   app->add_flag("-q,--quiet", quiet, "Print errors only");
   app->add_option("--progress", progress, "auto, bar, lines or none")->capture_default_str();
 }
@@ -47,10 +63,22 @@ Status RestoreCommand::Parse() {
       return InvalidArgument("--rename names " + r.substr(0, eq) + " twice");
     }
   }
-  if (load_method != "load-data" && load_method != "insert") {
-    return InvalidArgument("--load-method must be load-data or insert");
+  if (load_method == "auto")
+    options.load_method = restore::LoadMethodChoice::kAuto;
+  else if (load_method == "bulk")
+    options.load_method = restore::LoadMethodChoice::kBulk;
+  else if (load_method == "load-data")
+    options.load_method = restore::LoadMethodChoice::kLoadData;
+  else if (load_method == "insert")
+    options.load_method = restore::LoadMethodChoice::kInsert;
+  else
+    return InvalidArgument("--load-method must be auto, bulk, load-data or insert");
+  if (enable_binlog && skip_binlog) {
+    return InvalidArgument("--enable-binlog and --skip-binlog contradict each other");
   }
-  options.load_data = load_method == "load-data";
+  options.binlog = enable_binlog ? restore::Binlog::kEnable
+                   : skip_binlog ? restore::Binlog::kSkip
+                                 : restore::Binlog::kUnset;
   if (defer_indexes == "auto")
     options.defer_indexes = restore::DeferIndexes::kAuto;
   else if (defer_indexes == "always")
@@ -84,9 +112,11 @@ void RestoreCommand::PrintReport(const restore::RestoreReport& r) const {
               r.chunks_skipped > 0
                   ? (", " + std::to_string(r.chunks_skipped) + " chunks already loaded").c_str()
                   : "");
-  std::printf("chunks: %llu by LOAD DATA LOCAL INFILE, %llu by INSERT\n",
-              static_cast<unsigned long long>(r.load_data_chunks),
-              static_cast<unsigned long long>(r.chunks - r.load_data_chunks));
+  std::printf(
+      "chunks: %llu by array-bound INSERT, %llu by LOAD DATA LOCAL INFILE, %llu by INSERT\n",
+      static_cast<unsigned long long>(r.bulk_chunks),
+      static_cast<unsigned long long>(r.load_data_chunks),
+      static_cast<unsigned long long>(r.chunks - r.bulk_chunks - r.load_data_chunks));
   if (r.retries > 0)
     std::printf("retried chunks: %llu\n", static_cast<unsigned long long>(r.retries));
   for (const auto& t : r.tables) {

@@ -56,7 +56,7 @@ Status HealthFlags::Validate(int64_t* max_age_s) const {
   RETURN_IF_ERROR(dir.Validate());
   RETURN_IF_ERROR(retention.policy.Validate());
   auto age = ops::ParseDuration(max_age_text);
-  if (!age.ok()) return InvalidArgument("--max-age: " + age.status().message());
+  if (!age.ok()) return DurationError("--max-age", "BACKUP_MAX_AGE", age.status());
   *max_age_s = *age;
   return Status::Ok();
 }
@@ -98,8 +98,8 @@ Status StatusCommand::Run(ErrorCollector* errors) {
                    ops::InspectBackupDir(health.Options(max_age_s), std::time(nullptr), errors));
   RETURN_IF_ERROR(health.WriteMetrics(report));
   if (!report.healthy && ops::Notifier(slack).enabled()) {
-    const Status sent =
-        ops::Notifier(slack).Send(ops::StaleText(HostLabelFromEnvironment(), report.problem));
+    const Status sent = ops::Notifier(slack).Send(
+        ops::StaleText(HostLabelFromEnvironment(), report.problem), errors);
     if (!sent.ok())
       std::fprintf(stderr, "myvault: warning: notification not sent: %s\n", sent.message().c_str());
   }

@@ -27,6 +27,14 @@ Status ErrorCollector::first() const {
   return parent_->first();
 }
 
+bool ErrorCollector::interrupted() const {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (first_.code() == StatusCode::kCancelled) return true;
+  }
+  return parent_ != nullptr && parent_->interrupted();
+}
+
 SignalWatcher::SignalWatcher(ErrorCollector* collector) {
   sigset_t set;
   sigemptyset(&set);

@@ -451,7 +451,16 @@ Result<std::string> SchemaStamp(Session& session, const Catalog& catalog) {
   return stamp;
 }
 
-Status RecheckCatalog(mysql::Session& session, const Selection& selection, Catalog* cat) {
+std::vector<std::pair<std::string, std::string>> ContentTables(const Catalog& catalog) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& t : catalog.tables) {
+    if (DumpsRows(t) || t.is_sequence) out.emplace_back(t.schema, t.name);
+  }
+  return out;
+}
+
+Status RecheckCatalog(mysql::Session& session, const Selection& selection, Catalog* cat,
+                      bool only_catalog_locked) {
   ASSIGN_OR_RETURN(std::string stamp, SchemaStamp(session, *cat));
   if (stamp == cat->schema_stamp) return Status::Ok();
   ASSIGN_OR_RETURN(Catalog fresh, LoadCatalog(session, selection));
@@ -459,6 +468,21 @@ Status RecheckCatalog(mysql::Session& session, const Selection& selection, Catal
     return Status(StatusCode::kServer,
                   "a non-transactional table appeared while the snapshot was being taken; "
                   "run the dump again");
+  }
+  if (only_catalog_locked) {
+    // Tables the caller chose not to read (dump_rows off, e.g. by mysqldump's rules, which the
+    // fresh read has not applied yet) need no lock.
+    auto locked = ContentTables(*cat);
+    for (const auto& t : cat->tables) {
+      if (!t.dump_rows) locked.emplace_back(t.schema, t.name);
+    }
+    for (const auto& t : ContentTables(fresh)) {
+      if (std::find(locked.begin(), locked.end(), t) != locked.end()) continue;
+      return Status(StatusCode::kServer,
+                    "table " + sql::QualifiedName(t.first, t.second) +
+                        " appeared while the tables were being locked, so LOCK TABLES does not "
+                        "cover it; run the dump again");
+    }
   }
   *cat = std::move(fresh);
   return Status::Ok();

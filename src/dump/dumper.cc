@@ -159,8 +159,14 @@ archive::ArchiveContents ContentsOf(const Catalog& cat) {
 std::string DescribeSnapshot(const SnapshotInfo& snap) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", snap.lock_seconds);
-  return "snapshot taken with " + snap.method + " in " + seconds + " s at binlog " +
-         (snap.binlog_file.empty() ? "(off)" : snap.binlog_file + ":" + snap.binlog_position) +
+  std::string binlog = "(off or not readable)";
+  if (!snap.binlog_file.empty()) {
+    binlog = snap.binlog_file + ":" + snap.binlog_position +
+             (snap.position_exact ? "" : " (approximate: read under LOCK TABLES)");
+  }
+  return "snapshot taken with " + snap.method + " in " + seconds + " s" +
+         (snap.attempts > 1 ? " after " + std::to_string(snap.attempts) + " attempts" : "") +
+         " at binlog " + binlog +
          (snap.gtid_position.empty() ? "" : ", GTID " + snap.gtid_position);
 }
 
@@ -182,6 +188,9 @@ std::vector<std::pair<std::string, std::string>> StartMetadata(const DumpOptions
       {"snapshot_method", snap.method},
       {"binlog_file", snap.binlog_file},
       {"binlog_position", snap.binlog_position},
+      {"binlog_position_exact", snap.binlog_file.empty() ? ""
+                                : snap.position_exact    ? "yes"
+                                                         : "no"},
       {"gtid_position", snap.gtid_position},
       {"databases", databases}};
   archive::AppendContentsMetadata(ContentsOf(cat), &meta);
@@ -249,11 +258,16 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   const mysql::ServerInfo& server = c.planner->server();
   std::vector<mysql::Session*> snapshot_sessions{c.planner.get()};
   for (auto& w : c.workers) snapshot_sessions.push_back(w.get());
+  const SnapshotRequest request{o.snapshot_method, cat.HasNonTransactional(), ContentTables(cat),
+                                o.lock_wait_timeout_s};
+  ASSIGN_OR_RETURN(SnapshotPlan snapshot_plan, PlanSnapshot(*c.lock, request));
   ASSIGN_OR_RETURN(auto snapshot,
-                   Snapshot::Begin(*c.lock, snapshot_sessions,
-                                   mysql::ChooseLockPlan(server, cat.HasNonTransactional()),
-                                   o.connection, o.lock_wait_timeout_s, errors,
-                                   [&] { return RecheckCatalog(*c.planner, o.selection, &cat); }));
+                   Snapshot::Begin(*c.lock, snapshot_sessions, snapshot_plan, o.connection, errors,
+                                   [&](const mysql::LockPlan& plan) {
+                                     return RecheckCatalog(
+                                         *c.planner, o.selection, &cat,
+                                         plan.kind == mysql::LockPlan::Kind::kLockTables);
+                                   }));
   const SnapshotInfo& snap = snapshot->info();
   progress.Event(DescribeSnapshot(snap));
   RETURN_IF_ERROR(LoadDefinitions(*c.planner, &cat));

@@ -6,15 +6,14 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
-#include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <map>
 #include <mutex>
-#include <thread>
+#include <optional>
 
 #include "myvault/archive/member.h"
 #include "myvault/dump/plan.h"
+#include "myvault/mysql/killer.h"
 #include "myvault/sql/text.h"
 #include "planner.h"
 #include "unit_dumper.h"
@@ -224,40 +223,6 @@ class PipelineWork {
   std::map<std::pair<uint64_t, uint32_t>, ChunkPtr> early_;
 };
 
-// On cancellation (Ctrl-C, or an error elsewhere) a worker may be waiting inside the server, for
-// a table lock or a slow scan, where it does not look at the cancel flag. This watches the flag
-// while the graph runs and then kills the workers' running queries from a connection of its own.
-class CancelKiller {
- public:
-  CancelKiller(const PipelineInputs& in) : thread_([this, &in] { Run(in); }) {}
-  ~CancelKiller() {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void Run(const PipelineInputs& in) {
-    std::unique_lock<std::mutex> l(mu_);
-    while (!done_ && !in.errors->cancelled()) cv_.wait_for(l, std::chrono::milliseconds(100));
-    if (done_ || in.connection == nullptr) return;
-    l.unlock();
-    auto killer = mysql::Session::Connect(*in.connection, "cancel");
-    if (!killer.ok()) return;  // the server is gone: the workers' reads fail on their own
-    for (mysql::Session* w : in.workers) {
-      (void)(*killer)->Execute("KILL QUERY " + std::to_string(w->thread_id()));
-    }
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
-
 }  // namespace
 
 Status RunDataPipeline(const PipelineConfig& config, const PipelineInputs& in,
@@ -271,7 +236,14 @@ Status RunDataPipeline(const PipelineConfig& config, const PipelineInputs& in,
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(slots));
   tbb::task_arena arena(slots);
-  CancelKiller killer(in);
+  // On cancellation (Ctrl-C, or an error elsewhere) a worker may be waiting inside the server,
+  // for a table lock or a slow scan, where it does not look at the cancel flag: the killer ends
+  // the workers' running queries from a connection of its own.
+  std::optional<mysql::QueryKiller> killer;
+  if (in.connection != nullptr) {
+    killer.emplace(*in.connection, in.errors);
+    for (mysql::Session* w : in.workers) killer->Watch(*w);
+  }
   arena.execute([&] {
     flow::graph g;
 

@@ -56,9 +56,14 @@ sql::ColumnFormat FormatFor(const Column& c, std::string* expr) {
 
 }  // namespace
 
+std::string SelectFor(const Table& table) {
+  return table.transactional ? "SELECT " : "SELECT HIGH_PRIORITY ";
+}
+
 TableQuery BuildTableQuery(const Table& t) {
   TableQuery q;
-  q.select = "SELECT ";
+  q.verb = SelectFor(t);
+  q.select = q.verb;
   bool first = true;
   std::vector<size_t> select_index(t.columns.size(), SIZE_MAX);
   for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -162,7 +167,7 @@ std::string KeyCompare(const std::vector<std::string>& key_exprs,
 
 std::string NextBoundarySql(const TableQuery& q, const std::string& table_name,
                             const std::vector<std::string>& lower, uint64_t step) {
-  std::string sql = "SELECT " + q.key_select + " FROM " + table_name;
+  std::string sql = q.verb + q.key_select + " FROM " + table_name;
   if (!lower.empty()) sql += " WHERE " + KeyCompare(q.key_exprs, lower, ">=");
   sql += " ORDER BY ";
   for (size_t i = 0; i < q.key_exprs.size(); ++i) sql += (i ? "," : "") + q.key_exprs[i];

@@ -135,8 +135,9 @@ Result<std::vector<__int128>> Planner::IntegerBounds(const Table& table) {
   std::vector<__int128> none;
   if (table.data_length <= UnitBytes()) return none;
   std::string col = sql::QuoteIdentifier(table.columns[table.key[0]].name);
-  ASSIGN_OR_RETURN(mysql::QueryResult r, in_.planner->Query("SELECT MIN(" + col + "), MAX(" + col +
-                                                            ") FROM " + TableSource(table)));
+  ASSIGN_OR_RETURN(mysql::QueryResult r,
+                   in_.planner->Query(SelectFor(table) + "MIN(" + col + "), MAX(" + col +
+                                      ") FROM " + TableSource(table)));
   if (r.rows.empty() || !r.rows[0][0] || !r.rows[0][1]) return none;
   auto lo = ParseInt128(*r.rows[0][0]);
   auto hi = ParseInt128(*r.rows[0][1]);

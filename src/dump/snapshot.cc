@@ -1,145 +1,153 @@
 #include "myvault/dump/snapshot.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <thread>
-
 #include "myvault/common/clock.h"
-#include "myvault/sql/text.h"
+#include "snapshot_internal.h"
 
 namespace myvault::dump {
 namespace {
 
-// Describes the longest-running statements of other connections: the likely blockers.
-std::string DescribeBlockers(mysql::Session& s, unsigned long self) {
-  auto r = s.Query(
-      "SELECT ID, USER, TIME, LEFT(REPLACE(INFO, '\\n', ' '), 80) FROM "
-      "information_schema.PROCESSLIST "
-      "WHERE COMMAND <> 'Sleep' AND INFO IS NOT NULL AND ID <> " +
-      std::to_string(self) + " AND ID <> CONNECTION_ID() ORDER BY TIME DESC LIMIT 3");
-  if (!r.ok() || r->rows.empty()) return "";
-  std::string out = "; blocked by";
-  for (const auto& row : r->rows) {
-    out += " [connection " + row[0].value_or("?") + " user " + row[1].value_or("?") + " running " +
-           row[2].value_or("?") + " s: " + row[3].value_or("") + "]";
+bool IsGlobalLock(mysql::LockPlan::Kind kind) {
+  return kind == mysql::LockPlan::Kind::kBackupStage ||
+         kind == mysql::LockPlan::Kind::kFlushTablesWithReadLock;
+}
+
+// What the account may do and how the server logs. A query that fails leaves the default that
+// costs least if wrong: RELOAD assumed (a refused global lock falls back, see PlanSnapshot), no
+// binary log (so no snapshot check).
+mysql::SnapshotFacts ReadSnapshotFacts(mysql::Session& session) {
+  mysql::SnapshotFacts facts;
+  if (Result<mysql::QueryResult> grants = session.Query("SHOW GRANTS"); grants.ok()) {
+    std::vector<std::string> lines;
+    for (const auto& row : grants->rows) lines.push_back(row.empty() ? "" : row[0].value_or(""));
+    facts.reload = mysql::GrantsInclude(lines, "RELOAD");
+  }
+  Result<mysql::QueryResult> binlog = session.Query(session.server().BinlogSettingsQuery());
+  if (binlog.ok() && !binlog->rows.empty() && binlog->rows[0].size() >= 3) {
+    const mysql::Row& row = binlog->rows[0];
+    facts.binlog = row[0].value_or("0") == "1";
+    facts.binlog_has_every_commit = row[1].value_or("0") == "1" || row[2].value_or("").empty();
+  }
+  return facts;
+}
+
+}  // namespace
+
+Result<SnapshotPlan> PlanSnapshot(mysql::Session& lock_session, const SnapshotRequest& request) {
+  mysql::LockPlanRequest r{request.method, request.has_nontransactional, request.tables,
+                           ReadSnapshotFacts(lock_session)};
+  SnapshotPlan out;
+  out.lock_wait_timeout_s = request.lock_wait_timeout_s;
+  ASSIGN_OR_RETURN(out.plan, mysql::ChooseLockPlan(lock_session.server(), r));
+  if (request.method == mysql::SnapshotMethod::kAuto && IsGlobalLock(out.plan.kind)) {
+    // Some managed servers refuse the global lock to an account whose grants name RELOAD.
+    r.facts.reload = false;
+    ASSIGN_OR_RETURN(out.if_denied, mysql::ChooseLockPlan(lock_session.server(), r));
   }
   return out;
 }
 
-// Kills the lock statement if it has not returned within the timeout (plus a second of grace, so
-// the server's own lock_wait_timeout usually answers first) or when the dump is cancelled. Runs
-// on its own thread with its own connection; Stop() ends it early when the lock was taken.
-class LockWatchdog {
- public:
-  LockWatchdog(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s,
-               const ErrorCollector* errors)
-      : thread_([this, options, target, timeout_s, errors] {
-          Run(options, target, timeout_s, errors);
-        }) {}
-  ~LockWatchdog() { Stop(); }
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+Status Snapshot::LineUp(const std::vector<mysql::Session*>& sessions, const SnapshotPlan& setup,
+                        const mysql::ConnectionOptions& options, const ErrorCollector* errors) {
+  info_.attempts = 0;
+  if (plan_.kind == mysql::LockPlan::Kind::kSnapshotCheck) {
+    BinlogPosition pos;
+    RETURN_IF_ERROR(
+        OpenMatchingSnapshots(sessions, setup.lock_wait_timeout_s, errors, &pos, &info_.attempts));
+    info_.binlog_file = pos.file;
+    info_.binlog_position = pos.position;
+    return Status::Ok();
   }
-  bool fired() const { return fired_; }
-  std::string blockers() const {
-    std::lock_guard<std::mutex> l(mu_);
-    return blockers_;
-  }
-
- private:
-  void Run(const mysql::ConnectionOptions& options, unsigned long target, int timeout_s,
-           const ErrorCollector* errors) {
-    std::unique_lock<std::mutex> l(mu_);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s + 1);
-    while (!done_ && !errors->cancelled() && std::chrono::steady_clock::now() < deadline) {
-      cv_.wait_for(l, std::chrono::milliseconds(100));
-    }
-    if (done_) return;
-    l.unlock();
-    auto s = mysql::Session::Connect(options, "lock watchdog");
-    if (!s.ok()) return;
-    std::string blockers = DescribeBlockers(**s, target);
-    fired_ = true;
-    (void)(*s)->Execute("KILL QUERY " + std::to_string(target));
-    l.lock();
-    blockers_ = blockers;
-  }
-
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::atomic<bool> fired_{false};
-  std::string blockers_;
-  std::thread thread_;
-};
-
-}  // namespace
-
-Result<std::unique_ptr<Snapshot>> Snapshot::Begin(
-    mysql::Session& lock_session, const std::vector<mysql::Session*>& sessions,
-    const mysql::LockPlan& plan, const mysql::ConnectionOptions& options, int lock_wait_timeout_s,
-    const ErrorCollector* errors, const std::function<Status()>& under_lock) {
-  std::unique_ptr<Snapshot> snap(new Snapshot(lock_session, plan));
-  snap->info_.method = plan.Describe();
-  RETURN_IF_ERROR(lock_session.Execute("SET SESSION lock_wait_timeout = " +
-                                       std::to_string(std::max(1, lock_wait_timeout_s))));
-  for (mysql::Session* s : sessions) {
-    RETURN_IF_ERROR(s->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
-    // A worker's read can wait for a table lock (LOCK TABLES ... WRITE elsewhere): bounded too.
-    RETURN_IF_ERROR(s->Execute("SET SESSION lock_wait_timeout = " +
-                               std::to_string(std::max(1, lock_wait_timeout_s))));
-  }
+  RETURN_IF_ERROR(
+      TakeLock(lock_session_, plan_, options, setup.lock_wait_timeout_s, errors, &info_.attempts));
   {
-    LockWatchdog watchdog(options, lock_session.thread_id(), lock_wait_timeout_s, errors);
-    for (const auto& stmt : plan.acquire) {
-      Status st = lock_session.Execute(stmt);
-      if (st.ok()) continue;
-      watchdog.Stop();
-      if (errors->cancelled()) return errors->first();
-      if (watchdog.fired() || st.code() == StatusCode::kLockTimeout) {
-        std::string blockers = watchdog.blockers();
-        if (blockers.empty()) blockers = DescribeBlockers(lock_session, lock_session.thread_id());
-        return Status(StatusCode::kLockTimeout, "could not take the backup lock (" + stmt +
-                                                    ") within " +
-                                                    std::to_string(lock_wait_timeout_s) +
-                                                    " s (--lock-wait-timeout)" + blockers);
-      }
-      return st.WithContext("taking the backup lock");
-    }
+    std::lock_guard<std::mutex> l(mu_);
+    held_ = !plan_.release.empty();
+    acquired_at_ = MonotonicSeconds();
   }
-  snap->held_ = true;
-  snap->acquired_at_ = MonotonicSeconds();
   for (mysql::Session* s : sessions) {
     RETURN_IF_ERROR(s->Execute("START TRANSACTION /*!40108 WITH CONSISTENT SNAPSHOT */"));
   }
+  return Status::Ok();
+}
+
+// The binlog file/position and GTID position that go with the snapshot.
+Status Snapshot::ReadPosition(const std::vector<mysql::Session*>& sessions) {
+  if (plan_.kind == mysql::LockPlan::Kind::kSnapshotCheck) return Status::Ok();  // LineUp did
+  if (plan_.position_from_snapshot) {
+    ASSIGN_OR_RETURN(BinlogPosition pos, SnapshotPosition(*sessions.front()));
+    info_.binlog_file = pos.file;
+    info_.binlog_position = pos.position;
+    return Status::Ok();
+  }
   // An account without BINLOG MONITOR / REPLICATION CLIENT gets no position rather than no dump.
-  Result<mysql::QueryResult> binlog = lock_session.Query(lock_session.server().BinlogStatusQuery());
+  Result<mysql::QueryResult> binlog =
+      lock_session_.Query(lock_session_.server().BinlogStatusQuery());
   if (!binlog.ok() && binlog.status().code() != StatusCode::kAuth) return binlog.status();
   if (binlog.ok() && !binlog->rows.empty()) {
-    snap->info_.binlog_file = binlog->Get(0, "File");
-    snap->info_.binlog_position = binlog->Get(0, "Position");
+    info_.binlog_file = binlog->Get(0, "File");
+    info_.binlog_position = binlog->Get(0, "Position");
     std::string executed = binlog->Get(0, "Executed_Gtid_Set");
-    if (!executed.empty()) snap->info_.gtid_position = executed;
+    if (!executed.empty()) info_.gtid_position = executed;
   }
-  std::string gtid_query = lock_session.server().GtidPositionQuery();
-  if (!gtid_query.empty() && snap->info_.gtid_position.empty()) {
-    auto g = lock_session.Query(gtid_query);
-    if (g.ok() && !g->rows.empty()) snap->info_.gtid_position = g->rows[0][0].value_or("");
+  std::string gtid_query = lock_session_.server().GtidPositionQuery();
+  if (!gtid_query.empty() && info_.gtid_position.empty()) {
+    auto g = lock_session_.Query(gtid_query);
+    if (g.ok() && !g->rows.empty()) info_.gtid_position = g->rows[0][0].value_or("");
   }
-  RETURN_IF_ERROR(under_lock());
-  for (const auto& stmt : plan.after_snapshot) {
-    // LOCK INSTANCE FOR BACKUP needs BACKUP_ADMIN; without it DDL is simply not blocked.
-    (void)lock_session.Execute(stmt);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Snapshot>> Snapshot::Begin(mysql::Session& lock_session,
+                                                  const std::vector<mysql::Session*>& sessions,
+                                                  const SnapshotPlan& setup,
+                                                  const mysql::ConnectionOptions& options,
+                                                  const ErrorCollector* errors,
+                                                  const UnderLock& under_lock) {
+  std::unique_ptr<Snapshot> snap(new Snapshot(lock_session, setup.plan));
+  const std::string wait =
+      "SET SESSION lock_wait_timeout = " + std::to_string(std::max(1, setup.lock_wait_timeout_s));
+  RETURN_IF_ERROR(lock_session.Execute(wait));
+  for (mysql::Session* s : sessions) {
+    RETURN_IF_ERROR(s->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+    // A worker's read can wait for a table lock (LOCK TABLES ... WRITE elsewhere): bounded too.
+    RETURN_IF_ERROR(s->Execute(wait));
   }
-  snap->info_.lock_seconds =
-      MonotonicSeconds() - snap->acquired_at_;  // writes held, not the wait for it
-  if (!plan.hold_until_nontransactional_done) RETURN_IF_ERROR(snap->ReleaseLock());
+  Status lined_up = snap->LineUp(sessions, setup, options, errors);
+  if (lined_up.code() == StatusCode::kAuth && setup.if_denied.has_value()) {
+    // Refused before anything was locked: the method for an account without RELOAD instead.
+    snap->plan_ = *setup.if_denied;
+    snap->plan_.reason = "the server refused the global lock: " + lined_up.message();
+    lined_up = snap->LineUp(sessions, setup, options, errors);
+  }
+  RETURN_IF_ERROR(lined_up);
+  if (Status st = snap->Finish(sessions, under_lock); !st.ok()) {
+    (void)snap->ReleaseLock();  // writes resume now, not when the connection closes
+    return st;
+  }
   return snap;
+}
+
+Status Snapshot::Finish(const std::vector<mysql::Session*>& sessions, const UnderLock& under_lock) {
+  info_.method = plan_.Describe();
+  info_.position_exact = plan_.PositionExact();
+  RETURN_IF_ERROR(ReadPosition(sessions));
+  RETURN_IF_ERROR(under_lock(plan_));
+  for (const auto& stmt : plan_.after_snapshot) {
+    // LOCK INSTANCE FOR BACKUP needs BACKUP_ADMIN; without it DDL is simply not blocked.
+    (void)lock_session_.Execute(stmt);
+  }
+  if (lock_held()) {
+    info_.lock_seconds = MonotonicSeconds() - acquired_at_;  // writes held
+    if (!plan_.hold_until_nontransactional_done) RETURN_IF_ERROR(ReleaseLock());
+  }
+  const std::string gtid_sql =
+      lock_session_.server().GtidAtBinlogPositionSql(info_.binlog_file, info_.binlog_position);
+  if (plan_.position_from_snapshot && !info_.binlog_file.empty() && !gtid_sql.empty()) {
+    // Reads the binlog up to the position: after the release, so writes do not wait for it.
+    auto g = sessions.front()->Query(gtid_sql);
+    if (g.ok() && !g->rows.empty()) info_.gtid_position = g->rows[0][0].value_or("");
+  }
+  return Status::Ok();
 }
 
 Status Snapshot::ReleaseLock() {

@@ -120,20 +120,18 @@ Status NormaliseSslMode(std::string* mode) {
                          "VERIFY_IDENTITY");
 }
 
-// The password from the environment: DB_PASSWORD or DB_PASSWORD_FILE, else MYSQL_PWD.
-Result<std::optional<std::string>> EnvironmentPassword(const Environment& env) {
+// DB_USERNAME's password: DB_PASSWORD or the file DB_PASSWORD_FILE names.
+Result<std::optional<std::string>> DbPassword(const Environment& env) {
   const std::optional<std::string> direct = env.Get("DB_PASSWORD");
   const std::optional<std::string> file = env.Get("DB_PASSWORD_FILE");
   if (direct && file) return InvalidArgument("DB_PASSWORD and DB_PASSWORD_FILE are both set");
   if (direct) return direct;
-  if (file) {
-    std::string text;
-    RETURN_IF_ERROR(internal::ReadSmallFile(*file, "DB_PASSWORD_FILE", &text));
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    return std::optional<std::string>(std::move(text));
-  }
-  return env.Get("MYSQL_PWD");
+  if (!file) return std::optional<std::string>();
+  std::string text;
+  RETURN_IF_ERROR(internal::ReadSmallFile(*file, "DB_PASSWORD_FILE", &text));
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return std::optional<std::string>(std::move(text));
 }
 
 }  // namespace
@@ -160,18 +158,47 @@ Status ApplyOptionGroups(const OptionValues& values, ConnectionOptions* o) {
   return Status::Ok();
 }
 
-Status ApplyEnvironmentDefaults(const Environment& env, ConnectionOptions* o) {
+EnvironmentScope EnvironmentScopeFor(const ConnectionOptions& cli,
+                                     const std::set<std::string>& cli_given,
+                                     const OptionValues& files, const Environment& env,
+                                     bool db_variables) {
+  EnvironmentScope scope;
+  scope.db_variables = db_variables;
+  const bool cli_endpoint =
+      cli_given.count("host") + cli_given.count("port") + cli_given.count("socket") > 0;
+  const bool file_endpoint = files.count("host") + files.count("port") > 0;
+  scope.endpoint = db_variables && !cli_endpoint && !file_endpoint;
+  std::optional<std::string> user;  // the user named on the command line or in a file
+  if (cli_given.count("user") > 0) {
+    user = cli.user;
+  } else if (const auto it = files.find("user"); it != files.end()) {
+    user = it->second.value_or("");
+  }
+  scope.db_password = db_variables && (!user || user == env.Get("DB_USERNAME"));
+  return scope;
+}
+
+Status ApplyEnvironmentDefaults(const Environment& env, ConnectionOptions* o,
+                                const EnvironmentScope& scope) {
   auto non_empty = [&](std::string_view name) {
     std::optional<std::string> v = env.Get(name);
     return v && !v->empty() ? v : std::nullopt;
   };
-  if (auto v = non_empty("DB_HOST")) o->host = *v;
-  if (auto v = non_empty("DB_PORT")) {
-    ASSIGN_OR_RETURN(o->port, ParsePort("DB_PORT", *v));
+  if (scope.db_variables && scope.endpoint) {
+    if (auto v = non_empty("DB_HOST")) o->host = *v;
+    if (auto v = non_empty("DB_PORT")) {
+      ASSIGN_OR_RETURN(o->port, ParsePort("DB_PORT", *v));
+    }
   }
-  if (auto v = non_empty("DB_DATABASE")) o->database = *v;
-  if (auto v = non_empty("DB_USERNAME")) o->user = *v;
-  ASSIGN_OR_RETURN(std::optional<std::string> password, EnvironmentPassword(env));
+  if (scope.db_variables) {
+    if (auto v = non_empty("DB_DATABASE")) o->database = *v;
+    if (auto v = non_empty("DB_USERNAME")) o->user = *v;
+  }
+  std::optional<std::string> password;
+  if (scope.db_variables && scope.db_password) {
+    ASSIGN_OR_RETURN(password, DbPassword(env));
+  }
+  if (!password) password = env.Get("MYSQL_PWD");
   if (password) {
     o->password = std::move(password);
     o->prompt_password = false;
@@ -184,8 +211,10 @@ Result<ConnectionOptions> ResolveConnectionOptions(const ConnectionOptions& cli,
                                                    const OptionSources& sources,
                                                    const Environment& env) {
   ConnectionOptions o;
-  RETURN_IF_ERROR(ApplyEnvironmentDefaults(env, &o));
   ASSIGN_OR_RETURN(const OptionValues values, LoadOptionGroups(sources, env));
+  const EnvironmentScope scope =
+      EnvironmentScopeFor(cli, cli_given, values, env, sources.db_variables);
+  RETURN_IF_ERROR(ApplyEnvironmentDefaults(env, &o, scope));
   RETURN_IF_ERROR(ApplyOptionGroups(values, &o));
   for (const std::string& name : cli_given) RETURN_IF_ERROR(CopyFromCommandLine(cli, name, &o));
   RETURN_IF_ERROR(NormaliseSslMode(&o.ssl_mode));

@@ -1,4 +1,5 @@
-// Passwords: taking them out of argv (and out of /proc/PID/cmdline), and asking on the terminal.
+// Passwords: taking them out of argv (and out of /proc/PID/cmdline), hiding what may be one from
+// messages, and asking on the terminal.
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -23,6 +24,27 @@ char* PasswordValue(char* arg, bool* has_value) {
     return *has_value ? arg + 11 : arg + 10;
   }
   return nullptr;
+}
+
+// `--NAME=VALUE` with NAME containing "pass" or "pwd": a misspelt or abbreviated --password.
+bool LooksLikePasswordOption(std::string_view arg) {
+  if (arg.substr(0, 2) != "--") return false;
+  const std::string_view name = arg.substr(2, arg.find('=') - 2);
+  return arg.find('=') != std::string_view::npos && (name.find("pass") != std::string_view::npos ||
+                                                     name.find("pwd") != std::string_view::npos);
+}
+
+bool IsWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Whether text[pos, pos + len) stands alone: no word character continues it on either side
+// (a side where the argument itself ends in a non-word character always counts).
+bool StandsAlone(std::string_view text, size_t pos, std::string_view arg) {
+  const size_t end = pos + arg.size();
+  const bool left = pos == 0 || !IsWordChar(text[pos - 1]) || !IsWordChar(arg.front());
+  const bool right = end == text.size() || !IsWordChar(text[end]) || !IsWordChar(arg.back());
+  return left && right;
 }
 
 bool WriteAll(int fd, std::string_view text) {
@@ -71,9 +93,13 @@ PasswordArg ExtractPasswordArgs(int* argc, char** argv) {
     bool has_value = false;
     char* value = PasswordValue(arg, &has_value);
     if (value == nullptr) {
+      if (LooksLikePasswordOption(arg))
+        result.unsafe_to_print.emplace_back(std::strchr(arg, '=') + 1);
       argv[kept++] = arg;
       continue;
     }
+    const bool next_is_word = i + 1 < *argc && argv[i + 1][0] != '-' && argv[i + 1][0] != '\0';
+    if (!has_value && next_is_word) result.unsafe_to_print.emplace_back(argv[i + 1]);
     result.given = true;
     result.value = has_value ? std::optional<std::string>(value) : std::nullopt;
     std::memset(value, 'x', std::strlen(value));
@@ -82,6 +108,23 @@ PasswordArg ExtractPasswordArgs(int* argc, char** argv) {
   *argc = kept;
   argv[kept] = nullptr;
   return result;
+}
+
+std::string HideUnsafeArguments(std::string_view text, const PasswordArg& password) {
+  std::string out(text);
+  for (const std::string& arg : password.unsafe_to_print) {
+    if (arg.empty()) continue;
+    constexpr std::string_view kHidden = "<hidden: may be a password>";
+    for (size_t pos = out.find(arg); pos != std::string::npos; pos = out.find(arg, pos)) {
+      if (StandsAlone(out, pos, arg)) {
+        out.replace(pos, arg.size(), kHidden);
+        pos += kHidden.size();
+      } else {
+        ++pos;
+      }
+    }
+  }
+  return out;
 }
 
 Result<std::string> PromptPasswordOn(int tty_fd, std::string_view prompt) {

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <string>
 
+#include "myvault/sql/text.h"
+
 namespace myvault::mysql {
 namespace {
 
@@ -37,6 +39,8 @@ bool ServerInfo::HasLockInstanceForBackup() const {
   return flavor == Flavor::kMySQL && AtLeast(8, 0, 0);
 }
 
+bool ServerInfo::HasArrayBinding() const { return flavor == Flavor::kMariaDB && AtLeast(10, 2, 7); }
+
 bool ServerInfo::HasSequences() const { return flavor == Flavor::kMariaDB && AtLeast(10, 3, 0); }
 
 std::string ServerInfo::BinlogStatusQuery() const {
@@ -67,6 +71,62 @@ std::string ServerInfo::GtidPositionQuery() const {
   return AtLeast(5, 6, 5) ? "SELECT @@GLOBAL.gtid_executed" : "";
 }
 
+std::string ServerInfo::MetadataLockHoldersQuery(const std::string& schema_list) const {
+  if (flavor == Flavor::kMariaDB) {
+    return "SELECT DISTINCT THREAD_ID AS id FROM information_schema.METADATA_LOCK_INFO WHERE "
+           "TABLE_SCHEMA IN (" +
+           schema_list + ")";
+  }
+  return "SELECT DISTINCT t.PROCESSLIST_ID AS id FROM performance_schema.metadata_locks m JOIN "
+         "performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID WHERE m.LOCK_STATUS = "
+         "'GRANTED' AND m.OBJECT_SCHEMA IN (" +
+         schema_list + ")";
+}
+
+std::string ServerInfo::ConnectedReplicasQuery() const {
+  // MySQL names a GTID-based replica's thread 'Binlog Dump GTID'; MariaDB's is 'Binlog Dump'.
+  return "SELECT ID AS id, USER AS user, HOST AS host FROM information_schema.PROCESSLIST WHERE "
+         "COMMAND IN ('Binlog Dump', 'Binlog Dump GTID')";
+}
+
+std::string ServerInfo::SqlLogBinPrivilege() const {
+  if (flavor == Flavor::kMariaDB) return AtLeast(10, 5, 2) ? "BINLOG ADMIN or SUPER" : "SUPER";
+  return AtLeast(8, 0, 14) ? "SESSION_VARIABLES_ADMIN, SYSTEM_VARIABLES_ADMIN or SUPER" : "SUPER";
+}
+
+std::vector<std::string> ServerInfo::DefinerPrivileges() const {
+  if (flavor == Flavor::kMariaDB) {
+    if (AtLeast(10, 5, 2)) return {"SET USER", "SUPER"};
+    return {"SUPER"};
+  }
+  if (AtLeast(8, 2, 0)) return {"SET_ANY_DEFINER", "SET_USER_ID", "SUPER"};
+  if (AtLeast(8, 0, 0)) return {"SET_USER_ID", "SUPER"};
+  return {"SUPER"};
+}
+
+bool ServerInfo::HasLockTablesNowait() const {
+  return flavor == Flavor::kMariaDB && AtLeast(10, 3, 0);
+}
+
+std::string ServerInfo::SnapshotBinlogQuery() const {
+  // Binlog_snapshot_* came with MariaDB 5.3's group commit; Oracle MySQL has no equivalent.
+  return flavor == Flavor::kMariaDB ? "SHOW STATUS LIKE 'binlog_snapshot_%'" : "";
+}
+
+std::string ServerInfo::GtidAtBinlogPositionSql(std::string_view file,
+                                                std::string_view position) const {
+  if (flavor != Flavor::kMariaDB || !AtLeast(10, 0, 2)) return "";
+  return "SELECT BINLOG_GTID_POS(" + sql::StringLiteral(file) + ", " +
+         sql::StringLiteral(position) + ")";
+}
+
+std::string ServerInfo::BinlogSettingsQuery() const {
+  if (flavor == Flavor::kMariaDB) {
+    return "SELECT @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates, @@GLOBAL.gtid_slave_pos";
+  }
+  return "SELECT @@GLOBAL.log_bin, 0, ''";  // only the log_bin answer is used on MySQL
+}
+
 bool EngineKeepsNoRows(std::string_view engine) {
   std::string e(engine);
   std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -83,32 +143,6 @@ ServerInfo ParseServerVersion(std::string_view version) {
   ParseTriple(s, &info.major, &info.minor, &info.patch);
   if (version.find("MariaDB") != std::string_view::npos) info.flavor = Flavor::kMariaDB;
   return info;
-}
-
-std::string LockPlan::Describe() const {
-  std::string d =
-      kind == Kind::kBackupStage ? "BACKUP STAGE BLOCK_COMMIT" : "FLUSH TABLES WITH READ LOCK";
-  if (hold_until_nontransactional_done) d += ", held while non-transactional tables are read";
-  return d;
-}
-
-LockPlan ChooseLockPlan(const ServerInfo& server, bool has_nontransactional_tables) {
-  LockPlan plan;
-  if (server.HasBackupStage() && !has_nontransactional_tables) {
-    // Holds commits (and DDL) just long enough for every connection to open its snapshot.
-    plan.kind = LockPlan::Kind::kBackupStage;
-    plan.acquire = {"BACKUP STAGE START", "BACKUP STAGE BLOCK_COMMIT"};
-    plan.release = {"BACKUP STAGE END"};
-    return plan;
-  }
-  // FTWRL: the portable way to hold every write, transactional or not. Flushing first without
-  // the read lock makes the locked FLUSH faster, as mysqldump does.
-  plan.kind = LockPlan::Kind::kFlushTablesWithReadLock;
-  plan.acquire = {"FLUSH LOCAL TABLES", "FLUSH TABLES WITH READ LOCK"};
-  if (server.HasLockInstanceForBackup()) plan.after_snapshot = {"LOCK INSTANCE FOR BACKUP"};
-  plan.release = {"UNLOCK TABLES"};
-  plan.hold_until_nontransactional_done = has_nontransactional_tables;
-  return plan;
 }
 
 }  // namespace myvault::mysql

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <mutex>
 
 namespace myvault::mysql {
@@ -107,6 +108,7 @@ Status ClassifyError(unsigned err, std::string_view sqlstate, std::string_view m
 Session::Session(st_mysql* mysql, std::string role) : mysql_(mysql), role_(std::move(role)) {}
 
 Session::~Session() {
+  if (close_hook_) close_hook_();
   if (mysql_ != nullptr) mysql_close(mysql_);
 }
 
@@ -229,6 +231,51 @@ Status Session::LoadDataLocal(std::string_view sql, std::string_view data,
   Status st = Execute(sql, affected_rows);
   infile_data_ = nullptr;
   return st;
+}
+
+Status Session::ExecuteBulk(std::string_view sql, const BulkValues& v, uint64_t* affected_rows) {
+  static_assert(STMT_INDICATOR_NONE == 0 && STMT_INDICATOR_NULL == 1);
+  const std::string_view what = sql.substr(0, 120);
+  MYSQL_STMT* stmt = mysql_stmt_init(mysql_);
+  if (stmt == nullptr) return Error(what);
+  // Closed on every path; closing a statement sends no reply to wait for.
+  std::unique_ptr<MYSQL_STMT, my_bool (*)(MYSQL_STMT*)> guard(stmt, &mysql_stmt_close);
+  auto failed = [&] {
+    Status st =
+        ClassifyError(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt));
+    return st.WithContext(role_ + ": " + std::string(what));
+  };
+  // As MARIADB_STMT_BULK_SUPPORTED, through the public accessors: a MariaDB server (MySQL sets
+  // CLIENT_MYSQL) that announces bulk operations.
+  unsigned long caps = 0, extended = 0;
+  mariadb_get_infov(mysql_, MARIADB_CONNECTION_SERVER_CAPABILITIES, &caps);
+  mariadb_get_infov(mysql_, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &extended);
+  if ((caps & CLIENT_MYSQL) != 0 || (extended & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) == 0) {
+    Status st(StatusCode::kServer, role_ + ": the server does not take array-bound statements");
+    st.SetServerError(CR_FUNCTION_NOT_SUPPORTED, "IM001", false);
+    return st;
+  }
+  if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) return failed();
+  if (mysql_stmt_param_count(stmt) != v.columns) {
+    return Internal(role_ + ": " + std::string(what) + ": " +
+                    std::to_string(mysql_stmt_param_count(stmt)) + " parameters for " +
+                    std::to_string(v.columns) + " columns");
+  }
+  std::vector<MYSQL_BIND> bind(v.columns);
+  for (size_t c = 0; c < v.columns; ++c) {
+    std::memset(&bind[c], 0, sizeof(MYSQL_BIND));
+    bind[c].buffer_type = MYSQL_TYPE_BLOB;  // a binary string: stored without conversion
+    bind[c].buffer = const_cast<const char**>(v.values.data() + c * v.rows);
+    bind[c].length = const_cast<unsigned long*>(v.lengths.data() + c * v.rows);
+    bind[c].u.indicator = const_cast<char*>(v.nulls.data() + c * v.rows);
+  }
+  auto rows = static_cast<unsigned int>(v.rows);
+  if (mysql_stmt_attr_set(stmt, STMT_ATTR_ARRAY_SIZE, &rows) != 0 ||
+      mysql_stmt_bind_param(stmt, bind.data()) != 0 || mysql_stmt_execute(stmt) != 0) {
+    return failed();
+  }
+  *affected_rows = mysql_stmt_affected_rows(stmt);
+  return Status::Ok();
 }
 
 Result<QueryResult> Session::Query(std::string_view sql) {

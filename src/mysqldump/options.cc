@@ -140,6 +140,7 @@ Result<MysqldumpOptions> ParseMysqldumpArgs(const std::vector<std::string>& args
   RETURN_IF_ERROR(SettleLocking(&out));
   mysql::OptionSources no_files;  // the files were read above, in order
   no_files.no_defaults = true;
+  no_files.db_variables = false;  // mysqldump reads MYSQL_PWD, never an application's DB_*
   ASSIGN_OR_RETURN(out.connection, mysql::ResolveConnectionOptions(
                                        state.connection, state.connection_given, no_files, env));
   ApplyProtocol(state.protocol, &out.connection);
@@ -160,6 +161,8 @@ std::string MysqldumpHelp(const std::string& program) {
   AppendHelpLine("  --defaults-file=#", "Read only this option file.", &h);
   AppendHelpLine("  --defaults-extra-file=#", "Also read this file, before ~/.my.cnf.", &h);
   AppendHelpLine("  --defaults-group-suffix=#", "Also read the groups with this suffix.", &h);
+  h += "\nEnvironment, as for mariadb-dump: MYSQL_PWD, MYSQL_TCP_PORT, MYSQL_UNIX_PORT (never\n";
+  h += "an application's DB_* variables). -P on the command line means TCP, -S the socket.\n";
   h += "\nBooleans also take --skip-X, --disable-X, --enable-X and --X=0|1|ON|OFF|TRUE|FALSE;\n";
   h += "long options may be shortened to an unambiguous prefix.\n\n";
   for (const OptionSpec& spec : internal::OptionTable()) {

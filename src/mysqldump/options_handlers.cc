@@ -180,9 +180,21 @@ Status OnThreads(const OptionValue& v, ParseState* s) {
   return Status::Ok();
 }
 
+// A port on the command line means TCP, even to localhost (MariaDB's clients since 10.6: a port
+// alone never silently means the default socket); one in an option file does not.
 Status OnPort(const OptionValue& v, ParseState* s) {
   ASSIGN_OR_RETURN(s->connection.port, ParseCount(v, 65535));
   GiveConnection(s, "port");
+  if (v.command_line) s->protocol = "TCP";
+  return Status::Ok();
+}
+
+// A socket on the command line undoes an earlier -P's TCP: a local server is reached through
+// it (a remote --host still means TCP, as in the client library).
+Status OnSocket(const OptionValue& v, ParseState* s) {
+  s->connection.socket = v.text.value_or("");
+  GiveConnection(s, "socket");
+  if (v.command_line) s->protocol.clear();
   return Status::Ok();
 }
 

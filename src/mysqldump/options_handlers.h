@@ -27,6 +27,7 @@ Status OnNetBufferLength(const OptionValue& v, ParseState* s);
 Status OnMaxStatementTime(const OptionValue& v, ParseState* s);
 Status OnThreads(const OptionValue& v, ParseState* s);
 Status OnPort(const OptionValue& v, ParseState* s);
+Status OnSocket(const OptionValue& v, ParseState* s);
 Status OnPassword(const OptionValue& v, ParseState* s);
 Status OnSsl(const OptionValue& v, ParseState* s);
 Status OnSslVerifyServerCert(const OptionValue& v, ParseState* s);

@@ -44,8 +44,10 @@ struct ParseState {
   bool all_databases = false;              // -A
   bool databases = false;                  // -B (--tables turns it off again)
   std::vector<std::string> positionals;    // `db [table ...]` or the -B names
-  std::string protocol;                    // --protocol, upper case; empty when not given
-  bool stop = false;                       // --help or --version: nothing after them counts
+  // --protocol, upper case, or TCP after a -P/--port on the command line; empty when not given
+  // or after a -S/--socket on the command line (the last of these wins, as in MariaDB's clients).
+  std::string protocol;
+  bool stop = false;  // --help or --version: nothing after them counts
 };
 
 // One occurrence of an option, as handed to its handler.
@@ -53,6 +55,7 @@ struct OptionValue {
   std::string_view name;            // the option's full name, for messages
   std::optional<std::string> text;  // the value as given; nullopt when none
   bool on = true;                   // kBool: the boolean; kOptional: false for --skip-X
+  bool command_line = true;         // false: from an option file
 };
 
 using Handler = Status (*)(const OptionValue& value, ParseState* state);

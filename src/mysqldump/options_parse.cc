@@ -126,7 +126,7 @@ class Parser {
   Status ApplyLong(const OptionSpec& spec, std::optional<bool> prefix_on,
                    std::optional<std::string> value) {
     const std::string dashed = "--" + std::string(spec.name);
-    OptionValue v{spec.name, std::move(value), prefix_on.value_or(true)};
+    OptionValue v{spec.name, std::move(value), prefix_on.value_or(true), Current().source.empty()};
     switch (spec.arg) {
       case ArgKind::kNone:
         if (prefix_on) {
@@ -174,7 +174,7 @@ class Parser {
       if (spec == nullptr) {
         return InvalidArgument("unknown option '-" + std::string(1, cluster[j]) + "'");
       }
-      OptionValue v{spec->name, std::nullopt, true};
+      OptionValue v{spec->name, std::nullopt, true, Current().source.empty()};
       const std::string_view rest = cluster.substr(j + 1);
       const bool takes_value = spec->arg == ArgKind::kRequired || spec->arg == ArgKind::kOptional;
       if (takes_value && !rest.empty()) v.text = std::string(rest);

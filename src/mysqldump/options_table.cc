@@ -99,7 +99,7 @@ constexpr OptionSpec kOptions[] = {
          "Consistent snapshot in one transaction; turns --lock-tables off."),
     Flag("skip-definer", 0, &O::skip_definer, "No DEFINER= in views, routines, triggers, events."),
     Run("skip-opt", 0, kNone, OnSkipOpt, "Turn off what --opt turns on."),
-    Conn("socket", 'S', &C::socket, "Unix socket file."),
+    Run("socket", 'S', kRequired, OnSocket, "Unix socket file."),
     Run("source-data", 0, kOptional, OnMasterData, "MySQL name of --master-data.", "#"),
     Run("ssl", 0, kBool, OnSsl, "--skip-ssl: no TLS; --ssl: as the --ssl-* options say."),
     Conn("ssl-ca", 0, &C::ssl_ca, "CA file (PEM)."),

@@ -172,7 +172,7 @@ class Run {
 
  private:
   Status BeginSnapshot();
-  Status Recheck();
+  Status Recheck(const mysql::LockPlan& plan);
 
   const MysqldumpOptions& o_;
   ErrorCollector* errors_;
@@ -224,29 +224,37 @@ Status Run::Prepare() {
   return Status::Ok();
 }
 
-Status Run::Recheck() {
-  RETURN_IF_ERROR(dump::RecheckCatalog(*c_.planner, selection_, &cat_));
+Status Run::Recheck(const mysql::LockPlan& plan) {
+  RETURN_IF_ERROR(dump::RecheckCatalog(*c_.planner, selection_, &cat_,
+                                       plan.kind == mysql::LockPlan::Kind::kLockTables));
   ApplyMysqldumpRules(o_, &cat_);
   return Status::Ok();
 }
 
 // One snapshot for the planner and every worker.
 Status Run::BeginSnapshot() {
-  mysql::LockPlan plan;  // no statements: each connection's own transaction
-  if (consistent_) plan = mysql::ChooseLockPlan(facts_.server, cat_.HasNonTransactional());
-  auto recheck = [this] { return Recheck(); };
-  auto snapshot = dump::Snapshot::Begin(*c_.lock, c_.SnapshotSessions(), plan, o_.connection,
-                                        kLockWaitSeconds, errors_, recheck);
+  dump::SnapshotPlan plan;  // no statements: each connection's own transaction
+  plan.lock_wait_timeout_s = kLockWaitSeconds;
+  if (consistent_) {
+    const dump::SnapshotRequest request{mysql::SnapshotMethod::kAuto, cat_.HasNonTransactional(),
+                                        dump::ContentTables(cat_), kLockWaitSeconds};
+    ASSIGN_OR_RETURN(plan, dump::PlanSnapshot(*c_.lock, request));
+  }
+  auto recheck = [this](const mysql::LockPlan& p) { return Recheck(p); };
+  auto snapshot =
+      dump::Snapshot::Begin(*c_.lock, c_.SnapshotSessions(), plan, o_.connection, errors_, recheck);
   if (!snapshot.ok() && snapshot.status().code() == StatusCode::kAuth && o_.master_data == 0 &&
       !o_.lock_all_tables && threads_ > 1) {
-    // No privilege for the brief lock that lines up several connections: one connection in
-    // one transaction is what mysqldump --single-transaction gives.
+    // No privilege for any lock that lines up several connections (not even LOCK TABLES): one
+    // connection in one transaction is what mysqldump --single-transaction gives.
     notes_->push_back("no privilege for the backup lock (" + snapshot.status().message() +
                       "): one connection reads the tables");
     threads_ = 1;
     c_.workers.resize(1);
-    snapshot = dump::Snapshot::Begin(*c_.lock, c_.SnapshotSessions(), mysql::LockPlan{},
-                                     o_.connection, kLockWaitSeconds, errors_, recheck);
+    dump::SnapshotPlan none;
+    none.lock_wait_timeout_s = kLockWaitSeconds;
+    snapshot = dump::Snapshot::Begin(*c_.lock, c_.SnapshotSessions(), none, o_.connection, errors_,
+                                     recheck);
   }
   if (!snapshot.ok()) return snapshot.status();
   snapshot_ = std::move(*snapshot);
@@ -257,6 +265,11 @@ Status Run::BeginSnapshot() {
   if (o_.master_data > 0 && facts_.binlog_file.empty()) {
     return Status(StatusCode::kServer,
                   "--master-data: the server has no binary log position (binary logging off?)");
+  }
+  if (o_.master_data > 0 && !snap.position_exact) {
+    return Status(StatusCode::kAuth,
+                  "--master-data: without RELOAD the binary log position read under LOCK TABLES "
+                  "is not exact on this server; grant RELOAD for FLUSH TABLES WITH READ LOCK");
   }
   return Status::Ok();
 }

@@ -56,26 +56,45 @@ void SetAside(const std::string& path, const LogFn& log) {
   }
 }
 
-Status Prune(const BackupOptions& o, const std::string& made, BackupReport* report,
-             const LogFn& log) {
-  ASSIGN_OR_RETURN(std::vector<BackupFile> files, ListBackups(o.dir, o.prefix));
+// Retention over the backups of `dir` ("" for the backup directory, else the offsite one); the
+// backup just made is never removed.
+Status PruneDirectory(const BackupOptions& o, const std::string& dir, const std::string& where,
+                      const std::string& made, size_t* removed, const LogFn& log) {
+  ASSIGN_OR_RETURN(std::vector<BackupFile> files, ListBackups(dir, o.prefix));
   for (const Decision& d : ApplyRetention(files, o.retention)) {
     const std::string& name = files[d.index].backup.name;
     if (d.keep || name == made) continue;
-    RETURN_IF_ERROR(RemoveBackup(o.dir, name));
-    ++report->removed;
-    Log(log, "pruned " + name + " (expired under daily " + std::to_string(o.retention.daily) +
-                 ", weekly " + std::to_string(o.retention.weekly) + ", monthly " +
+    RETURN_IF_ERROR(RemoveBackup(dir, name));
+    ++*removed;
+    Log(log, "pruned " + where + name + " (expired under daily " +
+                 std::to_string(o.retention.daily) + ", weekly " +
+                 std::to_string(o.retention.weekly) + ", monthly " +
                  std::to_string(o.retention.monthly) + ")");
   }
   return Status::Ok();
 }
 
-void Notify(const BackupOptions& o, const std::string& text, BackupReport* report,
-            const LogFn& log) {
+// Step 5: the backup directory, then the --copy-to directory by the same policy (its copies
+// would otherwise grow without bound). An offsite directory that cannot be pruned is logged: the
+// backup itself is good.
+Status Prune(const BackupOptions& o, const std::string& made, BackupReport* report,
+             const LogFn& log) {
+  RETURN_IF_ERROR(PruneDirectory(o, o.dir, "", made, &report->removed, log));
+  if (o.offsite.copy_to.empty()) return Status::Ok();
+  size_t offsite = 0;
+  const Status st = PruneDirectory(o, o.offsite.copy_to, "offsite " + o.offsite.copy_to + "/", made,
+                                   &offsite, log);
+  if (!st.ok()) Log(log, "offsite copies not pruned: " + st.message());
+  report->removed_offsite = offsite;
+  return Status::Ok();
+}
+
+// Bounded by the notifier's timeouts, and abandoned at once on a signal.
+void Notify(const BackupOptions& o, const std::string& text, const ErrorCollector* errors,
+            BackupReport* report, const LogFn& log) {
   Notifier notifier(o.notify);
   if (!notifier.enabled()) return;
-  Status st = notifier.Send(text);
+  Status st = notifier.Send(text, errors);
   if (!st.ok()) {
     report->notify_error = st.message();
     Log(log, "notification not sent: " + st.message());
@@ -100,7 +119,8 @@ Status MoveLatest(const BackupOptions& o, const std::string& name, bool partial,
   return Status::Ok();
 }
 
-// Steps 1 to 5; the caller notifies.
+// Steps 1 to 5; the caller notifies. `latest` moves as soon as the archive is verified: an
+// offsite copy that fails or hangs must not leave it on an older backup.
 Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* report,
              const LogFn& log) {
   const double start = MonotonicSeconds();
@@ -140,6 +160,8 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
   Log(log, "verified " + name + ": " + std::to_string(verified.data_members) + " chunks, " +
                std::to_string(verified.rows) + " rows");
 
+  RETURN_IF_ERROR(MoveLatest(o, name, report->partial, report, log));
+
   Status copied = Status::Ok();
   if (!o.offsite.copy_to.empty() || !o.offsite.copy_command.empty()) {
     Result<std::string> hex = RecordedSha256(d.output);
@@ -147,7 +169,6 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
     if (copied.code() == StatusCode::kCancelled) return copied;
     Log(log, copied.ok() ? "copied offsite" : "offsite copy failed: " + copied.message());
   }
-  RETURN_IF_ERROR(MoveLatest(o, name, report->partial, report, log));
   if (o.prune) RETURN_IF_ERROR(Prune(o, name, report, log));
   report->seconds = MonotonicSeconds() - start;
   if (!excluded.ok()) return excluded.WithContext("backup " + name + " is verified and kept");
@@ -211,15 +232,15 @@ Status RunBackup(const BackupOptions& options, ErrorCollector* errors, BackupRep
                       ? ", " + std::to_string(report->removed) + " expired backups removed"
                       : std::string()));
     Notify(options, BackupSucceededText(options.host_label, name, report->bytes, report->seconds),
-           report, log);
+           errors, report, log);
   } else if (st.code() == StatusCode::kCancelled) {
     Log(log, "backup cancelled: " + st.message());
   } else if (st.code() == StatusCode::kRestoreInProgress) {
-    Notify(options, BackupIncompleteText(options.host_label, st.message()), report, log);
+    Notify(options, BackupIncompleteText(options.host_label, st.message()), errors, report, log);
   } else if (report->file.empty() || report->verified) {
-    Notify(options, BackupFailedText(options.host_label, st.message()), report, log);
+    Notify(options, BackupFailedText(options.host_label, st.message()), errors, report, log);
   } else {
-    Notify(options, VerifyFailedText(options.host_label, name, st.message()), report, log);
+    Notify(options, VerifyFailedText(options.host_label, name, st.message()), errors, report, log);
   }
   if (st.code() != StatusCode::kCancelled) WriteMetrics(options, st, *report, log);
   return st;

@@ -197,7 +197,8 @@ Status RunDrill(const DrillOptions& o, ErrorCollector* errors, DrillReport* repo
   ro.input = report->file;
   ro.threads = o.threads;
   ro.assume_yes = true;
-  ro.drop_existing = true;  // only scratch names are restored into: ours by their suffix
+  ro.drop_existing = true;             // only scratch names are restored into: ours by their suffix
+  ro.binlog = restore::Binlog::kSkip;  // replicas must not copy (and then drop) the scratch copies
   ro.progress = o.progress;
   RETURN_IF_ERROR(ro.Validate());
 
@@ -205,6 +206,11 @@ Status RunDrill(const DrillOptions& o, ErrorCollector* errors, DrillReport* repo
   const double start = MonotonicSeconds();
   restore::RestoreReport restored;
   Status st = restore::RunRestore(ro, errors, &restored);
+  if (!st.ok() && !restored.target_changed) {
+    // Refused or stopped before it created or dropped anything: nothing of ours to drop.
+    report->restore_started = false;
+    return st;
+  }
   if (st.ok()) st = CheckCopy(o, index, errors, report);
   if (st.ok()) report->rto_seconds = MonotonicSeconds() - start;
   return Finish(o, st, errors, report);

@@ -10,6 +10,7 @@ namespace myvault::ops {
 namespace {
 
 constexpr size_t kMaxBodyShown = 200;
+constexpr int kSignalPollMs = 100;  // how often a waiting post checks for a signal
 // Kept before redaction, so that an echo of the URL that straddles the cut is still removed.
 constexpr size_t kMaxBodyKept = 8192;
 
@@ -22,6 +23,11 @@ struct CurlDeleter {
   void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
   void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
+
+// CURLM and CURL are the same type (void) unless libcurl is built CURL_STRICTER.
+struct CurlMultiDeleter {
+  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
 };
 
 // Keeps the first kMaxBodyKept bytes of the response body, drops the rest.
@@ -54,13 +60,47 @@ std::string PathOf(const std::string& url) {
   return path == std::string::npos ? std::string() : url.substr(path);
 }
 
-Status TransportError(const HttpPostRequest& r, CURLcode code, const char* error_buffer) {
+Status TransportError(const HttpPostRequest& r, CURL* c, CURLcode code, const char* error_buffer) {
   std::string what = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    what = "no answer within " + std::to_string(r.timeout_s) + " s (" + what + ")";
+    curl_off_t connected_us = 0;
+    curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connected_us);
+    what = (connected_us == 0 ? "could not connect within " + std::to_string(r.connect_timeout_s)
+                              : "no answer within " + std::to_string(r.timeout_s)) +
+           " s (" + what + ")";
   }
   return {StatusCode::kConnection,
           RedactUrl("post to " + std::string(r.target) + ": " + what, r.url)};
+}
+
+// Runs the transfer of `c` through a multi handle, so that the wait can be cut short: every
+// kSignalPollMs `signal` (nullptr: never) is checked. Ok with *code set when the transfer ended,
+// kCancelled when a signal ended it first.
+Status Perform(CURL* c, const HttpPostRequest& r, CURLcode* code) {
+  std::unique_ptr<CURLM, CurlMultiDeleter> multi(curl_multi_init());
+  if (multi == nullptr) return Internal("curl_multi_init failed");
+  CURLMcode mc = curl_multi_add_handle(multi.get(), c);
+  for (int running = 1; mc == CURLM_OK && running > 0;) {
+    if (r.signal != nullptr && r.signal->interrupted()) {
+      (void)curl_multi_remove_handle(multi.get(), c);
+      return Cancelled("post to " + std::string(r.target) + " abandoned on a signal");
+    }
+    mc = curl_multi_perform(multi.get(), &running);
+    if (mc == CURLM_OK && running > 0) {
+      mc = curl_multi_poll(multi.get(), nullptr, 0, kSignalPollMs, nullptr);
+    }
+  }
+  if (mc != CURLM_OK) {
+    (void)curl_multi_remove_handle(multi.get(), c);
+    return Internal("post to " + std::string(r.target) + ": " + curl_multi_strerror(mc));
+  }
+  *code = CURLE_OK;
+  int left = 0;
+  while (CURLMsg* m = curl_multi_info_read(multi.get(), &left)) {
+    if (m->msg == CURLMSG_DONE) *code = m->data.result;
+  }
+  (void)curl_multi_remove_handle(multi.get(), c);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -95,7 +135,9 @@ std::string SchemeAndHost(const std::string& url) {
 }
 
 Status HttpPost(const HttpPostRequest& r) {
-  if (r.timeout_s <= 0) return InvalidArgument("webhook timeout must be at least 1 s");
+  if (r.timeout_s <= 0 || r.connect_timeout_s <= 0) {
+    return InvalidArgument("webhook timeout must be at least 1 s");
+  }
   GlobalInitOnce();
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (curl == nullptr) return Internal("curl_easy_init failed");
@@ -115,7 +157,7 @@ Status HttpPost(const HttpPostRequest& r) {
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(r.timeout_s));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(r.connect_timeout_s));
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(r.timeout_s));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -123,8 +165,9 @@ Status HttpPost(const HttpPostRequest& r) {
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &KeepBodyPrefix);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-  const CURLcode code = curl_easy_perform(c);
-  if (code != CURLE_OK) return TransportError(r, code, error_buffer);
+  CURLcode code = CURLE_OK;
+  RETURN_IF_ERROR(Perform(c, r, &code));
+  if (code != CURLE_OK) return TransportError(r, c, code, error_buffer);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 200 && status < 300) return Status::Ok();

@@ -131,7 +131,7 @@ std::string DescribeWebhook(const std::string& url) {
 
 Notifier::Notifier(NotifyConfig config) : config_(std::move(config)) {}
 
-Status Notifier::Send(std::string_view text) const {
+Status Notifier::Send(std::string_view text, const ErrorCollector* signal) const {
   if (!config_.slack) return Status::Ok();
   if (config_.slack_webhook_url.empty()) {
     return InvalidArgument("NOTIFY_SLACK is true but SLACK_WEBHOOK_URL is not set");
@@ -142,7 +142,9 @@ Status Notifier::Send(std::string_view text) const {
   request.url = config_.slack_webhook_url;
   request.body = payload;
   request.content_type = "application/json";
+  request.connect_timeout_s = config_.connect_timeout_s;
   request.timeout_s = config_.timeout_s;
+  request.signal = signal;
   request.target = target;
   return HttpPost(request);
 }

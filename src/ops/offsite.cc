@@ -13,10 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include "deadline.h"
 #include "file_util.h"
 #include "myvault/archive/format.h"
 #include "myvault/archive/sha256.h"
 #include "myvault/archive/writer.h"
+#include "myvault/ops/cron.h"
 #include "offsite_command.h"
 
 namespace myvault::ops {
@@ -131,11 +133,21 @@ std::string ShellQuote(const std::string& text) {
 
 Status CopyOffsite(const OffsiteOptions& options, const std::string& file,
                    const std::string& sha256_hex, const ErrorCollector* cancel) {
+  if (options.timeout_s <= 0) {
+    return InvalidArgument("the offsite copy timeout must be at least 1s");
+  }
+  const std::string within =
+      " did not finish within " + FormatDuration(options.timeout_s) + " (--copy-timeout)";
   if (!options.copy_to.empty()) {
-    RETURN_IF_ERROR(CopyToDirectory(options.copy_to, file, sha256_hex, cancel));
+    const Deadline deadline(cancel, options.timeout_s,
+                            IoError("offsite copy to " + options.copy_to + within));
+    const Status copied = CopyToDirectory(options.copy_to, file, sha256_hex, deadline.collector());
+    if (!copied.ok() && deadline.expired()) return deadline.status();
+    RETURN_IF_ERROR(copied);
   }
   if (!options.copy_command.empty()) {
-    RETURN_IF_ERROR(RunCopyCommand(options.copy_command, file, cancel));
+    const Deadline deadline(cancel, options.timeout_s, IoError("offsite copy command" + within));
+    RETURN_IF_ERROR(RunCopyCommand(options.copy_command, file, deadline.collector()));
   }
   return Status::Ok();
 }

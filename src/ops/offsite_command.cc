@@ -19,7 +19,8 @@ namespace myvault::ops {
 namespace {
 
 constexpr long kPollNanos = 50L * 1000 * 1000;  // how often cancellation is checked
-constexpr int kTermGraceSeconds = 10;           // SIGTERM, then SIGKILL after this long
+constexpr int kTermGraceSeconds = 5;            // SIGTERM, then SIGKILL after this long
+constexpr int kKillWaitSeconds = 5;             // how long to wait for SIGKILL to take effect
 
 void Nap() {
   timespec t{0, kPollNanos};
@@ -36,17 +37,32 @@ pid_t Reap(pid_t pid, int* wstatus) {
   return r;
 }
 
-// Stops the command's process group: SIGTERM, and SIGKILL if it has not ended after the grace.
-void StopGroup(pid_t pid) {
-  ::kill(-pid, SIGTERM);
-  int wstatus = 0;
-  for (int i = 0; i * kPollNanos < kTermGraceSeconds * 1000000000L; ++i) {
-    if (Reap(pid, &wstatus) != 0) return;
+// Waits up to `seconds` for every process of group `pgid` to end, reaping those that are ours
+// (the shell, and orphans of the group re-parented to us when we run as PID 1); true once the
+// group is empty.
+bool WaitGroupGone(pid_t pgid, int seconds) {
+  for (long i = 0; i * kPollNanos <= seconds * 1000000000L; ++i) {
+    int wstatus = 0;
+    while (::waitpid(-pgid, &wstatus, WNOHANG) > 0) {
+    }
+    if (::kill(-pgid, 0) != 0 && errno == ESRCH) return true;
     Nap();
   }
-  ::kill(-pid, SIGKILL);
-  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  return false;
+}
+
+// Stops the command's whole process group: SIGTERM, and SIGKILL to whatever is left of it after
+// the grace. Says how it went, for the error message.
+std::string StopGroup(pid_t pgid) {
+  ::kill(-pgid, SIGTERM);
+  if (WaitGroupGone(pgid, kTermGraceSeconds)) return "its processes were stopped with SIGTERM";
+  ::kill(-pgid, SIGKILL);
+  if (WaitGroupGone(pgid, kKillWaitSeconds)) {
+    return "its processes were killed with SIGKILL after ignoring SIGTERM for " +
+           std::to_string(kTermGraceSeconds) + " s";
   }
+  return "some of its processes were still there " + std::to_string(kKillWaitSeconds) +
+         " s after SIGKILL";
 }
 
 Status Describe(int wstatus) {
@@ -132,19 +148,17 @@ Status RunCopyCommand(const std::string& command, const std::string& file,
   const int rc = ::posix_spawn(&pid, "/bin/sh", &setup.actions, &setup.attr, argv, environ);
   if (rc != 0) return IoErrorFromErrno("start /bin/sh for the offsite copy command", rc);
   int wstatus = 0;
-  if (cancel == nullptr) {
-    while (::waitpid(pid, &wstatus, 0) < 0) {
-      if (errno != EINTR) return IoErrorFromErrno("wait for the offsite copy command", errno);
-    }
-    return Describe(wstatus);
-  }
   for (;;) {
     const pid_t r = Reap(pid, &wstatus);
     if (r < 0) return IoErrorFromErrno("wait for the offsite copy command", errno);
     if (r == pid) return Describe(wstatus);
     if (cancelled()) {
-      StopGroup(pid);
-      return Cancelled("offsite copy command cancelled");
+      const std::string how = StopGroup(pid);
+      const Status why = cancel->first();
+      if (why.ok() || why.code() == StatusCode::kCancelled) {
+        return Cancelled("offsite copy command cancelled: " + how);
+      }
+      return {why.code(), why.message() + ": " + how};  // the deadline's kIo
     }
     Nap();
   }

@@ -13,7 +13,10 @@ namespace myvault::ops {
 // ShellQuote(its base name); other text is kept as is.
 std::string ExpandCopyCommand(const std::string& command, const std::string& file);
 
-// Runs ExpandCopyCommand(command, file) with /bin/sh -c and waits for it.
+// Runs ExpandCopyCommand(command, file) with /bin/sh -c and waits for it, polling `cancel`
+// (nullptr: never) every 50 ms. Once it is cancelled the command's process group is stopped
+// (SIGTERM, SIGKILL 5 s later) and the result is kCancelled for a signal, else cancel->first()
+// (a Deadline's timeout) with how the processes ended added.
 Status RunCopyCommand(const std::string& command, const std::string& file,
                       const ErrorCollector* cancel);
 

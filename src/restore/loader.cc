@@ -1,15 +1,12 @@
 #include "restore/loader.h"
 
 #include <errmsg.h>
-#include <mysqld_error.h>
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,67 +16,51 @@
 #include "myvault/sql/script.h"
 #include "myvault/sql/text.h"
 #include "myvault/sql/tsv.h"
+#include "restore/dispatch.h"
+#include "restore/reconnect.h"
 
 namespace myvault::restore {
 namespace {
 
 namespace flow = tbb::flow;
-using ChunkPtr = std::shared_ptr<SourceMember>;
 
-bool IsConnectionLoss(const Status& s) {
-  switch (s.server_errno()) {
-    case CR_SERVER_GONE_ERROR:
-    case CR_SERVER_LOST:
-    case ER_CONNECTION_KILLED:
-    case ER_SERVER_SHUTDOWN: return true;
-    default: return false;
-  }
-}
+// A chunk on its way to a loader; `ticket` is its place in the ChunkQueue (file sources).
+struct Chunk {
+  SourceMember member;
+  std::optional<ChunkQueue::Ticket> ticket;
+};
+using ChunkPtr = std::shared_ptr<Chunk>;
+
+// A chunk's rows in the form its method sends (chunk_sql.h).
+struct ChunkRows {
+  std::vector<std::string_view> statements;
+  std::vector<std::string> renamed;     // the statements after --rename, when given
+  std::optional<sql::RowBatch> values;  // kBulk
+  std::optional<sql::TsvBatch> tsv;     // kLoadData
+};
 
 class Loader {
  public:
   explicit Loader(const LoaderInputs& in) : in_(in) {}
 
   // The reader: the next chunk to load, or nullptr once the data members end (or on error).
-  // From a file, every remaining chunk is known at once, so chunks are handed out
-  // table by table: to a free loader, the next chunk of the table with the most SQL left among
-  // those no other loader is working on (any table when all are busy). Two loaders on one table
-  // contend for its last pages and, under LOAD DATA, for its AUTO_INCREMENT lock, which InnoDB
-  // holds for a whole LOAD DATA statement. A stream is loaded in its own order.
+  // From a file, every remaining chunk is known at once, and the ChunkQueue hands them out
+  // (dispatch.h). A stream is loaded in its own order.
   ChunkPtr Next(SourceMember* pending, bool* more) {
-    if (in_.source->index() == nullptr) return Dispatch(NextInFileOrder(pending, more));
+    if (in_.source->index() == nullptr) return NextInFileOrder(pending, more);
     if (!collected_) {
       while (ChunkPtr c = NextInFileOrder(pending, more)) {
-        left_[c->info.object_id] += c->info.raw_size;
-        queues_[c->info.object_id].push_back(std::move(c));
+        const uint32_t id = c->member.info.object_id;
+        queue_.Add(id, c->member.info.raw_size);
+        queued_[id].push_back(std::move(c));
       }
       collected_ = true;
     }
     std::lock_guard<std::mutex> l(mu_);
-    uint32_t best = 0;
-    bool found = false, best_idle = false;
-    for (const auto& [id, queue] : queues_) {
-      if (queue.empty()) continue;
-      const bool idle = busy_[id] == 0;
-      if (!found || (idle && !best_idle) || (idle == best_idle && left_[id] > left_[best])) {
-        best = id;
-        best_idle = idle;
-        found = true;
-      }
-    }
-    if (!found) return nullptr;
-    ChunkPtr c = std::move(queues_[best].front());
-    queues_[best].pop_front();
-    left_[best] -= c->info.raw_size;
-    ++busy_[best];
-    return c;
-  }
-
-  ChunkPtr Dispatch(ChunkPtr c) {
-    if (c != nullptr) {
-      std::lock_guard<std::mutex> l(mu_);
-      ++busy_[c->info.object_id];
-    }
+    std::optional<ChunkQueue::Ticket> t = queue_.Next();
+    if (!t) return nullptr;
+    ChunkPtr c = std::move(queued_[t->table][t->index]);
+    c->ticket = t;
     return c;
   }
 
@@ -121,23 +102,30 @@ class Loader {
         Record(m.info, /*skipped=*/true, 0);
         continue;
       }
-      return std::make_shared<SourceMember>(std::move(m));
+      return std::make_shared<Chunk>(Chunk{std::move(m), std::nullopt});
     }
     return nullptr;
   }
 
-  // A loader: one chunk on one pooled session.
+  // A loader: one chunk on one pooled session. A loader counts as on its table from here, not
+  // from Next: the reader runs ahead of the loaders, and a chunk it holds loads nothing yet.
   void Load(const ChunkPtr& chunk) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      ++busy_[chunk->member.info.object_id];
+    }
     Status st;
     if (!in_.errors->cancelled()) {
       std::unique_ptr<mysql::Session> session = in_.sessions->Take();
-      st = LoadWithRetries(chunk.get(), &session);
+      st = LoadWithRetries(&chunk->member, &session);
       // A session lost for good (null) goes back too: the next chunk on it reconnects first.
       in_.sessions->Return(std::move(session));
     }
+    chunk->member.payload = std::string();  // the queue keeps no payload
     {
       std::lock_guard<std::mutex> l(mu_);
-      --busy_[chunk->info.object_id];
+      --busy_[chunk->member.info.object_id];
+      if (chunk->ticket) queue_.Done(*chunk->ticket);
     }
     if (!st.ok()) in_.errors->Report(st);
   }
@@ -154,22 +142,51 @@ class Loader {
            std::to_string(m.info.chunk);
   }
 
-  Status Statements(SourceMember* m, std::vector<std::string_view>* views,
-                    std::vector<std::string>* renamed) const {
+  // The chunk's statements (after --rename) and the form its method sends.
+  Status Prepare(SourceMember* m, const LoadTable& table, ChunkRows* rows) const {
     RETURN_IF_ERROR(in_.source->Load(m));
-    RETURN_IF_ERROR(sql::SplitStatements(m->payload, views));
-    if (in_.rename->empty()) return CheckSizes(*m, *views);
-    renamed->reserve(views->size());
-    for (std::string_view v : *views) {
-      std::string s(v);
-      if (!sql::RenameInsertTarget(&s, *in_.rename)) {
-        return Corrupt(in_.source->name() + ": " + Where(*m) +
-                       ": a statement is not an INSERT into a qualified table");
+    RETURN_IF_ERROR(sql::SplitStatements(m->payload, &rows->statements));
+    if (!in_.rename->empty()) {
+      rows->renamed.reserve(rows->statements.size());
+      for (std::string_view v : rows->statements) {
+        std::string s(v);
+        if (!sql::RenameInsertTarget(&s, *in_.rename)) {
+          return Corrupt(in_.source->name() + ": " + Where(*m) +
+                         ": a statement is not an INSERT into a qualified table");
+        }
+        rows->renamed.push_back(std::move(s));
       }
-      renamed->push_back(std::move(s));
+      rows->statements.assign(rows->renamed.begin(), rows->renamed.end());
     }
-    views->assign(renamed->begin(), renamed->end());
-    return CheckSizes(*m, *views);
+    RETURN_IF_ERROR(CheckSizes(*m, rows->statements));
+    Status st;
+    switch (MethodFor(table)) {
+      case LoadMethod::kBulk:
+        rows->values.emplace();
+        rows->values->data.reserve(m->payload.size());
+        for (std::string_view s : rows->statements) {
+          if (st.ok()) st = sql::InsertToRows(s, &*rows->values);
+        }
+        break;
+      case LoadMethod::kLoadData:
+        rows->tsv.emplace();
+        rows->tsv->data.reserve(m->payload.size());
+        for (std::string_view s : rows->statements) {
+          if (st.ok()) st = sql::InsertToTsv(s, &*rows->tsv);
+        }
+        break;
+      case LoadMethod::kInsert: break;
+    }
+    return st.ok() ? st : st.WithContext(in_.source->name() + ": " + Where(*m));
+  }
+
+  // How `table`'s chunks go now: the run's method where the column types allow it and the
+  // server has not refused it.
+  LoadMethod MethodFor(const LoadTable& table) const {
+    if (!table.binary_exact) return LoadMethod::kInsert;
+    if (in_.method == LoadMethod::kBulk && !bulk_refused_) return LoadMethod::kBulk;
+    if (in_.method == LoadMethod::kLoadData && !load_data_refused_) return LoadMethod::kLoadData;
+    return LoadMethod::kInsert;
   }
 
   // A statement over max_allowed_packet would make the server drop the connection, which looks
@@ -188,19 +205,9 @@ class Loader {
   }
 
   Status LoadWithRetries(SourceMember* m, std::unique_ptr<mysql::Session>* session) {
-    std::vector<std::string_view> statements;
-    std::vector<std::string> renamed;
-    RETURN_IF_ERROR(Statements(m, &statements, &renamed));
     const LoadTable& table = in_.tables->at(m->info.object_id);
-    std::optional<sql::TsvBatch> tsv;
-    if (table.load_data && !load_data_refused_) {
-      tsv.emplace();
-      tsv->data.reserve(m->payload.size());
-      for (std::string_view s : statements) {
-        Status st = sql::InsertToTsv(s, &*tsv);
-        if (!st.ok()) return st.WithContext(in_.source->name() + ": " + Where(*m));
-      }
-    }
+    ChunkRows rows;
+    RETURN_IF_ERROR(Prepare(m, table, &rows));
     for (int attempt = 0;; ++attempt) {
       Status st;
       if (*session == nullptr) {  // the last attempt lost its connection
@@ -211,7 +218,7 @@ class Loader {
         }
         st = committed.status();
       }
-      if (st.ok()) st = Attempt(**session, *m, statements, tsv ? &*tsv : nullptr, table);
+      if (st.ok()) st = Attempt(**session, *m, rows, table);
       if (st.ok()) {
         Record(m->info, false, m->info.raw_size);
         return st;
@@ -226,7 +233,7 @@ class Loader {
       }
       in_.progress->Warn(st.message() + "; retrying (" + std::to_string(attempt + 1) + " of " +
                          std::to_string(in_.retries) + ")");
-      Backoff(attempt);
+      RetryWait(attempt, in_.errors);
       if (IsConnectionLoss(st)) session->reset();
     }
   }
@@ -247,24 +254,12 @@ class Loader {
 
   // One try at a chunk: one transaction with its journal row (non-transactional tables: the
   // same statements, which cannot be undone).
-  Status Attempt(mysql::Session& s, const SourceMember& m,
-                 const std::vector<std::string_view>& statements, const sql::TsvBatch* tsv,
+  Status Attempt(mysql::Session& s, const SourceMember& m, const ChunkRows& rows,
                  const LoadTable& table) {
     if (table.transactional) RETURN_IF_ERROR(s.Execute("START TRANSACTION"));
     uint64_t inserted = 0;
-    Status st;
-    bool done = false;
-    bool by_load_data = false;
-    // A table with AUTO_INCREMENT that another loader is filling too takes INSERTs: they do
-    // not hold its AUTO_INCREMENT lock for a whole statement as LOAD DATA does.
-    const bool shared = table.auto_increment && Busy(m.info.object_id) > 1;
-    if (tsv != nullptr && !load_data_refused_ && !shared) {
-      st = LoadData(s, table, *tsv, &inserted);
-      done = st.ok() || !RefusesLocalInfile(st);
-      by_load_data = done;
-      if (!done) st = Status::Ok();
-    }
-    if (!done) st = Insert(s, statements, &inserted);
+    LoadMethod method = LoadMethod::kInsert;
+    Status st = Send(s, m, rows, table, &inserted, &method);
     if (st.ok() && inserted != m.info.rows) {
       st = Status(StatusCode::kServer, "inserted " + std::to_string(inserted) +
                                            " rows, the archive records " +
@@ -273,61 +268,46 @@ class Loader {
     if (st.ok()) st = s.Execute(in_.journal->ChunkSql(m.info.object_id, m.info.chunk, inserted));
     if (st.ok() && table.transactional) st = s.Execute("COMMIT");
     if (!st.ok() && table.transactional && !IsConnectionLoss(st)) (void)s.Execute("ROLLBACK");
-    if (st.ok() && by_load_data) {
+    if (st.ok() && method != LoadMethod::kInsert) {
       std::lock_guard<std::mutex> l(mu_);
-      ++result_.load_data_chunks;
+      ++(method == LoadMethod::kBulk ? result_.bulk_chunks : result_.load_data_chunks);
     }
     return st;
   }
 
-  Status Insert(mysql::Session& s, const std::vector<std::string_view>& statements,
-                uint64_t* inserted) {
-    for (std::string_view statement : statements) {
-      if (in_.errors->cancelled()) return in_.errors->first();
-      uint64_t n = 0;
-      RETURN_IF_ERROR(s.Execute(statement, &n));
-      *inserted += n;
+  // Sends the chunk's rows by the table's method (*used says which went), falling back to its
+  // INSERT statements when the server refuses the method (said once) or, for LOAD DATA, when
+  // another loader shares the AUTO_INCREMENT table and LOAD DATA would hold its AUTO-INC lock.
+  Status Send(mysql::Session& s, const SourceMember& m, const ChunkRows& rows,
+              const LoadTable& table, uint64_t* inserted, LoadMethod* used) {
+    const std::string name = sql::QualifiedName(table.schema, table.name);
+    const LoadMethod method = MethodFor(table);
+    if (method == LoadMethod::kBulk && rows.values) {
+      Status st = SendBulk(s, name, *rows.values, in_.max_statement, inserted);
+      if (!RefusesArrayBinding(st)) {
+        *used = LoadMethod::kBulk;
+        return st;
+      }
+      if (!bulk_refused_.exchange(true)) {
+        in_.progress->Warn("the server does not take array-bound INSERTs (" + st.message() +
+                           "); loading with INSERT statements, which is slower");
+      }
     }
-    return Status::Ok();
-  }
-
-  Status LoadData(mysql::Session& s, const LoadTable& table, const sql::TsvBatch& tsv,
-                  uint64_t* inserted) {
-    std::string statement = "LOAD DATA LOCAL INFILE 'myvault-chunk' INTO TABLE " +
-                            sql::QualifiedName(table.schema, table.name) +
-                            " CHARACTER SET binary (";
-    for (size_t i = 0; i < tsv.columns.size(); ++i) {
-      if (i > 0) statement += ",";
-      statement += tsv.columns[i];
+    const bool shared =
+        table.auto_increment && !in_.autoinc_lock_free && Busy(m.info.object_id) > 1;
+    if (method == LoadMethod::kLoadData && rows.tsv && !shared) {
+      Status st = SendLoadData(s, name, *rows.tsv, inserted);
+      if (!RefusesLoadDataLocal(st)) {
+        *used = LoadMethod::kLoadData;
+        return st;
+      }
+      if (!load_data_refused_.exchange(true)) {
+        in_.progress->Warn("the server refuses LOAD DATA LOCAL INFILE (" + st.message() +
+                           "); loading with INSERT statements, which is slower");
+      }
     }
-    statement += ")";
-    return s.LoadDataLocal(statement, tsv.data, inserted);
-  }
-
-  // The server (local_infile=OFF) or the client library refuses LOAD DATA LOCAL: say so once,
-  // and load with INSERTs from now on.
-  bool RefusesLocalInfile(const Status& st) {
-    switch (st.server_errno()) {
-      case 1148:  // ER_NOT_ALLOWED_COMMAND
-      case 2068:  // CR_LOAD_DATA_LOCAL_INFILE_REJECTED (MySQL client)
-      case 3948:  // ER_CLIENT_LOCAL_FILES_DISABLED (MySQL 8)
-      case 4166:  // ER_LOAD_INFILE_CAPABILITY_DISABLED (MariaDB)
-        break;
-      default: return false;
-    }
-    if (!load_data_refused_.exchange(true)) {
-      in_.progress->Warn("the server refuses LOAD DATA LOCAL INFILE (" + st.message() +
-                         "); loading with INSERT statements, which is slower");
-    }
-    return true;
-  }
-
-  void Backoff(int attempt) const {
-    const auto wait = std::chrono::milliseconds(std::min(5000, 200 << std::min(attempt, 5)));
-    const auto until = std::chrono::steady_clock::now() + wait;
-    while (std::chrono::steady_clock::now() < until && !in_.errors->cancelled()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    *used = LoadMethod::kInsert;
+    return SendInserts(s, rows.statements, in_.errors, inserted);
   }
 
   void Record(const archive::MemberInfo& info, bool skipped, uint64_t bytes) {
@@ -346,11 +326,12 @@ class Loader {
   const LoaderInputs& in_;
   bool first_ = true;
   bool ended_ = false;
-  bool collected_ = false;                           // reader only
-  std::map<uint32_t, std::deque<ChunkPtr>> queues_;  // by table, in file order (file only)
-  std::map<uint32_t, uint64_t> left_;                // SQL bytes still queued, by table
-  std::map<uint32_t, int> busy_;                     // loaders on a table now (mu_)
+  bool collected_ = false;                            // reader only
+  std::map<uint32_t, std::vector<ChunkPtr>> queued_;  // by table, in file order (file only)
+  ChunkQueue queue_;                                  // (mu_)
+  std::map<uint32_t, int> busy_;                      // loaders on a table now (mu_)
   std::atomic<bool> load_data_refused_{false};
+  std::atomic<bool> bulk_refused_{false};
   std::mutex mu_;
   LoaderResult result_;
 };

@@ -4,22 +4,25 @@
 //
 // The reader takes data members from the source in file order, skipping chunks the journal says
 // are committed, and stops at the first member that is not data (left in `pending` for the
-// caller). Each loader holds one pooled session for a chunk: it reads and inflates the member
-// (file sources; so decompression runs in parallel), splits it into statements, applies
-// --rename, and runs it as one transaction together with the chunk's journal row, checking that
-// the rows inserted equal the rows the archive records. Tables marked load_data have each chunk
-// converted to LOAD DATA LOCAL INFILE input (sql/tsv.h) and loaded with one statement, which
-// costs the server far less parsing than the INSERTs; a server that refuses LOCAL INFILE gets
-// INSERTs for the rest of the run. InnoDB holds a table's AUTO_INCREMENT lock for a whole LOAD
-// DATA statement, so the reader hands a free loader a table no other loader is on when there is
-// one, and a loader sharing an AUTO_INCREMENT table with another uses INSERTs, which do not hold
-// that lock (measured: 2 loaders took 11.1 s in file order, 6.0 s table by table). Deadlocks, lock
-// wait timeouts and lost connections are retried (after a reconnect, the journal tells whether the
-// COMMIT happened), up to `retries` more times; chunks of non-transactional tables are not retried
-// (a half-applied chunk cannot be undone: --resume reloads such a table from its start). The
-// rejecting edge keeps at most `threads` + 1 members' payloads in memory; a file's remaining chunks
-// are queued as index entries (about a hundred bytes each) to be handed out table by table
-// (Loader::Next).
+// caller). From a file, every remaining chunk is known at once and queued as an index entry
+// (about a hundred bytes each); ChunkQueue (dispatch.h) decides which a free loader takes: a
+// table nobody is on first, else the largest, so that a huge table left last gets every loader,
+// each on its own distant key range. A stream is loaded in its own order.
+//
+// Each loader holds one pooled session for a chunk: it reads and inflates the member (file
+// sources; so decompression runs in parallel), splits it into statements, applies --rename, and
+// runs it as one transaction together with the chunk's journal row, checking that the rows
+// inserted equal the rows the archive records. How the rows go (chunk_sql.h): with `method`
+// kBulk (MariaDB) a prepared INSERT with array binding, which several loaders can run on one
+// AUTO_INCREMENT table at once; with kLoadData LOAD DATA LOCAL INFILE, which under
+// innodb_autoinc_lock_mode 0 or 1 holds the table's AUTO-INC lock for the whole statement, so a
+// loader sharing such a table with another sends INSERTs instead; tables whose column types do
+// not load exactly from binary strings (binary_exact false), and any table once the server has
+// refused the method, get the archive's INSERTs. Deadlocks, lock wait timeouts and lost
+// connections are retried (after a reconnect, the journal tells whether the COMMIT happened), up
+// to `retries` more times, 0.5, 1, 2, 4, 8 s apart (reconnect.h); chunks of non-transactional
+// tables are not retried (a half-applied chunk cannot be undone: --resume reloads such a table
+// from its start). The rejecting edge keeps at most `threads` + 1 members' payloads in memory.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +33,7 @@
 
 #include "myvault/common/cancel.h"
 #include "myvault/common/progress.h"
+#include "restore/chunk_sql.h"
 #include "restore/journal.h"
 #include "restore/source.h"
 #include "restore/target.h"
@@ -39,7 +43,7 @@ namespace myvault::restore {
 struct LoadTable {
   std::string schema, name;  // on the target
   bool transactional = true;
-  bool load_data = false;       // chunks go in as LOAD DATA LOCAL INFILE rather than INSERTs
+  bool binary_exact = false;    // its column types load exactly from binary strings
   bool auto_increment = false;  // has an AUTO_INCREMENT column
   uint32_t chunks_left = 0;     // for the tables-done counter; 0 when unknown (stdin)
 };
@@ -52,6 +56,8 @@ struct LoaderInputs {
   SessionPool* sessions = nullptr;
   const LoadSessionSettings* settings = nullptr;
   const std::map<std::string, std::string>* rename = nullptr;
+  LoadMethod method = LoadMethod::kInsert;  // for binary_exact tables
+  bool autoinc_lock_free = false;  // innodb_autoinc_lock_mode=2: LOAD DATA takes no AUTO-INC lock
   int threads = 4;
   int retries = 5;
   uint64_t max_statement = 0;  // the server's max_allowed_packet: longer statements fail early
@@ -62,6 +68,7 @@ struct LoaderInputs {
 
 struct LoaderResult {
   uint64_t chunks = 0, skipped = 0, retries = 0, rows = 0, bytes = 0;
+  uint64_t bulk_chunks = 0;       // of `chunks`, those loaded with array-bound INSERTs
   uint64_t load_data_chunks = 0;  // of `chunks`, those loaded with LOAD DATA (the rest: INSERT)
   std::map<uint32_t, uint64_t> table_rows;  // loaded now plus skipped (already committed)
 };

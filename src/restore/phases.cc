@@ -1,8 +1,10 @@
 // The schema, index, post-data and check phases of a restore (see restore_run.h).
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 #include <set>
 
+#include "myvault/common/clock.h"
 #include "myvault/restore/restorer.h"
 #include "myvault/sql/text.h"
 #include "restore/indexes.h"
@@ -22,14 +24,36 @@ std::string Unquote(const std::string& quoted) {
   return out;
 }
 
+// Of `keys`, those the table has now (after a lost connection, an ALTER may or may not have
+// happened).
+Result<std::vector<DeferredKey>> KeysPresent(mysql::Session& s, const std::string& schema,
+                                             const std::string& table,
+                                             const std::vector<DeferredKey>& keys) {
+  ASSIGN_OR_RETURN(auto existing, s.Query("SELECT DISTINCT INDEX_NAME AS i FROM "
+                                          "information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
+                                          sql::StringLiteral(schema) +
+                                          " AND TABLE_NAME = " + sql::StringLiteral(table)));
+  std::set<std::string> have;
+  for (size_t r = 0; r < existing.rows.size(); ++r) have.insert(existing.Get(r, "i"));
+  std::vector<DeferredKey> present;
+  for (const DeferredKey& k : keys) {
+    if (have.count(Unquote(k.name)) > 0) present.push_back(k);
+  }
+  return present;
+}
+
 }  // namespace
 
 Status RestoreRun::Schema() {
   const bool execute = !(journal_state_.exists && journal_state_.schema_done);
   if (execute) {
     for (const auto& d : databases_) {
-      if (d.plan.action == DatabaseAction::kDropAndReplace)
-        RETURN_IF_ERROR(control_->Execute("DROP DATABASE " + sql::QuoteIdentifier(d.target)));
+      if (d.plan.action == DatabaseAction::kDropAndReplace) {
+        RETURN_IF_ERROR(OnControl([&](mysql::Session& s) {
+          return s.Execute("DROP DATABASE IF EXISTS " + sql::QuoteIdentifier(d.target));
+        }));
+        targets_changed_ = true;
+      }
     }
   }
   std::map<uint32_t, uint32_t> chunks;
@@ -54,17 +78,20 @@ Status RestoreRun::Schema() {
       source_->Learn(object);
     }
     const archive::ObjectEntry& object = *plan_.Object(m.info.object_id);
-    if (!plan_.Selected(object.schema)) continue;
+    const bool wanted = object.kind == "database" ? plan_.Selected(object.schema)
+                                                  : plan_.TableSelected(object.schema, object.name);
+    if (!wanted) continue;
     const std::string target = plan_.Target(object.schema);
     if (object.kind == "table") {
       tables_[object.id] = LoadTable{.schema = target,
                                      .name = object.name,
                                      .transactional = true,
-                                     .load_data = false,
+                                     .binary_exact = false,
                                      .chunks_left = chunks[object.id]};
     }
     if (!execute) continue;
-    Status st = RunScript(*control_, m.payload, o_.rename);
+    targets_changed_ = true;  // from the first statement on: a half-run member changes things
+    Status st = OnControl([&](mysql::Session& s) { return RunScript(s, m.payload, o_.rename); });
     if (!st.ok()) {
       return st.WithContext("create " + object.kind + " " +
                             (object.name.empty() ? sql::QuoteIdentifier(target)
@@ -90,7 +117,7 @@ Status RestoreRun::Schema() {
                   std::to_string(deferred_.size()) +
                   " tables get their secondary indexes after "
                   "the data");
-  return journal_->Mark(*control_, "schema", 0, 0, 0);
+  return OnControl([&](mysql::Session& s) { return journal_->Mark(s, "schema", 0, 0, 0); });
 }
 
 // Which tables take transactions: the target's engine decides (an archive's MyISAM table may
@@ -100,12 +127,12 @@ Status RestoreRun::ClassifyTables() {
   for (const auto& d : databases_)
     list += (list.empty() ? "" : ", ") + sql::StringLiteral(d.target);
   if (list.empty()) return Status::Ok();
-  ASSIGN_OR_RETURN(auto rows, control_->Query("SELECT t.TABLE_SCHEMA AS s, t.TABLE_NAME AS n, "
-                                              "COALESCE(e.TRANSACTIONS, 'NO') AS tx FROM "
-                                              "information_schema.TABLES t LEFT JOIN "
-                                              "information_schema.ENGINES e ON e.ENGINE = t.ENGINE "
-                                              "WHERE t.TABLE_SCHEMA IN (" +
-                                              list + ")"));
+  ASSIGN_OR_RETURN(auto rows, ControlQuery("SELECT t.TABLE_SCHEMA AS s, t.TABLE_NAME AS n, "
+                                           "COALESCE(e.TRANSACTIONS, 'NO') AS tx FROM "
+                                           "information_schema.TABLES t LEFT JOIN "
+                                           "information_schema.ENGINES e ON e.ENGINE = t.ENGINE "
+                                           "WHERE t.TABLE_SCHEMA IN (" +
+                                           list + ")"));
   std::map<std::pair<std::string, std::string>, bool> transactional;
   for (size_t r = 0; r < rows.rows.size(); ++r) {
     transactional[{rows.Get(r, "s"), rows.Get(r, "n")}] = rows.Get(r, "tx") == "YES";
@@ -114,34 +141,34 @@ Status RestoreRun::ClassifyTables() {
     auto it = transactional.find({t.schema, t.name});
     if (it != transactional.end()) t.transactional = it->second;
   }
-  if (!o_.load_data) return Status::Ok();
+  if (o_.load_method == LoadMethodChoice::kInsert) return Status::Ok();
   // LOAD DATA ... CHARACTER SET binary stores a field's bytes as a string is stored. Checked
   // against the server type by type (sql/tsv.h): exact for the types listed here; not for BIT
   // (the dump writes a number), INET4/INET6/UUID (read as their packed form) or MySQL's JSON.
   // A table with any other column type loads with INSERTs.
   ASSIGN_OR_RETURN(
       auto excluded,
-      control_->Query("SELECT DISTINCT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM "
-                      "information_schema.COLUMNS WHERE TABLE_SCHEMA IN (" +
-                      list +
-                      ") AND DATA_TYPE NOT IN ('tinyint', 'smallint', 'mediumint', 'int', "
-                      "'bigint', 'decimal', 'float', 'double', 'char', 'varchar', 'tinytext', "
-                      "'text', 'mediumtext', 'longtext', 'binary', 'varbinary', 'tinyblob', "
-                      "'blob', 'mediumblob', 'longblob', 'date', 'datetime', 'timestamp', "
-                      "'time', 'year', 'enum', 'set', 'geometry', 'point', 'linestring', "
-                      "'polygon', 'multipoint', 'multilinestring', 'multipolygon', "
-                      "'geometrycollection')"));
+      ControlQuery("SELECT DISTINCT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM "
+                   "information_schema.COLUMNS WHERE TABLE_SCHEMA IN (" +
+                   list +
+                   ") AND DATA_TYPE NOT IN ('tinyint', 'smallint', 'mediumint', 'int', "
+                   "'bigint', 'decimal', 'float', 'double', 'char', 'varchar', 'tinytext', "
+                   "'text', 'mediumtext', 'longtext', 'binary', 'varbinary', 'tinyblob', "
+                   "'blob', 'mediumblob', 'longblob', 'date', 'datetime', 'timestamp', "
+                   "'time', 'year', 'enum', 'set', 'geometry', 'point', 'linestring', "
+                   "'polygon', 'multipoint', 'multilinestring', 'multipolygon', "
+                   "'geometrycollection')"));
   std::set<std::pair<std::string, std::string>> insert_only;
   for (size_t r = 0; r < excluded.rows.size(); ++r) {
     insert_only.insert({excluded.Get(r, "s"), excluded.Get(r, "n")});
   }
-  for (auto& [id, t] : tables_) t.load_data = insert_only.count({t.schema, t.name}) == 0;
-  ASSIGN_OR_RETURN(auto autoinc, control_->Query("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM "
-                                                 "information_schema.COLUMNS WHERE TABLE_SCHEMA "
-                                                 "IN (" +
-                                                 list +
-                                                 ") AND EXTRA LIKE "
-                                                 "'%auto_increment%'"));
+  for (auto& [id, t] : tables_) t.binary_exact = insert_only.count({t.schema, t.name}) == 0;
+  ASSIGN_OR_RETURN(auto autoinc, ControlQuery("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM "
+                                              "information_schema.COLUMNS WHERE TABLE_SCHEMA "
+                                              "IN (" +
+                                              list +
+                                              ") AND EXTRA LIKE "
+                                              "'%auto_increment%'"));
   std::set<std::pair<std::string, std::string>> with_autoinc;
   for (size_t r = 0; r < autoinc.rows.size(); ++r) {
     with_autoinc.insert({autoinc.Get(r, "s"), autoinc.Get(r, "n")});
@@ -156,29 +183,37 @@ Status RestoreRun::PlanDeferredIndexes() {
   for (const auto& d : databases_)
     list += (list.empty() ? "" : ", ") + sql::StringLiteral(d.target);
   ASSIGN_OR_RETURN(auto fk,
-                   control_->Query("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, "
-                                   "REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rn "
-                                   "FROM information_schema.KEY_COLUMN_USAGE WHERE "
-                                   "REFERENCED_TABLE_NAME IS NOT NULL AND (TABLE_SCHEMA IN (" +
-                                   list + ") OR REFERENCED_TABLE_SCHEMA IN (" + list + "))"));
+                   ControlQuery("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, "
+                                "REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rn "
+                                "FROM information_schema.KEY_COLUMN_USAGE WHERE "
+                                "REFERENCED_TABLE_NAME IS NOT NULL AND (TABLE_SCHEMA IN (" +
+                                list + ") OR REFERENCED_TABLE_SCHEMA IN (" + list + "))"));
   std::set<std::pair<std::string, std::string>> in_foreign_keys;
   for (size_t r = 0; r < fk.rows.size(); ++r) {
     in_foreign_keys.insert({fk.Get(r, "s"), fk.Get(r, "n")});
     in_foreign_keys.insert({fk.Get(r, "rs"), fk.Get(r, "rn")});
   }
-  for (const auto& [id, t] : tables_) {
+  for (const auto& [object_id, load_table] : tables_) {
+    const uint32_t id = object_id;
+    const LoadTable& t = load_table;
     if (!t.transactional || in_foreign_keys.count({t.schema, t.name}) > 0) continue;
     if (o_.defer_indexes == DeferIndexes::kAuto && table_bytes_[id] < o_.defer_indexes_min_bytes) {
       continue;
     }
     const std::string table = sql::QualifiedName(t.schema, t.name);
-    ASSIGN_OR_RETURN(auto create, control_->Query("SHOW CREATE TABLE " + table));
+    ASSIGN_OR_RETURN(auto create, ControlQuery("SHOW CREATE TABLE " + table));
     if (create.rows.empty() || create.rows[0].size() < 2 || !create.rows[0][1]) continue;
     std::vector<DeferredKey> keys = DeferrableKeys(*create.rows[0][1]);
     if (keys.empty()) continue;
     // Journal first: a restore killed between the two statements still knows what to add.
-    RETURN_IF_ERROR(journal_->Mark(*control_, "defer", id, 0, 0, EncodeKeys(keys)));
-    RETURN_IF_ERROR(control_->Execute("ALTER TABLE " + table + " " + DropClause(keys)));
+    RETURN_IF_ERROR(OnControl(
+        [&](mysql::Session& s) { return journal_->Mark(s, "defer", id, 0, 0, EncodeKeys(keys)); }));
+    // Repeated after a lost connection: drop only the keys the table still has.
+    RETURN_IF_ERROR(OnControl([&](mysql::Session& s) -> Status {
+      ASSIGN_OR_RETURN(std::vector<DeferredKey> left, KeysPresent(s, t.schema, t.name, keys));
+      return left.empty() ? Status::Ok()
+                          : s.Execute("ALTER TABLE " + table + " " + DropClause(left));
+    }));
     deferred_[id] = EncodeKeys(keys);
   }
   return Status::Ok();
@@ -190,10 +225,14 @@ Status RestoreRun::PlanDeferredIndexes() {
 // nothing but this restore's rows is lost.
 Status RestoreRun::ReloadNontransactional() {
   if (!journal_state_.exists) return Status::Ok();
-  for (const auto& [id, t] : tables_) {
+  for (const auto& [object_id, load_table] : tables_) {
+    const uint32_t id = object_id;
+    const LoadTable& t = load_table;
     if (t.transactional || journal_state_.tables_done.count(id) > 0) continue;
-    RETURN_IF_ERROR(control_->Execute("TRUNCATE TABLE " + sql::QualifiedName(t.schema, t.name)));
-    RETURN_IF_ERROR(journal_->ForgetChunks(*control_, id));
+    RETURN_IF_ERROR(OnControl([&](mysql::Session& s) {
+      return s.Execute("TRUNCATE TABLE " + sql::QualifiedName(t.schema, t.name));
+    }));
+    RETURN_IF_ERROR(OnControl([&](mysql::Session& s) { return journal_->ForgetChunks(s, id); }));
     auto first = journal_state_.chunks.lower_bound({id, 0});
     while (first != journal_state_.chunks.end() && first->first == id) {
       first = journal_state_.chunks.erase(first);
@@ -214,35 +253,58 @@ Status RestoreRun::Indexes() {
   if (work.empty()) return Status::Ok();
   SessionPool pool;
   for (size_t i = 0; i < std::min(work.size(), static_cast<size_t>(o_.threads)); ++i) {
-    bool off = false;
-    ASSIGN_OR_RETURN(auto s, ConnectLoadSession(settings_, "indexer " + std::to_string(i), &off));
+    ASSIGN_OR_RETURN(auto s, ConnectWithRetries(Policy("indexer " + std::to_string(i))));
     pool.Add(std::move(s));
   }
+  const ReconnectPolicy policy = Policy("indexer");
+  BeginPhaseProgress("indexes", 0, work.size());
   Status st = ForEachWithSession(
       work, &pool,
-      [&](const std::pair<uint32_t, std::string>& item, mysql::Session& s) -> Status {
-        const LoadTable& t = tables_.at(item.first);
-        const std::string table = sql::QualifiedName(t.schema, t.name);
-        ASSIGN_OR_RETURN(auto existing,
-                         s.Query("SELECT DISTINCT INDEX_NAME AS i FROM information_schema."
-                                 "STATISTICS WHERE TABLE_SCHEMA = " +
-                                 sql::StringLiteral(t.schema) +
-                                 " AND TABLE_NAME = " + sql::StringLiteral(t.name)));
-        std::set<std::string> have;
-        for (size_t r = 0; r < existing.rows.size(); ++r) have.insert(existing.Get(r, "i"));
-        std::vector<DeferredKey> keys = DecodeKeys(item.second);
-        std::erase_if(keys, [&](const DeferredKey& k) { return have.count(Unquote(k.name)) > 0; });
-        if (!keys.empty()) {
-          Status add = s.Execute("ALTER TABLE " + table + " " + AddClause(keys));
-          if (!add.ok()) return add.WithContext("build the secondary indexes of " + table);
+      [&](const std::pair<uint32_t, std::string>& item, std::unique_ptr<mysql::Session>& session) {
+        const double started = MonotonicSeconds();
+        // Repeated after a lost connection: only the keys the table does not have yet.
+        Status built = WithReconnect(policy, &session, [&](mysql::Session& s) -> Status {
+          const LoadTable& t = tables_.at(item.first);
+          const std::string table = sql::QualifiedName(t.schema, t.name);
+          std::vector<DeferredKey> keys = DecodeKeys(item.second);
+          ASSIGN_OR_RETURN(std::vector<DeferredKey> present,
+                           KeysPresent(s, t.schema, t.name, keys));
+          std::erase_if(keys, [&](const DeferredKey& k) {
+            return std::any_of(present.begin(), present.end(),
+                               [&](const DeferredKey& p) { return p.name == k.name; });
+          });
+          if (!keys.empty()) {
+            Status add = s.Execute("ALTER TABLE " + table + " " + AddClause(keys));
+            if (!add.ok()) return add.WithContext("build the secondary indexes of " + table);
+          }
+          return journal_->Mark(s, "indexes", item.first, 0, 0);
+        });
+        if (built.ok()) {
+          const uint64_t done = phase_counters_.tables_done.fetch_add(1) + 1;
+          const LoadTable& t = tables_.at(item.first);
+          char took[32];
+          std::snprintf(took, sizeof took, "%.1f s", MonotonicSeconds() - started);
+          progress_.Event("indexes: built those of " + sql::QualifiedName(t.schema, t.name) +
+                          " in " + took + " (" + std::to_string(done) + "/" +
+                          std::to_string(work.size()) + " tables)");
         }
-        return journal_->Mark(s, "indexes", item.first, 0, 0);
+        return built;
       },
       [&] { return errors_->cancelled(); });
+  EndPhaseProgress();
   RETURN_IF_ERROR(st);
   progress_.Event("indexes: built the secondary indexes of " + std::to_string(work.size()) +
                   " tables");
   return Status::Ok();
+}
+
+// A post member is created when its database is restored; with --tables only when it is a
+// trigger on one of the chosen tables (their views, routines and events are left out).
+bool RestoreRun::PostWanted(const std::string& schema, const std::string& sql) const {
+  if (!plan_.Selected(schema)) return false;
+  if (!plan_.tables_only()) return true;
+  const std::optional<std::string> table = TriggerTable(sql);
+  return table.has_value() && plan_.TableSelected(schema, *table);
 }
 
 Status RestoreRun::Post() {
@@ -257,8 +319,9 @@ Status RestoreRun::Post() {
       } else {
         ASSIGN_OR_RETURN(schema, PostMemberDatabase(m.payload));
       }
-      if (plan_.Selected(schema)) {
-        Status st = RunScript(*control_, m.payload, o_.rename);
+      if (PostWanted(schema, m.payload)) {
+        Status st =
+            OnControl([&](mysql::Session& s) { return RunScript(s, m.payload, o_.rename); });
         if (!st.ok()) {
           return object == nullptr
                      ? st
@@ -292,17 +355,25 @@ Status RestoreRun::Check() {
   if (!ids.empty()) {
     SessionPool pool;
     for (size_t i = 0; i < std::min(ids.size(), static_cast<size_t>(o_.threads)); ++i) {
-      bool off = false;
-      ASSIGN_OR_RETURN(auto s, ConnectLoadSession(settings_, "check " + std::to_string(i), &off));
+      ASSIGN_OR_RETURN(auto s, ConnectWithRetries(Policy("check " + std::to_string(i))));
       pool.Add(std::move(s));
     }
-    RETURN_IF_ERROR(ForEachWithSession(
+    const ReconnectPolicy policy = Policy("check");
+    BeginPhaseProgress("check", 0, ids.size());
+    const Status checked = ForEachWithSession(
         ids, &pool,
-        [&](uint32_t id, mysql::Session& s) -> Status {
+        [&](uint32_t id, std::unique_ptr<mysql::Session>& session) -> Status {
           const LoadTable& t = tables_.at(id);
           const std::string table = sql::QualifiedName(t.schema, t.name);
-          ASSIGN_OR_RETURN(std::optional<uint64_t> rows, CountRestoredRows(s, t.schema, t.name));
-          if (!rows) return Status::Ok();  // no rows of its own (a MERGE table, say)
+          std::optional<uint64_t> rows;
+          RETURN_IF_ERROR(WithReconnect(policy, &session, [&](mysql::Session& s) -> Status {
+            ASSIGN_OR_RETURN(rows, CountRestoredRows(s, t.schema, t.name));
+            return Status::Ok();
+          }));
+          if (!rows) {  // no rows of its own (a MERGE table, say)
+            phase_counters_.tables_done.fetch_add(1);
+            return Status::Ok();
+          }
           const uint64_t n = *rows;
           const archive::ObjectEntry* object = index->FindObject(id);
           const uint64_t want = object != nullptr ? object->rows : 0;
@@ -312,11 +383,16 @@ Status RestoreRun::Check() {
                                                    " rows, the archive records " +
                                                    std::to_string(want));
           }
+          phase_counters_.tables_done.fetch_add(1);
           std::lock_guard<std::mutex> l(mu);
           counted[id] = n;
           return Status::Ok();
         },
-        [&] { return errors_->cancelled(); }));
+        [&] { return errors_->cancelled(); });
+    EndPhaseProgress();
+    RETURN_IF_ERROR(checked);
+    progress_.Event("check: " + std::to_string(ids.size()) +
+                    " tables hold the archive's row counts");
   }
   for (const auto& d : databases_) report_->databases.push_back(d.target);
   for (const auto& [id, t] : tables_) {

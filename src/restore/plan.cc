@@ -1,5 +1,7 @@
 #include "restore/plan.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -66,7 +68,111 @@ Status RenameError(StatusCode code, const std::string& from, const std::string& 
   return {code, m};
 }
 
+struct Token {
+  enum Kind { kWord, kQuoted, kString, kPunct } kind;
+  std::string text;  // a word as written, a quoted identifier unquoted, a punctuation character
+};
+
+// The end of the quoted run opening at s[i] (a doubled quote stays inside; a backslash escapes
+// in strings).
+size_t QuotedEnd(std::string_view s, size_t i, std::string* text) {
+  const char q = s[i];
+  for (size_t j = i + 1; j < s.size(); ++j) {
+    if (q != '`' && s[j] == '\\' && j + 1 < s.size()) {
+      ++j;
+    } else if (s[j] == q && j + 1 < s.size() && s[j + 1] == q) {
+      *text += q;
+      ++j;
+    } else if (s[j] == q) {
+      return j + 1;
+    } else {
+      *text += s[j];
+    }
+  }
+  return s.size();
+}
+
+// The tokens of `sql` up to `limit` of them, without comments; the inside of a /*! ... */
+// comment is code and is tokenized.
+std::vector<Token> Tokenize(std::string_view s, size_t limit) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < s.size() && out.size() < limit) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (std::isspace(c) || s.substr(i, 2) == "*/") {
+      i += std::isspace(c) ? 1 : 2;
+    } else if (s.substr(i, 3) == "/*!" || s.substr(i, 3) == "/*M") {
+      i += 3;
+      while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '!')) ++i;
+    } else if (s.substr(i, 2) == "/*") {
+      const size_t end = s.find("*/", i + 2);
+      i = end == std::string_view::npos ? s.size() : end + 2;
+    } else if (c == '#' ||
+               (s.substr(i, 2) == "--" &&
+                (i + 2 == s.size() || std::isspace(static_cast<unsigned char>(s[i + 2]))))) {
+      const size_t nl = s.find('\n', i);
+      i = nl == std::string_view::npos ? s.size() : nl + 1;
+    } else if (c == '`' || c == '\'' || c == '"') {
+      Token t{c == '`' ? Token::kQuoted : Token::kString, ""};
+      i = QuotedEnd(s, i, &t.text);
+      out.push_back(std::move(t));
+    } else if (std::isalnum(c) || c == '_' || c == '$' || c >= 0x80) {
+      size_t j = i;
+      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' ||
+                              s[j] == '$' || static_cast<unsigned char>(s[j]) >= 0x80)) {
+        ++j;
+      }
+      out.push_back({Token::kWord, std::string(s.substr(i, j - i))});
+      i = j;
+    } else {
+      out.push_back({Token::kPunct, std::string(1, s[i])});
+      ++i;
+    }
+  }
+  return out;
+}
+
+bool IsWord(const std::vector<Token>& t, size_t i, std::string_view word) {
+  return i < t.size() && t[i].kind == Token::kWord && StartsWithWord(t[i].text, word) &&
+         t[i].text.size() == word.size();
+}
+
+bool IsName(const std::vector<Token>& t, size_t i) {
+  return i < t.size() && (t[i].kind == Token::kWord || t[i].kind == Token::kQuoted);
+}
+
+// Past a name (`a` or `a`.`b`) at t[i], or 0 when there is none; *last is its last part.
+size_t SkipName(const std::vector<Token>& t, size_t i, std::string* last) {
+  if (!IsName(t, i)) return 0;
+  *last = t[i].text;
+  if (i + 2 < t.size() && t[i + 1].kind == Token::kPunct && t[i + 1].text == "." &&
+      IsName(t, i + 2)) {
+    *last = t[i + 2].text;
+    return i + 3;
+  }
+  return i + 1;
+}
+
 }  // namespace
+
+std::optional<std::string> TriggerTable(std::string_view sql) {
+  // A trigger's head comes before its body; 4096 tokens reach past any member's preamble.
+  const std::vector<Token> t = Tokenize(sql, 4096);
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!IsWord(t, i, "TRIGGER")) continue;
+    size_t j = i + 1;
+    if (IsWord(t, j, "IF") && IsWord(t, j + 1, "NOT") && IsWord(t, j + 2, "EXISTS")) j += 3;
+    std::string name, table;
+    j = SkipName(t, j, &name);
+    if (j == 0 || !(IsWord(t, j, "BEFORE") || IsWord(t, j, "AFTER"))) continue;
+    if (!(IsWord(t, j + 1, "INSERT") || IsWord(t, j + 1, "UPDATE") || IsWord(t, j + 1, "DELETE"))) {
+      continue;
+    }
+    if (!IsWord(t, j + 2, "ON") || SkipName(t, j + 3, &table) == 0) continue;
+    return table;
+  }
+  return std::nullopt;
+}
 
 std::string_view SkipLeadingComments(std::string_view s) {
   while (true) {
@@ -169,7 +275,33 @@ Status Plan::Check(const std::vector<std::string>& archive_databases) const {
   return Status::Ok();
 }
 
+Status Plan::SelectTables() {
+  if (patterns_.empty()) return Status::Ok();
+  tables_.clear();
+  for (const std::string& pattern : patterns_) {
+    bool matched = false;
+    for (const auto& [id, o] : objects_) {
+      if (o.kind != "table" && o.kind != "sequence") continue;
+      const std::string dotted = o.schema + "." + o.name;
+      if (dotted == pattern || ::fnmatch(pattern.c_str(), dotted.c_str(), 0) == 0) {
+        tables_.insert({o.schema, o.name});
+        matched = true;
+      }
+    }
+    if (!matched) return NotFound("--tables " + pattern + ": no such table in the archive");
+  }
+  return Status::Ok();
+}
+
+bool Plan::TableSelected(const std::string& schema, const std::string& name) const {
+  return patterns_.empty() ? Selected(schema) : tables_.count({schema, name}) > 0;
+}
+
 bool Plan::Selected(const std::string& schema) const {
+  if (!patterns_.empty()) {
+    auto it = tables_.lower_bound({schema, ""});
+    return it != tables_.end() && it->first == schema;
+  }
   return selected_.empty() ||
          std::find(selected_.begin(), selected_.end(), schema) != selected_.end();
 }

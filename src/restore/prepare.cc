@@ -38,13 +38,11 @@ std::vector<std::pair<std::string, std::string>> HeaderMetadata(std::string_view
 }
 
 Status RestoreRun::Prepare() {
-  ASSIGN_OR_RETURN(control_, ConnectLoadSession(settings_, "restore", &binlog_off_));
-  if (!o_.enable_binlog && !binlog_off_) {
-    progress_.Warn(
-        "binary logging stays on: this user may not set sql_log_bin (the restore "
-        "will replicate)");
-  }
+  killer_ = std::make_unique<mysql::QueryKiller>(o_.connection, errors_);
+  settings_.killer = killer_.get();
+  ASSIGN_OR_RETURN(control_, ConnectControl());
   RETURN_IF_ERROR(InspectTarget());
+  RETURN_IF_ERROR(Guard());
   journal_ = std::make_unique<Journal>(restore_id_);
   ASSIGN_OR_RETURN(journal_state_, journal_->Load(*control_));
   if (o_.resume && !journal_state_.exists) {
@@ -131,6 +129,8 @@ std::vector<DbObject> RestoreRun::ArchiveObjects(const std::string& source) cons
   std::vector<DbObject> out;
   for (const auto& [id, object] : plan_.objects()) {
     if (object.schema != source || object.kind == "database") continue;
+    // --tables: the chosen tables; their triggers are not known before the post phase.
+    if (plan_.tables_only() && !plan_.TableSelected(object.schema, object.name)) continue;
     auto bytes = table_bytes_.find(id);
     out.push_back({object.kind, object.name, "", bytes == table_bytes_.end() ? 0 : bytes->second,
                    object.rows});
@@ -150,6 +150,8 @@ void RestoreRun::PlanTargets() {
     const archive::DatabaseContents held = contents_.Of(d.source);
     if (journal_state_.schema_done) {
       in.why_kept = "resuming: the interrupted run already replaced it";
+    } else if (plan_.tables_only()) {
+      in.why_kept = "--tables: only the chosen tables and their triggers are replaced";
     } else if (!o_.drop_existing) {
       in.why_kept = "--no-drop-existing";
     } else if (held == archive::DatabaseContents::kPartial) {
@@ -191,7 +193,7 @@ std::string RestoreRun::Summary() const {
     out += "  resuming the restore started " + journal_state_.started_at + " (" +
            std::to_string(journal_state_.chunks.size()) + " chunks already loaded)\n";
   }
-  return out;
+  return out + SafetySummary();
 }
 
 Status RestoreRun::Confirm() {
@@ -211,7 +213,8 @@ Status RestoreRun::StartJournal() {
   }
   std::vector<std::string> targets;
   for (const auto& d : databases_) targets.push_back(d.target);
-  RETURN_IF_ERROR(journal_->Start(*control_, o_.input, targets));
+  RETURN_IF_ERROR(
+      OnControl([&](mysql::Session& s) { return journal_->Start(s, o_.input, targets); }));
   touched_ = true;
   return Status::Ok();
 }

@@ -3,13 +3,16 @@
 // RestoreRun walks the archive's members once, in file order: header, schema members, data
 // members (handed to the loader), post members, footer. `pending` holds the member the next
 // phase starts with. Phases live in restorer.cc (sequencing), prepare.cc (target inspection and
-// confirmation) and phases.cc (schema, indexes, post, check).
+// confirmation), guard.cc and privileges.cc (the restore lock, the binary log, the privileges
+// and the sessions using the targets, checked before the confirmation; the main connection,
+// reopened when lost) and phases.cc (schema, indexes, post, check).
 //
 // Thread safety: used by the restore's main thread; the loader threads see only what
 // LoaderInputs hands them.
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -17,11 +20,14 @@
 #include <vector>
 
 #include "myvault/archive/contents.h"
+#include "myvault/mysql/activity.h"
+#include "myvault/mysql/killer.h"
 #include "myvault/restore/restorer.h"
 #include "restore/inventory.h"
 #include "restore/journal.h"
 #include "restore/loader.h"
 #include "restore/plan.h"
+#include "restore/reconnect.h"
 #include "restore/source.h"
 #include "restore/target.h"
 
@@ -49,6 +55,11 @@ class RestoreRun {
   // restorer.cc
   Status Phase(const char* name, Status (RestoreRun::*fn)());
   Status VerifyArchive();
+  Status VerifyChosenMembers();  // --tables
+  // The progress line of a phase other than the data's (bytes when `bytes` > 0, else tables),
+  // from phase_counters_, until EndPhaseProgress.
+  void BeginPhaseProgress(const std::string& phase, uint64_t bytes, uint64_t tables);
+  void EndPhaseProgress();
   Status ReadPrologue();
   Result<bool> NextMember(SourceMember* m);  // read-ahead queue first, then the source
   Status LoadData();
@@ -62,12 +73,26 @@ class RestoreRun {
   std::string Summary() const;
   Status Confirm();
   Status StartJournal();
+  // guard.cc
+  Result<std::unique_ptr<mysql::Session>> ConnectControl();  // with the restore locks
+  ReconnectPolicy Policy(const std::string& role);           // for a load session
+  // Runs fn on the main connection, reopening it (and re-taking the locks) when it is lost.
+  Status OnControl(const std::function<Status(mysql::Session&)>& fn);
+  Result<mysql::QueryResult> ControlQuery(const std::string& sql);
+  Status Guard();                     // binary log, privileges, sessions: before the confirmation
+  std::string SafetySummary() const;  // the lines Guard() adds to the confirmation
+  Status NameBlockers(const Status& st);  // a lock wait timeout: who may hold the lock
+  // privileges.cc
+  // `known_gap`: a privilege found missing already (by trying it), reported with the others.
+  Status CheckPrivileges(bool binlog_on, const std::string& known_gap);
+  Result<std::vector<std::string>> OtherDefiners(const std::string& account);
   // phases.cc
   Status Schema();
   Status ClassifyTables();
   Status PlanDeferredIndexes();
   Status ReloadNontransactional();
   Status Indexes();
+  bool PostWanted(const std::string& schema, const std::string& sql) const;
   Status Post();
   Status Check();
 
@@ -75,6 +100,7 @@ class RestoreRun {
   ErrorCollector* errors_;
   RestoreReport* report_;
   ProgressCounters counters_;
+  ProgressCounters phase_counters_;  // verify, indexes, check (BeginPhaseProgress)
   ProgressReporter progress_;
 
   std::unique_ptr<MemberSource> source_;
@@ -88,12 +114,16 @@ class RestoreRun {
   Plan plan_;
 
   LoadSessionSettings settings_;
+  std::unique_ptr<mysql::QueryKiller> killer_;  // before control_: outlives every session
   std::unique_ptr<mysql::Session> control_;
   bool binlog_off_ = false;
+  std::string replication_line_;  // "binary log: ..." for the confirmation
+  mysql::Activity activity_;      // sessions using the databases to be replaced
   std::vector<TargetDatabase> databases_;
   std::unique_ptr<Journal> journal_;
   JournalState journal_state_;
-  bool touched_ = false;  // the target has been changed
+  bool touched_ = false;          // the target has been changed (the journal at least)
+  bool targets_changed_ = false;  // a target database has been dropped or created into
 
   std::map<uint32_t, LoadTable> tables_;      // selected tables by object id
   std::map<uint32_t, uint64_t> table_bytes_;  // SQL bytes per table (file sources)

@@ -1,6 +1,10 @@
 #include "myvault/restore/restorer.h"
 
+#include <oneapi/tbb/parallel_for.h>
+
 #include <chrono>
+#include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "myvault/archive/sha256.h"
@@ -14,8 +18,19 @@ Status RestoreOptions::Validate() const {
   if (input.empty()) return InvalidArgument("restore needs an archive file (or - for stdin)");
   if (threads < 1 || threads > 256) return InvalidArgument("--threads must be 1..256");
   if (retries < 0 || retries > 100) return InvalidArgument("--retries must be 0..100");
+  if (lock_wait_timeout_s < 1 || lock_wait_timeout_s > 31536000) {
+    return InvalidArgument("--lock-wait-timeout must be 1..31536000 seconds");
+  }
   for (const auto& [from, to] : rename) {
     if (from.empty() || to.empty()) return InvalidArgument("--rename takes OLD=NEW");
+  }
+  if (!tables.empty() && !databases.empty()) {
+    return InvalidArgument(
+        "--tables and --databases exclude each other (a table names its database)");
+  }
+  for (const auto& t : tables) {
+    if (t.find('.') == std::string::npos)
+      return InvalidArgument("--tables takes db.table, got '" + t + "'");
   }
   return Status::Ok();
 }
@@ -25,13 +40,14 @@ RestoreRun::RestoreRun(const RestoreOptions& o, ErrorCollector* errors, RestoreR
       errors_(errors),
       report_(report),
       progress_(o.progress, &counters_),
-      plan_(o.databases, o.rename) {}
+      plan_(o.databases, o.tables, o.rename) {}
 
 Status RestoreRun::Phase(const char* name, Status (RestoreRun::*fn)()) {
   const double start = MonotonicSeconds();
   Status st = (this->*fn)();
   report_->phases.push_back({name, MonotonicSeconds() - start});
-  if (st.ok() && errors_->cancelled()) st = errors_->first();
+  // A cancelled restore says so, not how the statement its cancellation killed failed.
+  if (errors_->cancelled()) st = errors_->first();
   return st;
 }
 
@@ -46,8 +62,12 @@ Status RestoreRun::Run() {
   }
   RETURN_IF_ERROR(prologue);
   const double before_prepare = MonotonicSeconds();
-  RETURN_IF_ERROR(Prepare());  // includes the operator's confirmation: not part of the RTO
-  RETURN_IF_ERROR(Confirm());
+  // The checks and the operator's confirmation: not part of the RTO; nothing changes before.
+  Status prepared = Prepare();
+  if (prepared.ok()) prepared = Confirm();
+  if (!prepared.ok()) {
+    return Status(prepared.code(), prepared.message() + "; nothing was changed on the target");
+  }
   start += MonotonicSeconds() - before_prepare;
   report_->phases.push_back({"prepare", 0});
   const double prepare_start = MonotonicSeconds();
@@ -59,7 +79,7 @@ Status RestoreRun::Run() {
   if (st.ok()) st = Phase("post", &RestoreRun::Post);
   if (st.ok()) st = Phase("check", &RestoreRun::Check);
   uint64_t others = 0;
-  if (st.ok()) st = journal_->Finish(*control_, &others);
+  if (st.ok()) st = OnControl([&](mysql::Session& s) { return journal_->Finish(s, &others); });
   if (st.ok() && others > 0) {
     progress_.Warn(std::to_string(others) +
                    " other restore(s) are recorded as running or "
@@ -68,7 +88,17 @@ Status RestoreRun::Run() {
                    "; drop that database once none is to be resumed");
   }
   progress_.Stop();
+  report_->target_changed = targets_changed_ || journal_state_.exists;
   if (!st.ok()) {
+    st = NameBlockers(st);
+    if (touched_ && !report_->target_changed && control_ != nullptr) {
+      // Stopped before the first drop or create (a lock wait timeout, a cancellation): only
+      // the journal's start row was written; take it back, best effort (the killer stopped
+      // first, so that a cancellation does not end this too).
+      killer_->Stop();
+      (void)journal_->Finish(*control_, &others);
+      touched_ = false;
+    }
     if (!touched_) return Status(st.code(), st.message() + "; nothing was changed on the target");
     return Status(st.code(), st.message() + "; " + StateOfTarget());
   }
@@ -84,16 +114,81 @@ std::string RestoreRun::StateOfTarget() const {
          "--resume to continue it";
 }
 
+void RestoreRun::BeginPhaseProgress(const std::string& phase, uint64_t bytes, uint64_t tables) {
+  phase_counters_.raw_bytes.store(0);
+  phase_counters_.bytes_total.store(bytes);
+  phase_counters_.tables_done.store(0);
+  phase_counters_.tables_total.store(tables);
+  progress_.Track(&phase_counters_, phase);
+  progress_.Start();
+}
+
+void RestoreRun::EndPhaseProgress() {
+  progress_.Stop();
+  progress_.Track(&counters_, "");
+}
+
 Status RestoreRun::VerifyArchive() {
+  if (plan_.tables_only() && source_ != nullptr && source_->index() != nullptr) {
+    return VerifyChosenMembers();
+  }
   progress_.Event("verifying " + o_.input);
   verify::VerifyOptions vo;
   vo.cancel = errors_;
   vo.threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  vo.checked_bytes = &phase_counters_.raw_bytes;
   verify::VerifyReport vr;
-  RETURN_IF_ERROR(verify::VerifyArchive(o_.input, vo, &vr));
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(o_.input, ec);
+  BeginPhaseProgress("verify", ec ? 0 : size, 0);
+  const Status verified = verify::VerifyArchive(o_.input, vo, &vr);
+  EndPhaseProgress();
+  RETURN_IF_ERROR(verified);
   progress_.Event("archive verified: " + std::to_string(vr.rows) + " rows in " +
                   std::to_string(vr.data_members) + " chunks" +
                   (vr.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file"));
+  return Status::Ok();
+}
+
+// --tables: only the members a restore of the chosen tables reads (their data; every schema and
+// post member, which are small) are read and checked against their SHA-256, in parallel, before
+// the target is touched; the rest of a big archive is not read at all.
+Status RestoreRun::VerifyChosenMembers() {
+  std::vector<const archive::MemberEntry*> wanted;
+  uint64_t bytes = 0;
+  for (const auto& e : source_->index()->members) {
+    if (e.info.kind == archive::MemberKind::kData) {
+      const archive::ObjectEntry* o = plan_.Object(e.info.object_id);
+      if (o == nullptr || !plan_.TableSelected(o->schema, o->name)) continue;
+    }
+    wanted.push_back(&e);
+    bytes += e.info.raw_size;
+  }
+  std::mutex mu;
+  Status first = Status::Ok();
+  BeginPhaseProgress("verify", bytes, 0);
+  tbb::parallel_for(size_t{0}, wanted.size(), [&](size_t i) {
+    if (errors_->cancelled()) return;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      if (!first.ok()) return;
+    }
+    SourceMember m;
+    m.info = wanted[i]->info;
+    m.offset = wanted[i]->offset;
+    m.entry = wanted[i];
+    Status st = source_->Load(&m);
+    phase_counters_.raw_bytes.fetch_add(m.info.raw_size, std::memory_order_relaxed);
+    std::lock_guard<std::mutex> l(mu);
+    if (!st.ok() && first.ok()) first = st;
+  });
+  EndPhaseProgress();
+  if (errors_->cancelled()) return errors_->first();
+  RETURN_IF_ERROR(first);
+  progress_.Event("checked the " + std::to_string(wanted.size()) +
+                  " members the chosen tables need (" +
+                  ProgressReporter::HumanBytes(static_cast<double>(bytes)) +
+                  " of SQL); the rest of the archive is not read");
   return Status::Ok();
 }
 
@@ -144,16 +239,20 @@ Status RestoreRun::ReadPrologue() {
       if (object->kind == "database") archive_databases_.push_back(object->schema);
     }
   }
+  RETURN_IF_ERROR(plan_.SelectTables());
   RETURN_IF_ERROR(plan_.Check(archive_databases_));
   std::string identity = archive::Sha256Hex(archive::Sha256::Of(header_sql_));
   for (const auto& [from, to] : plan_.Databases(archive_databases_)) {
     identity.append("\n").append(from).append("\n").append(to);
   }
+  for (const auto& t : o_.tables) identity.append("\ntable ").append(t);
   restore_id_ = archive::Sha256Hex(archive::Sha256::Of(identity));
   settings_.connection = &o_.connection;
   settings_.header_sql = header_sql_;
-  settings_.enable_binlog = o_.enable_binlog;
-  settings_.local_infile = o_.load_data;
+  settings_.enable_binlog = o_.binlog == Binlog::kEnable;
+  settings_.local_infile =
+      o_.load_method == LoadMethodChoice::kAuto || o_.load_method == LoadMethodChoice::kLoadData;
+  settings_.lock_wait_timeout_s = o_.lock_wait_timeout_s;
   return Status::Ok();
 }
 
@@ -162,11 +261,17 @@ Status RestoreRun::LoadData() {
   RETURN_IF_ERROR(ReloadNontransactional());
   SessionPool pool;
   for (int i = 0; i < o_.threads; ++i) {
-    bool off = false;
-    ASSIGN_OR_RETURN(auto s, ConnectLoadSession(settings_, "loader " + std::to_string(i), &off));
+    ASSIGN_OR_RETURN(auto s, ConnectWithRetries(Policy("loader " + std::to_string(i))));
     pool.Add(std::move(s));
   }
-  ASSIGN_OR_RETURN(auto packet, control_->Query("SELECT @@global.max_allowed_packet AS p"));
+  ASSIGN_OR_RETURN(auto packet, ControlQuery("SELECT @@global.max_allowed_packet AS p"));
+  mysql::ServerInfo server;
+  RETURN_IF_ERROR(OnControl([&](mysql::Session& s) {
+    server = s.server();
+    return Status::Ok();
+  }));
+  // innodb_autoinc_lock_mode=2 (MySQL 8's default): LOAD DATA takes no table-level AUTO-INC lock.
+  auto lock_mode = ControlQuery("SELECT @@global.innodb_autoinc_lock_mode AS m");
   LoaderInputs in;
   in.source = source_.get();
   in.tables = &tables_;
@@ -175,6 +280,8 @@ Status RestoreRun::LoadData() {
   in.sessions = &pool;
   in.settings = &settings_;
   in.rename = &o_.rename;
+  in.method = ChooseLoadMethod(o_.load_method, server);
+  in.autoinc_lock_free = lock_mode.ok() && lock_mode->Get(0, "m") == "2";
   in.threads = o_.threads;
   in.retries = o_.retries;
   in.max_statement = std::stoull(packet.Get(0, "p"));
@@ -187,11 +294,16 @@ Status RestoreRun::LoadData() {
   report_->chunks = loaded_.chunks;
   report_->chunks_skipped = loaded_.skipped;
   report_->retries = loaded_.retries;
+  report_->bulk_chunks = loaded_.bulk_chunks;
   report_->load_data_chunks = loaded_.load_data_chunks;
   report_->sql_bytes = loaded_.bytes;
   RETURN_IF_ERROR(st);
-  for (const auto& [id, table] : tables_) {
-    if (!table.transactional) RETURN_IF_ERROR(journal_->Mark(*control_, "table", id, 0, 0));
+  for (const auto& [object_id, table] : tables_) {
+    const uint32_t id = object_id;
+    if (!table.transactional) {
+      RETURN_IF_ERROR(
+          OnControl([&](mysql::Session& s) { return journal_->Mark(s, "table", id, 0, 0); }));
+    }
   }
   return Status::Ok();
 }

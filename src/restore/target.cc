@@ -14,6 +14,9 @@ Result<std::unique_ptr<mysql::Session>> ConnectLoadSession(const LoadSessionSett
                    mysql::Session::Connect(*settings.connection, role, settings.local_infile));
   RETURN_IF_ERROR(RunScript(*s, settings.header_sql, {}));
   RETURN_IF_ERROR(s->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+  RETURN_IF_ERROR(s->Execute("SET SESSION lock_wait_timeout = " +
+                             std::to_string(settings.lock_wait_timeout_s)));
+  if (settings.killer != nullptr) settings.killer->Watch(*s);
   *binlog_off = false;
   if (!settings.enable_binlog) {
     Status st = s->Execute("SET SESSION sql_log_bin=0");

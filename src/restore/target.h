@@ -2,7 +2,8 @@
 //
 // A load session carries the archive header's session settings (character set, UTC time zone,
 // no unique/foreign-key checks, the dump's sql_mode), READ COMMITTED (parallel inserts into one
-// table take no gap locks), and sql_log_bin=0 unless binary logging is wanted.
+// table take no gap locks), the restore's lock_wait_timeout, and sql_log_bin=0 unless binary
+// logging is wanted; the restore's QueryKiller watches it, so a cancellation ends its statement.
 //
 // Thread safety: a SessionPool may be used from many threads; each Session from one at a time.
 #pragma once
@@ -15,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "myvault/mysql/killer.h"
 #include "myvault/mysql/session.h"
 #include "myvault/status.h"
 
@@ -25,6 +27,8 @@ struct LoadSessionSettings {
   std::string header_sql;  // the archive's header member
   bool enable_binlog = false;
   bool local_infile = false;  // the session may run LOAD DATA LOCAL INFILE
+  int lock_wait_timeout_s = 60;
+  mysql::QueryKiller* killer = nullptr;  // watches every session (may be null)
 };
 
 // Connects and sets a session up for loading. *binlog_off tells whether sql_log_bin=0 took
@@ -54,8 +58,8 @@ class SessionPool {
 };
 
 // Runs fn(item, session) for every item on up to pool->size() threads, each holding one pooled
-// session. Stops handing out items after the first error (or when `stop` returns true) and
-// returns that error.
+// session (a std::unique_ptr<mysql::Session>&: fn may replace a lost one). Stops handing out
+// items after the first error (or when `stop` returns true) and returns that error.
 template <typename Item, typename Fn, typename Stop>
 Status ForEachWithSession(const std::vector<Item>& items, SessionPool* pool, Fn fn, Stop stop);
 

@@ -18,7 +18,7 @@ Status ForEachWithSession(const std::vector<Item>& items, SessionPool* pool, Fn 
   auto work = [&] {
     std::unique_ptr<mysql::Session> s = pool->Take();
     for (size_t i = next++; i < items.size() && !failed() && !stop(); i = next++) {
-      Status st = fn(items[i], *s);
+      Status st = fn(items[i], s);
       if (!st.ok()) {
         std::lock_guard<std::mutex> l(mu);
         if (first.ok()) first = st;

@@ -43,6 +43,18 @@ constexpr std::array<uint8_t, 256> MakeSqlEscape() {
 }
 constexpr std::array<uint8_t, 256> kSqlEscape = MakeSqlEscape();
 
+// The byte a kKeep escape stands for (\0 is NUL, \n LF, \r CR, \\ a backslash, \Z 0x1A).
+constexpr std::array<char, 256> MakeRawOfEscape() {
+  std::array<char, 256> t{};
+  t['0'] = '\0';
+  t['n'] = '\n';
+  t['r'] = '\r';
+  t['\\'] = '\\';
+  t['Z'] = '\x1A';
+  return t;
+}
+constexpr std::array<char, 256> kRawOfEscape = MakeRawOfEscape();
+
 // kHexValue[b] is the value of hex digit b, or 0xFF.
 constexpr std::array<uint8_t, 256> MakeHexValue() {
   std::array<uint8_t, 256> t{};
@@ -78,12 +90,16 @@ bool IsCharsetNameByte(char c) {
 // except raw control bytes inside strings, which reserve their extra byte first.
 class Converter {
  public:
-  Converter(std::string_view statement, std::string* data)
+  // TSV into *data; or, with `values`, raw values into *data and their ends and NULL flags into
+  // *values (RowBatch).
+  Converter(std::string_view statement, std::string* data, RowBatch* values = nullptr)
       : begin_(statement.data()),
         p_(begin_),
         end_(begin_ + statement.size()),
         data_(data),
-        base_(data->size()) {
+        base_(data->size()),
+        raw_(values),
+        raw_base_(values != nullptr ? values->ends.size() : 0) {
     data_->resize(base_ + statement.size() + kSlack);
     dst_ = data_->data() + base_;
     limit_ = data_->data() + data_->size();
@@ -96,14 +112,20 @@ class Converter {
 
   uint64_t rows() const { return rows_; }
   Status status() const {
-    std::string message = "INSERT to TSV: ";
+    std::string message = raw_ == nullptr ? "INSERT to TSV: " : "INSERT to values: ";
     message += error_at_ == end_ ? "statement ends early, " : "";
     message += error_;
     message += " at byte " + std::to_string(error_at_ - begin_);
     return Corrupt(std::move(message));
   }
   void Commit() { data_->resize(static_cast<size_t>(dst_ - data_->data())); }
-  void Abort() { data_->resize(base_); }
+  void Abort() {
+    data_->resize(base_);
+    if (raw_ != nullptr) {
+      raw_->ends.resize(raw_base_);
+      raw_->nulls.resize(raw_base_);
+    }
+  }
 
  private:
   bool Fail(const char* what, const char* at) {
@@ -128,6 +150,10 @@ class Converter {
   enum class Stop : uint8_t { kContinue, kEnd, kError };
   Stop StringStop(const char* literal);
   void PutEscaped(unsigned char b) {
+    if (raw_ != nullptr) {
+      *dst_++ = static_cast<char>(b);
+      return;
+    }
     const char e = kTsvEscape[b];
     dst_[0] = e != 0 ? '\\' : static_cast<char>(b);
     dst_[1] = e;
@@ -148,6 +174,8 @@ class Converter {
   const char* const end_;
   std::string* const data_;
   const size_t base_;
+  RowBatch* const raw_;    // raw values rather than TSV
+  const size_t raw_base_;  // raw_->ends.size() on entry
   char* dst_ = nullptr;
   char* limit_ = nullptr;
   uint64_t rows_ = 0;
@@ -204,12 +232,13 @@ bool Converter::Rows(size_t column_count) {
     for (size_t i = 0; i < column_count; ++i) {
       if (i > 0) {
         if (!Expect(',', "',' expected (fewer values than columns, or a bad value)")) return false;
-        *dst_++ = '\t';
+        if (raw_ == nullptr) *dst_++ = '\t';
       }
       if (!Value()) return false;
+      if (raw_ != nullptr) raw_->ends.push_back(static_cast<size_t>(dst_ - data_->data()));
     }
     if (!Expect(')', "')' expected (more values than columns, or a bad value)")) return false;
-    *dst_++ = '\n';
+    if (raw_ == nullptr) *dst_++ = '\n';
     ++rows_;
     if (p_ == end_) return true;
     if (*p_ != ',') break;
@@ -223,12 +252,17 @@ bool Converter::Rows(size_t column_count) {
 
 bool Converter::Value() {
   if (p_ == end_) return Fail("value expected", p_);
+  if (raw_ != nullptr && *p_ != 'N') raw_->nulls.push_back(0);
   switch (*p_) {
     case '\'': return String();
     case '_': return Introduced();
     case 'N':
       if (end_ - p_ < 4 || std::memcmp(p_, "NULL", 4) != 0) return Fail("value expected", p_);
       p_ += 4;
+      if (raw_ != nullptr) {
+        raw_->nulls.push_back(1);
+        return true;
+      }
       dst_[0] = '\\';
       dst_[1] = 'N';
       dst_ += 2;
@@ -301,6 +335,10 @@ Converter::Stop Converter::StringStop(const char* literal) {
     }
     switch (kSqlEscape[static_cast<unsigned char>(p_[1])]) {
       case kKeep:
+        if (raw_ != nullptr) {
+          *dst_++ = kRawOfEscape[static_cast<unsigned char>(p_[1])];
+          break;
+        }
         dst_[0] = '\\';
         dst_[1] = p_[1];
         dst_ += 2;
@@ -311,7 +349,8 @@ Converter::Stop Converter::StringStop(const char* literal) {
     p_ += 2;
     return Stop::kContinue;
   }
-  if (kTsvEscape[c] != 0) Reserve(1);  // a raw control byte (the dumper escapes all but TAB)
+  // A raw control byte (the dumper escapes all but TAB) takes two bytes in TSV.
+  if (kTsvEscape[c] != 0 && raw_ == nullptr) Reserve(1);
   PutEscaped(c);
   ++p_;
   return Stop::kContinue;
@@ -382,10 +421,10 @@ bool SameColumns(const std::vector<std::string>& batch, const std::vector<std::s
   return true;
 }
 
-}  // namespace
-
-Status InsertToTsv(std::string_view statement, TsvBatch* out) {
-  Converter converter(statement, &out->data);
+// Shared by InsertToTsv and InsertToRows: `Batch` has table, columns, rows and data.
+template <typename Batch>
+Status Convert(std::string_view statement, Batch* out, RowBatch* values) {
+  Converter converter(statement, &out->data, values);
   std::string_view table;
   std::vector<std::string_view> columns;
   if (!converter.Prefix(&table, &columns)) {
@@ -395,7 +434,7 @@ Status InsertToTsv(std::string_view statement, TsvBatch* out) {
   const bool first = out->columns.empty();
   if (!first && (table != out->table || !SameColumns(out->columns, columns))) {
     converter.Abort();
-    return InvalidArgument("INSERT to TSV: a statement for " + std::string(table) +
+    return InvalidArgument("INSERT conversion: a statement for " + std::string(table) +
                            " with other columns or table than the batch's " + out->table);
   }
   if (!converter.Rows(columns.size())) {
@@ -409,6 +448,16 @@ Status InsertToTsv(std::string_view statement, TsvBatch* out) {
     out->columns.assign(columns.begin(), columns.end());
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status InsertToTsv(std::string_view statement, TsvBatch* out) {
+  return Convert(statement, out, nullptr);
+}
+
+Status InsertToRows(std::string_view statement, RowBatch* out) {
+  return Convert(statement, out, out);
 }
 
 }  // namespace myvault::sql

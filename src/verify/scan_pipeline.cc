@@ -80,12 +80,17 @@ void DecodeBatch(Batch* batch) {
 }
 
 // The serial output stage: record members in file order; keep the first problem.
-void Collect(const Batch& batch, ScanResult* result, std::atomic<bool>* stop) {
+void Collect(const Batch& batch, ScanResult* result, std::atomic<bool>* stop,
+             std::atomic<uint64_t>* checked_bytes) {
   if (stop->load()) return;
   const size_t good = std::min(batch.bad, batch.entries.size());
   for (size_t i = 0; i < good; ++i) {
     result->members.push_back(batch.entries[i]);
     result->raw_bytes += batch.entries[i].info.raw_size;
+  }
+  if (checked_bytes != nullptr && good > 0) {
+    const archive::MemberEntry& last = batch.entries[good - 1];
+    checked_bytes->store(last.offset + last.size, std::memory_order_relaxed);
   }
   if (good < batch.entries.size()) {
     result->error = batch.decode_error;
@@ -102,7 +107,8 @@ void Collect(const Batch& batch, ScanResult* result, std::atomic<bool>* stop) {
 
 }  // namespace
 
-ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel) {
+ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel,
+                       std::atomic<uint64_t>* checked_bytes) {
   ScanResult result;
   archive::MemberScanner scanner(fd);
   archive::Sha256 file_hash;
@@ -127,7 +133,7 @@ ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel) {
     DecodeBatch(batch.get());
     return batch;
   };
-  auto collect = [&](const BatchPtr& batch) { Collect(*batch, &result, &stop); };
+  auto collect = [&](const BatchPtr& batch) { Collect(*batch, &result, &stop, checked_bytes); };
   // More threads than the machine has would only make oneTBB complain; tokens stay as asked.
   tbb::task_arena arena(std::min(threads, tbb::info::default_concurrency()));
   arena.execute([&] {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -30,6 +31,7 @@ struct ScanResult {
 // Reads `fd` front to back with a MemberScanner on the calling thread's arena of `threads`
 // threads, hashing every byte and decoding members in parallel. Stops at the first problem, or
 // with error = cancel->first() (kCancelled for a signal) once `cancel` (may be null) is cancelled.
-ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel);
+ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel,
+                       std::atomic<uint64_t>* checked_bytes = nullptr);
 
 }  // namespace myvault::verify

@@ -123,7 +123,8 @@ Status Verify(const std::string& path, const VerifyOptions& options, int fd, Ver
   if (!reader.ok() && reader.status().code() != StatusCode::kCorrupt) return reader.status();
   const Index* index = reader.ok() ? &(*reader)->index() : nullptr;
 
-  ScanResult scan = ScanArchive(fd, std::max(1, options.threads), options.cancel);
+  ScanResult scan =
+      ScanArchive(fd, std::max(1, options.threads), options.cancel, options.checked_bytes);
   CountMembers(scan.members, report);
   if (!scan.error.ok()) return ScanFailure(path, scan, index, gzip);
   if (index == nullptr) return reader.status();

@@ -93,6 +93,19 @@ check_compose() {
     grep -qE "^(# )?$var=" "$docker_dir/.env.example" || fail ".env.example does not mention $var"
   done
   checked ".env.example names every setting"
+
+  # A shell can source it too (`set -a; . .env`, as the runbook's scripts did), with every
+  # commented-out setting switched on as well, and it means the same there as to compose.
+  local sourced
+  sed -E 's/^# ([A-Z_]+=)/\1/' "$docker_dir/.env.example" >"$tmp/all.env"
+  if ! sourced=$(env -i bash -c 'set -aeu; . "$1"; printf "%s|%s" "$BACKUP_SCHEDULE" \
+      "$BACKUP_COPY_COMMAND"' _ "$tmp/all.env" 2>&1); then
+    fail ".env.example cannot be sourced by a shell: $sourced"
+  elif [ "$sourced" != '0 */6 * * *|rclone copyto {file} remote:db/{name}' ]; then
+    fail ".env.example sourced by a shell gives: $sourced"
+  else
+    checked ".env.example can be sourced by a shell"
+  fi
 }
 
 # ---- build: the build stage installs and builds what the README's install steps do ----------

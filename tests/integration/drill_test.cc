@@ -60,7 +60,13 @@ class Drill : public RestoreTest {
 
   Result<CommandResult> RunDrill(const std::vector<std::string>& args,
                                  CommandOptions options = {}) {
-    std::vector<std::string> argv = {"drill", "--dir", backups_, "--defaults-file", target_cnf_};
+    return RunDrillWith(target_cnf_, args, std::move(options));
+  }
+
+  // The same with another account's option file.
+  Result<CommandResult> RunDrillWith(const std::string& cnf, const std::vector<std::string>& args,
+                                     CommandOptions options = {}) {
+    std::vector<std::string> argv = {"drill", "--dir", backups_, "--defaults-file", cnf};
     argv.insert(argv.end(), args.begin(), args.end());
     if (options.env.empty()) options.env = {{"NOTIFY_SLACK", "false"}};
     return RunMyvault(argv, options);
@@ -186,6 +192,46 @@ TEST_F(Drill, NotifiesSlackWithoutShowingTheWebhook) {
   EXPECT_EQ(f.exit_code, 0) << f.Describe();
   EXPECT_NE(f.err.find("warning: drill notification not sent"), std::string::npos) << f.err;
   EXPECT_EQ(f.err.find("s3cretDrillToken"), std::string::npos) << f.err;
+}
+
+// A drill the account may not run is refused before any database is made, and the failure says
+// only that: before, it reported dropping (or failing to drop, "drop them by hand") scratch
+// databases it had never created.
+TEST_F(Drill, AccountWithoutThePrivilegesFailsWithoutTalkingOfDatabasesItNeverMade) {
+  ASSERT_OK_AND_ASSIGN(
+      std::string cnf,
+      AccountOptionFile(*target_, "mvdrill_backup", "backup-pw",
+                        "GRANT SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES, RELOAD, PROCESS, "
+                        "BINLOG MONITOR ON *.* TO 'mvdrill_backup'@'%'"));
+  ASSERT_OK_AND_ASSIGN(CommandResult r, RunDrillWith(cnf, {}));
+  EXPECT_OK(target_->Exec("DROP USER IF EXISTS 'mvdrill_backup'@'%'"));
+  EXPECT_EQ(r.exit_code, kExitConnection) << r.Describe();
+  EXPECT_EQ(r.out.rfind("drill FAILED: the account mvdrill_backup@% lacks privileges", 0), 0u)
+      << r.out;
+  for (const std::string& text : {r.out, r.err}) {
+    EXPECT_EQ(text.find("dropp"), std::string::npos) << text;
+    EXPECT_EQ(text.find("by hand"), std::string::npos) << text;
+  }
+  EXPECT_NE(r.out.find("nothing was changed on the target"), std::string::npos) << r.out;
+  EXPECT_EQ(TargetDatabases(), std::vector<std::string>{"mvdrill_shop"});
+  ExpectSentinelIntact();
+}
+
+// README "Privileges", drill on MariaDB: enough for a drill.
+TEST_F(Drill, ReadmeGrantsAreEnough) {
+  ASSERT_OK_AND_ASSIGN(
+      std::string cnf,
+      AccountOptionFile(*target_, "mvdrill_user", "drill-pw",
+                        "GRANT SELECT, INSERT, CREATE, DROP, ALTER, CREATE VIEW, TRIGGER, CREATE "
+                        "ROUTINE, ALTER ROUTINE, EVENT ON `%\\_drill`.* TO 'mvdrill_user'@'%'; "
+                        "GRANT SELECT, INSERT, DELETE, CREATE, DROP ON `\\_myvault\\_restore`.* "
+                        "TO 'mvdrill_user'@'%'; GRANT PROCESS, BINLOG ADMIN, SET USER ON *.* TO "
+                        "'mvdrill_user'@'%'"));
+  ASSERT_OK_AND_ASSIGN(CommandResult r, RunDrillWith(cnf, {}));
+  EXPECT_OK(target_->Exec("DROP USER IF EXISTS 'mvdrill_user'@'%'"));
+  EXPECT_EQ(r.exit_code, 0) << r.Describe() << r.out;
+  EXPECT_EQ(TargetDatabases(), std::vector<std::string>{"mvdrill_shop"});
+  ExpectSentinelIntact();
 }
 
 TEST_F(Drill, SigtermMidRestoreStillDropsTheCopies) {

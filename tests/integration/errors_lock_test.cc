@@ -23,8 +23,10 @@ constexpr char kLockSetup[] = R"sql(
 CREATE DATABASE IF NOT EXISTS mv_err_lock;
 CREATE TABLE IF NOT EXISTS mv_err_lock.m (id INT PRIMARY KEY, v INT) ENGINE = MyISAM;
 CREATE TABLE IF NOT EXISTS mv_err_lock.i (id INT PRIMARY KEY, v INT) ENGINE = InnoDB;
+CREATE TABLE IF NOT EXISTS mv_err_lock.j (id INT PRIMARY KEY, v INT) ENGINE = InnoDB;
 INSERT IGNORE INTO mv_err_lock.m VALUES (1, 1), (2, 2), (3, 3);
 INSERT IGNORE INTO mv_err_lock.i VALUES (1, 1);
+INSERT IGNORE INTO mv_err_lock.j VALUES (1, 1);
 )sql";
 
 class DumpLockTimeout : public ServerPairTest {
@@ -35,9 +37,11 @@ class DumpLockTimeout : public ServerPairTest {
     archive_ = dir_->Join("lock.sql.gz");
   }
 
-  void ExpectLockTimeout() {
-    ASSERT_OK_AND_ASSIGN(CommandResult r, Dump(archive_, {"--quiet", "--lock-wait-timeout", "2",
-                                                          "--databases", "mv_err_lock"}));
+  void ExpectLockTimeout(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"--quiet", "--lock-wait-timeout", "2", "--databases",
+                                     "mv_err_lock"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ASSERT_OK_AND_ASSIGN(CommandResult r, Dump(archive_, args));
     ExpectCleanFailure(r, kExitLockTimeout, "lock", archive_);
     EXPECT_LT(r.seconds, 10.0) << "--lock-wait-timeout 2 should give up within seconds";
   }
@@ -73,6 +77,40 @@ TEST_F(DumpLockTimeout, RunningMyisamWriteTimesOut) {
   EXPECT_OK(source_->Exec("KILL QUERY " + std::to_string(writer_id)));
   update.join();
   EXPECT_FALSE(update_status.ok()) << "the UPDATE should have been running until killed";
+}
+
+// LOCK TABLES (the method without RELOAD) cannot be had while a transaction keeps a dumped table
+// written: its NOWAIT requests are refused until --lock-wait-timeout, and the transaction, which
+// a waiting LOCK TABLES could have made a deadlock victim, commits afterwards.
+TEST_F(DumpLockTimeout, LockTablesGivesUpOnAnOpenWriteTransaction) {
+  ASSERT_OK(blocker_->Exec("START TRANSACTION"));
+  ASSERT_OK(blocker_->Exec("UPDATE mv_err_lock.i SET v = v + 1"));
+  ExpectLockTimeout({"--snapshot-method", "lock-tables"});
+  EXPECT_OK(blocker_->Exec("COMMIT"));
+  Result<std::string> held = source_->QueryValue(
+      "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOCK TABLES%'");
+  ASSERT_TRUE(held.ok()) << held.status().message();
+  EXPECT_EQ(*held, "0");
+}
+
+// A transaction that writes j, then (while the dump wants every table) i: a LOCK TABLES that
+// waited would hold i (sorted first) while waiting for j, and the server would roll the
+// transaction back as the deadlock victim (measured: it does). The dump's NOWAIT requests never
+// hold while waiting: the transaction commits, and then the dump gets its locks.
+TEST_F(DumpLockTimeout, LockTablesNeverMakesAnApplicationTransactionADeadlockVictim) {
+  ASSERT_OK(blocker_->Exec("START TRANSACTION"));
+  ASSERT_OK(blocker_->Exec("UPDATE mv_err_lock.j SET v = v + 1"));
+  std::unique_ptr<ChildProcess> child;
+  ASSERT_OK(StartMyvault({"dump", "--defaults-file", source_cnf_, "--output", archive_, "--quiet",
+                          "--lock-wait-timeout", "20", "--snapshot-method", "lock-tables",
+                          "--databases", "mv_err_lock"},
+                         &child)
+                .status());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the dump is asking by now
+  EXPECT_OK(blocker_->Exec("UPDATE mv_err_lock.i SET v = v + 1"));
+  EXPECT_OK(blocker_->Exec("COMMIT"));
+  CommandResult r = child->Wait();
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
 }
 
 // Ctrl-C while the lock request waits: the pending lock (which makes every new write on the

@@ -2,10 +2,13 @@
 // under another name.
 //
 // An application account with SELECT, LOCK TABLES, SHOW VIEW, TRIGGER and EVENT can run
-// `mysqldump --single-transaction`: it needs neither RELOAD (for the lock that lines up several
-// connections) nor BINLOG MONITOR (for the binlog position). myvault then reads on one
-// connection in one transaction, says so in a note, and the dump is complete.
+// `mysqldump --single-transaction`: it needs neither RELOAD (for the global lock that lines up
+// several connections) nor BINLOG MONITOR (for the binlog position). myvault lines its
+// connections up without RELOAD (a snapshot check here, MariaDB with the binary log) and keeps
+// its threads. An account that may not even LOCK TABLES, on a server without a binary log (so
+// no snapshot check either), gets one connection in one transaction, with a note.
 #include "mysqldump_fixture.h"
+#include "throwaway_server.h"
 
 namespace myvault::it {
 namespace {
@@ -18,17 +21,26 @@ class MysqldumpPrivileges : public MysqldumpTest {
  protected:
   void Prepare() override {
     ASSERT_OK(LoadFormatDatabase(*source_));
+    ASSERT_OK_AND_ASSIGN(app_cnf_,
+                         CreateAppAccount(*source_, source_config_,
+                                          "SELECT, LOCK TABLES, SHOW VIEW, TRIGGER, EVENT"));
+  }
+
+  // Creates kAppUser on `server` with `privileges` on kFormatDb; returns its option file.
+  Result<std::string> CreateAppAccount(TestServer& server, const ServerConfig& config,
+                                       const std::string& privileges) {
     for (const char* host : {"localhost", "%"}) {
       const std::string account = std::string("'") + kAppUser + "'@'" + host + "'";
-      ASSERT_OK(source_->Exec("DROP USER IF EXISTS " + account));
-      ASSERT_OK(source_->Exec("CREATE USER " + account + " IDENTIFIED BY '" + kAppPassword + "'"));
-      ASSERT_OK(source_->Exec("GRANT SELECT, LOCK TABLES, SHOW VIEW, TRIGGER, EVENT ON " +
-                              QuoteIdent(kFormatDb) + ".* TO " + account));
+      RETURN_IF_ERROR(server.Exec("DROP USER IF EXISTS " + account));
+      RETURN_IF_ERROR(
+          server.Exec("CREATE USER " + account + " IDENTIFIED BY '" + kAppPassword + "'"));
+      RETURN_IF_ERROR(
+          server.Exec("GRANT " + privileges + " ON " + QuoteIdent(kFormatDb) + ".* TO " + account));
     }
-    ServerConfig app = source_config_;
+    ServerConfig app = config;
     app.user = kAppUser;
     app.password = kAppPassword;
-    ASSERT_OK_AND_ASSIGN(app_cnf_, WriteOptionFile(app, dir_->path(), "app.cnf"));
+    return WriteOptionFile(app, dir_->path(), "app-" + std::to_string(config.port) + ".cnf");
   }
   void TearDown() override {
     for (const char* host : {"localhost", "%"}) {
@@ -48,23 +60,48 @@ class MysqldumpPrivileges : public MysqldumpTest {
     EXPECT_TRUE(got == want) << "rows of " << table << " differ after the restore";
   }
 
+  // `mysqldump --single-transaction --threads=4 --verbose` of kFormatDb by the account of `cnf`
+  // into `file`: it must succeed and the file end complete. *err gets its stderr.
+  void DumpAsApp(const std::string& cnf, const std::string& file, std::string* err) {
+    ASSERT_OK_AND_ASSIGN(
+        CommandResult r,
+        RunMysqldumpMode({"--defaults-file=" + cnf, "--single-transaction", "--threads=4",
+                          "--verbose", "--result-file=" + file, kFormatDb}));
+    ASSERT_EQ(r.exit_code, 0) << r.Describe();
+    *err = r.err;
+    ASSERT_OK_AND_ASSIGN(std::string sql, ReadFile(file));
+    EXPECT_EQ(LastNonEmptyLine(sql).rfind("-- Dump completed", 0), 0u) << LastNonEmptyLine(sql);
+  }
+
   std::string app_cnf_;
 };
 
-TEST_F(MysqldumpPrivileges, ApplicationAccountGetsAOneConnectionDump) {
+TEST_F(MysqldumpPrivileges, ApplicationAccountKeepsItsThreads) {
   const std::string file = dir_->Join("app.sql");
-  ASSERT_OK_AND_ASSIGN(CommandResult r,
-                       RunMysqldumpMode({"--defaults-file=" + app_cnf_, "--single-transaction",
-                                         "--threads=4", "--result-file=" + file, kFormatDb}));
-  ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  EXPECT_NE(r.err.find("one connection reads the tables"), std::string::npos) << r.err;
-  ASSERT_OK_AND_ASSIGN(std::string sql, ReadFile(file));
-  EXPECT_EQ(LastNonEmptyLine(sql).rfind("-- Dump completed", 0), 0u) << LastNonEmptyLine(sql);
+  std::string err;
+  DumpAsApp(app_cnf_, file, &err);
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(err.find("one connection reads the tables"), std::string::npos) << err;
+  EXPECT_NE(err.find("(4 threads)"), std::string::npos) << err;
   ASSERT_OK(DropOnTarget({kCopyDb}));
   ASSERT_OK(target_->Exec(std::string("CREATE DATABASE ") + kCopyDb));
   ASSERT_OK(RestoreIntoTarget(file, kCopyDb));
   ExpectSameRows(kCopyDb, "t");
   ExpectSameRows(kCopyDb, "u");
+}
+
+TEST_F(MysqldumpPrivileges, AccountWithoutLockTablesOnAServerWithoutBinlogGetsOneConnection) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ThrowawayServer> server,
+                       ThrowawayServer::Start(dir_->Join("server"), "--skip-log-bin"));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<TestServer> admin, TestServer::Connect(server->config()));
+  ASSERT_OK(LoadFormatDatabase(*admin));
+  ASSERT_OK_AND_ASSIGN(std::string cnf, CreateAppAccount(*admin, server->config(),
+                                                         "SELECT, SHOW VIEW, TRIGGER, EVENT"));
+  std::string err;
+  DumpAsApp(cnf, dir_->Join("select-only.sql"), &err);
+  if (HasFatalFailure()) return;
+  EXPECT_NE(err.find("one connection reads the tables"), std::string::npos) << err;
+  EXPECT_NE(err.find("(1 threads)"), std::string::npos) << err;
 }
 
 // `mysqldump db | mysql other`: the view comes with the tables and reads the copy's table, not

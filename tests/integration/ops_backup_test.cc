@@ -145,6 +145,40 @@ TEST_F(OpsBackup, RetentionRunsAfterTheBackupAndKeepsManualOnes) {
   EXPECT_EQ(files[1].backup.name, Latest());
 }
 
+// The --copy-to directory follows the same retention: its expired copies go (with their
+// .sha256), its others and files that are not this prefix's backups stay.
+TEST_F(OpsBackup, OffsiteCopiesFollowRetention) {
+  const std::string offsite = dir_->Join("nfs");
+  fs::create_directory(offsite);
+  const std::string expired = FakeBackup(BackupKind::kAuto, 40);
+  const std::string daily = FakeBackup(BackupKind::kAuto, 2);
+  for (const std::string& name : {expired, daily}) {
+    fs::rename(backups_ + "/" + name, offsite + "/" + name);
+    fs::rename(backups_ + "/" + name + ".sha256", offsite + "/" + name + ".sha256");
+  }
+  const std::string other = ops::BackupFileName("otherstack", BackupKind::kAuto, 86400);
+  ASSERT_OK(WriteFile(offsite + "/" + other, "not ours"));
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Backup({"--weekly", "1", "--monthly", "1", "--copy-to", offsite}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const std::string made = Latest();
+  EXPECT_FALSE(fs::exists(offsite + "/" + expired));
+  EXPECT_FALSE(fs::exists(offsite + "/" + expired + ".sha256"));
+  EXPECT_TRUE(fs::exists(offsite + "/" + daily));
+  EXPECT_TRUE(fs::exists(offsite + "/" + other));
+  EXPECT_TRUE(fs::exists(offsite + "/" + made));
+  ExpectCompleteArchive(made, offsite);  // sha256sum -c works there
+  EXPECT_NE(r.err.find("pruned offsite " + offsite + "/" + expired), std::string::npos) << r.err;
+  // --no-prune leaves the offsite directory alone too.
+  const std::string expired2 = FakeBackup(BackupKind::kAuto, 41);
+  fs::rename(backups_ + "/" + expired2, offsite + "/" + expired2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_OK_AND_ASSIGN(
+      r, Backup({"--weekly", "1", "--monthly", "1", "--copy-to", offsite, "--no-prune"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_TRUE(fs::exists(offsite + "/" + expired2));
+}
+
 TEST_F(OpsBackup, EverythingCanComeFromTheSeedsEnvironment) {
   const std::string password = source_config_.password;
   CommandOptions env;
@@ -280,12 +314,85 @@ TEST_F(OpsBackup, OffsiteCopiesAreMadeAfterVerification) {
   EXPECT_TRUE(copy == original && by_command == original);
   ExpectCompleteArchive(name, offsite);
   // A failing command: the local backup is kept and latest moves, but the run says so (exit 6).
+  // Latest already pointed at the new backup when the command ran: it reads the link.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  ASSERT_OK_AND_ASSIGN(r, Backup({"--copy-command", "exit 3"}));
+  const std::string seen = dir_->Join("seen");
+  ASSERT_OK_AND_ASSIGN(
+      r, Backup({"--copy-command",
+                 "readlink " + backups_ + "/myvault-latest.sql.gz > " + seen + "; exit 3"}));
   EXPECT_EQ(r.exit_code, 6) << r.Describe();
   EXPECT_NE(r.err.find("offsite copy failed"), std::string::npos) << r.err;
-  EXPECT_EQ(List().size(), 2u);
-  EXPECT_NE(Latest(), name);
+  const std::vector<BackupFile> files = List();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(Latest(), files[1].backup.name);
+  ASSERT_OK_AND_ASSIGN(std::string link, ReadFile(seen));
+  EXPECT_EQ(link, files[1].backup.name + "\n") << "latest moved only after the copy";
+}
+
+// An offsite copy that never returns: killed at --copy-timeout with its whole process group, exit
+// 6 and a Slack failure, while the verified backup is kept and `latest` already points at it
+// (the command reads the link when it starts: it was moved before the copy).
+TEST_F(OpsBackup, AHungCopyCommandIsKilledAtTheTimeoutWithLatestAlreadyMoved) {
+  HttpListener slack;
+  const std::string seen = dir_->Join("seen");
+  const std::string pgid_file = dir_->Join("pgid");
+  const std::string command = "echo $$ > " + pgid_file + "; readlink " + backups_ +
+                              "/myvault-latest.sql.gz > " + seen + "; sleep 1000";
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult r,
+      Backup({"--copy-command", command, "--copy-timeout", "2s"},
+             {.env = {{"NOTIFY_SLACK", "true"}, {"SLACK_WEBHOOK_URL", slack.Url("/hook/x")}}}));
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 6) << r.Describe();
+  EXPECT_LT(took, 60.0) << "the copy was not stopped at its timeout";
+  EXPECT_NE(r.err.find("offsite copy command did not finish within 2s (--copy-timeout): its "
+                       "processes were stopped with SIGTERM"),
+            std::string::npos)
+      << r.err;
+  const std::vector<BackupFile> files = List();
+  ASSERT_EQ(files.size(), 1u);
+  ExpectCompleteArchive(files[0].backup.name, backups_);
+  EXPECT_EQ(Latest(), files[0].backup.name);
+  ASSERT_OK_AND_ASSIGN(std::string link, ReadFile(seen));
+  EXPECT_EQ(link, files[0].backup.name + "\n") << "latest was not moved before the copy";
+  ASSERT_OK_AND_ASSIGN(std::string pgid, ReadFile(pgid_file));
+  EXPECT_NE(::kill(-static_cast<pid_t>(std::stol(pgid)), 0), 0) << "the copy's processes live on";
+  EXPECT_EQ(errno, ESRCH);
+  ASSERT_TRUE(slack.WaitForRequests(1, std::chrono::seconds(5)));
+  const std::string body = slack.requests()[0].body;
+  EXPECT_NE(body.find("backup FAILED"), std::string::npos) << body;
+  EXPECT_NE(body.find("is verified and kept, but its offsite copy failed"), std::string::npos)
+      << body;
+  // A bad duration is a usage error before anything is dumped.
+  ASSERT_OK_AND_ASSIGN(r, Backup({"--copy-command", "true", "--copy-timeout", "soon"}));
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_NE(r.err.find("--copy-timeout: "), std::string::npos) << r.err;
+  EXPECT_EQ(List().size(), 1u);
+}
+
+// A webhook that never answers must not hold up SIGTERM: the daemon's post after its backup is
+// abandoned at once.
+TEST_F(OpsBackup, DaemonStopsAtOnceWhileAWebhookHangs) {
+  HttpListener slack(200, "", HttpListener::Mode::kNeverAnswer);
+  std::unique_ptr<ChildProcess> daemon;
+  ASSERT_OK(StartMyvault({"daemon", "--schedule", "0 0 1 1 *", "--dir", backups_, "--defaults-file",
+                          source_cnf_, "--databases", kDb},
+                         &daemon,
+                         {.env = {{"NOTIFY_SLACK", "true"},
+                                  {"SLACK_WEBHOOK_URL", slack.Url("/hook/SECRETPATH")}}})
+                .status());
+  ASSERT_TRUE(slack.WaitForRequests(1, std::chrono::seconds(30))) << "no post after the backup";
+  double seconds = 0;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*daemon, SIGTERM, &seconds));
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_LT(seconds, 2.0) << r.Describe();
+  EXPECT_NE(r.out.find("abandoned on a signal"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("daemon stopping on signal"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("SECRETPATH"), std::string::npos) << r.out;
+  ASSERT_EQ(List().size(), 1u);
+  EXPECT_EQ(Latest(), List()[0].backup.name);
 }
 
 // The daemon on `@every 2s`: verified backups, a correct link, and SIGTERM a clean exit 0.

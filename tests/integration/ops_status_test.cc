@@ -146,9 +146,9 @@ TEST_F(PruneTest, ListShowsNewestFirstWithClasses) {
   ASSERT_OK_AND_ASSIGN(CommandResult r, RunMyvault({"list", "--dir", dir_.path(), "--daily", "2",
                                                     "--weekly", "1", "--monthly", "1", "--check"}));
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  const size_t newest = r.out.find("2026-11-26 06:00:00  auto    daily,newest");
-  const size_t expired = r.out.find("2026-11-16 06:00:00  auto    expired");
-  const size_t manual = r.out.find("2026-11-01 06:00:00  manual  manual");
+  const size_t newest = r.out.find("2026-11-26 06:00:00  auto    full     daily,newest");
+  const size_t expired = r.out.find("2026-11-16 06:00:00  auto    full     expired");
+  const size_t manual = r.out.find("2026-11-01 06:00:00  manual  full     manual");
   ASSERT_NE(newest, std::string::npos) << r.out;
   ASSERT_NE(expired, std::string::npos) << r.out;
   ASSERT_NE(manual, std::string::npos) << r.out;
@@ -279,6 +279,30 @@ TEST_F(StatusTest, MonitorNotifiesOnceWhenStaleAndOnceWhenRecovered) {
   EXPECT_NE(r.out.find("stopping on signal"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("secret"), std::string::npos) << r.out;
   EXPECT_EQ(r.err.find("secret"), std::string::npos) << r.err;
+}
+
+// A webhook that accepts the post and never answers must not hold up SIGTERM: the post in flight
+// is abandoned at once.
+TEST_F(StatusTest, MonitorStopsAtOnceWhileAWebhookHangs) {
+  testutil::HttpListener slack(200, "", testutil::HttpListener::Mode::kNeverAnswer);
+  MakeBackup(dir_, BackupKind::kAuto, now_ - 10 * 3600);  // stale: a post at the first check
+  CommandOptions options;
+  options.env = {{"NOTIFY_SLACK", "true"}, {"SLACK_WEBHOOK_URL", slack.Url("/services/secret")}};
+  std::unique_ptr<ChildProcess> holder;
+  ASSERT_OK_AND_ASSIGN(ChildProcess * child, StartMyvault({"monitor", "--dir", dir_.path(),
+                                                           "--every", "1h", "--max-age", "7h"},
+                                                          &holder, options));
+  ASSERT_TRUE(slack.WaitForRequests(1, std::chrono::seconds(5)));
+  double seconds = 0;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, SignalAndWait(*child, SIGTERM, &seconds));
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_LT(seconds, 2.0) << r.Describe();
+  EXPECT_NE(r.out.find("notification failed: post to the Slack webhook (http://127.0.0.1) "
+                       "abandoned on a signal"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("stopping on signal"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("secret"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -90,6 +90,18 @@ Result<std::string> RestoreTest::UnreachableOptionFile() {
   return WriteOptionFile(nowhere, dir_->path(), "nowhere.cnf");
 }
 
+Result<std::string> RestoreTest::AccountOptionFile(TestServer& server, const std::string& user,
+                                                   const std::string& password,
+                                                   const std::string& grants) {
+  const std::string account = "'" + user + "'@'%'";
+  RETURN_IF_ERROR(server.Exec("DROP USER IF EXISTS " + account + "; CREATE USER " + account +
+                              " IDENTIFIED BY '" + password + "'; " + grants));
+  ServerConfig config = server.config();
+  config.user = user;
+  config.password = password;
+  return WriteOptionFile(config, dir_->path(), user + ".cnf");
+}
+
 Status RestoreTest::DumpArchive(const std::string& archive, const std::vector<std::string>& args) {
   std::vector<std::string> all = {"--quiet"};
   all.insert(all.end(), args.begin(), args.end());

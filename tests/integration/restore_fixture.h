@@ -51,6 +51,10 @@ class RestoreTest : public ServerPairTest {
                                     const CommandOptions& options = {});
   // An option file for the target's account at a 127.0.0.1 port where nothing listens.
   Result<std::string> UnreachableOptionFile();
+  // (Re)creates the account 'user'@'%' on `server` with `password`, runs `grants` (GRANT
+  // statements for it) and returns an option file that logs in as it. The test drops the user.
+  Result<std::string> AccountOptionFile(TestServer& server, const std::string& user,
+                                        const std::string& password, const std::string& grants);
   // Dumps the source into `archive` with `args` (plus --quiet); fails unless the dump exits 0.
   Status DumpArchive(const std::string& archive, const std::vector<std::string>& args);
 

@@ -1,6 +1,7 @@
-// How chunks reach the server: LOAD DATA LOCAL INFILE for tables whose column types it stores
-// exactly, INSERT for the others (BIT, INET6, ...), and INSERT for everything when the server
-// refuses LOCAL INFILE. Every way ends with the source's exact rows.
+// How chunks reach the server: array-bound INSERTs (MariaDB, the default) or LOAD DATA LOCAL
+// INFILE for tables whose column types load exactly from binary strings, INSERT statements for
+// the others (BIT, INET6, ...), and INSERT statements for everything when the server refuses the
+// method. Every way ends with the source's exact rows.
 #include <regex>
 
 #include "fingerprint.h"
@@ -32,23 +33,27 @@ class RestoreLoadMethod : public ServerPairTest {
     ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
   }
 
-  // Restores with `args` and returns (chunks by LOAD DATA, chunks by INSERT) from the report.
-  std::pair<long, long> Restore(const std::vector<std::string>& args, CommandResult* result) {
+  struct Chunks {
+    long bulk = -1, load_data = -1, insert = -1;
+  };
+  // Restores with `args` and returns the chunks by each method, from the report.
+  Chunks Restore(const std::vector<std::string>& args, CommandResult* result) {
     std::vector<std::string> argv = {
         "restore", archive_, "--defaults-file", target_cnf_, "--yes", "--progress", "lines"};
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = RunMyvault(argv);
     EXPECT_TRUE(r.ok()) << r.status().message();
-    if (!r.ok()) return {-1, -1};
+    if (!r.ok()) return {};
     *result = *r;
     EXPECT_EQ(r->exit_code, 0) << r->Describe();
     std::smatch m;
-    if (!std::regex_search(
-            r->out, m, std::regex(R"(chunks: (\d+) by LOAD DATA LOCAL INFILE, (\d+) by INSERT)"))) {
+    if (!std::regex_search(r->out, m,
+                           std::regex(R"(chunks: (\d+) by array-bound INSERT, (\d+) by LOAD DATA )"
+                                      R"(LOCAL INFILE, (\d+) by INSERT)"))) {
       ADD_FAILURE() << "no chunks line in: " << r->out;
-      return {-1, -1};
+      return {};
     }
-    return {std::stol(m[1]), std::stol(m[2])};
+    return {std::stol(m[1]), std::stol(m[2]), std::stol(m[3])};
   }
 
   void ExpectSameAsSource() {
@@ -60,31 +65,72 @@ class RestoreLoadMethod : public ServerPairTest {
   std::string archive_;
 };
 
+// The default on MariaDB: array-bound INSERTs for `plain`, even with several loaders on its
+// AUTO_INCREMENT key (they take no table-level AUTO-INC lock), INSERT statements for `bits`.
+TEST_F(RestoreLoadMethod, ArrayBindingWhereTypesAllowInsertElsewhere) {
+  CommandResult r;
+  Chunks c = Restore({"--threads", "4"}, &r);
+  EXPECT_GT(c.bulk, 0) << r.out;  // `plain`
+  EXPECT_EQ(c.load_data, 0) << r.out;
+  EXPECT_GT(c.insert, 0) << r.out;  // `bits`: BIT and INET6 need INSERT
+  ExpectSameAsSource();
+}
+
+// The AUTO_INCREMENT table `plain` (about a dozen chunks) shared by four loaders: every one of
+// its chunks goes by the fast path, its rows are exact, and the counter continues after the
+// source's (the next insert gets the id the source would give, never one already used).
+TEST_F(RestoreLoadMethod, AutoIncrementTableSharedByLoadersKeepsFastPathAndCounter) {
+  // One loader with LOAD DATA: nothing is shared, so only `bits` takes INSERT statements.
+  CommandResult r;
+  Chunks one = Restore({"--threads", "1", "--load-method", "load-data"}, &r);
+  ASSERT_GT(one.load_data, 4) << r.out;
+  Chunks c = Restore({"--threads", "4"}, &r);
+  EXPECT_EQ(c.bulk, one.load_data) << r.out;  // every chunk of `plain`
+  EXPECT_EQ(c.load_data, 0) << r.out;
+  EXPECT_EQ(c.insert, one.insert) << r.out;  // `bits` only
+  ExpectSameAsSource();
+  ASSERT_OK_AND_ASSIGN(auto rows,
+                       target_->QueryValue(std::string("SELECT COUNT(*) FROM ") + kDb + ".plain"));
+  EXPECT_EQ(rows, "3001");
+  // The source's counter, 4097 after its INSERT ... SELECT of 3000 rows reserved ids in
+  // doubling batches: the restored table hands out the id the source would have.
+  const std::string counter = std::string("SELECT AUTO_INCREMENT FROM information_schema.TABLES ") +
+                              "WHERE TABLE_SCHEMA = '" + kDb + "' AND TABLE_NAME = 'plain'";
+  ASSERT_OK_AND_ASSIGN(auto source_next, source_->QueryValue(counter));
+  EXPECT_GT(std::stoll(source_next), 3000);
+  ASSERT_OK(target_->Exec(std::string("INSERT INTO ") + kDb + ".plain (s) VALUES ('after')"));
+  ASSERT_OK_AND_ASSIGN(auto id, target_->QueryValue(std::string("SELECT id FROM ") + kDb +
+                                                    ".plain WHERE s = 'after'"));
+  EXPECT_EQ(id, source_next);
+}
+
 // One loader: no table is shared, so each table's own types decide (with several loaders on one
 // AUTO_INCREMENT table, the extra ones use INSERT; see loader.h).
 TEST_F(RestoreLoadMethod, LoadDataWhereTypesAllowInsertElsewhere) {
   CommandResult r;
-  auto [load_data, insert] = Restore({"--threads", "1"}, &r);
-  EXPECT_GT(load_data, 0) << r.out;  // `plain`
-  EXPECT_GT(insert, 0) << r.out;     // `bits`: BIT and INET6 need INSERT
+  Chunks c = Restore({"--threads", "1", "--load-method", "load-data"}, &r);
+  EXPECT_EQ(c.bulk, 0) << r.out;
+  EXPECT_GT(c.load_data, 0) << r.out;  // `plain`
+  EXPECT_GT(c.insert, 0) << r.out;     // `bits`: BIT and INET6 need INSERT
   ExpectSameAsSource();
 }
 
 TEST_F(RestoreLoadMethod, InsertOnlyWhenAsked) {
   CommandResult r;
-  auto [load_data, insert] = Restore({"--load-method", "insert"}, &r);
-  EXPECT_EQ(load_data, 0) << r.out;
-  EXPECT_GT(insert, 0) << r.out;
+  Chunks c = Restore({"--load-method", "insert"}, &r);
+  EXPECT_EQ(c.bulk, 0) << r.out;
+  EXPECT_EQ(c.load_data, 0) << r.out;
+  EXPECT_GT(c.insert, 0) << r.out;
   ExpectSameAsSource();
 }
 
 TEST_F(RestoreLoadMethod, ServerRefusingLocalInfileGetsInserts) {
   ASSERT_OK(target_->Exec("SET GLOBAL local_infile = 0"));
   CommandResult r;
-  auto [load_data, insert] = Restore({"--threads", "1"}, &r);
+  Chunks c = Restore({"--threads", "1", "--load-method", "load-data"}, &r);
   EXPECT_OK(target_->Exec("SET GLOBAL local_infile = 1"));
-  EXPECT_EQ(load_data, 0) << r.out;
-  EXPECT_GT(insert, 0) << r.out;
+  EXPECT_EQ(c.load_data, 0) << r.out;
+  EXPECT_GT(c.insert, 0) << r.out;
   EXPECT_NE(r.err.find("refuses LOAD DATA LOCAL INFILE"), std::string::npos) << r.err;
   ExpectSameAsSource();
 }

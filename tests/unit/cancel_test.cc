@@ -38,5 +38,19 @@ TEST(ErrorCollector, AChildSeesItsParentsCancellationButNeverCancelsIt) {
   EXPECT_EQ(other.first().message(), "own");
 }
 
+TEST(ErrorCollector, InterruptedMeansASignalNotAFailure) {
+  ErrorCollector daemon;
+  ErrorCollector run(&daemon);
+  run.Report(IoError("disk full"));
+  EXPECT_TRUE(run.cancelled());
+  EXPECT_FALSE(run.interrupted()) << "a failure is not a signal";
+  daemon.Report(Cancelled("SIGTERM"));
+  EXPECT_TRUE(run.interrupted()) << "the parent's signal reaches a child that had failed";
+  EXPECT_TRUE(daemon.interrupted());
+  ErrorCollector alone;
+  alone.Report(Cancelled("SIGINT"));
+  EXPECT_TRUE(alone.interrupted());
+}
+
 }  // namespace
 }  // namespace myvault

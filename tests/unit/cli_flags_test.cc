@@ -54,7 +54,6 @@ TEST(CliFlagsTest, ProgressModeIsCheckedEvenWhenQuiet) {
 }  // namespace
 }  // namespace myvault::cli
 
-
 namespace myvault::cli {
 namespace {
 
@@ -73,23 +72,29 @@ using Names = std::vector<std::string>;
 // worked) although --help showed a list; every list option now takes all three forms.
 TEST(CliListOptionsTest, RestoreListsTakeSeveralValuesAfterOneFlag) {
   RestoreCommand r;
-  ASSERT_NO_THROW(Parse(&r, {"restore", "f.sql.gz", "--databases", "a", "b", "--rename", "a=x",
-                             "b=y", "--yes"}));
+  ASSERT_NO_THROW(Parse(
+      &r, {"restore", "f.sql.gz", "--databases", "a", "b", "--rename", "a=x", "b=y", "--yes"}));
   EXPECT_EQ(r.options.input, "f.sql.gz");
   EXPECT_EQ(r.options.databases, (Names{"a", "b"}));
   EXPECT_EQ(r.renames, (Names{"a=x", "b=y"}));
   RestoreCommand mixed;
-  ASSERT_NO_THROW(Parse(&mixed, {"restore", "--databases", "a,b", "--databases", "c", "d", "--",
-                                 "f.sql.gz"}));
+  ASSERT_NO_THROW(
+      Parse(&mixed, {"restore", "--databases", "a,b", "--databases", "c", "d", "--", "f.sql.gz"}));
   EXPECT_EQ(mixed.options.databases, (Names{"a", "b", "c", "d"}));
   EXPECT_EQ(mixed.options.input, "f.sql.gz");
+  RestoreCommand tables;
+  ASSERT_NO_THROW(Parse(&tables, {"restore", "f.sql.gz", "--tables", "a.t1", "a.log_*,b.t2",
+                                  "--tables", "c.t3", "-y"}));
+  EXPECT_EQ(tables.options.tables, (Names{"a.t1", "a.log_*", "b.t2", "c.t3"}));
+  EXPECT_TRUE(tables.options.assume_yes);
 }
 
 TEST(CliListOptionsTest, DumpListsTakeTheSameForms) {
   DumpCommand d;
-  ASSERT_NO_THROW(Parse(&d, {"dump", "--output", "x.sql.gz", "--databases", "a", "b,c",
-                             "--exclude-databases", "d", "--databases", "e", "--tables", "a.t1",
-                             "a.t2", "--exclude-tables", "a.log_*,b.tmp", "--ignore-table", "c.x"}));
+  ASSERT_NO_THROW(
+      Parse(&d, {"dump", "--output", "x.sql.gz", "--databases", "a", "b,c", "--exclude-databases",
+                 "d", "--databases", "e", "--tables", "a.t1", "a.t2", "--exclude-tables",
+                 "a.log_*,b.tmp", "--ignore-table", "c.x"}));
   const dump::Selection& s = d.flags.options.selection;
   EXPECT_EQ(s.databases, (Names{"a", "b", "c", "e"}));
   EXPECT_EQ(s.exclude_databases, (Names{"d"}));

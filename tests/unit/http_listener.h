@@ -1,7 +1,9 @@
 // A test-only HTTP/1.1 server on 127.0.0.1 (an ephemeral port), run on its own thread. It records
 // every request (request line, headers, body by Content-Length) and either answers with a fixed
 // status and body, or never answers (holding the connection open until destroyed), for webhook
-// tests. Header-only because only *_test.cc files are compiled into unit_tests.
+// tests. In kFullBacklog mode it accepts nothing and its accept queue is full, so that a client's
+// connect hangs (Linux drops the SYN). Header-only because only *_test.cc files are compiled into
+// unit_tests.
 //
 // Thread safety: requests() and WaitForRequests() may be called from the test thread while the
 // server thread runs.
@@ -29,7 +31,7 @@ namespace myvault::testutil {
 
 class HttpListener {
  public:
-  enum class Mode { kAnswer, kNeverAnswer };
+  enum class Mode { kAnswer, kNeverAnswer, kFullBacklog };
   struct Request {
     std::string request_line;                    // "POST /path HTTP/1.1"
     std::map<std::string, std::string> headers;  // lower-case name -> value
@@ -44,19 +46,28 @@ class HttpListener {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
     if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        ::listen(listen_fd_, 8) != 0 ||
+        ::listen(listen_fd_, mode_ == Mode::kFullBacklog ? 0 : 8) != 0 ||
         ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
         ::pipe2(wake_, O_CLOEXEC) != 0) {
       std::abort();  // the test cannot run without a socket
     }
     port_ = ntohs(addr.sin_port);
+    if (mode_ == Mode::kFullBacklog) {
+      // Backlog 0 queues one connection; the second one waits for its SYN to be answered.
+      for (int& fd : filler_) {
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        (void)::connect(fd, reinterpret_cast<sockaddr*>(&addr), len);
+      }
+    }
     thread_ = std::thread([this] { Serve(); });
   }
 
   ~HttpListener() {
     (void)!::write(wake_[1], "x", 1);
     thread_.join();
-    for (int fd : {listen_fd_, wake_[0], wake_[1]}) ::close(fd);
+    for (int fd : {listen_fd_, wake_[0], wake_[1], filler_[0], filler_[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
   }
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;
@@ -152,7 +163,7 @@ class HttpListener {
 
   void Serve() {
     std::vector<int> held;
-    while (WaitReadable(listen_fd_)) {
+    while (mode_ != Mode::kFullBacklog && WaitReadable(listen_fd_)) {
       int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
       if (fd < 0) continue;
       Request r;
@@ -178,6 +189,7 @@ class HttpListener {
   Mode mode_;
   int listen_fd_ = -1;
   int wake_[2] = {-1, -1};
+  int filler_[2] = {-1, -1};  // kFullBacklog: the connections that fill the accept queue
   int port_ = 0;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;

@@ -134,6 +134,7 @@ TEST_F(MysqldumpOptionFilesTest, GroupSuffix) {
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->connection.user, "prod");
   EXPECT_EQ(o->connection.port, 3311u);
+  EXPECT_EQ(o->connection.host, "") << "a port from a file does not mean TCP";
 }
 
 TEST_F(MysqldumpOptionFilesTest, PrintDefaults) {
@@ -151,24 +152,31 @@ TEST_F(MysqldumpOptionFilesTest, PrintDefaults) {
             "option '--print-defaults' must come before every other argument, as in mysqldump");
 }
 
-TEST_F(MysqldumpOptionFilesTest, EnvironmentIsLowestPriority) {
+// An application container's DB_* variables must not redirect a cron line's mysqldump: like
+// mariadb-dump, this mode reads MYSQL_PWD and nothing of DB_* (the client library reads
+// MYSQL_TCP_PORT and MYSQL_UNIX_PORT for what stays unset).
+TEST_F(MysqldumpOptionFilesTest, TheEnvironmentIsMysqldumpsNotTheApplications) {
   mysql::Environment env;
   env.vars = {{"DB_HOST", "envhost"},
               {"DB_PORT", "3307"},
               {"DB_USERNAME", "envuser"},
-              {"DB_PASSWORD", "envpw"}};
+              {"DB_PASSWORD", "envpw"},
+              {"DB_DATABASE", "envdb"},
+              {"MYSQL_PWD", "mysqlpw"},
+              {"DB_PASSWORD_FILE", "/nonexistent"}};
   Result<MysqldumpOptions> o = testutil::Parse({"db"}, env);
   ASSERT_TRUE(o.ok()) << o.status().ToString();
-  EXPECT_EQ(o->connection.host, "envhost");
-  EXPECT_EQ(o->connection.port, 3307u);
-  EXPECT_EQ(o->connection.user, "envuser");
-  EXPECT_EQ(o->connection.password, "envpw");
+  EXPECT_EQ(o->connection.host, "");
+  EXPECT_EQ(o->connection.port, 0u);
+  EXPECT_EQ(o->connection.user, "");
+  EXPECT_EQ(o->connection.password, "mysqlpw");
+  EXPECT_EQ(o->connection.database, "");
   o = WithFile("[client]\nhost = filehost\nuser = fileuser\n", {"-u", "cliuser", "db"}, env);
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->connection.host, "filehost");
-  EXPECT_EQ(o->connection.port, 3307u);
+  EXPECT_EQ(o->connection.port, 0u);
   EXPECT_EQ(o->connection.user, "cliuser");
-  EXPECT_EQ(o->connection.password, "envpw");
+  EXPECT_EQ(o->connection.password, "mysqlpw");
 }
 
 TEST_F(MysqldumpOptionFilesTest, PasswordPrecedence) {

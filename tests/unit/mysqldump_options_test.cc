@@ -210,6 +210,14 @@ const GoldenCase kGolden[] = {
     // Connection and TLS.
     {{"--protocol=tcp", "db"}, {{"host", "127.0.0.1"}}},
     {{"-h", "db.example", "--protocol=SOCKET", "db"}, {{"host", "localhost"}}},
+    // A port on the command line means TCP (MariaDB's clients), the last of -P/-S/--protocol
+    // wins; a port in an option file does not (MysqldumpOptionFilesTest).
+    {{"-P", "3307", "db"}, {{"port", "3307"}, {"host", "127.0.0.1"}}},
+    {{"-P3307", "-S", "/s", "db"}, {{"port", "3307"}, {"socket", "/s"}}},
+    {{"--socket=/s", "--port=3307", "db"},
+     {{"port", "3307"}, {"socket", "/s"}, {"host", "127.0.0.1"}}},
+    {{"-P", "3307", "--protocol=socket", "db"}, {{"port", "3307"}, {"host", "localhost"}}},
+    {{"--protocol=tcp", "-S", "/s", "db"}, {{"socket", "/s"}}},
     {{"--skip-ssl", "db"}, {{"ssl_mode", "DISABLED"}}},
     {{"--ssl-mode=required", "--ssl-ca=/ca.pem", "db"},
      {{"ssl_mode", "REQUIRED"}, {"ssl_ca", "/ca.pem"}}},

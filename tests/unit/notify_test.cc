@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "http_listener.h"
 
@@ -17,12 +18,17 @@ constexpr const char* kSecretPath = "/services/T000/B000/SECRETXYZ";
 
 mysql::Environment Env(std::map<std::string, std::string> vars) { return {std::move(vars)}; }
 
-Notifier SlackTo(const std::string& url, int timeout_s = 10) {
+Notifier SlackTo(const std::string& url, int timeout_s = 10, int connect_timeout_s = 5) {
   NotifyConfig config;
   config.slack = true;
   config.slack_webhook_url = url;
   config.timeout_s = timeout_s;
+  config.connect_timeout_s = connect_timeout_s;
   return Notifier(config);
+}
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 TEST(SlackPayloadTest, EscapesJsonStrings) {
@@ -51,6 +57,7 @@ TEST(NotifyConfigTest, DefaultsToOffWithoutVariables) {
   EXPECT_FALSE(config->slack);
   EXPECT_EQ(config->slack_webhook_url, "");
   EXPECT_EQ(config->timeout_s, 10);
+  EXPECT_EQ(config->connect_timeout_s, 5);
   EXPECT_FALSE(Notifier(*config).enabled());
   EXPECT_TRUE(Notifier(*config).Send("nothing happens").ok());
   config = NotifyConfigFromEnvironment(Env({{"NOTIFY_SLACK", ""}}));
@@ -200,6 +207,48 @@ TEST(NotifySendTest, SilentServerTimesOutWithoutTheSecret) {
   EXPECT_GE(took, 0.9);
   EXPECT_LT(took, 4.0);
   EXPECT_TRUE(listener.WaitForRequests(1, std::chrono::seconds(1)));
+}
+
+TEST(NotifySendTest, ConnectingIsBoundedOnItsOwn) {
+  HttpListener port(200, "", HttpListener::Mode::kFullBacklog);
+  const auto start = Clock::now();
+  Status s = SlackTo(port.Url(kSecretPath), 10, 1).Send("hello");
+  const double took = SecondsSince(start);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kConnection);
+  EXPECT_NE(s.message().find("could not connect within 1 s"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().find("SECRETXYZ"), std::string::npos) << s.message();
+  EXPECT_LT(took, 4.0);
+}
+
+// SIGTERM while the webhook keeps the post waiting: abandoned at once, not at the timeout.
+TEST(NotifySendTest, ASignalAbandonsAWaitingPost) {
+  HttpListener listener(200, "", HttpListener::Mode::kNeverAnswer);
+  ErrorCollector signal;
+  std::thread terminator([&] {
+    if (listener.WaitForRequests(1, std::chrono::seconds(5))) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    signal.Report(Cancelled("interrupted by SIGTERM"));
+  });
+  const auto start = Clock::now();
+  Status s = SlackTo(listener.Url(kSecretPath), 30).Send("hello", &signal);
+  const double took = SecondsSince(start);
+  terminator.join();
+  EXPECT_EQ(s.code(), StatusCode::kCancelled) << s.ToString();
+  EXPECT_EQ(s.message(), "post to the Slack webhook (http://127.0.0.1) abandoned on a signal");
+  EXPECT_EQ(listener.requests().size(), 1U);
+  EXPECT_LT(took, 6.0) << "the post waited for its timeout";
+}
+
+// A failure (not a signal) in the collector must not stop the message that reports it.
+TEST(NotifySendTest, AFailureIsNotASignal) {
+  HttpListener listener(200, "ok");
+  ErrorCollector errors;
+  errors.Report(IoError("disk full"));
+  Status s = SlackTo(listener.Url(kSecretPath)).Send("backup FAILED", &errors);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(listener.requests().size(), 1U);
 }
 
 TEST(NotifySendTest, ClosedPortIsAConnectionErrorWithoutTheSecret) {

@@ -1,9 +1,11 @@
 #include "myvault/ops/offsite.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -206,6 +208,106 @@ TEST(OffsiteCommandTest, CancelStopsTheCommandGroup) {
   EXPECT_LT(took, 5.0);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_FALSE(Exists(dest.File("after")));
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// What a copy command that outlives a 1 s --copy-timeout leaves: the result, how long it took,
+// and whether its process group (the shell's pid, which `script` runs after recording it) is gone.
+struct TimedOut {
+  Status status;
+  double seconds = 0;
+  bool group_gone = false;
+};
+
+TimedOut RunPastTheTimeout(const std::string& script) {
+  Backup backup;
+  TempDir dest;
+  OffsiteOptions options;
+  options.copy_command = "echo $$ > " + ShellQuote(dest.File("pgid")) + "; " + script;
+  options.timeout_s = 1;
+  const auto start = std::chrono::steady_clock::now();
+  TimedOut out;
+  out.status = CopyOffsite(options, backup.path, backup.sha256, nullptr);
+  out.seconds = SecondsSince(start);
+  const auto pgid = static_cast<pid_t>(std::stol(ReadFile(dest.File("pgid"))));
+  out.group_gone = ::kill(-pgid, 0) != 0 && errno == ESRCH;
+  return out;
+}
+
+TEST(OffsiteCommandTest, TimeoutStopsTheWholeProcessGroup) {
+  const TimedOut r = RunPastTheTimeout("sleep 1000 | sleep 1000");
+  EXPECT_EQ(r.status.code(), StatusCode::kIo);
+  EXPECT_EQ(r.status.message(),
+            "offsite copy command did not finish within 1s (--copy-timeout): its processes were "
+            "stopped with SIGTERM");
+  EXPECT_GE(r.seconds, 0.9);
+  EXPECT_LT(r.seconds, 4.0);
+  EXPECT_TRUE(r.group_gone);
+}
+
+// A background process that ignores SIGTERM outlives the shell: it gets SIGKILL after the grace.
+TEST(OffsiteCommandTest, TimeoutKillsWhatIgnoresSigterm) {
+  const TimedOut r = RunPastTheTimeout("(trap '' TERM; exec sleep 1000) & sleep 1000");
+  EXPECT_EQ(r.status.code(), StatusCode::kIo);
+  EXPECT_EQ(r.status.message(),
+            "offsite copy command did not finish within 1s (--copy-timeout): its processes were "
+            "killed with SIGKILL after ignoring SIGTERM for 5 s");
+  EXPECT_LT(r.seconds, 12.0);
+  EXPECT_TRUE(r.group_gone);
+}
+
+// A copy to a directory that makes slow progress stops at the timeout between blocks, leaving no
+// .partial. The source is a FIFO fed 64 KiB every 100 ms (a slow mount stands still the same
+// way between blocks).
+TEST(OffsiteTest, SlowCopyToDirectoryStopsAtTheTimeout) {
+  TempDir src;
+  TempDir offsite;
+  const std::string fifo = src.File("myvault-auto-20261126_060000.sql.gz");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  struct sigaction ignore {};
+  struct sigaction old {};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(::sigaction(SIGPIPE, &ignore, &old), 0);  // the reader goes away mid-stream
+  std::thread writer([&fifo] {
+    // Non-blocking open (ENXIO until the copy opens the FIFO), so that the test cannot hang here.
+    int fd = -1;
+    for (int i = 0; fd < 0 && i < 100; ++i) {
+      fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (fd >= 0) ::fcntl(fd, F_SETFL, 0);
+    const std::string chunk(64 << 10, 'x');
+    for (int i = 0; fd >= 0 && i < 100; ++i) {
+      if (::write(fd, chunk.data(), chunk.size()) < 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (fd >= 0) ::close(fd);
+  });
+  OffsiteOptions options;
+  options.copy_to = offsite.path();
+  options.timeout_s = 1;
+  const auto start = std::chrono::steady_clock::now();
+  Status s = CopyOffsite(options, fifo, std::string(64, '0'), nullptr);
+  const double took = SecondsSince(start);
+  writer.join();
+  ::sigaction(SIGPIPE, &old, nullptr);
+  EXPECT_EQ(s.code(), StatusCode::kIo) << s.ToString();
+  EXPECT_EQ(s.message(),
+            "offsite copy to " + offsite.path() + " did not finish within 1s (--copy-timeout)");
+  EXPECT_LT(took, 4.0);
+  EXPECT_TRUE(std::filesystem::is_empty(offsite.path()));
+}
+
+TEST(OffsiteTest, ZeroTimeoutIsRefused) {
+  Backup backup;
+  OffsiteOptions options;
+  options.copy_command = "true";
+  options.timeout_s = 0;
+  EXPECT_EQ(CopyOffsite(options, backup.path, backup.sha256, nullptr).code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(OffsiteCommandTest, RunsAfterTheDirectoryCopyOnly) {

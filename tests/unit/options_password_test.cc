@@ -89,6 +89,31 @@ TEST(PasswordArgsTest, TheLastOneCountsAndAllAreScrubbed) {
   EXPECT_EQ(argv.Remaining(), Strings{"myvault"});
 }
 
+// `-p S3cret` (a space) asks for the password and leaves S3cret as an argument: it stays in argv
+// but is noted as unsafe to print, like the value of a misspelt --passwd=.
+TEST(PasswordArgsTest, WhatMayBeAPasswordIsNotedAsUnsafeToPrint) {
+  Argv argv({"myvault", "-p", "S3cret", "--password", "Other1", "-p", "--user", "--passwd=Typo",
+             "--pass=Abbrev", "--port=3306", "-p"});
+  const PasswordArg p = argv.Extract();
+  EXPECT_EQ(p.unsafe_to_print, (Strings{"S3cret", "Other1", "Typo", "Abbrev"}));
+  EXPECT_EQ(argv.Remaining(), (Strings{"myvault", "S3cret", "Other1", "--user", "--passwd=Typo",
+                                       "--pass=Abbrev", "--port=3306"}));
+  EXPECT_TRUE(Argv({"myvault", "-pgiven", "db"}).Extract().unsafe_to_print.empty());
+  EXPECT_TRUE(Argv({"myvault", "-p", "--", "S3cret"}).Extract().unsafe_to_print.empty());
+}
+
+TEST(HideUnsafeArgumentsTest, HidesWholeOccurrencesOnly) {
+  PasswordArg p;
+  p.unsafe_to_print = {"S3cret", "db", "p@ss!"};
+  EXPECT_EQ(HideUnsafeArguments("The following argument was not expected: S3cret", p),
+            "The following argument was not expected: <hidden: may be a password>");
+  EXPECT_EQ(HideUnsafeArguments("open '/tmp/S3cret.partial': S3cret", p),
+            "open '/tmp/<hidden: may be a password>.partial': <hidden: may be a password>");
+  EXPECT_EQ(HideUnsafeArguments("Unknown database 'db' (dbx, mydb)", p),
+            "Unknown database '<hidden: may be a password>' (dbx, mydb)");
+  EXPECT_EQ(HideUnsafeArguments("x:p@ss!y", p), "x:<hidden: may be a password>y");
+  EXPECT_EQ(HideUnsafeArguments("nothing to hide", PasswordArg{}), "nothing to hide");
+}
 // A pseudo-terminal: the test types on the master side; PromptPasswordOn reads the slave.
 class PtyTest : public ::testing::Test {
  protected:

@@ -174,6 +174,19 @@ TEST(PlanTest, BoundaryQueryJumpsOneUnitAhead) {
   EXPECT_EQ(UnitWhere(q, u, {}), " WHERE `u` >= _latin1 0x41 AND `u` < _latin1 0x4D");
 }
 
+// A MyISAM/Aria table is read while a table lock holds its writers off; its reads must not queue
+// behind a writer waiting for that lock (see SelectFor), InnoDB's need no such priority.
+TEST(PlanTest, NonTransactionalTablesAreReadWithHighPriority) {
+  Table t = MakeTable();
+  EXPECT_EQ(BuildTableQuery(t).select.rfind("SELECT `id`,", 0), 0u);
+  t.transactional = false;
+  TableQuery q = BuildTableQuery(t);
+  EXPECT_EQ(q.select.rfind("SELECT HIGH_PRIORITY `id`,", 0), 0u) << q.select;
+  EXPECT_EQ(NextBoundarySql(q, "`shop`.`order lines`", {}, 10),
+            "SELECT HIGH_PRIORITY `id` FROM `shop`.`order lines` ORDER BY `id` LIMIT 1 OFFSET 10");
+  EXPECT_EQ(SelectFor(t), "SELECT HIGH_PRIORITY ");
+}
+
 }  // namespace
 }  // namespace myvault::dump
 

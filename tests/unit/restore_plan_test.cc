@@ -87,6 +87,82 @@ TEST(RestorePlanTest, SelectionAndRenameAreChecked) {
   EXPECT_EQ(dbs[1], (std::pair<std::string, std::string>{"logs", "logs"}));
 }
 
+TEST(RestorePlanTest, TablesSelectTablesAndTheirDatabasesOnly) {
+  Plan p({}, {"shop.orders", "logs.day_*"}, {{"shop", "shop_copy"}});
+  uint32_t id = 1;
+  for (auto [schema, name] : std::vector<std::pair<std::string, std::string>>{{"shop", "orders"},
+                                                                              {"shop", "customers"},
+                                                                              {"logs", "day_1"},
+                                                                              {"logs", "day_2"},
+                                                                              {"logs", "month_1"},
+                                                                              {"crm", "orders"}}) {
+    p.AddObject({id++, "table", schema, name, 0});
+  }
+  p.AddObject({id++, "database", "shop", "", 0});
+  ASSERT_TRUE(p.SelectTables().ok());
+  EXPECT_TRUE(p.tables_only());
+  EXPECT_TRUE(p.Check({"shop", "logs", "crm"}).ok());
+  EXPECT_TRUE(p.TableSelected("shop", "orders"));
+  EXPECT_FALSE(p.TableSelected("shop", "customers"));
+  EXPECT_TRUE(p.TableSelected("logs", "day_1"));
+  EXPECT_TRUE(p.TableSelected("logs", "day_2"));
+  EXPECT_FALSE(p.TableSelected("logs", "month_1"));
+  EXPECT_FALSE(p.TableSelected("crm", "orders"));
+  EXPECT_TRUE(p.Selected("shop"));
+  EXPECT_TRUE(p.Selected("logs"));
+  EXPECT_FALSE(p.Selected("crm"));
+  auto dbs = p.Databases({"shop", "logs", "crm"});
+  ASSERT_EQ(dbs.size(), 2u);
+  EXPECT_EQ(dbs[0], (std::pair<std::string, std::string>{"shop", "shop_copy"}));
+
+  Plan missing({}, {"shop.order"}, {});
+  missing.AddObject({1, "table", "shop", "orders", 0});
+  const Status st = missing.SelectTables();
+  EXPECT_EQ(st.code(), StatusCode::kNotFound);
+  EXPECT_NE(st.message().find("shop.order"), std::string::npos) << st.message();
+  // Without --tables every table of a selected database is selected.
+  Plan all({"shop"}, {});
+  EXPECT_TRUE(all.SelectTables().ok());
+  EXPECT_FALSE(all.tables_only());
+  EXPECT_TRUE(all.TableSelected("shop", "anything"));
+  EXPECT_FALSE(all.TableSelected("crm", "orders"));
+}
+
+TEST(RestorePlanTest, TriggerTableReadsTheTriggersHead) {
+  dump::Definition t{"trigger",
+                     "shop",
+                     "orders_ai",
+                     "CREATE DEFINER=`root`@`localhost` TRIGGER `orders_ai` AFTER INSERT ON "
+                     "`order lines` FOR EACH ROW INSERT INTO log VALUES ('BEFORE INSERT ON x')",
+                     "",
+                     "utf8mb4",
+                     "utf8mb4_general_ci",
+                     "",
+                     ""};
+  EXPECT_EQ(TriggerTable(dump::DefinitionSql(t, {})), "order lines");
+  EXPECT_EQ(TriggerTable("CREATE TRIGGER IF NOT EXISTS s.`t``1` BEFORE update ON s.orders FOR "
+                         "EACH ROW SET NEW.a = 1"),
+            "orders");
+  EXPECT_EQ(TriggerTable("/*!50003 CREATE*/ /*!50017 DEFINER=`a`@`%`*/ /*!50003 TRIGGER tr "
+                         "BEFORE DELETE ON `x` FOR EACH ROW BEGIN END */"),
+            "x");
+  // A name in a comment or a string is not a trigger; views and routines have none.
+  EXPECT_EQ(TriggerTable("-- TRIGGER t AFTER INSERT ON a\nCREATE VIEW v AS SELECT 'TRIGGER t "
+                         "AFTER INSERT ON b'"),
+            std::nullopt);
+  EXPECT_EQ(TriggerTable("DROP TRIGGER IF EXISTS `t`;\n"), std::nullopt);
+  dump::Definition v{"view",
+                     "shop",
+                     "v",
+                     "CREATE VIEW `v` AS select 1 AS `on`",
+                     "",
+                     "utf8mb4",
+                     "utf8mb4_general_ci",
+                     "",
+                     ""};
+  EXPECT_EQ(TriggerTable(dump::DefinitionSql(v, {})), std::nullopt);
+}
+
 const char* kSysbench =
     "CREATE TABLE `sbtest1` (\n"
     "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"

@@ -36,6 +36,15 @@ TEST(ServerInfoTest, ParsesMySQL8) {
   EXPECT_EQ(ParseServerVersion("8.4.0-commercial").BinlogStatusQuery(), "SHOW BINARY LOG STATUS");
 }
 
+TEST(ServerInfoTest, ArrayBindingOnMariaDBOnly) {
+  EXPECT_TRUE(ParseServerVersion("10.11.19-MariaDB-0+deb12u1").HasArrayBinding());
+  EXPECT_TRUE(ParseServerVersion("5.5.5-10.2.7-MariaDB").HasArrayBinding());
+  EXPECT_FALSE(ParseServerVersion("10.2.6-MariaDB").HasArrayBinding());
+  EXPECT_FALSE(ParseServerVersion("10.1.48-MariaDB").HasArrayBinding());
+  EXPECT_FALSE(ParseServerVersion("8.0.36").HasArrayBinding());
+  EXPECT_FALSE(ParseServerVersion("nonsense").HasArrayBinding());
+}
+
 TEST(ServerInfoTest, GarbageHasNoCapabilities) {
   ServerInfo s = ParseServerVersion("nonsense");
   EXPECT_FALSE(s.HasBackupStage());
@@ -43,24 +52,174 @@ TEST(ServerInfoTest, GarbageHasNoCapabilities) {
   EXPECT_EQ(s.GtidPositionQuery(), "");
 }
 
+// A request from an account with RELOAD on a server with the binary log on.
+LockPlanRequest Request(bool nontransactional = false, bool reload = true) {
+  LockPlanRequest r;
+  r.has_nontransactional = nontransactional;
+  r.tables = {{"bank_a", "accounts"}, {"bank`b", "accounts"}};
+  r.facts.reload = reload;
+  r.facts.binlog = true;
+  r.facts.binlog_has_every_commit = true;
+  return r;
+}
+
+LockPlan Choose(std::string_view version, const LockPlanRequest& r) {
+  Result<LockPlan> p = ChooseLockPlan(ParseServerVersion(version), r);
+  EXPECT_TRUE(p.ok()) << p.status().message();
+  return p.ok() ? *p : LockPlan{};
+}
+
 TEST(LockPlanTest, MariaDBTransactionalUsesBackupStage) {
-  LockPlan p = ChooseLockPlan(ParseServerVersion("10.11.6-MariaDB"), false);
+  LockPlan p = Choose("10.11.6-MariaDB", Request());
   EXPECT_EQ(p.kind, LockPlan::Kind::kBackupStage);
   EXPECT_EQ(p.acquire.back(), "BACKUP STAGE BLOCK_COMMIT");
   EXPECT_FALSE(p.hold_until_nontransactional_done);
+  EXPECT_TRUE(p.PositionExact());
+  EXPECT_EQ(p.reason, "");
 }
 
 TEST(LockPlanTest, MyISAMForcesReadLockHeldDuringTheirDump) {
-  LockPlan p = ChooseLockPlan(ParseServerVersion("10.11.6-MariaDB"), true);
+  LockPlan p = Choose("10.11.6-MariaDB", Request(true));
   EXPECT_EQ(p.kind, LockPlan::Kind::kFlushTablesWithReadLock);
   EXPECT_TRUE(p.hold_until_nontransactional_done);
   EXPECT_EQ(p.release, std::vector<std::string>{"UNLOCK TABLES"});
 }
 
 TEST(LockPlanTest, MySQL8AddsInstanceBackupLock) {
-  LockPlan p = ChooseLockPlan(ParseServerVersion("8.0.36"), false);
+  LockPlan p = Choose("8.0.36", Request());
   EXPECT_EQ(p.kind, LockPlan::Kind::kFlushTablesWithReadLock);
   EXPECT_EQ(p.after_snapshot, std::vector<std::string>{"LOCK INSTANCE FOR BACKUP"});
+}
+
+TEST(LockPlanTest, WithoutReloadMariaDBWithBinlogChecksSnapshotsWithoutALock) {
+  LockPlan p = Choose("10.11.6-MariaDB", Request(false, false));
+  EXPECT_EQ(p.kind, LockPlan::Kind::kSnapshotCheck);
+  EXPECT_TRUE(p.acquire.empty());
+  EXPECT_TRUE(p.release.empty());
+  EXPECT_TRUE(p.position_from_snapshot);
+  EXPECT_EQ(p.reason, "the account lacks RELOAD");
+  EXPECT_NE(p.Describe().find("snapshot check"), std::string::npos) << p.Describe();
+}
+
+TEST(LockPlanTest, WithoutReloadOrBinlogMariaDBLocksTheDumpedTablesWithNowait) {
+  LockPlanRequest r = Request(false, false);
+  r.facts.binlog = false;
+  LockPlan p = Choose("10.11.6-MariaDB", r);
+  EXPECT_EQ(p.kind, LockPlan::Kind::kLockTables);
+  EXPECT_EQ(p.acquire,
+            std::vector<std::string>{
+                "LOCK TABLES `bank_a`.`accounts` READ, `bank``b`.`accounts` READ NOWAIT"});
+  EXPECT_TRUE(p.acquire_polls);
+  EXPECT_EQ(p.release, std::vector<std::string>{"UNLOCK TABLES"});
+  EXPECT_FALSE(p.hold_until_nontransactional_done);
+  EXPECT_TRUE(p.position_from_snapshot);
+  EXPECT_TRUE(p.PositionExact());
+  EXPECT_NE(p.Describe().find("LOCK TABLES READ on the 2 dumped table(s)"), std::string::npos)
+      << p.Describe();
+}
+
+// A replica that does not log what it applies: equal binlog positions would not mean equal
+// snapshots, so auto takes the table locks.
+TEST(LockPlanTest, WithoutReloadOnAReplicaNotLoggingItsUpdatesLocksTables) {
+  LockPlanRequest r = Request(false, false);
+  r.facts.binlog_has_every_commit = false;
+  EXPECT_EQ(Choose("10.11.6-MariaDB", r).kind, LockPlan::Kind::kLockTables);
+}
+
+TEST(LockPlanTest, WithoutReloadMyISAMIsReadUnderTheTableLocks) {
+  LockPlan p = Choose("10.11.6-MariaDB", Request(true, false));
+  EXPECT_EQ(p.kind, LockPlan::Kind::kLockTables);
+  EXPECT_TRUE(p.hold_until_nontransactional_done);
+}
+
+TEST(LockPlanTest, WithoutReloadMySQLWaitsForTheTableLocksAndItsPositionIsApproximate) {
+  LockPlan p = Choose("8.0.36", Request(false, false));
+  EXPECT_EQ(p.kind, LockPlan::Kind::kLockTables);
+  EXPECT_EQ(p.acquire.size(), 1u);
+  EXPECT_EQ(p.acquire[0].find("NOWAIT"), std::string::npos) << p.acquire[0];
+  EXPECT_FALSE(p.acquire_polls);
+  EXPECT_FALSE(p.PositionExact());
+  EXPECT_TRUE(p.after_snapshot.empty());
+}
+
+TEST(LockPlanTest, LockTablesWithNoTablesHasNothingToLock) {
+  LockPlanRequest r = Request(false, false);
+  r.tables.clear();
+  r.method = SnapshotMethod::kLockTables;
+  LockPlan p = Choose("10.11.6-MariaDB", r);
+  EXPECT_EQ(p.kind, LockPlan::Kind::kLockTables);
+  EXPECT_TRUE(p.acquire.empty());
+  EXPECT_TRUE(p.release.empty());
+}
+
+TEST(LockPlanTest, ForcedMethodsAreHonouredOrRefusedWithTheReason) {
+  LockPlanRequest r = Request();
+  r.method = SnapshotMethod::kLockTables;
+  EXPECT_EQ(Choose("10.11.6-MariaDB", r).kind, LockPlan::Kind::kLockTables);
+  EXPECT_EQ(Choose("10.11.6-MariaDB", r).reason, "--snapshot-method");
+  r.method = SnapshotMethod::kFlushTablesWithReadLock;
+  EXPECT_EQ(Choose("10.11.6-MariaDB", r).kind, LockPlan::Kind::kFlushTablesWithReadLock);
+
+  r.method = SnapshotMethod::kBackupStage;
+  Result<LockPlan> mysql = ChooseLockPlan(ParseServerVersion("8.0.36"), r);
+  ASSERT_FALSE(mysql.ok());
+  EXPECT_EQ(mysql.status().code(), StatusCode::kInvalidArgument);
+  r.method = SnapshotMethod::kSnapshotCheck;
+  EXPECT_FALSE(ChooseLockPlan(ParseServerVersion("8.0.36"), r).ok());
+  r.facts.binlog = false;
+  Result<LockPlan> off = ChooseLockPlan(ParseServerVersion("10.11.6-MariaDB"), r);
+  ASSERT_FALSE(off.ok());
+  EXPECT_NE(off.status().message().find("log_bin is OFF"), std::string::npos);
+  r = Request(true);
+  r.method = SnapshotMethod::kSnapshotCheck;
+  EXPECT_FALSE(ChooseLockPlan(ParseServerVersion("10.11.6-MariaDB"), r).ok());
+}
+
+TEST(LockPlanTest, ParsesSnapshotMethodNames) {
+  EXPECT_EQ(*ParseSnapshotMethod("auto"), SnapshotMethod::kAuto);
+  EXPECT_EQ(*ParseSnapshotMethod("backup-stage"), SnapshotMethod::kBackupStage);
+  EXPECT_EQ(*ParseSnapshotMethod("ftwrl"), SnapshotMethod::kFlushTablesWithReadLock);
+  EXPECT_EQ(*ParseSnapshotMethod("lock-tables"), SnapshotMethod::kLockTables);
+  EXPECT_EQ(*ParseSnapshotMethod("snapshot-check"), SnapshotMethod::kSnapshotCheck);
+  Result<SnapshotMethod> bad = ParseSnapshotMethod("nolock");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(GrantsTest, FindsAGlobalPrivilegeInEitherFlavoursShowGrants) {
+  const std::vector<std::string> mariadb_app = {
+      "GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD '*ABC'",
+      "GRANT SELECT, RELOAD ON `shop`.* TO `app`@`%`",  // not a global grant (and not valid)
+      "GRANT SELECT, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON `shop`.* TO `app`@`%`"};
+  EXPECT_FALSE(GrantsInclude(mariadb_app, "RELOAD"));
+  const std::vector<std::string> mariadb_role = {
+      "GRANT `backup_role` TO `bk`@`localhost`", "GRANT USAGE ON *.* TO `bk`@`localhost`",
+      "GRANT RELOAD, BINLOG MONITOR ON *.* TO `backup_role`",
+      "SET DEFAULT ROLE `backup_role` FOR `bk`@`localhost`"};
+  EXPECT_TRUE(GrantsInclude(mariadb_role, "RELOAD"));
+  EXPECT_TRUE(GrantsInclude(mariadb_role, "binlog monitor"));
+  EXPECT_FALSE(GrantsInclude(mariadb_role, "BINLOG"));
+  EXPECT_TRUE(GrantsInclude({"GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"},
+                            "RELOAD"));
+  const std::vector<std::string> mysql8 = {
+      "GRANT SELECT, RELOAD, PROCESS ON *.* TO `bk`@`%`",
+      "GRANT BACKUP_ADMIN,REPLICATION_SLAVE_ADMIN ON *.* TO `bk`@`%`"};
+  EXPECT_TRUE(GrantsInclude(mysql8, "RELOAD"));
+  EXPECT_TRUE(GrantsInclude(mysql8, "BACKUP_ADMIN"));
+  EXPECT_FALSE(GrantsInclude({"GRANT SELECT, PROCESS ON *.* TO `rds`@`%`"}, "RELOAD"));
+}
+
+TEST(ServerInfoTest, SnapshotPositionStatementsPerFlavor) {
+  ServerInfo maria = ParseServerVersion("10.11.6-MariaDB");
+  EXPECT_EQ(maria.SnapshotBinlogQuery(), "SHOW STATUS LIKE 'binlog_snapshot_%'");
+  EXPECT_EQ(maria.GtidAtBinlogPositionSql("binlog.000002", "1234"),
+            "SELECT BINLOG_GTID_POS('binlog.000002', '1234')");
+  EXPECT_TRUE(maria.HasLockTablesNowait());
+  EXPECT_FALSE(ParseServerVersion("10.2.44-MariaDB").HasLockTablesNowait());
+  ServerInfo mysql = ParseServerVersion("8.0.36");
+  EXPECT_EQ(mysql.SnapshotBinlogQuery(), "");
+  EXPECT_EQ(mysql.GtidAtBinlogPositionSql("binlog.000002", "1234"), "");
+  EXPECT_FALSE(mysql.HasLockTablesNowait());
 }
 
 }  // namespace
@@ -83,6 +242,36 @@ TEST(ServerInfoTest, StatementTimeLimitPerFlavor) {
             "SET SESSION max_statement_time = 2.500000");
   EXPECT_EQ(ParseServerVersion("8.0.36").StatementTimeLimitSql(2.5),
             "SET SESSION max_execution_time = 2500");
+}
+
+TEST(ServerInfoTest, MetadataLockHoldersComeFromEachFlavoursOwnTable) {
+  const std::string maria = ParseServerVersion("10.11.6-MariaDB").MetadataLockHoldersQuery("'a'");
+  EXPECT_NE(maria.find("information_schema.METADATA_LOCK_INFO"), std::string::npos) << maria;
+  EXPECT_NE(maria.find("TABLE_SCHEMA IN ('a')"), std::string::npos) << maria;
+  const std::string mysql = ParseServerVersion("8.0.36").MetadataLockHoldersQuery("'a'");
+  EXPECT_NE(mysql.find("performance_schema.metadata_locks"), std::string::npos) << mysql;
+  EXPECT_NE(mysql.find("OBJECT_SCHEMA IN ('a')"), std::string::npos) << mysql;
+}
+
+TEST(ServerInfoTest, ReplicasAreTheDumpThreadsOfBothFlavours) {
+  for (const char* v : {"10.11.6-MariaDB", "8.0.36"}) {
+    const std::string q = ParseServerVersion(v).ConnectedReplicasQuery();
+    EXPECT_NE(q.find("'Binlog Dump'"), std::string::npos) << q;
+    EXPECT_NE(q.find("'Binlog Dump GTID'"), std::string::npos) << q;
+  }
+}
+
+TEST(ServerInfoTest, PrivilegesNamedPerFlavourAndVersion) {
+  EXPECT_EQ(ParseServerVersion("10.11.6-MariaDB").SqlLogBinPrivilege(), "BINLOG ADMIN or SUPER");
+  EXPECT_EQ(ParseServerVersion("10.4.30-MariaDB").SqlLogBinPrivilege(), "SUPER");
+  EXPECT_EQ(ParseServerVersion("8.0.36").SqlLogBinPrivilege(),
+            "SESSION_VARIABLES_ADMIN, SYSTEM_VARIABLES_ADMIN or SUPER");
+  EXPECT_EQ(ParseServerVersion("10.11.6-MariaDB").DefinerPrivileges(),
+            (std::vector<std::string>{"SET USER", "SUPER"}));
+  EXPECT_EQ(ParseServerVersion("8.0.36").DefinerPrivileges(),
+            (std::vector<std::string>{"SET_USER_ID", "SUPER"}));
+  EXPECT_EQ(ParseServerVersion("8.4.0").DefinerPrivileges(),
+            (std::vector<std::string>{"SET_ANY_DEFINER", "SET_USER_ID", "SUPER"}));
 }
 
 }  // namespace

@@ -295,5 +295,95 @@ TEST(InsertToTsvTest, MalformedValuesAreCorruptWithTheirOffset) {
   EXPECT_EQ(InsertToTsv("INSERT INTO `d (`a`) VALUES (1)", &batch).code(), StatusCode::kCorrupt);
 }
 
+// The values of a RowBatch as rows (nullopt for NULL), checking that its arrays agree.
+std::vector<Row> RowsOf(const RowBatch& batch) {
+  std::vector<Row> rows;
+  const size_t n = batch.columns.size();
+  EXPECT_EQ(batch.ends.size(), batch.rows * n);
+  EXPECT_EQ(batch.nulls.size(), batch.ends.size());
+  size_t begin = 0;
+  for (size_t k = 0; k < batch.ends.size(); ++k) {
+    if (k % n == 0) rows.emplace_back();
+    const size_t end = batch.ends[k];
+    if (batch.nulls[k] != 0) {
+      EXPECT_EQ(end, begin) << "a NULL with bytes, value " << k;
+      rows.back().emplace_back(std::nullopt);
+    } else {
+      rows.back().emplace_back(batch.data.substr(begin, end - begin));
+    }
+    begin = end;
+  }
+  EXPECT_EQ(begin, batch.data.size());
+  return rows;
+}
+
+TEST(InsertToRowsTest, SmallStatementExactly) {
+  RowBatch batch;
+  ASSERT_TRUE(InsertToRows("INSERT INTO `db`.`t` (`a`,`b``c`,`d`) VALUES\n"
+                           "(1,'x\\'y\\\\z\\0\\n\\r\\Z\t',0x00090A41),\n"
+                           "(-1.5e-7,NULL,''),\n"
+                           "(0,'',_latin1 0xE9)",
+                           &batch)
+                  .ok());
+  EXPECT_EQ(batch.table, "`db`.`t`");
+  EXPECT_EQ(batch.columns, (std::vector<std::string>{"`a`", "`b``c`", "`d`"}));
+  EXPECT_EQ(batch.rows, 3u);
+  EXPECT_EQ(RowsOf(batch),
+            (std::vector<Row>{
+                {"1", std::string("x'y\\z\0\n\r\x1A\t", 10), std::string("\0\t\nA", 4)},
+                {"-1.5e-7", std::nullopt, ""},
+                {"0", "", "\xE9"},
+            }));
+}
+
+// Every byte, and random rows over several statements, come back as the formatter's input.
+TEST(InsertToRowsTest, RandomRowsRoundTripThroughInsertFormatter) {
+  std::mt19937_64 rng(99);
+  const std::string all = AllBytes();
+  std::vector<Row> rows = {{"1", all, all, all}, {"2", "\\N", "\\N", "N"}};
+  for (int i = 0; i < 1000; ++i) {
+    Row row = {std::to_string(rng() % 100000)};
+    for (int c = 0; c < 3; ++c) {
+      std::string s(rng() % 30, '\0');
+      for (char& b : s) b = static_cast<char>(rng());
+      if (rng() % 7 == 0) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::move(s));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  InsertFormatter f("d", "t", AllEncodings(), 4096);
+  std::string sql;
+  for (const Row& row : rows) Append(&f, &sql, row);
+  f.Finish(&sql);
+  std::vector<std::string_view> statements;
+  ASSERT_TRUE(SplitStatements(sql, &statements).ok());
+  EXPECT_GT(statements.size(), 10u);
+  RowBatch batch;
+  for (std::string_view s : statements) ASSERT_TRUE(InsertToRows(s, &batch).ok());
+  EXPECT_EQ(batch.rows, rows.size());
+  EXPECT_EQ(RowsOf(batch), rows);
+}
+
+TEST(InsertToRowsTest, ErrorsLeaveTheBatchAsItWas) {
+  RowBatch batch;
+  ASSERT_TRUE(InsertToRows("INSERT INTO `d`.`t` (`a`,`b`) VALUES\n(1,NULL)", &batch).ok());
+  const RowBatch before = batch;
+  for (const char* bad : {"INSERT INTO `d`.`t` (`a`,`b`) VALUES\n(2,'x'),\n(3,0xABC)",
+                          "INSERT INTO `d`.`t` (`a`,`b`) VALUES\n(2,NULL),\n(3,NUL)",
+                          "INSERT INTO `d`.`u` (`a`,`b`) VALUES\n(2,3)"}) {
+    const Status st = InsertToRows(bad, &batch);
+    EXPECT_FALSE(st.ok()) << bad;
+    EXPECT_EQ(batch.data, before.data);
+    EXPECT_EQ(batch.ends, before.ends);
+    EXPECT_EQ(batch.nulls, before.nulls);
+    EXPECT_EQ(batch.rows, before.rows);
+  }
+  EXPECT_EQ(InsertToRows("INSERT INTO `d`.`t` (`a`,`b`) VALUES\n(1,0xAG)", &batch).message(),
+            "INSERT to values: odd number of hex digits at byte 40");
+}
+
 }  // namespace
 }  // namespace myvault::sql

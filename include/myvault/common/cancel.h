@@ -29,6 +29,10 @@ class ErrorCollector {
            (parent_ != nullptr && parent_->cancelled());
   }
   Status first() const;
+  // True when the first error of this collector or of an ancestor is kCancelled (a signal).
+  // Unlike cancelled(), an ordinary failure does not set it: work that still runs after a
+  // failure (the notification about it) polls this to stop on a signal only.
+  bool interrupted() const;
 
  private:
   const ErrorCollector* parent_ = nullptr;

@@ -36,8 +36,12 @@ class ProgressReporter {
   // kAuto picks kBar when stderr is a terminal, else kLines.
   ProgressReporter(ProgressMode mode, const ProgressCounters* counters);
   ~ProgressReporter();
-  void Start();
-  void Stop();  // final redraw; idempotent
+  void Start();  // (again after Stop(): the next phase)
+  void Stop();   // final redraw; idempotent
+  // From now on the line describes `phase` ("verify", "indexes", "check") from `counters`: bytes
+  // of bytes_total when that is set, else tables_done of tables_total. An empty phase (the
+  // default) is the data phase of a dump or restore, with the counters given to the constructor.
+  void Track(const ProgressCounters* counters, const std::string& phase);
   // A phase event: "locked in 0.02 s" — one log line (not in quiet mode).
   void Event(const std::string& message);
   // A warning the user should act on (not in quiet mode, which prints errors only).
@@ -45,13 +49,20 @@ class ProgressReporter {
 
   static std::string HumanBytes(double bytes);
   static std::string HumanDuration(double seconds);
+  // The progress line of `phase` (see Track) after `elapsed` seconds. The ETA is shown only once
+  // it means something: after a second and 1% of the work, before the end.
+  static std::string RenderLine(const ProgressCounters& c, const std::string& phase, double elapsed,
+                                bool bar);
 
  private:
   void Loop();
-  std::string Line(double elapsed, bool bar) const;
+  std::string Line(double elapsed, bool bar) const {
+    return RenderLine(*counters_, phase_, elapsed, bar);
+  }
 
   ProgressMode mode_;
   const ProgressCounters* counters_;
+  std::string phase_;  // "" for the data phase
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "myvault/mysql/session.h"
@@ -167,12 +168,18 @@ Result<Catalog> LoadCatalog(mysql::Session& session, const Selection& selection)
 // whether the catalog read before the backup lock still holds once the lock is taken.
 Result<std::string> SchemaStamp(mysql::Session& session, const Catalog& catalog);
 
+// The tables whose contents a dump reads, as {schema, name}: rows (DumpsRows) or a sequence's
+// value. What LOCK TABLES must cover when it lines up the snapshots.
+std::vector<std::pair<std::string, std::string>> ContentTables(const Catalog& catalog);
+
 // Runs under the backup lock: a table created, dropped or converted between the catalog read and
 // the lock would otherwise be missing from (or wrong in) a dump whose binlog position is after
 // it. DDL is blocked then, so when SchemaStamp changed, a fresh read replaces *cat and matches
 // the snapshot. A non-transactional table that appeared is an error (the lock plan was chosen
-// without it).
-Status RecheckCatalog(mysql::Session& session, const Selection& selection, Catalog* cat);
+// without it), and so is, when `only_catalog_locked` (LOCK TABLES on the ContentTables of *cat,
+// not a global lock), any table the dump would read that the lock does not cover.
+Status RecheckCatalog(mysql::Session& session, const Selection& selection, Catalog* cat,
+                      bool only_catalog_locked = false);
 
 // Reads every CREATE statement and sequence value. Run inside the snapshot. Fails if a table's
 // columns no longer match the catalog (an ALTER between the catalog read and the snapshot).

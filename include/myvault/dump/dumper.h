@@ -18,6 +18,7 @@
 #include "myvault/common/progress.h"
 #include "myvault/dump/catalog.h"
 #include "myvault/mysql/options.h"
+#include "myvault/mysql/server_info.h"
 #include "myvault/status.h"
 
 namespace myvault::dump {
@@ -34,6 +35,7 @@ struct DumpOptions {
   int max_chunks_in_flight = 0;        // 0: 2 * threads + compress_threads
   uint64_t keyset_page_rows = 0;       // rows per keyset page; 0: about 4 chunks' worth
   int lock_wait_timeout_s = 60;
+  mysql::SnapshotMethod snapshot_method = mysql::SnapshotMethod::kAuto;  // --snapshot-method
   bool skip_definer = false;
   bool fsync = true;
   bool checksum_base_name = false;  // FILE.sha256 names FILE by base name (archive::WriterOptions)

@@ -16,8 +16,15 @@
 
 namespace myvault::dump {
 
+// "SELECT HIGH_PRIORITY " for a non-transactional table, else "SELECT ". Its rows are read under
+// a table lock that stops writers (FTWRL, or LOCK TABLES ... READ without RELOAD); under LOCK
+// TABLES a writer to a MyISAM/Aria table passes the metadata lock and queues for the table lock,
+// and a plain SELECT would queue behind it until our lock, held until this very read ends, goes.
+std::string SelectFor(const Table& table);
+
 // How one table is read: the SELECT without WHERE, and how each selected value is written.
 struct TableQuery {
+  std::string verb = "SELECT ";                // SelectFor(table)
   std::string select;                          // "SELECT `a`,`f`+0e0 FROM `db`.`t`"
   std::vector<sql::ColumnFormat> formats;      // per selected column, in select order
   std::vector<size_t> key_positions;           // positions of the key values in the select list

@@ -1,11 +1,27 @@
 // Connection options, resolved the way mysqldump resolves them.
 //
 // Where each setting comes from, highest priority first: the command line, option files
-// (my.cnf: groups [client], [client-server], [client-mariadb], then [myvault]), the environment
-// (DB_HOST, DB_PORT, DB_DATABASE, DB_USERNAME, DB_PASSWORD, DB_PASSWORD_FILE, MYSQL_PWD), and the
-// built-in defaults of ConnectionOptions. ResolveConnectionOptions() does the whole merge; the
-// pieces are public so that each can be tested alone. Nothing here reads the process environment
-// directly: the caller passes an Environment value (Environment::FromProcess() in main).
+// (my.cnf: groups [client], [client-server], [client-mariadb], then [myvault]), the environment,
+// and the built-in defaults of ConnectionOptions. ResolveConnectionOptions() does the whole merge;
+// the pieces are public so that each can be tested alone. Nothing here reads the process
+// environment directly: the caller passes an Environment value (Environment::FromProcess() in
+// main).
+//
+// The environment is an application's (DB_HOST, DB_PORT, DB_DATABASE, DB_USERNAME, DB_PASSWORD,
+// DB_PASSWORD_FILE) plus the mysql client's MYSQL_PWD, and it fills only what nothing above it
+// says, by these rules (EnvironmentScopeFor):
+//   - DB_HOST and DB_PORT are one endpoint, used whole or not at all: not when the command line
+//     names a host, port or socket, nor when an option file names a host or a port. (An option
+//     file's `socket` alone does not count: distributions put the local server's socket in
+//     [client-server] of /etc/mysql, as Debian's mariadb-common does in the myvault image.)
+//   - DB_PASSWORD and DB_PASSWORD_FILE are DB_USERNAME's password: not used (not even read) when
+//     the command line or an option file names another user.
+//   - MYSQL_PWD keeps its mysql meaning, the password of whichever user connects, below every
+//     other source (the client library reads it likewise when given no password).
+//   - OptionSources::db_variables false (mysqldump mode) reads no DB_* variable at all.
+// --no-defaults skips the option files only, as in mysql: the environment still applies under
+// the same rules. The client library itself also reads MYSQL_TCP_PORT and MYSQL_UNIX_PORT for a
+// port or socket that nothing gives.
 //
 // Passwords follow mysqldump: `-p`/`--password` alone asks on the terminal (it never takes the next
 // argument), `-pSECRET`/`--password=SECRET` give it; ExtractPasswordArgs() takes these out of argv
@@ -88,6 +104,9 @@ struct OptionSources {
   std::optional<std::string> defaults_extra_file;  // must exist
   bool no_defaults = false;                        // read no file at all
   std::vector<std::string> groups = {"client", "client-server", "client-mariadb", "myvault"};
+  // Whether the DB_* variables count; false in mysqldump mode, which reads only what mysqldump
+  // reads (MYSQL_PWD here, MYSQL_TCP_PORT and MYSQL_UNIX_PORT in the client library).
+  bool db_variables = true;
 };
 
 struct OptionFileToRead {
@@ -113,15 +132,31 @@ Result<OptionValues> LoadOptionGroups(const OptionSources& sources, const Enviro
 // is kInvalidArgument naming the key.
 Status ApplyOptionGroups(const OptionValues& values, ConnectionOptions* o);
 
-// Applies DB_HOST, DB_PORT, DB_DATABASE, DB_USERNAME, and the password from DB_PASSWORD, or the
-// file named by DB_PASSWORD_FILE (one trailing newline removed), or else MYSQL_PWD. Empty
-// variables other than the password ones are ignored. Both DB_PASSWORD and DB_PASSWORD_FILE set,
-// an unreadable password file, or a malformed DB_PORT is an error.
-Status ApplyEnvironmentDefaults(const Environment& env, ConnectionOptions* o);
+// Which environment variables apply (see the rules at the top).
+struct EnvironmentScope {
+  bool db_variables = true;  // DB_DATABASE and DB_USERNAME; false turns the two below off too
+  bool endpoint = true;      // DB_HOST and DB_PORT
+  bool db_password = true;   // DB_PASSWORD or DB_PASSWORD_FILE
+};
 
-// The full merge: built-in defaults < environment < option files < the fields of `cli` named in
-// `cli_given` ("password" takes both password and prompt_password from `cli`). Validates the
-// result (ssl-mode); an unknown name in `cli_given` is kInternal.
+// The scope left by what the command line (`cli` and the names in `cli_given`) and the option
+// files (`files`) say.
+EnvironmentScope EnvironmentScopeFor(const ConnectionOptions& cli,
+                                     const std::set<std::string>& cli_given,
+                                     const OptionValues& files, const Environment& env,
+                                     bool db_variables);
+
+// Applies, within `scope`, DB_HOST, DB_PORT, DB_DATABASE, DB_USERNAME, and the password from
+// DB_PASSWORD, or the file named by DB_PASSWORD_FILE (one trailing newline removed), or else
+// MYSQL_PWD. Empty variables other than the password ones are ignored. Both DB_PASSWORD and
+// DB_PASSWORD_FILE set, an unreadable password file, or a malformed DB_PORT is an error when
+// that variable is in scope; out of scope it is not looked at.
+Status ApplyEnvironmentDefaults(const Environment& env, ConnectionOptions* o,
+                                const EnvironmentScope& scope = {});
+
+// The full merge: built-in defaults < environment (within EnvironmentScopeFor) < option files <
+// the fields of `cli` named in `cli_given` ("password" takes both password and prompt_password
+// from `cli`). Validates the result (ssl-mode); an unknown name in `cli_given` is kInternal.
 Result<ConnectionOptions> ResolveConnectionOptions(const ConnectionOptions& cli,
                                                    const std::set<std::string>& cli_given,
                                                    const OptionSources& sources,
@@ -132,12 +167,22 @@ Result<ConnectionOptions> ResolveConnectionOptions(const ConnectionOptions& cli,
 struct PasswordArg {
   bool given = false;                // some -p/--password appeared (the last one counts)
   std::optional<std::string> value;  // nullopt: prompt
+  // Arguments that may be passwords although they are not taken as one, never to be printed
+  // (HideUnsafeArguments): the one right after a bare -p/--password when it is not an option
+  // (mysqldump reads `-p S3cret db` as "prompt, then the names S3cret and db"), and the value of
+  // any other `--NAME=VALUE` whose NAME contains "pass" or "pwd" (--passwd=, --pass=, ...).
+  std::vector<std::string> unsafe_to_print;
 };
 
 // Removes every `-p`, `-pVALUE`, `--password`, `--password=VALUE` before a `--` from argv,
-// shifting the rest down and updating *argc (argv[*argc] becomes nullptr), and overwrites each
-// VALUE in the original argument memory with 'x'.
+// shifting the rest down and updating *argc (argv[*argc] becomes nullptr), overwrites each
+// VALUE in the original argument memory with 'x', and notes what is unsafe to print.
 PasswordArg ExtractPasswordArgs(int* argc, char** argv);
+
+// `text` with every whole occurrence of an argument in password.unsafe_to_print (not one inside
+// a longer word) replaced by "<hidden: may be a password>": for every message that can quote
+// the command line (argument errors, file names, database names).
+std::string HideUnsafeArguments(std::string_view text, const PasswordArg& password);
 
 // Asks for a password on /dev/tty with echo off and returns the line typed. kInvalidArgument
 // when the process has no terminal; kCancelled on Ctrl-C. The terminal settings are restored

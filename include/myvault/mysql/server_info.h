@@ -3,12 +3,17 @@
 // This is the one place that knows which statements each flavor needs: the backup lock, the
 // binlog/GTID position query, and the differences in SHOW CREATE output. Callers ask questions
 // ("can this server hold commits with BACKUP STAGE?") instead of comparing version numbers.
-// Pure functions of the version string: thread-safe, unit-tested without a server.
+// ChooseLockPlan decides how a dump lines up its snapshots from these capabilities and from
+// facts the caller read on the server (the account's grants, binary logging).
+// Pure functions of their arguments: thread-safe, unit-tested without a server.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "myvault/status.h"
 
 namespace myvault::mysql {
 
@@ -26,6 +31,10 @@ struct ServerInfo {
   bool HasBackupStage() const;
   // MySQL >= 8.0: LOCK INSTANCE FOR BACKUP blocks DDL (not DML) for the dump's duration.
   bool HasLockInstanceForBackup() const;
+  // MariaDB >= 10.2.7 runs a prepared statement for an array of parameter rows in one command
+  // (COM_STMT_BULK_EXECUTE; Connector/C's STMT_ATTR_ARRAY_SIZE); an INSERT so run is one
+  // statement, without the parsing of a multi-row INSERT.
+  bool HasArrayBinding() const;
   // MariaDB >= 10.3 has CREATE SEQUENCE.
   bool HasSequences() const;
   // MySQL >= 8.2 renamed SHOW MASTER STATUS to SHOW BINARY LOG STATUS.
@@ -42,6 +51,32 @@ struct ServerInfo {
   std::string StatementTimeLimitSql(double seconds) const;
   // Returns the statement whose single value is the GTID position to record, or "" for none.
   std::string GtidPositionQuery() const;
+
+  // Who holds metadata locks in the databases of `schema_list` (quoted string literals, comma
+  // separated): one column `id`, the holders' connection ids. MariaDB answers only with the
+  // metadata_lock_info plugin loaded, MySQL only with performance_schema on (its default); else
+  // the statement fails and the caller falls back to guessing from the processlist.
+  std::string MetadataLockHoldersQuery(const std::string& schema_list) const;
+  // The replicas reading this server's binary log now: one row per dump thread. Both flavours
+  // show them in the processlist (needs PROCESS to see other users' threads).
+  std::string ConnectedReplicasQuery() const;
+  // The privileges, any one of which lets a session set sql_log_bin (for messages and docs).
+  std::string SqlLogBinPrivilege() const;
+  // The global privileges, any one of which lets an account create an object with a DEFINER
+  // other than itself, as information_schema.USER_PRIVILEGES names them.
+  std::vector<std::string> DefinerPrivileges() const;
+  // MariaDB >= 10.3: LOCK TABLES ... NOWAIT fails at once instead of waiting for a table.
+  bool HasLockTablesNowait() const;
+  // MariaDB: inside START TRANSACTION WITH CONSISTENT SNAPSHOT, the status variables
+  // Binlog_snapshot_file/position give the binlog position that matches the snapshot exactly.
+  // The statement returning them (Variable_name, Value rows), or "" on MySQL.
+  std::string SnapshotBinlogQuery() const;
+  // The statement whose single value is the GTID position at binlog `file`:`position` (MariaDB
+  // BINLOG_GTID_POS; it reads that binlog up to the position), or "" on MySQL.
+  std::string GtidAtBinlogPositionSql(std::string_view file, std::string_view position) const;
+  // One row: @@log_bin, @@log_slave_updates and @@gtid_slave_pos (MariaDB; on MySQL only the
+  // first is real). Needs no privilege. See SnapshotFacts.
+  std::string BinlogSettingsQuery() const;
 };
 
 // Whether a table of this storage engine (information_schema.TABLES.ENGINE, any case) keeps no
@@ -53,17 +88,69 @@ bool EngineKeepsNoRows(std::string_view engine);
 // "8.4.0-commercial". Unknown text yields a MySQL 0.0.0 server (every capability off).
 ServerInfo ParseServerVersion(std::string_view version);
 
-// How the dump takes its consistent snapshot on this server, decided from the capabilities and
-// whether any non-transactional table (MyISAM, Aria, ...) is dumped.
+// --snapshot-method: how the dump's connections come to share one view of the data.
+enum class SnapshotMethod {
+  kAuto,                     // the best the account and server allow (see ChooseLockPlan)
+  kBackupStage,              // BACKUP STAGE BLOCK_COMMIT (RELOAD, MariaDB >= 10.4)
+  kFlushTablesWithReadLock,  // FLUSH TABLES WITH READ LOCK (RELOAD)
+  kLockTables,               // LOCK TABLES ... READ on the dumped tables (LOCK TABLES + SELECT)
+  kSnapshotCheck,            // no lock: snapshots retried until all match one binlog position
+};
+// "auto", "backup-stage", "ftwrl", "lock-tables", "snapshot-check".
+Result<SnapshotMethod> ParseSnapshotMethod(std::string_view name);
+
+// What the dump read on the server before choosing (grants and binary-log settings).
+struct SnapshotFacts {
+  bool reload = true;   // the account holds RELOAD on *.* (directly or through its current role)
+  bool binlog = false;  // binary logging is on
+  // Every commit on this server is written to its binary log as far as can be told: it logs
+  // replicated transactions (log_slave_updates) or has never applied any (empty gtid_slave_pos).
+  bool binlog_has_every_commit = false;
+};
+
+// Whether SHOW GRANTS output (one statement per line, either flavour) grants `privilege` on *.*,
+// by name or as ALL PRIVILEGES.
+bool GrantsInclude(const std::vector<std::string>& show_grants, std::string_view privilege);
+
+struct LockPlanRequest {
+  SnapshotMethod method = SnapshotMethod::kAuto;
+  bool has_nontransactional = false;  // some dumped table is MyISAM, Aria, MEMORY, ...
+  // Every table (and sequence) whose contents are dumped, as {schema, name}: LOCK TABLES locks
+  // exactly these.
+  std::vector<std::pair<std::string, std::string>> tables;
+  SnapshotFacts facts;
+};
+
+// How the dump takes its consistent snapshot on this server.
 struct LockPlan {
-  enum class Kind { kBackupStage, kFlushTablesWithReadLock };
-  Kind kind = Kind::kFlushTablesWithReadLock;
+  enum class Kind {
+    kNone,                     // no statements: each connection's own transaction
+    kBackupStage,              // commits held server-wide for a moment
+    kFlushTablesWithReadLock,  // all writes held server-wide for a moment
+    kLockTables,               // writes to the dumped tables held for a moment
+    kSnapshotCheck,            // nothing held; snapshots opened until their positions match
+  };
+  Kind kind = Kind::kNone;
   std::vector<std::string> acquire;               // run in order on the lock connection
   std::vector<std::string> after_snapshot;        // run once every snapshot is open (e.g. DDL lock)
   std::vector<std::string> release;               // release the commit/write block
   bool hold_until_nontransactional_done = false;  // keep writes blocked while MyISAM is read
+  // The acquire statements fail at once while a table is busy (NOWAIT) and are retried until
+  // the lock wait timeout: the lock request never waits, so it never holds some tables while
+  // waiting for others (a deadlock in which the server would roll back the application's
+  // transaction, not ours).
+  bool acquire_polls = false;
+  // The binlog position is read inside the snapshot (SnapshotBinlogQuery): exact. Otherwise it
+  // is read on the lock connection, exact only under a server-wide hold.
+  bool position_from_snapshot = false;
+  size_t locked_tables = 0;  // kLockTables: how many tables the statement names
+  std::string reason;        // why this method, e.g. "the account lacks RELOAD"
+  // Whether the recorded binlog position matches the snapshot exactly.
+  bool PositionExact() const;
   std::string Describe() const;
 };
-LockPlan ChooseLockPlan(const ServerInfo& server, bool has_nontransactional_tables);
+// Fails (kInvalidArgument) when a forced method cannot work here: BACKUP STAGE on MySQL,
+// snapshot-check on MySQL, without a binary log or with non-transactional tables.
+Result<LockPlan> ChooseLockPlan(const ServerInfo& server, const LockPlanRequest& request);
 
 }  // namespace myvault::mysql

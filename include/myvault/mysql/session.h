@@ -40,6 +40,15 @@ struct RowView {
   unsigned count;
 };
 
+// Values for ExecuteBulk, column by column: value (column c, row r) is values[c * rows + r],
+// lengths[...] bytes long, NULL when nulls[...] is 1.
+struct BulkValues {
+  size_t columns = 0, rows = 0;
+  std::vector<const char*> values;
+  std::vector<unsigned long> lengths;
+  std::vector<char> nulls;
+};
+
 class Session {
  public:
   // Connects and sets the session up for dumping: utf8mb4, UTC time zone, a large
@@ -60,6 +69,11 @@ class Session {
   // Runs `sql`, a LOAD DATA LOCAL INFILE statement, serving `data` as the file's contents.
   // *affected_rows gets the rows loaded. Needs a session connected with local_infile.
   Status LoadDataLocal(std::string_view sql, std::string_view data, uint64_t* affected_rows);
+  // Prepares `sql`, a statement with one `?` per column of `values`, and runs it once for every
+  // row of `values` in one round trip (MariaDB's array binding, COM_STMT_BULK_EXECUTE; the
+  // server runs it as one statement), each value bound as a binary string. *affected_rows gets
+  // the rows changed. kUnimplemented when the server cannot (ServerInfo::HasArrayBinding).
+  Status ExecuteBulk(std::string_view sql, const BulkValues& values, uint64_t* affected_rows);
   // Streams a result row by row (mysql_use_result): memory stays flat whatever the row count.
   // `on_row` returning a non-ok Status stops the stream; the rest of the result is discarded.
   Status Stream(std::string_view sql, const std::function<Status(const RowView&)>& on_row);
@@ -70,6 +84,9 @@ class Session {
   // which say how the client must read quotes in the next one.
   unsigned server_status() const;
   const std::string& role() const { return role_; }
+  // Runs `hook` when the session is destroyed (a QueryKiller watching it forgets it then); one
+  // hook at a time, an empty one clears it.
+  void SetCloseHook(std::function<void()> hook) { close_hook_ = std::move(hook); }
 
  private:
   Session(st_mysql* mysql, std::string role);
@@ -82,6 +99,7 @@ class Session {
   size_t infile_pos_ = 0;
   friend struct LocalInfile;
   ServerInfo server_;
+  std::function<void()> close_hook_;
 };
 
 // Maps a client/server error number to a Status code (auth, connection, not found, lost

@@ -5,13 +5,15 @@
 //      writes NAME.partial, fsyncs and renames: a failed dump leaves nothing;
 //   2. verify the archive against its .sha256 (verify::VerifyArchive); an archive that fails is
 //      renamed NAME.corrupt (never listed, never restored by `latest`) and the cycle stops;
-//   3. copy it offsite when asked (offsite.h); a failed copy is reported after steps 4 and 5,
-//      because the local backup is good;
-//   4. point P-latest.sql.gz at it (atomic symlink swap);
+//   3. point P-latest.sql.gz at it (atomic symlink swap), before any offsite copy: the local
+//      backup is good whatever the copy does;
+//   4. copy it offsite when asked (offsite.h), bounded by options.offsite.timeout_s; a failed or
+//      timed-out copy is reported after step 5 (kIo, exit 6) and `latest` stays moved;
 //   5. apply retention (retention.h) unless disabled: remove the expired backups and their
 //      .sha256, never the one just made;
 //   6. notify (notify.h): success with file, size and duration, or the failure and its cause. A
-//      webhook failure is logged and never changes the result.
+//      webhook failure is logged and never changes the result; the post is bounded by the
+//      notifier's timeouts and abandoned at once on a signal.
 // A failed dump or verification never moves `latest` and never prunes. Cancellation (a signal,
 // through the ErrorCollector) stops the dump and leaves no partial file.
 //
@@ -61,11 +63,12 @@ struct BackupReport {
   uint64_t bytes = 0;
   double seconds = 0;  // dump + verify + copy, wall clock
   bool verified = false;
-  bool partial = false;    // the archive holds only part of what was asked (see archive/contents.h)
-  bool latest = false;     // the latest link was moved to it
-  size_t removed = 0;      // backups pruned
-  int took_over_lock = 0;  // pid of a dead holder whose lock was taken over, or 0
-  std::string notify_error;  // why the webhook failed, when it did (the URL never appears)
+  bool partial = false;  // the archive holds only part of what was asked (see archive/contents.h)
+  bool latest = false;   // the latest link was moved to it
+  size_t removed = 0;    // backups pruned
+  size_t removed_offsite = 0;  // copies pruned in the --copy-to directory
+  int took_over_lock = 0;      // pid of a dead holder whose lock was taken over, or 0
+  std::string notify_error;    // why the webhook failed, when it did (the URL never appears)
 };
 
 // Writes one human line per step to `log` (nullptr: silent).

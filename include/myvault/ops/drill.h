@@ -15,10 +15,13 @@
 // names would be unusable (longer than 64 characters, or equal to a database of the archive) are
 // refused before the restore starts.
 //
-// Once the restore has started, the scratch databases are dropped whatever happens next (a
-// failed restore or check, a signal through `errors`), best effort; DrillReport says whether the
-// drop worked. A signal stops the restore or the check, the copies are still dropped, and the
-// kCancelled status comes back.
+// Once the restore has created or dropped a scratch database, the scratch databases are dropped
+// whatever happens next (a failed restore or check, a signal through `errors`), best effort;
+// DrillReport says whether the drop worked. A restore refused before it changed anything (the
+// privileges, another restore holding the names, the binary log) drops nothing and says so. The
+// load stays out of the binary log (restore::Binlog::kSkip), so replicas never see the copies. A
+// signal stops the restore or the check, the copies are still dropped, and the kCancelled status
+// comes back.
 //
 // Thread safety: RunDrill may run concurrently with other drills into other scratch names; it
 // owns every connection and thread it starts.
@@ -61,7 +64,7 @@ struct DrillReport {
   uint64_t tables = 0;      // tables whose rows were counted
   uint64_t rows = 0;        // rows counted, all tables
   std::vector<std::string> databases;  // the scratch names, in archive order
-  bool restore_started = false;        // false: no server was touched
+  bool restore_started = false;        // false: nothing was changed on the server
   bool dropped = false;                // the scratch databases are gone again
   std::string drop_problem;            // why the drop failed, when it did
 };

@@ -2,9 +2,11 @@
 //
 // The configuration comes from the environment (NOTIFY_SLACK, SLACK_WEBHOOK_URL; there are no
 // flags: the URL is a secret and must not appear in argv). A Notifier posts `{"text": ...}` with
-// libcurl, synchronously, bounded by timeout_s for the connection and for the whole request; no
-// redirect is followed and any HTTP status other than 2xx is an error. Delivery failures come back
-// as a Status for the caller to log: a notification never decides whether a backup succeeded.
+// libcurl, synchronously, bounded by connect_timeout_s to connect and timeout_s for the whole
+// request, and abandoned at once (within 100 ms) when a signal reaches the ErrorCollector passed
+// to Send; no redirect is followed and any HTTP status other than 2xx is an error. Delivery
+// failures come back as a Status for the caller to log: a notification never decides whether a
+// backup succeeded.
 //
 // The webhook URL is a credential. No Status message produced here contains it or any part of its
 // path; errors name "the Slack webhook" and at most the URL's scheme and host.
@@ -21,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "myvault/common/cancel.h"
 #include "myvault/mysql/options.h"
 #include "myvault/status.h"
 
@@ -29,7 +32,8 @@ namespace myvault::ops {
 struct NotifyConfig {
   bool slack = false;
   std::string slack_webhook_url;  // a secret: never print it
-  int timeout_s = 10;             // connect timeout and whole-request timeout, seconds (> 0)
+  int connect_timeout_s = 5;      // to connect, seconds (> 0)
+  int timeout_s = 10;             // the whole request, connecting included, seconds (> 0)
 };
 
 // Reads NOTIFY_SLACK (true/false, 1/0, yes/no, any case; unset or empty = false) and
@@ -54,9 +58,10 @@ class Notifier {
 
   bool enabled() const { return config_.slack; }
   // Posts SlackPayload(text). Ok without doing anything when disabled. Errors: kInvalidArgument
-  // (no URL, timeout_s <= 0), kConnection (cannot connect, timeout, TLS), kServer (HTTP status
-  // outside 2xx; the message has the status and at most 200 bytes of the response body).
-  Status Send(std::string_view text) const;
+  // (no URL, a timeout <= 0), kConnection (cannot connect, timeout, TLS), kServer (HTTP status
+  // outside 2xx; the message has the status and at most 200 bytes of the response body),
+  // kCancelled (`signal`, when given, was interrupted(): a SIGTERM ends the wait at once).
+  Status Send(std::string_view text, const ErrorCollector* signal = nullptr) const;
 
  private:
   NotifyConfig config_;

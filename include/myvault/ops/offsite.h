@@ -14,10 +14,20 @@
 //
 // Both forms given: copy_to runs first, and the command only when the copy succeeded.
 //
+// timeout_s bounds each form. The command's whole process group is then sent SIGTERM, and
+// SIGKILL 5 s later if any of it is still there, and the call returns kIo "offsite copy command
+// did not finish within 1h (--copy-timeout): ...". copy_to checks the time before each 1 MiB
+// block it reads, copying or reading back, and returns kIo the same way, leaving no .partial.
+// A system call that blocks in the kernel (a hard-mounted NFS share whose server is gone) cannot
+// be interrupted from this thread, so there the bound holds only once the call returns: mount
+// such a share `soft` (the kernel then fails the call after timeo/retrans), or copy to it with
+// copy_command, whose processes are killed at the timeout (NFS waits yield to SIGKILL).
+//
 // Thread safety: CopyOffsite may run on any thread; `cancel` is polled between blocks and while
-// the command runs (it is then sent SIGTERM, as a process group) and the call returns kCancelled.
+// the command runs (it is then stopped as at the timeout) and the call returns kCancelled.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "myvault/common/cancel.h"
@@ -28,11 +38,12 @@ namespace myvault::ops {
 struct OffsiteOptions {
   std::string copy_to;       // a directory; empty: no copy
   std::string copy_command;  // a shell command; empty: none
+  int64_t timeout_s = 3600;  // the bound of each form (> 0)
 };
 
 // Errors: kNotFound (DIR missing or not a directory), kInvalidArgument (DIR is FILE's own
-// directory), kIo (read, write, disk full, command failed or killed), kCorrupt (the copy read
-// back does not match sha256_hex), kCancelled.
+// directory, timeout_s <= 0), kIo (read, write, disk full, command failed or killed, timeout),
+// kCorrupt (the copy read back does not match sha256_hex), kCancelled.
 // sha256_hex is the backup's SHA-256, 64 hex digits (as in FILE.sha256).
 Status CopyOffsite(const OffsiteOptions& options, const std::string& file,
                    const std::string& sha256_hex, const ErrorCollector* cancel);

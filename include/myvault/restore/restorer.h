@@ -1,16 +1,20 @@
 // The restore subcommand: options, report, and Run.
 //
 // RunRestore loads an archive into a server in phases: verify (the whole file, before the server
-// is touched; not possible for stdin), prepare (connect, show what will be replaced, confirm,
-// drop the databases being replaced), schema (databases, tables, sequences; secondary indexes
-// dropped when they are to be built after the data), data (chunks in parallel over `threads`
-// connections, each chunk one transaction), indexes (the deferred ones, tables in parallel),
-// post (views, triggers, routines, events: no trigger fires during the load), and check (row
-// counts against the archive's). Progress is journalled on the target in
+// is touched; not possible for stdin), prepare (connect, take a user lock per target database so
+// that no other restore loads them at the same time, check the account's privileges and what
+// the binary log and replicas will see, show what will be replaced and who is using it, confirm),
+// schema (drop the databases being replaced; create databases, tables, sequences; secondary
+// indexes dropped when they are to be built after the data), data (chunks in parallel over
+// `threads` connections, each chunk one transaction), indexes (the deferred ones, tables in
+// parallel), post (views, triggers, routines, events: no trigger fires during the load), and check
+// (row counts against the archive's). Progress is journalled on the target in
 // `_myvault_restore`.`progress` in the same transaction as each chunk, so `resume` continues an
 // interrupted restore without reloading or duplicating anything; the journal is removed at the
-// end. RunRestore owns every thread and connection it starts; errors come back as a Status whose
-// message says what state the target was left in.
+// end. A connection lost (the target restarted) is reopened, with backoff, and the work it
+// carried repeated; every wait for a lock is bounded by lock_wait_timeout_s, and a cancellation
+// kills the statement that waits. RunRestore owns every thread and connection it starts;
+// errors come back as a Status whose message says what state the target was left in.
 //
 // ListArchive describes an archive without any server.
 //
@@ -33,12 +37,26 @@
 namespace myvault::restore {
 
 enum class DeferIndexes { kAuto, kAlways, kNever };
+// How data chunks go to the server (--load-method), for tables whose column types load exactly
+// from binary strings; the others always get the archive's INSERT statements. kBulk: prepared
+// INSERTs with MariaDB's array binding (several loaders fill one AUTO_INCREMENT table in
+// parallel); kLoadData: LOAD DATA LOCAL INFILE; kInsert: the INSERT statements; kAuto: kBulk on a
+// server that has array binding, else kLoadData.
+enum class LoadMethodChoice { kAuto, kBulk, kLoadData, kInsert };
+// Whether the load goes to the target's binary log (and so to its replicas). kUnset writes it
+// there only when the account may not set sql_log_bin, and is refused when replicas are
+// connected to the target (or it cannot be seen whether they are): the operator must choose.
+enum class Binlog { kUnset, kSkip, kEnable };
 
 struct RestoreOptions {
   mysql::ConnectionOptions connection;
-  std::string input;                          // archive path, or "-" for stdin
-  int threads = 4;                            // loader connections
-  std::vector<std::string> databases;         // only these databases of the archive (empty: all)
+  std::string input;                   // archive path, or "-" for stdin
+  int threads = 4;                     // loader connections
+  std::vector<std::string> databases;  // only these databases of the archive (empty: all)
+  // Only these tables ("db.table", shell patterns allowed), their data and the triggers on them;
+  // their databases are never dropped and every other object in them is left alone. Only the
+  // members of these tables are read (and checked) from an archive file.
+  std::vector<std::string> tables;
   std::map<std::string, std::string> rename;  // archive database -> target database
   bool assume_yes = false;                    // no confirmation prompt
   bool drop_existing = true;                  // drop a database being replaced before loading
@@ -46,13 +64,16 @@ struct RestoreOptions {
   // kAuto defers a table's secondary indexes when its data in the archive is at least this big
   // (measured: bench/compare_restore.sh, docs/benchmarks.md).
   uint64_t defer_indexes_min_bytes = 4u << 20;
-  // Load chunks with LOAD DATA LOCAL INFILE (converted from the archive's INSERTs; much less
-  // server work) where the table's column types allow; INSERTs otherwise, or when the server
-  // refuses LOCAL INFILE.
-  bool load_data = true;
-  bool resume = false;         // continue an interrupted restore of the same archive and options
-  int retries = 5;             // tries per chunk after the first, on retryable errors
-  bool enable_binlog = false;  // false: sql_log_bin=0 when the user may set it
+  // Falls back to INSERT statements when the server refuses the method.
+  LoadMethodChoice load_method = LoadMethodChoice::kAuto;
+  bool resume = false;  // continue an interrupted restore of the same archive and options
+  int retries = 5;  // tries per chunk (and per statement after a lost connection), 0.5..8 s apart
+  Binlog binlog = Binlog::kUnset;  // --enable-binlog / --skip-binlog
+  // Bounds every wait of the restore's statements for a metadata or table lock (DROP DATABASE
+  // behind an open transaction, any DDL behind LOCK TABLES): the session's lock_wait_timeout.
+  // 60 s, as the dump's: a normal transaction ends well within it; an idle one left open by an
+  // application does not, and then the restore stops naming it rather than waiting for ever.
+  int lock_wait_timeout_s = 60;
   ProgressMode progress = ProgressMode::kAuto;
   std::string terminal = "/dev/tty";  // where the confirmation is asked
 
@@ -77,9 +98,13 @@ struct RestoreReport {
   uint64_t rows = 0, chunks = 0;
   uint64_t chunks_skipped = 0;         // already committed by the interrupted run (--resume)
   uint64_t retries = 0;                // chunk attempts repeated after a retryable error
+  uint64_t bulk_chunks = 0;            // loaded with array-bound INSERTs
   uint64_t load_data_chunks = 0;       // loaded with LOAD DATA LOCAL INFILE (the rest: INSERT)
   std::vector<std::string> databases;  // target names
   std::vector<TableRows> tables;       // in archive order
+  // False when the restore stopped before it changed anything on the target (a refused check,
+  // a lock held by another restore, no confirmation): there is nothing to clean up.
+  bool target_changed = false;
 };
 
 Status RunRestore(const RestoreOptions& options, ErrorCollector* errors, RestoreReport* report);

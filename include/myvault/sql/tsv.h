@@ -28,7 +28,12 @@
 // must go through a variable too (`SET id = @id`), or MariaDB turns a 0 into the next value
 // despite NO_AUTO_VALUE_ON_ZERO.
 //
-// Thread safety: InsertToTsv is a pure function of its arguments; use one TsvBatch per thread.
+// InsertToRows reads the same grammar into raw values instead, for a prepared INSERT run once per
+// row (MariaDB's array binding): each value's bytes exactly as InsertToTsv's field denotes them
+// (unescaped), and a NULL flag. The server stores a value bound as a binary string as LOAD DATA
+// ... CHARACTER SET binary stores the field, so the same column types load exactly.
+//
+// Thread safety: both are pure functions of their arguments; use one batch per thread.
 #pragma once
 
 #include <cstdint>
@@ -54,5 +59,20 @@ struct TsvBatch {
 // it was. Grows out->data about once per call (the output is at most the input's size unless
 // strings hold raw TABs or control bytes) and allocates nothing per value.
 Status InsertToTsv(std::string_view statement, TsvBatch* out);
+
+struct RowBatch {
+  std::string table;                 // as TsvBatch
+  std::vector<std::string> columns;  // as TsvBatch
+  uint64_t rows = 0;
+  // The values row by row, column by column (rows x columns.size() of them): value k's bytes are
+  // data[k == 0 ? 0 : ends[k - 1], ends[k]); nulls[k] is 1 for NULL (then it has no bytes).
+  std::string data;
+  std::vector<size_t> ends;
+  std::vector<char> nulls;
+};
+
+// Appends the rows of `statement` to *out, with the rules and errors of InsertToTsv (messages
+// start "INSERT to values: "); on any error *out is left as it was.
+Status InsertToRows(std::string_view statement, RowBatch* out);
 
 }  // namespace myvault::sql

@@ -10,6 +10,7 @@
 // arena of `threads` threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -26,6 +27,8 @@ struct VerifyOptions {
   // Polled between batches of members: once cancelled, VerifyArchive returns its first() error
   // (kCancelled for a signal). May be null.
   const ErrorCollector* cancel = nullptr;
+  // When set, the bytes of the file checked so far (for a progress line); written by one thread.
+  std::atomic<uint64_t>* checked_bytes = nullptr;
 };
 
 struct VerifyReport {
