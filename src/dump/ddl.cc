@@ -72,7 +72,8 @@ std::string InvalidViewComment(const Definition& d, const std::string& create) {
   size_t from = 0;
   while (from <= create.size()) {
     size_t end = std::min(create.find('\n', from), create.size());
-    out += "--   " + sql::EscapeLikeComment(std::string_view(create).substr(from, end - from)) + "\n";
+    out +=
+        "--   " + sql::EscapeLikeComment(std::string_view(create).substr(from, end - from)) + "\n";
     from = end + 1;
   }
   return out;
@@ -189,10 +190,11 @@ std::string DefinitionSql(const Definition& d, const DdlOptions& options,
     return out + InvalidViewComment(d, create) + "USE " + sql::QuoteIdentifier(d.schema) + ";\n";
   }
   out += "USE " + sql::QuoteIdentifier(d.schema) + ";\n";
-  out += DropStatement(d);
   const CollationSwitch collation = DatabaseCollationSwitch(d, database_collation);
   out += collation.set;
   out += "SET @saved_sql_mode = @@sql_mode, sql_mode = " + sql::StringLiteral(d.sql_mode) + ";\n";
+  // After the sql_mode: MariaDB parses DROP PACKAGE only under sql_mode=ORACLE.
+  out += DropStatement(d);
   out += "SET character_set_client = " + ClientCharsetFor(d) + ";\n";
   if (IsWord(d.collation_connection)) {
     out += "SET collation_connection = " + d.collation_connection + ";\n";
