@@ -146,9 +146,9 @@ DROP TABLE gone;
 
 std::string Script(const std::string& db) {
   static const std::map<std::string, std::string> kScripts = {
-      {kOrderDb, kOrder},         {kOrderLibDb, kOrder},       {kMergeDb, kMerge},
-      {kContextDb, Context()},    {kHistoryDb, kHistory},      {kTrxHistoryDb, kTrxHistory},
-      {kPackageDb, kPackage},     {kBrokenDb, kBroken}};
+      {kOrderDb, kOrder},      {kOrderLibDb, kOrder},  {kMergeDb, kMerge},
+      {kContextDb, Context()}, {kHistoryDb, kHistory}, {kTrxHistoryDb, kTrxHistory},
+      {kPackageDb, kPackage},  {kBrokenDb, kBroken}};
   auto it = kScripts.find(db);
   return it == kScripts.end() ? "" : it->second;
 }
@@ -156,9 +156,9 @@ std::string Script(const std::string& db) {
 }  // namespace
 
 const std::vector<std::string>& FidelityDatabases() {
-  static const std::vector<std::string> kDatabases = {
-      kOrderDb,   kOrderLibDb,   kMergeDb,   kContextDb,
-      kHistoryDb, kTrxHistoryDb, kPackageDb, kBrokenDb};
+  static const std::vector<std::string> kDatabases = {kOrderDb,   kOrderLibDb, kMergeDb,
+                                                      kContextDb, kHistoryDb,  kTrxHistoryDb,
+                                                      kPackageDb, kBrokenDb};
   return kDatabases;
 }
 
@@ -176,6 +176,14 @@ Status LoadFidelityDatabase(TestServer& server, const std::string& db) {
   RETURN_IF_ERROR(server.Exec(
       "SET NAMES utf8mb4; SET SESSION sql_mode = DEFAULT, time_zone = DEFAULT; USE mysql"));
   return st.ok() ? st : st.WithContext("load " + db);
+}
+
+Status DropFidelityDatabases(TestServer& server) {
+  std::string drop = "DROP DATABASE IF EXISTS " + QuoteIdent(kBlobDb);
+  for (const std::string& db : FidelityDatabases()) {
+    drop += "; DROP DATABASE IF EXISTS " + QuoteIdent(db);
+  }
+  return server.Exec(drop);
 }
 
 Status LoadLargeValues(TestServer& server) {

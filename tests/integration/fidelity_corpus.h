@@ -59,6 +59,10 @@ const std::vector<std::string>& FidelityDatabases();
 // mv_fid_zlib along (and the reverse).
 Status LoadFidelityDatabase(TestServer& server, const std::string& db);
 
+// Drops every database above and mv_fid_blob from `server`: mv_fid_broken's invalid views would
+// otherwise stop any later whole-server dump of that server (MysqldumpRoundTrip, say).
+Status DropFidelityDatabases(TestServer& server);
+
 // The max_allowed_packet of the server LoadLargeValues is meant for (1 MiB), and what it loads:
 // mv_fid_blob.big (id INT PRIMARY KEY, b LONGBLOB, t LONGTEXT CHARACTER SET latin1): row 1 a
 // BLOB of kLargeBlobBytes (every byte value, so every escape), row 2 a latin1 text of

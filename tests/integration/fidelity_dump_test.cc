@@ -63,6 +63,12 @@ class FidelityDump : public RestoreTest {
 
   void Prepare() override { archive_ = dir_->Join("fidelity.sql.gz"); }
 
+  void TearDown() override {
+    for (TestServer* server : {source_.get(), target_.get()}) {
+      if (server != nullptr) EXPECT_OK(DropFidelityDatabases(*server));
+    }
+  }
+
   std::string archive_;
 };
 
@@ -146,9 +152,11 @@ TEST_F(FidelityDump, RestoreDatabasesTakesAListAfterOneFlag) {
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   ASSERT_OK_AND_ASSIGN(bool context, TargetHasDatabase(kContextDb));
   EXPECT_FALSE(context) << "a database left out of --databases was restored";
-  ASSERT_OK_AND_ASSIGN(Fingerprint restored, TakeFingerprint(target_config_, {kMergeDb, kPackageDb}));
+  ASSERT_OK_AND_ASSIGN(Fingerprint restored,
+                       TakeFingerprint(target_config_, {kMergeDb, kPackageDb}));
   Fingerprint want = source;
-  std::erase_if(want, [](const auto& kv) { return kv.first.find(kContextDb) != std::string::npos; });
+  std::erase_if(want,
+                [](const auto& kv) { return kv.first.find(kContextDb) != std::string::npos; });
   EXPECT_EQ(Diff(want, restored), "");
 }
 
@@ -167,8 +175,7 @@ TEST_F(FidelityDump, ValuesOverHalfTheMaxAllowedPacketRestoreOnTheirOwnServer) {
                                    "--databases", kBlobDb, "--quiet"}));
   ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
   ASSERT_OK(conn->Exec("DROP DATABASE mv_fid_blob"));
-  ASSERT_OK_AND_ASSIGN(CommandResult restore,
-                       RestoreWith(cnf, archive_, {"--yes", "--quiet"}));
+  ASSERT_OK_AND_ASSIGN(CommandResult restore, RestoreWith(cnf, archive_, {"--yes", "--quiet"}));
   ASSERT_EQ(restore.exit_code, 0) << restore.Describe();
   ASSERT_OK_AND_ASSIGN(Fingerprint restored, TakeFingerprint(server->config(), {kBlobDb}));
   EXPECT_EQ(Diff(source, restored), "") << "myvault restore";

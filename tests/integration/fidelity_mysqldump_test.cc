@@ -16,6 +16,12 @@ class FidelityMysqldump : public MysqldumpTest {
  protected:
   void Prepare() override { file_ = dir_->Join("dump.sql"); }
 
+  void TearDown() override {
+    for (TestServer* server : {source_.get(), target_.get()}) {
+      if (server != nullptr) EXPECT_OK(DropFidelityDatabases(*server));
+    }
+  }
+
   Fingerprint LoadSource(const std::vector<std::string>& databases) {
     for (const std::string& db : databases) {
       Status st = LoadFidelityDatabase(*source_, db);
@@ -29,8 +35,8 @@ class FidelityMysqldump : public MysqldumpTest {
   // mysqldump's full-backup options, `extra`, then --databases `databases`, into file_.
   Result<CommandResult> DumpDatabases(const std::vector<std::string>& databases,
                                       const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"--single-transaction", "--routines", "--triggers",
-                                     "--events", "--result-file=" + file_};
+    std::vector<std::string> args = {"--single-transaction", "--routines", "--triggers", "--events",
+                                     "--result-file=" + file_};
     args.insert(args.end(), extra.begin(), extra.end());
     args.emplace_back("--databases");
     args.insert(args.end(), databases.begin(), databases.end());
@@ -84,9 +90,11 @@ TEST_F(FidelityMysqldump, AsOfDumpsTheRowsOfThatTime) {
   ASSERT_OK(DropOnTarget({kHistoryDb}));
   ASSERT_OK(RestoreIntoTarget(file_));
   // Each table's visible columns, hashed in key order on either side.
-  const std::vector<std::pair<std::string, std::string>> tables = {
-      {"implicit_v", "id, v"}, {"explicit_v", "id, k, n"}, {"strkey_v", "k, n"},
-      {"nokey_v", "x"},        {"part_v", "id, v"}};
+  const std::vector<std::pair<std::string, std::string>> tables = {{"implicit_v", "id, v"},
+                                                                   {"explicit_v", "id, k, n"},
+                                                                   {"strkey_v", "k, n"},
+                                                                   {"nokey_v", "x"},
+                                                                   {"part_v", "id, v"}};
   for (const auto& [table, columns] : tables) {
     const std::string name = QualifiedName(kHistoryDb, table);
     const std::string digest = "SELECT COUNT(*), MD5(GROUP_CONCAT(JSON_ARRAY(" + columns +
@@ -95,8 +103,8 @@ TEST_F(FidelityMysqldump, AsOfDumpsTheRowsOfThatTime) {
                                                    kHistoryFirstTime + "'"));
     ASSERT_OK_AND_ASSIGN(auto restored, target_->Query(digest));
     EXPECT_EQ(restored, then) << table << " is not as it was at " << kHistoryFirstTime;
-    ASSERT_OK_AND_ASSIGN(std::string versions,
-                         target_->QueryValue("SELECT COUNT(*) FROM " + name + " FOR SYSTEM_TIME ALL"));
+    ASSERT_OK_AND_ASSIGN(std::string versions, target_->QueryValue("SELECT COUNT(*) FROM " + name +
+                                                                   " FOR SYSTEM_TIME ALL"));
     EXPECT_EQ(versions, then.at(0).at(0).value_or("")) << table << ": --as-of writes no history";
   }
 }
