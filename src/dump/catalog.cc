@@ -353,9 +353,7 @@ bool NeedsColumnList(const Table& t) {
                      [](const Column& c) { return c.generated || c.invisible; });
 }
 
-bool HasNoLocalData(const Table& t) {
-  return t.is_sequence || mysql::EngineKeepsNoRows(t.engine);
-}
+bool HasNoLocalData(const Table& t) { return t.is_sequence || mysql::EngineKeepsNoRows(t.engine); }
 
 std::string TableSource(const Table& t) {
   return sql::QualifiedName(t.schema, t.name) + t.system_time;
@@ -374,8 +372,8 @@ void ApplySystemTime(const Selection& sel, Catalog* cat) {
                               [](const Column& c) { return c.period == Period::kRowStart; });
     if (start == t.columns.end()) {
       // WITH SYSTEM VERSIONING alone: the implicit, invisible TIMESTAMP(6) pair.
-      for (auto [name, period] : {std::pair{"row_start", Period::kRowStart},
-                                  std::pair{"row_end", Period::kRowEnd}}) {
+      for (auto [name, period] :
+           {std::pair{"row_start", Period::kRowStart}, std::pair{"row_end", Period::kRowEnd}}) {
         Column c{.name = name, .data_type = "timestamp", .column_type = "timestamp(6)"};
         c.invisible = true;
         c.nullable = false;

@@ -278,9 +278,8 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   ObjectIds ids = AssignObjects(cat, &index);
   index.metadata = StartMetadata(o, server, cat, snap, start_time);
   MemberWriter members(writer.get(), o.compress_level);
-  RETURN_IF_ERROR(
-      members.Write(MemberKind::kHeader, archive::kNoObject,
-                    HeaderSql(index.metadata, cat.HasHistory())));
+  RETURN_IF_ERROR(members.Write(MemberKind::kHeader, archive::kNoObject,
+                                HeaderSql(index.metadata, cat.HasHistory())));
   RETURN_IF_ERROR(WriteSchema(cat, ids, &members));
   PipelineInputs in;
   in.catalog = &cat;

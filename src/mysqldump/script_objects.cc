@@ -124,8 +124,8 @@ std::string RoutineSql(const dump::Definition& d, const MysqldumpOptions& o,
                        const std::string& database_collation) {
   std::string s = SqlModeSave(d, " ;");
   if (o.add_drop_table) {
-    s += "/*!50003 DROP " + dump::ObjectKeyword(d) + " IF EXISTS " +
-         sql::QuoteIdentifier(d.name) + " */;\n";
+    s += "/*!50003 DROP " + dump::ObjectKeyword(d) + " IF EXISTS " + sql::QuoteIdentifier(d.name) +
+         " */;\n";
   }
   const dump::CollationSwitch collation = dump::DatabaseCollationSwitch(d, database_collation);
   s += collation.set + CharsetSave(d, "50003", 21, " ;");

@@ -5,7 +5,8 @@
 
 namespace myvault::restore {
 
-Result<std::optional<uint64_t>> CountRestoredRows(mysql::Session& session, const std::string& schema,
+Result<std::optional<uint64_t>> CountRestoredRows(mysql::Session& session,
+                                                  const std::string& schema,
                                                   const std::string& table) {
   ASSIGN_OR_RETURN(auto kind, session.Query("SELECT ENGINE AS e, TABLE_TYPE AS t FROM "
                                             "information_schema.TABLES WHERE TABLE_SCHEMA = " +

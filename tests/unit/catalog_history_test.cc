@@ -127,7 +127,8 @@ TEST(CatalogHistoryTest, AsOfReadsTheRowsOfThatTimeAsCurrentRows) {
 }
 
 TEST(CatalogHistoryTest, EnginesWithoutRowsOfTheirOwn) {
-  for (const char* e : {"MRG_MyISAM", "mrg_myisam", "BLACKHOLE", "FEDERATED", "SPIDER", "CONNECT"}) {
+  for (const char* e :
+       {"MRG_MyISAM", "mrg_myisam", "BLACKHOLE", "FEDERATED", "SPIDER", "CONNECT"}) {
     EXPECT_TRUE(mysql::EngineKeepsNoRows(e)) << e;
   }
   for (const char* e : {"InnoDB", "MyISAM", "Aria", "MEMORY", "SEQUENCE", ""}) {

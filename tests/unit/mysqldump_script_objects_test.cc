@@ -191,8 +191,7 @@ TEST(MysqldumpScriptObjectsTest, DatabaseCollationIsSwitchedAroundObjectsCreated
   const std::string s = Build(c, o);
   EXPECT_EQ(Count(s, "ALTER DATABASE COLLATE latin1_swedish_ci;\n"), 3u) << s;
   EXPECT_EQ(Count(s, "EXECUTE saved_collation_stmt;\n"), 3u) << s;
-  EXPECT_NE(s.find("ALTER DATABASE COLLATE latin1_swedish_ci;\nDELIMITER ;;\n"),
-            std::string::npos)
+  EXPECT_NE(s.find("ALTER DATABASE COLLATE latin1_swedish_ci;\nDELIMITER ;;\n"), std::string::npos)
       << "the event's switch comes before its DELIMITER block: " << s;
   std::string final_delimiter;
   const std::vector<std::string> statements = SplitLikeTheClient(s, &final_delimiter);

@@ -50,8 +50,8 @@ struct Column {
   std::string data_type{};    // information_schema DATA_TYPE, lower case ("int", "varchar", ...)
   std::string column_type{};  // e.g. "bigint(20) unsigned"
   std::string charset{};      // "" for non-character columns
-  bool generated = false;   // virtual or stored generated: left out of INSERTs
-  bool invisible = false;   // INVISIBLE: not in the column list an INSERT without one implies
+  bool generated = false;     // virtual or stored generated: left out of INSERTs
+  bool invisible = false;     // INVISIBLE: not in the column list an INSERT without one implies
   bool nullable = true;
   // MariaDB system versioning: the column is the table's ROW START or ROW END (explicit, or the
   // implicit `row_start`/`row_end`, which SHOW CREATE TABLE and information_schema do not list:

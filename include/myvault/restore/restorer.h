@@ -113,7 +113,8 @@ Status RunRestore(const RestoreOptions& options, ErrorCollector* errors, Restore
 // version for a system-versioned table (FOR SYSTEM_TIME ALL: a dump keeps the history); nullopt
 // for a table whose engine keeps no rows of its own (MERGE, FEDERATED, ...: a dump writes none,
 // and what it reads belongs to other tables). The restore's check and the drill's use it.
-Result<std::optional<uint64_t>> CountRestoredRows(mysql::Session& session, const std::string& schema,
+Result<std::optional<uint64_t>> CountRestoredRows(mysql::Session& session,
+                                                  const std::string& schema,
                                                   const std::string& table);
 
 // What `restore --list` prints: snapshot facts, then every database and table with rows and
