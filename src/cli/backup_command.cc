@@ -59,7 +59,8 @@ Result<ops::BackupOptions> BackupFlags::Build(const mysql::PasswordArg& password
   o.offsite.timeout_s = *timeout;
   o.metrics_file = metrics_file;
   ASSIGN_OR_RETURN(o.notify, NotifyConfigFromProcess());
-  o.host_label = HostLabel(o.dump.connection.host);
+  o.host_label =
+      StackLabel(mysql::Environment::FromProcess(), o.prefix, HostLabel(o.dump.connection.host));
   return o;
 }
 
@@ -91,6 +92,7 @@ void DaemonCommand::Register(CLI::App* parent) {
       ->capture_default_str();
   app->add_flag("--no-catch-up", no_catch_up,
                 "At start, do not take the one backup a missed slot calls for");
+  drill.Register(app);
   flags.Register(app);
 }
 
@@ -100,6 +102,7 @@ Status DaemonCommand::Run(const mysql::PasswordArg& password, ErrorCollector* er
   ASSIGN_OR_RETURN(o.backup, flags.Build(password));
   o.schedule = schedule;
   o.catch_up = !no_catch_up;
+  RETURN_IF_ERROR(drill.Build(flags.dump.connection, mysql::Environment::FromProcess(), &o));
   return ops::RunDaemon(o, errors, [](const std::string& line) { StampedLine(stdout, line); });
 }
 

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "drill_target.h"
 #include "flags.h"
 #include "myvault/common/cancel.h"
 #include "myvault/dump/dumper.h"
@@ -92,9 +93,11 @@ struct BackupCommand {
   Status Run(const mysql::PasswordArg& password, ErrorCollector* errors);
 };
 
-// `myvault daemon`: backups on a schedule until SIGTERM; logs to stdout.
+// `myvault daemon`: backups (and, with --drill-schedule, restore drills) on a schedule until
+// SIGTERM; logs to stdout.
 struct DaemonCommand {
   BackupFlags flags;
+  DrillTargetFlags drill;
   std::string schedule = "0 */6 * * *";
   bool no_catch_up = false;
   CLI::App* app = nullptr;

@@ -11,13 +11,6 @@ namespace {
 
 std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
-// 3456789 -> "3,456,789".
-std::string GroupThousands(uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(at, ",");
-  return digits;
-}
-
 // A JSON string literal. SlackPayload is {"text":<literal>}: the one JSON escaper there is.
 std::string JsonQuote(const std::string& s) {
   const std::string payload = ops::SlackPayload(s);
@@ -71,8 +64,9 @@ std::string DrillSummary(const ops::DrillReport& r, const Status& status) {
   return "drill OK: " + BaseName(r.file) + " (" +
          ProgressReporter::HumanBytes(static_cast<double>(r.file_size)) + ") restored into " +
          (into.empty() ? "nothing (no database in the archive)" : into) + " in " + rto +
-         " (RTO), backup age " + FormatAge(r.rpo_seconds) + " (RPO), " + GroupThousands(r.tables) +
-         " tables, " + GroupThousands(r.rows) + " rows checked" +
+         " (RTO), backup age " + FormatAge(r.rpo_seconds) + " (RPO), " +
+         ProgressReporter::GroupThousands(r.tables) + " tables, " +
+         ProgressReporter::GroupThousands(r.rows) + " rows checked" +
          (r.restore_started && !r.dropped ? ", scratch copies kept" : "");
 }
 

@@ -94,7 +94,7 @@ CLI::Option* AddListOption(CLI::App* app, const std::string& name, std::vector<s
       ->delimiter(',')
       ->expected(1, -1)
       ->allow_extra_args(true)
-      ->type_name("NAME ...");
+      ->type_name("NAME");
 }
 
 Result<ProgressMode> ParseProgressMode(std::string_view progress, bool quiet) {

@@ -52,6 +52,13 @@ std::vector<std::string> EnvironmentOf(CLI::App* app) {
     Add(&out, kSlack);
   }
   if (name == "status" || name == "monitor") Add(&out, {"DB_HOST"});  // the name alerts use
+  if (name == "backup" || name == "daemon" || name == "status" || name == "monitor") {
+    Add(&out, {"BACKUP_LABEL"});
+  }
+  if (name == "daemon") {  // the drill target (drill_target.cc)
+    Add(&out,
+        {"DRILL_HOST", "DRILL_PORT", "DRILL_USERNAME", "DRILL_PASSWORD", "DRILL_PASSWORD_FILE"});
+  }
   return out;
 }
 

@@ -36,24 +36,55 @@ bool SleepUnlessCancelled(int64_t seconds, const ErrorCollector* errors) {
 // One check: the state and the line that describes it ("newest NAME 1h0m old" or the problem).
 struct Check {
   bool healthy = false;
+  bool no_backup = false;  // the directory holds no backup at all (a fresh deployment)
   std::string detail;
 };
 
-Check RunCheck(const HealthFlags& flags, int64_t max_age_s, int64_t now,
+Check RunCheck(const HealthFlags& flags, const ops::InspectOptions& options, int64_t now,
                const ErrorCollector* errors) {
-  auto report = ops::InspectBackupDir(flags.Options(max_age_s), now, errors);
-  if (!report.ok()) return {false, report.status().message()};
+  auto report = ops::InspectBackupDir(options, now, errors);
+  if (!report.ok()) return {false, false, report.status().message()};
   const Status written = flags.WriteMetrics(*report);
   if (!written.ok()) Log(now, "cannot write metrics: " + written.message());
-  if (!report->healthy) return {false, report->problem};
-  return {true, "newest " + report->newest->backup.name + " " +
-                    ops::FormatAge(report->newest_age_s) + " old"};
+  if (!report->healthy) return {false, !report->newest.has_value(), report->problem};
+  return {true, false,
+          "newest " + report->newest->backup.name + " " + ops::FormatAge(report->newest_age_s) +
+              " old"};
 }
 
-// A signal abandons a post that waits for an answer: SIGTERM stops the monitor at once.
-void Notify(const ops::Notifier& notifier, const std::string& text, const ErrorCollector* errors) {
-  const Status sent = notifier.Send(text, errors);
+// Posts with retries (a failed post is logged and tried again with backoff); a signal abandons
+// it at once. True when delivered (or when notifications are off).
+bool Notify(const ops::Notifier& notifier, const std::string& text, const ErrorCollector* errors) {
+  const Status sent = notifier.SendWithRetry(text, errors, {}, [](const Status& failed) {
+    Log(std::time(nullptr), "notification failed, trying again: " + failed.message());
+  });
   if (!sent.ok()) Log(std::time(nullptr), "notification failed: " + sent.message());
+  return sent.ok();
+}
+
+// What the monitor has said about the current unhealthy spell.
+struct Alerts {
+  std::optional<bool> was_healthy;
+  int64_t unhealthy_since = 0;
+  int64_t last_alert = 0;  // when the last STALE alert or reminder was delivered; 0: none yet
+};
+
+// Sends what one check calls for: STALE (again at the next check while undelivered), a reminder
+// every `remind_s`, recovered after a delivered alert.
+void Alert(const ops::Notifier& notifier, const std::string& label, const Check& check, int64_t now,
+           int64_t remind_s, const ErrorCollector* errors, Alerts* a) {
+  if (check.healthy) {
+    if (a->last_alert > 0) Notify(notifier, ops::RecoveredText(label, check.detail), errors);
+    a->last_alert = 0;
+    return;
+  }
+  if (a->was_healthy != false) a->unhealthy_since = now;
+  if (a->last_alert == 0) {
+    if (Notify(notifier, ops::StaleText(label, check.detail), errors)) a->last_alert = now;
+  } else if (now - a->last_alert >= remind_s) {
+    const std::string text = ops::StillStaleText(label, now - a->unhealthy_since, check.detail);
+    if (Notify(notifier, text, errors)) a->last_alert = now;
+  }
 }
 
 }  // namespace
@@ -65,31 +96,50 @@ void MonitorCommand::Register(CLI::App* parent) {
   health.Register(app);
   app->add_option("--every", every_text, "Time between checks (1h, 30m, 10s)")
       ->capture_default_str();
+  app->add_option("--remind-every", remind_text,
+                  "While unhealthy, post a reminder this often (env BACKUP_REMIND_EVERY)")
+      ->envname("BACKUP_REMIND_EVERY")
+      ->capture_default_str();
+  app->add_option("--schedule", schedule,
+                  "The daemon's schedule: with no backup yet, no alert before its first slot "
+                  "(env BACKUP_SCHEDULE)")
+      ->envname("BACKUP_SCHEDULE")
+      ->capture_default_str();
 }
 
 Status MonitorCommand::Run(ErrorCollector* errors) {
   int64_t max_age_s = 0;
-  RETURN_IF_ERROR(health.Validate(&max_age_s));
+  int64_t max_drill_age_s = 0;
+  RETURN_IF_ERROR(health.Validate(&max_age_s, &max_drill_age_s));
   auto every = ops::ParseDuration(every_text);
   if (!every.ok()) return InvalidArgument("--every: " + every.status().message());
+  auto remind = ops::ParseDuration(remind_text);
+  if (!remind.ok()) return DurationError("--remind-every", "BACKUP_REMIND_EVERY", remind.status());
+  auto parsed = ops::ParseSchedule(schedule);
+  if (!parsed.ok()) return InvalidArgument("--schedule: " + parsed.status().message());
   ASSIGN_OR_RETURN(const ops::NotifyConfig config, NotifyConfigFromProcess());
   const ops::Notifier notifier(config);
-  const std::string host = HostLabelFromEnvironment();
-  Log(std::time(nullptr), "monitoring " + health.dir.dir + " every " + ops::FormatDuration(*every) +
-                              ", max age " + ops::FormatDuration(max_age_s) +
-                              (notifier.enabled() ? ", Slack on" : ", Slack off"));
-  std::optional<bool> was_healthy;
+  const std::string label = StackLabelFromEnvironment(health.dir.prefix);
+  const int64_t started = std::time(nullptr);
+  const int64_t first_slot = ops::NextSlot(*parsed, started).value_or(started);
+  Log(started, "monitoring " + health.dir.dir + " every " + ops::FormatDuration(*every) +
+                   ", max age " + ops::FormatDuration(max_age_s) + ", reminders every " +
+                   ops::FormatDuration(*remind) +
+                   (notifier.enabled() ? ", Slack on" : ", Slack off"));
+  const ops::InspectOptions options = health.Options(max_age_s, max_drill_age_s);
+  Alerts alerts;
   while (!errors->cancelled()) {
     const int64_t now = std::time(nullptr);
-    const Check check = RunCheck(health, max_age_s, now, errors);
+    const Check check = RunCheck(health, options, now, errors);
     if (errors->cancelled()) break;
     Log(now, (check.healthy ? "healthy: " : "UNHEALTHY: ") + check.detail);
-    if (!check.healthy && was_healthy != false)
-      Notify(notifier, ops::StaleText(host, check.detail), errors);
-    if (check.healthy && was_healthy == false) {
-      Notify(notifier, ops::RecoveredText(host, check.detail), errors);
+    if (check.no_backup && alerts.last_alert == 0 && now <= first_slot) {
+      Log(now, "no backup yet: no alert before the first scheduled slot, " +
+                   ops::FormatUtc(first_slot, false) + " UTC");
+    } else {
+      Alert(notifier, label, check, now, *remind, errors, &alerts);
+      alerts.was_healthy = check.healthy;
     }
-    was_healthy = check.healthy;
     if (SleepUnlessCancelled(*every, errors)) break;
   }
   Log(std::time(nullptr), "stopping on signal");

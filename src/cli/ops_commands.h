@@ -40,19 +40,20 @@ struct ListCommand {
   Status Run(ErrorCollector* errors);
 };
 
-// --max-age (BACKUP_MAX_AGE), --metrics-file (BACKUP_METRICS_FILE), --no-checksum: shared by
-// status and monitor.
+// --max-age (BACKUP_MAX_AGE), --max-drill-age (BACKUP_MAX_DRILL_AGE), --metrics-file
+// (BACKUP_METRICS_FILE), --no-checksum: shared by status and monitor.
 struct HealthFlags {
   BackupDirFlags dir;
   RetentionFlags retention;
   std::string max_age_text = "7h";
+  std::string max_drill_age_text;  // empty: a drill's age does not count
   std::string metrics_file;
   bool no_checksum = false;
 
   void Register(CLI::App* app);
-  // Parses --max-age and checks the directory flags; fills *max_age_s.
-  Status Validate(int64_t* max_age_s) const;
-  ops::InspectOptions Options(int64_t max_age_s) const;
+  // Parses --max-age and --max-drill-age and checks the directory flags.
+  Status Validate(int64_t* max_age_s, int64_t* max_drill_age_s) const;
+  ops::InspectOptions Options(int64_t max_age_s, int64_t max_drill_age_s) const;
   // Writes RenderPrometheus(report) to --metrics-file (0644, atomically) when one is given.
   Status WriteMetrics(const ops::HealthReport& report) const;
 };
@@ -71,10 +72,15 @@ struct StatusCommand {
 };
 
 // `myvault monitor`: status every --every, one log line per check, a Slack message when the state
-// turns unhealthy (or is unhealthy at start) and when it recovers. Returns Ok on SIGTERM/SIGINT.
+// turns unhealthy (or is unhealthy at start; with no backup yet, only after the first slot of
+// --schedule) and when it recovers, a reminder every --remind-every while it stays unhealthy. A
+// failed post is retried with backoff, and an alert never delivered is tried again at the next
+// check. Returns Ok on SIGTERM/SIGINT.
 struct MonitorCommand {
   HealthFlags health;
   std::string every_text = "1h";
+  std::string remind_text = "6h";
+  std::string schedule = "0 */6 * * *";
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);

@@ -77,4 +77,14 @@ std::string HostLabelFromEnvironment() {
   return HostLabel(mysql::Environment::FromProcess().Get("DB_HOST").value_or(""));
 }
 
+std::string StackLabel(const mysql::Environment& env, const std::string& prefix,
+                       const std::string& host_label) {
+  const std::string label = env.Get("BACKUP_LABEL").value_or("");
+  return label.empty() ? prefix + "@" + host_label : label;
+}
+
+std::string StackLabelFromEnvironment(const std::string& prefix) {
+  return StackLabel(mysql::Environment::FromProcess(), prefix, HostLabelFromEnvironment());
+}
+
 }  // namespace myvault::cli

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "myvault/mysql/options.h"
 #include "myvault/ops/notify.h"
 #include "myvault/ops/retention.h"
 #include "myvault/status.h"
@@ -46,5 +47,10 @@ Result<ops::NotifyConfig> NotifyConfigFromProcess();
 std::string HostLabel(const std::string& host);
 // HostLabel of DB_HOST, for the commands that do not connect (status, monitor).
 std::string HostLabelFromEnvironment();
+// The name of the stack in messages: BACKUP_LABEL when set, else "PREFIX@HOST".
+std::string StackLabel(const mysql::Environment& env, const std::string& prefix,
+                       const std::string& host_label);
+// StackLabel with the process environment and HostLabelFromEnvironment.
+std::string StackLabelFromEnvironment(const std::string& prefix);
 
 }  // namespace myvault::cli

@@ -26,6 +26,10 @@ void PrintReport(const ops::HealthReport& r) {
       r.total, r.auto_count, r.manual_count, r.partial_count,
       ProgressReporter::HumanBytes(static_cast<double>(r.total_bytes)).c_str(), r.daily, r.weekly,
       r.monthly);
+  if (r.drill) {
+    std::printf("last drill: %s %s ago: %s\n", r.drill->ok ? "OK" : "FAILED",
+                ops::FormatAge(r.drill_age_s).c_str(), ops::DrillDetail(*r.drill).c_str());
+  }
   if (!r.latest_target) {
     std::printf("latest: no link\n");
   } else {
@@ -44,6 +48,10 @@ void HealthFlags::Register(CLI::App* app) {
                   "BACKUP_MAX_AGE)")
       ->envname("BACKUP_MAX_AGE")
       ->capture_default_str();
+  app->add_option("--max-drill-age", max_drill_age_text,
+                  "Unhealthy when no restore drill is recorded or the last one is older than "
+                  "this (32d; env BACKUP_MAX_DRILL_AGE; default: only a failed last drill counts)")
+      ->envname("BACKUP_MAX_DRILL_AGE");
   app->add_option("--metrics-file", metrics_file,
                   "Write Prometheus textfile-collector metrics to this file (env "
                   "BACKUP_METRICS_FILE)")
@@ -52,22 +60,30 @@ void HealthFlags::Register(CLI::App* app) {
                 "Do not recompute the newest backup's SHA-256 against its .sha256");
 }
 
-Status HealthFlags::Validate(int64_t* max_age_s) const {
+Status HealthFlags::Validate(int64_t* max_age_s, int64_t* max_drill_age_s) const {
   RETURN_IF_ERROR(dir.Validate());
   RETURN_IF_ERROR(retention.policy.Validate());
   auto age = ops::ParseDuration(max_age_text);
   if (!age.ok()) return DurationError("--max-age", "BACKUP_MAX_AGE", age.status());
   *max_age_s = *age;
+  *max_drill_age_s = 0;
+  if (max_drill_age_text.empty()) return Status::Ok();
+  auto drill_age = ops::ParseDuration(max_drill_age_text);
+  if (!drill_age.ok()) {
+    return DurationError("--max-drill-age", "BACKUP_MAX_DRILL_AGE", drill_age.status());
+  }
+  *max_drill_age_s = *drill_age;
   return Status::Ok();
 }
 
-ops::InspectOptions HealthFlags::Options(int64_t max_age_s) const {
+ops::InspectOptions HealthFlags::Options(int64_t max_age_s, int64_t max_drill_age_s) const {
   ops::InspectOptions o;
   o.dir = dir.dir;
   o.prefix = dir.prefix;
   o.max_age_s = max_age_s;
   o.policy = retention.policy;
   o.checksum = !no_checksum;
+  o.max_drill_age_s = max_drill_age_s;
   return o;
 }
 
@@ -89,17 +105,19 @@ void StatusCommand::Register(CLI::App* parent) {
 
 Status StatusCommand::Run(ErrorCollector* errors) {
   int64_t max_age_s = 0;
-  RETURN_IF_ERROR(health.Validate(&max_age_s));
+  int64_t max_drill_age_s = 0;
+  RETURN_IF_ERROR(health.Validate(&max_age_s, &max_drill_age_s));
   ops::NotifyConfig slack;
   if (notify) {
     ASSIGN_OR_RETURN(slack, NotifyConfigFromProcess());
   }
   ASSIGN_OR_RETURN(const ops::HealthReport report,
-                   ops::InspectBackupDir(health.Options(max_age_s), std::time(nullptr), errors));
+                   ops::InspectBackupDir(health.Options(max_age_s, max_drill_age_s),
+                                         std::time(nullptr), errors));
   RETURN_IF_ERROR(health.WriteMetrics(report));
   if (!report.healthy && ops::Notifier(slack).enabled()) {
     const Status sent = ops::Notifier(slack).Send(
-        ops::StaleText(HostLabelFromEnvironment(), report.problem), errors);
+        ops::StaleText(StackLabelFromEnvironment(health.dir.prefix), report.problem), errors);
     if (!sent.ok())
       std::fprintf(stderr, "myvault: warning: notification not sent: %s\n", sent.message().c_str());
   }

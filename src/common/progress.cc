@@ -160,6 +160,12 @@ std::string ProgressReporter::RenderLine(const ProgressCounters& c, const std::s
   return bar ? Bar(frac, buf) : buf;
 }
 
+std::string ProgressReporter::GroupThousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(at, ",");
+  return digits;
+}
+
 std::string ProgressReporter::HumanBytes(double b) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   int u = 0;

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "myvault/archive/reader.h"
 #include "myvault/archive/writer.h"
 #include "myvault/common/clock.h"
 #include "myvault/common/progress.h"
@@ -180,6 +181,18 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
 // them is logged: it must not turn a good backup into a failed one.
 void WriteMetrics(const BackupOptions& o, const Status& st, const BackupReport& report,
                   const LogFn& log) {
+  LastRun run{.ok = st.ok(),
+              .finished = static_cast<int64_t>(std::time(nullptr)),
+              .seconds = report.seconds,
+              .bytes = report.bytes,
+              .file = report.file.substr(report.file.rfind('/') + 1)};
+  WriteBackupMetrics(o, run, log);
+}
+
+}  // namespace
+
+void WriteBackupMetrics(const BackupOptions& o, const std::optional<LastRun>& last_run,
+                        const LogFn& log) {
   if (o.metrics_file.empty()) return;
   InspectOptions inspect;
   inspect.dir = o.dir;
@@ -188,15 +201,39 @@ void WriteMetrics(const BackupOptions& o, const Status& st, const BackupReport& 
   inspect.checksum = false;  // just verified
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   Result<HealthReport> health = InspectBackupDir(inspect, now, nullptr);
-  LastRun run{.ok = st.ok(),
-              .finished = now,
-              .seconds = report.seconds,
-              .bytes = report.bytes,
-              .file = report.file.substr(report.file.rfind('/') + 1)};
-  Status written = health.ok()
-                       ? WriteFileAtomically(o.metrics_file, RenderPrometheus(*health, run), 0644)
-                       : health.status();
+  Status written =
+      health.ok() ? WriteFileAtomically(o.metrics_file, RenderPrometheus(*health, last_run), 0644)
+                  : health.status();
   if (!written.ok()) Log(log, "metrics not written: " + written.message());
+}
+
+namespace {
+
+// The rows the index of `path` records, tables only; nullopt when it cannot be read.
+std::optional<uint64_t> ArchiveRows(const std::string& path) {
+  auto reader = archive::ArchiveReader::Open(path);
+  if (!reader.ok()) return std::nullopt;
+  uint64_t rows = 0;
+  for (const auto& object : (*reader)->index().objects) {
+    if (object.kind == "table") rows += object.rows;
+  }
+  return rows;
+}
+
+// The rows of the new backup and of the one before it in the directory, for the message.
+std::optional<RowCounts> Rows(const BackupOptions& o, const std::string& made) {
+  const std::optional<uint64_t> rows = ArchiveRows(made);
+  if (!rows) return std::nullopt;
+  RowCounts counts{.rows = *rows};
+  Result<std::vector<BackupFile>> files = ListBackups(o.dir, o.prefix);
+  if (!files.ok()) return counts;
+  const BackupFile* previous = nullptr;
+  for (const BackupFile& f : *files) {  // oldest first
+    if (f.path == made) break;
+    previous = &f;
+  }
+  if (previous != nullptr) counts.previous = ArchiveRows(previous->path);
+  return counts;
 }
 
 }  // namespace
@@ -231,7 +268,9 @@ Status RunBackup(const BackupOptions& options, ErrorCollector* errors, BackupRep
                  (report->removed > 0
                       ? ", " + std::to_string(report->removed) + " expired backups removed"
                       : std::string()));
-    Notify(options, BackupSucceededText(options.host_label, name, report->bytes, report->seconds),
+    Notify(options,
+           BackupSucceededText(options.host_label, name, report->bytes, report->seconds,
+                               Rows(options, report->file)),
            errors, report, log);
   } else if (st.code() == StatusCode::kCancelled) {
     Log(log, "backup cancelled: " + st.message());

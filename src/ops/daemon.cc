@@ -3,6 +3,7 @@
 #include <ctime>
 #include <thread>
 
+#include "daemon_drill.h"
 #include "myvault/ops/backup.h"
 #include "myvault/ops/cron.h"
 
@@ -56,53 +57,99 @@ Result<bool> SlotMissed(const DaemonOptions& o, const Schedule& schedule, const 
   return true;
 }
 
+// Skips the slots of `schedule` that went by while a backup or a drill ran (they are skipped,
+// not queued); returns how many.
+int SkipPassed(const Schedule& schedule, int64_t* anchor) {
+  int skipped = 0;
+  for (std::optional<int64_t> n = NextSlot(schedule, *anchor); n && *n <= Now();
+       n = NextSlot(schedule, *anchor)) {
+    *anchor = *n;
+    ++skipped;
+  }
+  return skipped;
+}
+
+// The backups' and the drills' schedules, and where each stands.
+struct Slots {
+  Schedule backup;
+  std::optional<Schedule> drill;
+  int64_t backup_anchor = 0;
+  int64_t drill_anchor = 0;
+};
+
+Status RunBackupSlot(const DaemonOptions& o, ErrorCollector* errors, std::optional<LastRun>* last,
+                     const LogFn& log) {
+  ErrorCollector run(errors);  // a failed backup must not stop the daemon; a signal stops both
+  BackupOptions b = o.backup;
+  b.kind = BackupKind::kAuto;
+  BackupReport report;
+  const Status st = RunBackup(b, &run, &report, log);
+  if (!st.ok() && !errors->cancelled() && log) log("backup FAILED: " + st.message());
+  *last = LastRun{.ok = st.ok(),
+                  .finished = Now(),
+                  .seconds = report.seconds,
+                  .bytes = report.bytes,
+                  .file = report.file.substr(report.file.rfind('/') + 1)};
+  return st;
+}
+
 }  // namespace
 
 Status RunDaemon(const DaemonOptions& o, ErrorCollector* errors, const LogFn& log) {
-  ASSIGN_OR_RETURN(Schedule schedule, ParseSchedule(o.schedule));
+  Slots slots;
+  ASSIGN_OR_RETURN(slots.backup, ParseSchedule(o.schedule));
   RETURN_IF_ERROR(o.backup.Validate());
+  if (!o.drill_schedule.empty()) {
+    Result<Schedule> drill = ParseSchedule(o.drill_schedule);
+    if (!drill.ok()) return InvalidArgument("--drill-schedule: " + drill.status().message());
+    slots.drill = *drill;
+    RETURN_IF_ERROR(CheckDrillTargetAtStart(o, log));
+  }
   if (log) {
-    log("daemon started: " + Describe(schedule) + ", backups in " + o.backup.dir + " as " +
-        o.backup.prefix + "-auto-*.sql.gz");
+    log("daemon started: " + Describe(slots.backup) + ", backups in " + o.backup.dir + " as " +
+        o.backup.prefix + "-auto-*.sql.gz" +
+        (slots.drill ? "; restore drills " + Describe(*slots.drill) : std::string()));
   }
   bool run_now = false;
   if (o.catch_up) {
-    ASSIGN_OR_RETURN(run_now, SlotMissed(o, schedule, log));
+    ASSIGN_OR_RETURN(run_now, SlotMissed(o, slots.backup, log));
   }
-  int64_t anchor = Now();
+  slots.backup_anchor = slots.drill_anchor = Now();
+  std::optional<LastRun> last_run;
   while (!errors->cancelled()) {
     int64_t slot = Now();
+    bool drill_due = false;
     if (!run_now) {
-      std::optional<int64_t> next = NextSlot(schedule, anchor);
+      std::optional<int64_t> next = NextSlot(slots.backup, slots.backup_anchor);
       if (!next) return Internal("schedule '" + o.schedule + "' has no next slot");
-      slot = *next;
-      if (log) log("next backup at " + UtcText(slot));
+      std::optional<int64_t> drill_next;
+      if (slots.drill) drill_next = NextSlot(*slots.drill, slots.drill_anchor);
+      drill_due = drill_next && *drill_next < *next;
+      slot = drill_due ? *drill_next : *next;
+      if (log)
+        log(std::string(drill_due ? "next restore drill at " : "next backup at ") + UtcText(slot));
       const Wake wake = SleepUntil(slot, errors);
       if (wake == Wake::kCancelled) break;
       if (wake == Wake::kClockBack) {
         if (log) log("the clock moved back: computing the next slot again");
-        anchor = Now();
+        slots.backup_anchor = slots.drill_anchor = Now();
         continue;
       }
     }
     run_now = false;
-    ErrorCollector run(errors);  // a failed backup must not stop the daemon; a signal stops both
-    BackupOptions b = o.backup;
-    b.kind = BackupKind::kAuto;
-    BackupReport report;
-    const Status st = RunBackup(b, &run, &report, log);
-    if (errors->cancelled()) break;
-    if (!st.ok() && log) log("backup FAILED: " + st.message());
-    // Slots that went by while the backup ran are skipped, not queued.
-    anchor = slot;
-    int skipped = 0;
-    for (std::optional<int64_t> n = NextSlot(schedule, anchor); n && *n <= Now();
-         n = NextSlot(schedule, anchor)) {
-      anchor = *n;
-      ++skipped;
+    if (drill_due) {
+      RunScheduledDrill(o, last_run, errors, log);
+      slots.drill_anchor = slot;
+    } else {
+      (void)RunBackupSlot(o, errors, &last_run, log);
+      slots.backup_anchor = slot;
     }
+    if (errors->cancelled()) break;
+    const int skipped = SkipPassed(slots.backup, &slots.backup_anchor);
+    if (slots.drill) SkipPassed(*slots.drill, &slots.drill_anchor);
     if (skipped > 0 && log) {
-      log("skipped " + std::to_string(skipped) + " slot(s) that went by during that backup");
+      log("skipped " + std::to_string(skipped) + " slot(s) that went by during that " +
+          (drill_due ? "restore drill" : "backup"));
     }
   }
   if (log) log("daemon stopping on signal; no backup is left half-written");

@@ -116,6 +116,27 @@ HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
   return r;
 }
 
+void EvaluateDrill(const std::optional<DrillState>& drill, int64_t now, int64_t max_drill_age_s,
+                   HealthReport* report) {
+  report->drill = drill;
+  report->max_drill_age_s = max_drill_age_s;
+  if (drill) report->drill_age_s = std::max<int64_t>(0, now - drill->finished);
+  if (!report->healthy) return;
+  std::string problem;
+  if (drill && !drill->ok) {
+    problem = "the last restore drill (" + FormatUtc(drill->finished, false) +
+              ") FAILED: " + drill->problem;
+  } else if (max_drill_age_s > 0 && !drill) {
+    problem = "no restore drill recorded (--max-drill-age " + FormatDuration(max_drill_age_s) + ")";
+  } else if (max_drill_age_s > 0 && report->drill_age_s > max_drill_age_s) {
+    problem = "the last restore drill is " + FormatAge(report->drill_age_s) +
+              " old, more than --max-drill-age " + FormatDuration(max_drill_age_s);
+  }
+  if (problem.empty()) return;
+  report->healthy = false;
+  report->problem = problem;
+}
+
 Status HealthStatus(const HealthReport& report) {
   if (report.healthy) return Status::Ok();
   if (report.sha256_checked && !report.sha256_ok) return Corrupt(report.problem);
@@ -160,6 +181,9 @@ Result<HealthReport> InspectBackupDir(const InspectOptions& options, int64_t now
   HealthReport report =
       EvaluateHealth(backups, latest, now, options.max_age_s, options.policy, options.dir);
   if (report.newest) report.newest_dump_seconds = DumpSeconds(report.newest->path);
+  ASSIGN_OR_RETURN(const std::optional<DrillState> drill,
+                   ReadDrillState(options.dir, options.prefix));
+  EvaluateDrill(drill, now, options.max_drill_age_s, &report);
   if (!options.checksum || !report.healthy) return report;
   const Status st = CheckSha256(report.newest->path, cancel);
   if (st.code() == StatusCode::kIo || st.code() == StatusCode::kCancelled) return st;

@@ -55,6 +55,16 @@ std::string RenderPrometheus(const HealthReport& r, const std::optional<LastRun>
   Family(&out, "backups_size_bytes", "Total size of the backups.", {{"", Num(r.total_bytes)}});
   Family(&out, "healthy", "1 when the newest backup is recent enough and intact.",
          {{"", r.healthy ? "1" : "0"}});
+  if (r.drill) {
+    Family(&out, "drill_last_success", "1 when the last restore drill passed.",
+           {{"", r.drill->ok ? "1" : "0"}});
+    Family(&out, "drill_last_timestamp_seconds", "When the last restore drill finished.",
+           {{"", Num(r.drill->finished)}});
+    Family(&out, "drill_rto_seconds", "Restore time of the last passed drill (RTO).",
+           {{"", Seconds(r.drill->rto_seconds)}});
+    Family(&out, "drill_rpo_seconds", "Age of the backup the last drill restored (RPO).",
+           {{"", Seconds(r.drill->rpo_seconds)}});
+  }
   if (last_run) {
     Family(&out, "last_run_success", "1 when the last backup run succeeded.",
            {{"", last_run->ok ? "1" : "0"}});
@@ -90,7 +100,19 @@ std::string RenderHealthJson(const HealthReport& r) {
   out += ",\"total_bytes\":" + Num(r.total_bytes);
   out += ",\"latest\":" + (r.latest_target ? JsonString(*r.latest_target) : std::string("null"));
   out += ",\"latest_ok\":" + b(r.latest_ok);
-  out += ",\"sha256_checked\":" + b(r.sha256_checked) + ",\"sha256_ok\":" + b(r.sha256_ok) + "}";
+  out += ",\"sha256_checked\":" + b(r.sha256_checked) + ",\"sha256_ok\":" + b(r.sha256_ok);
+  if (r.drill) {
+    out += ",\"drill\":{\"ok\":" + b(r.drill->ok) +
+           ",\"finished\":" + JsonString(FormatUtc(r.drill->finished, true)) +
+           ",\"age_seconds\":" + Num(r.drill_age_s) + ",\"file\":" + JsonString(r.drill->file) +
+           ",\"rto_seconds\":" + Seconds(r.drill->rto_seconds) +
+           ",\"rpo_seconds\":" + Seconds(r.drill->rpo_seconds) +
+           ",\"problem\":" + (r.drill->ok ? std::string("null") : JsonString(r.drill->problem)) +
+           "}";
+  } else {
+    out += ",\"drill\":null";
+  }
+  return out + "}";
   return out;
 }
 

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "http_post.h"
 #include "myvault/common/progress.h"
+#include "myvault/ops/health.h"
 
 namespace myvault::ops {
 namespace {
@@ -149,12 +152,44 @@ Status Notifier::Send(std::string_view text, const ErrorCollector* signal) const
   return HttpPost(request);
 }
 
+Status Notifier::SendWithRetry(std::string_view text, const ErrorCollector* signal,
+                               const RetryPolicy& policy,
+                               const std::function<void(const Status&)>& on_retry) const {
+  int delay_s = policy.first_delay_s;
+  for (int attempt = 1;; ++attempt) {
+    Status st = Send(text, signal);
+    const bool retryable = st.code() == StatusCode::kConnection || st.code() == StatusCode::kServer;
+    if (st.ok() || !retryable || attempt >= policy.attempts) return st;
+    if (on_retry) on_retry(st);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(delay_s);
+    while (std::chrono::steady_clock::now() < until) {
+      if (signal != nullptr && signal->cancelled()) {
+        return Cancelled("notification abandoned on signal: " + st.message());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    delay_s = std::min(delay_s * 2, policy.max_delay_s);
+  }
+}
+
 std::string BackupSucceededText(std::string_view host_label, std::string_view file_name,
-                                uint64_t size_bytes, double seconds) {
+                                uint64_t size_bytes, double seconds,
+                                const std::optional<RowCounts>& rows) {
   char took[32];
   std::snprintf(took, sizeof took, " in %.1f s", seconds);
   std::string detail(file_name);
   detail += ", " + ProgressReporter::HumanBytes(static_cast<double>(size_bytes)) + took;
+  if (rows) {
+    detail += ", " + ProgressReporter::GroupThousands(rows->rows) + " rows";
+    if (!rows->previous) {
+      detail += " (no previous backup)";
+    } else {
+      const bool less = rows->rows < *rows->previous;
+      const uint64_t change = less ? *rows->previous - rows->rows : rows->rows - *rows->previous;
+      detail += std::string(" (") + (less ? "-" : "+") + ProgressReporter::GroupThousands(change) +
+                " since the previous backup)";
+    }
+  }
   return Line("backup succeeded", host_label, detail);
 }
 
@@ -173,6 +208,13 @@ std::string VerifyFailedText(std::string_view host_label, std::string_view file,
 
 std::string StaleText(std::string_view host_label, std::string_view detail) {
   return Line("backups are STALE", host_label, detail);
+}
+
+std::string StillStaleText(std::string_view host_label, int64_t for_seconds,
+                           std::string_view detail) {
+  std::string label(host_label.empty() ? std::string_view("localhost") : host_label);
+  label += " (unhealthy for " + FormatAge(for_seconds) + ")";
+  return Line("backups are still STALE", label, detail);
 }
 
 std::string RecoveredText(std::string_view host_label, std::string_view detail) {

@@ -48,9 +48,20 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
         "MONTHLY_RETENTION", "MANUAL_RETENTION_DAYS", "BACKUP_COPY_TO", "BACKUP_COPY_COMMAND",
         "BACKUP_COPY_TIMEOUT", "BACKUP_METRICS_FILE", "NOTIFY_SLACK", "SLACK_WEBHOOK_URL"},
        {"BACKUP_SCHEDULE"}},
-      {"daemon", {"BACKUP_SCHEDULE", "BACKUP_DIR", "SLACK_WEBHOOK_URL"}, {}},
+      {"daemon",
+       {"BACKUP_SCHEDULE", "BACKUP_DIR", "SLACK_WEBHOOK_URL", "BACKUP_LABEL", "DRILL_SCHEDULE",
+        "DRILL_HOST", "DRILL_PORT", "DRILL_USERNAME", "DRILL_PASSWORD", "DRILL_PASSWORD_FILE",
+        "DRILL_ON_SOURCE"},
+       {}},
+      {"monitor",
+       {"BACKUP_DIR", "BACKUP_MAX_AGE", "BACKUP_MAX_DRILL_AGE", "BACKUP_REMIND_EVERY",
+        "BACKUP_SCHEDULE", "BACKUP_LABEL", "SLACK_WEBHOOK_URL"},
+       {"DRILL_SCHEDULE"}},
       {"prune", {"BACKUP_DIR", "DAILY_RETENTION"}, {"DB_HOST", "SLACK_WEBHOOK_URL"}},
-      {"status", {"BACKUP_DIR", "BACKUP_MAX_AGE", "BACKUP_METRICS_FILE"}, {"DB_PASSWORD"}},
+      {"status",
+       {"BACKUP_DIR", "BACKUP_MAX_AGE", "BACKUP_MAX_DRILL_AGE", "BACKUP_METRICS_FILE",
+        "BACKUP_LABEL"},
+       {"DB_PASSWORD"}},
   };
   for (const Case& c : cases) {
     ASSERT_OK_AND_ASSIGN(CommandResult r, RunMyvault({c.command, "--help"}));
@@ -58,7 +69,7 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
     const std::string env = EnvironmentSection(r.out);
     ASSERT_FALSE(env.empty()) << c.command << " --help has no Environment section:\n" << r.out;
     std::vector<std::string> reads = c.reads;
-    if (c.command != "prune" && c.command != "status") {
+    if (c.command != "prune" && c.command != "status" && c.command != "monitor") {
       reads.insert(reads.end(), connection.begin(), connection.end());
     }
     for (const std::string& var : reads) {
@@ -72,6 +83,21 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
   }
   ASSERT_OK_AND_ASSIGN(CommandResult verify, RunMyvault({"verify", "--help"}));
   EXPECT_NE(verify.out.find("Environment: none is read."), std::string::npos) << verify.out;
+}
+
+// The drill and alert flags of issue 16 (golden: tests/data/golden/{daemon,monitor}-help.txt).
+TEST(CliHelp, DaemonAndMonitorHelpMatchTheGoldenTexts) {
+  for (const std::string command : {"daemon", "monitor"}) {
+    ASSERT_OK_AND_ASSIGN(CommandResult r, RunMyvault({command, "--help"}));
+    ASSERT_EQ(r.exit_code, 0) << r.Describe();
+    const std::string help =
+        std::regex_replace(r.out, std::regex("Usage: [^ ]*myvault"), "Usage: myvault",
+                           std::regex_constants::format_first_only);
+    const std::string path =
+        std::string(MYVAULT_SOURCE_DIR) + "/tests/data/golden/" + command + "-help.txt";
+    ASSERT_OK_AND_ASSIGN(std::string golden, ReadFile(path));
+    EXPECT_EQ(help, golden) << "update " << path << " if the change is meant";
+  }
 }
 
 TEST(CliHelp, UnknownCommandsAndBadNumbersSayWhatIsWrong) {

@@ -206,7 +206,7 @@ TEST_F(StatusTest, NotifyPostsOnlyWhenUnhealthy) {
   EXPECT_EQ(r.exit_code, 9) << r.Describe();
   ASSERT_TRUE(slack.WaitForRequests(1, std::chrono::seconds(5)));
   const std::string body = slack.requests()[0].body;
-  EXPECT_NE(body.find("backups are STALE on db.example"), std::string::npos) << body;
+  EXPECT_NE(body.find("backups are STALE on myvault@db.example"), std::string::npos) << body;
   EXPECT_NE(body.find(name), std::string::npos) << body;
   MakeBackup(dir_, BackupKind::kAuto, std::time(nullptr) - 60);
   ASSERT_OK_AND_ASSIGN(r, RunMyvault(args, options));

@@ -269,3 +269,65 @@ TEST(CheckSha256, OkMismatchMissing) {
 
 }  // namespace
 }  // namespace myvault::ops
+
+namespace myvault::ops {
+namespace {
+
+HealthReport Healthy() {
+  HealthReport r;
+  r.healthy = true;
+  return r;
+}
+
+TEST(DrillHealthTest, AFailedOrTooOldDrillIsUnhealthy) {
+  const int64_t now = 1796410700;
+  DrillState failed{.ok = false, .finished = now - 60, .problem = "row count mismatch"};
+  HealthReport r = Healthy();
+  EvaluateDrill(failed, now, 0, &r);
+  EXPECT_FALSE(r.healthy);
+  EXPECT_NE(r.problem.find(") FAILED: row count mismatch"), std::string::npos) << r.problem;
+  EXPECT_EQ(HealthStatus(r).code(), StatusCode::kUnhealthy);
+
+  DrillState passed{.ok = true, .finished = now - 40 * 86400};
+  r = Healthy();
+  EvaluateDrill(passed, now, 0, &r);
+  EXPECT_TRUE(r.healthy) << "without --max-drill-age the age does not count";
+  r = Healthy();
+  EvaluateDrill(passed, now, 32 * 86400, &r);
+  EXPECT_FALSE(r.healthy);
+  EXPECT_NE(r.problem.find("more than --max-drill-age"), std::string::npos) << r.problem;
+  r = Healthy();
+  EvaluateDrill(std::nullopt, now, 32 * 86400, &r);
+  EXPECT_FALSE(r.healthy);
+  EXPECT_NE(r.problem.find("no restore drill recorded"), std::string::npos) << r.problem;
+}
+
+TEST(DrillHealthTest, TheStateFileRoundTrips) {
+  const std::string dir = ::testing::TempDir() + "/drill_state_rt";
+  std::filesystem::create_directories(dir);
+  DrillState s{.ok = false,
+               .finished = 1796410700,
+               .file = "x.sql.gz",
+               .rto_seconds = 1.5,
+               .rpo_seconds = 3600,
+               .tables = 3,
+               .rows = 1434,
+               .problem = "bad\nrows"};
+  ASSERT_TRUE(RecordDrill(dir, "shop", s).ok());
+  auto read = ReadDrillState(dir, "shop");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_TRUE(read->has_value());
+  EXPECT_EQ((*read)->ok, false);
+  EXPECT_EQ((*read)->finished, 1796410700);
+  EXPECT_EQ((*read)->rows, 1434U);
+  EXPECT_EQ((*read)->problem, "bad rows");
+  EXPECT_FALSE(std::filesystem::exists(DrillStatePath(dir, "shop") + ".partial"));
+  auto none = ReadDrillState(dir, "other");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  archive::testutil::WriteFile(DrillStatePath(dir, "bad"), "garbage\n");
+  EXPECT_EQ(ReadDrillState(dir, "bad").status().code(), StatusCode::kCorrupt);
+}
+
+}  // namespace
+}  // namespace myvault::ops

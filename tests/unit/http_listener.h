@@ -77,6 +77,13 @@ class HttpListener {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
 
+  // Answers the first `n` requests with `status` instead (a webhook that fails, then recovers).
+  void FailFirst(size_t n, int status = 500) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_first_ = n;
+    fail_status_ = status;
+  }
+
   std::vector<Request> requests() const {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
@@ -167,16 +174,18 @@ class HttpListener {
       int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
       if (fd < 0) continue;
       Request r;
+      int status = status_;
       if (ReadRequest(fd, &r)) {
         std::lock_guard<std::mutex> lock(mu_);
         requests_.push_back(std::move(r));
+        if (requests_.size() <= fail_first_) status = fail_status_;
         cv_.notify_all();
       }
       if (mode_ == Mode::kNeverAnswer) {
         held.push_back(fd);
         continue;
       }
-      WriteAll(fd, "HTTP/1.1 " + std::to_string(status_) + " Status\r\nContent-Type: text/plain" +
+      WriteAll(fd, "HTTP/1.1 " + std::to_string(status) + " Status\r\nContent-Type: text/plain" +
                        "\r\nContent-Length: " + std::to_string(body_.size()) +
                        "\r\nConnection: close\r\n\r\n" + body_);
       ::close(fd);
@@ -185,6 +194,8 @@ class HttpListener {
   }
 
   int status_;
+  size_t fail_first_ = 0;  // guarded by mu_
+  int fail_status_ = 500;  // guarded by mu_
   std::string body_;
   Mode mode_;
   int listen_fd_ = -1;

@@ -277,3 +277,47 @@ TEST(NotifySendTest, ConcurrentSendsAllArrive) {
 
 }  // namespace
 }  // namespace myvault::ops
+
+namespace myvault::ops {
+namespace {
+
+TEST(NotifyRetryTest, AFailedPostIsTriedAgainAndDelivered) {
+  HttpListener listener(200, "ok");
+  listener.FailFirst(2, 500);
+  std::vector<std::string> retried;
+  const Status s =
+      SlackTo(listener.Url(kSecretPath))
+          .SendWithRetry("stale", nullptr, {.attempts = 4, .first_delay_s = 1},
+                         [&](const Status& failed) { retried.push_back(failed.message()); });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(listener.requests().size(), 3U);
+  ASSERT_EQ(retried.size(), 2U);
+  EXPECT_NE(retried[0].find("HTTP 500"), std::string::npos) << retried[0];
+  EXPECT_EQ(retried[0].find("SECRETXYZ"), std::string::npos) << retried[0];
+}
+
+TEST(NotifyRetryTest, GivesUpAfterTheLastAttempt) {
+  HttpListener listener(503, "down");
+  const Status s = SlackTo(listener.Url(kSecretPath))
+                       .SendWithRetry("stale", nullptr, {.attempts = 2, .first_delay_s = 1});
+  EXPECT_EQ(s.code(), StatusCode::kServer) << s.ToString();
+  EXPECT_EQ(listener.requests().size(), 2U);
+}
+
+TEST(NotifyTextTest, BackupTextHasRowsAndTheirChange) {
+  EXPECT_EQ(BackupSucceededText("shop-prod", "a.sql.gz", 2048, 1.25,
+                                RowCounts{.rows = 3456789, .previous = 3455555}),
+            "myvault: backup succeeded on shop-prod: a.sql.gz, 2.0 KiB in 1.2 s, 3,456,789 rows "
+            "(+1,234 since the previous backup)");
+  EXPECT_EQ(BackupSucceededText("db1", "a.sql.gz", 512, 0.5, RowCounts{.rows = 10, .previous = 12}),
+            "myvault: backup succeeded on db1: a.sql.gz, 512 B in 0.5 s, 10 rows (-2 since the "
+            "previous backup)");
+  EXPECT_EQ(BackupSucceededText("db1", "a.sql.gz", 512, 0.5, RowCounts{.rows = 10}),
+            "myvault: backup succeeded on db1: a.sql.gz, 512 B in 0.5 s, 10 rows (no previous "
+            "backup)");
+  EXPECT_EQ(StillStaleText("db1", 6 * 3600 + 60, "no backup in /b"),
+            "myvault: backups are still STALE on db1 (unhealthy for 6h1m): no backup in /b");
+}
+
+}  // namespace
+}  // namespace myvault::ops

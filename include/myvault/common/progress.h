@@ -49,6 +49,8 @@ class ProgressReporter {
 
   static std::string HumanBytes(double bytes);
   static std::string HumanDuration(double seconds);
+  // 3456789 -> "3,456,789".
+  static std::string GroupThousands(uint64_t n);
   // The progress line of `phase` (see Track) after `elapsed` seconds. The ETA is shown only once
   // it means something: after a second and 1% of the work, before the end.
   static std::string RenderLine(const ProgressCounters& c, const std::string& phase, double elapsed,

@@ -35,6 +35,8 @@
 #include "myvault/common/cancel.h"
 #include "myvault/dump/dumper.h"
 #include "myvault/ops/backup_dir.h"
+#include "myvault/ops/drill.h"
+#include "myvault/ops/health.h"
 #include "myvault/ops/notify.h"
 #include "myvault/ops/offsite.h"
 #include "myvault/ops/retention.h"
@@ -77,10 +79,24 @@ using LogFn = std::function<void(const std::string& line)>;
 Status RunBackup(const BackupOptions& options, ErrorCollector* errors, BackupReport* report,
                  const LogFn& log);
 
+// Writes the Prometheus textfile (options.metrics_file, when set) from the directory as it is now
+// and `last_run`; a failure is logged, never returned.
+void WriteBackupMetrics(const BackupOptions& options, const std::optional<LastRun>& last_run,
+                        const LogFn& log);
+
 struct DaemonOptions {
   BackupOptions backup;
   std::string schedule = "0 */6 * * *";
   bool catch_up = true;  // one backup at start when a slot went by since the newest auto backup
+  // Restore drills at the slots of drill_schedule (empty: none), into drill.connection; dir and
+  // prefix are the backups'. A drill target that is the server the backups come from
+  // (SameServer) is refused unless drill_on_source: at start (kInvalidArgument) and before each
+  // drill (a failed drill). Each drill is recorded (RecordDrill), notified with its RTO/RPO and
+  // written to the metrics file. Drills and backups never overlap; a backup slot and a drill slot
+  // that fall together run the backup first.
+  std::string drill_schedule;
+  DrillOptions drill;
+  bool drill_on_source = false;
 };
 
 // Returns Ok on cancellation; an error only for bad options or an unusable directory at start.

@@ -23,12 +23,24 @@
 // signal stops the restore or the check, the copies are still dropped, and the kCancelled status
 // comes back.
 //
+// The drill state file: RecordDrill writes the outcome of a drill to DIR/PREFIX-drill.state
+// (atomically: a reader sees the previous state or the new one), so that `status` and `monitor`
+// can tell that the last drill failed or is too old. It is text, one `key value` per line after
+// the first line `myvault-drill-state 1`: ok (1/0), finished (Unix seconds), file (archive name),
+// rto_seconds, rpo_seconds, tables, rows, problem (one line; absent when ok). Unknown keys are
+// ignored; a missing file is "no drill yet"; an unreadable one is kCorrupt naming it.
+//
+// SameServer asks both servers who they are (@@hostname, @@port, @@datadir): a drill into the
+// server the backups come from must be asked for (daemon --drill-on-source).
+//
 // Thread safety: RunDrill may run concurrently with other drills into other scratch names; it
 // owns every connection and thread it starts.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "myvault/common/cancel.h"
@@ -68,6 +80,32 @@ struct DrillReport {
   bool dropped = false;                // the scratch databases are gone again
   std::string drop_problem;            // why the drop failed, when it did
 };
+
+// The last drill of a backup directory, as RecordDrill stores it.
+struct DrillState {
+  bool ok = false;
+  int64_t finished = 0;  // Unix seconds
+  std::string file;      // archive name
+  double rto_seconds = 0;
+  double rpo_seconds = 0;
+  uint64_t tables = 0;
+  uint64_t rows = 0;
+  std::string problem;  // why it failed
+};
+
+// DIR/PREFIX-drill.state
+std::string DrillStatePath(const std::string& dir, std::string_view prefix);
+DrillState DrillStateOf(const DrillReport& report, const Status& status, int64_t finished);
+Status RecordDrill(const std::string& dir, std::string_view prefix, const DrillState& state);
+// nullopt when no drill was recorded; kCorrupt for a file that is not a drill state.
+Result<std::optional<DrillState>> ReadDrillState(const std::string& dir, std::string_view prefix);
+// "NAME restored in 12.3 s (RTO), backup age 3h25m (RPO), 3 tables, 1,434 rows checked" or
+// "NAME: CAUSE": the detail of a drill notification.
+std::string DrillDetail(const DrillState& state);
+
+// True when the two connections reach the same server (same @@hostname, @@port and @@datadir).
+// Errors: connecting or querying either one.
+Result<bool> SameServer(const mysql::ConnectionOptions& a, const mysql::ConnectionOptions& b);
 
 // OK when the archive verified, restored and every table's row count matched. Errors:
 // kNotFound "no backup to drill in DIR" (or the missing file), kCorrupt from verification (no

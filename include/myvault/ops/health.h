@@ -25,6 +25,7 @@
 
 #include "myvault/common/cancel.h"
 #include "myvault/ops/backup_dir.h"
+#include "myvault/ops/drill.h"
 #include "myvault/ops/retention.h"
 #include "myvault/status.h"
 
@@ -60,6 +61,10 @@ struct HealthReport {
   // How long the newest backup's dump took (end_time - start_time of its index), when
   // InspectBackupDir could read them.
   std::optional<int64_t> newest_dump_seconds;
+  // The last restore drill recorded in the directory (drill.h), if any, and its age.
+  std::optional<DrillState> drill;
+  int64_t drill_age_s = 0;
+  int64_t max_drill_age_s = 0;  // 0: a drill's age does not count
 };
 
 // `backups` as ListBackups returns them (any order); `latest` as ReadLatest returns it; `dir`
@@ -68,6 +73,12 @@ struct HealthReport {
 HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
                             const std::optional<std::string>& latest, int64_t now,
                             int64_t max_age_s, const RetentionPolicy& policy, std::string_view dir);
+
+// Adds the last drill to *report: a recorded drill that failed makes it unhealthy ("the last
+// restore drill (2026-11-01 03:00:00) FAILED: CAUSE"), and so, with max_drill_age_s > 0, does no
+// drill at all or one older than max_drill_age_s. A report already unhealthy keeps its problem.
+void EvaluateDrill(const std::optional<DrillState>& drill, int64_t now, int64_t max_drill_age_s,
+                   HealthReport* report);
 
 // ApplyRetention over the backups of a listing (one Decision per file, in its order). Partial
 // automatic backups (BackupFile::partial) take no daily, weekly or
@@ -83,8 +94,9 @@ Status HealthStatus(const HealthReport& report);
 
 // Prometheus text exposition format (HELP/TYPE lines, names prefixed myvault_): the newest
 // backup's time, age and size (left out when there is none), backups_total{kind}, backups_retained
-// {class}, backups_size_bytes, healthy; with `last_run` also last_run_success, _timestamp_seconds,
-// _duration_seconds and _size_bytes.
+// {class}, backups_size_bytes, healthy; with a recorded drill drill_last_success,
+// drill_last_timestamp_seconds, drill_rto_seconds and drill_rpo_seconds; with `last_run` also
+// last_run_success, _timestamp_seconds, _duration_seconds and _size_bytes.
 std::string RenderPrometheus(const HealthReport& report, const std::optional<LastRun>& last_run);
 
 // The report as one JSON object (no newline).
@@ -99,10 +111,12 @@ struct InspectOptions {
   std::string prefix{kDefaultPrefix};
   int64_t max_age_s = int64_t{7} * 3600;
   RetentionPolicy policy;
-  bool checksum = true;  // hash the newest backup against its .sha256
+  bool checksum = true;         // hash the newest backup against its .sha256
+  int64_t max_drill_age_s = 0;  // 0: only a failed last drill counts
 };
 
-// Lists the directory, reads the latest link, EvaluateHealth, then (options.checksum, and only
+// Lists the directory, reads the latest link and the drill state, EvaluateHealth, EvaluateDrill,
+// then (options.checksum, and only
 // when otherwise healthy) CheckSha256 of the newest backup: a failure makes the report unhealthy
 // with the error as its problem. Errors (listing, reading the link, kIo while hashing) come back
 // as a Status.

@@ -20,6 +20,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +54,14 @@ std::string SlackPayload(std::string_view text);
 // (user info, port, path, query). Just "the Slack webhook" when the URL cannot be parsed.
 std::string DescribeWebhook(const std::string& url);
 
+// How SendWithRetry tries again: at most `attempts` posts in all, the first retry after
+// first_delay_s, each further wait doubled up to max_delay_s.
+struct RetryPolicy {
+  int attempts = 5;
+  int first_delay_s = 2;
+  int max_delay_s = 60;
+};
+
 class Notifier {
  public:
   explicit Notifier(NotifyConfig config);
@@ -62,6 +72,13 @@ class Notifier {
   // outside 2xx; the message has the status and at most 200 bytes of the response body),
   // kCancelled (`signal`, when given, was interrupted(): a SIGTERM ends the wait at once).
   Status Send(std::string_view text, const ErrorCollector* signal = nullptr) const;
+  // Send, tried again with backoff after kConnection or kServer (with the defaults: 5 posts over
+  // about 30 s); `on_retry`, when given, hears each failure that is tried again. The last error
+  // when every post failed; kCancelled at once when `signal` is interrupted during a post or a
+  // wait. Other errors are not retried.
+  Status SendWithRetry(std::string_view text, const ErrorCollector* signal,
+                       const RetryPolicy& policy = {},
+                       const std::function<void(const Status&)>& on_retry = nullptr) const;
 
  private:
   NotifyConfig config_;
@@ -69,9 +86,17 @@ class Notifier {
 
 // ---- Message texts -------------------------------------------------------------------------
 
-// "myvault: backup succeeded on HOST: NAME, 1.2 GiB in 83.4 s"
+// The rows a backup holds (its index's count, tables only) and those of the backup before it.
+struct RowCounts {
+  uint64_t rows = 0;
+  std::optional<uint64_t> previous;  // nullopt: no previous backup (or it could not be read)
+};
+
+// "myvault: backup succeeded on LABEL: NAME, 1.2 GiB in 83.4 s", and with `rows` ", 1,434 rows
+// (+12 since the previous backup)" or ", 1,434 rows (no previous backup)".
 std::string BackupSucceededText(std::string_view host_label, std::string_view file_name,
-                                uint64_t size_bytes, double seconds);
+                                uint64_t size_bytes, double seconds,
+                                const std::optional<RowCounts>& rows = std::nullopt);
 // "myvault: backup FAILED on HOST: CAUSE"
 std::string BackupFailedText(std::string_view host_label, std::string_view cause);
 // "myvault: backup INCOMPLETE on HOST: CAUSE" (kept, but it leaves out what it should hold)
@@ -81,6 +106,9 @@ std::string VerifyFailedText(std::string_view host_label, std::string_view file,
                              std::string_view cause);
 // "myvault: backups are STALE on HOST: DETAIL"
 std::string StaleText(std::string_view host_label, std::string_view detail);
+// "myvault: backups are still STALE on HOST (unhealthy for 6h0m): DETAIL"
+std::string StillStaleText(std::string_view host_label, int64_t for_seconds,
+                           std::string_view detail);
 // "myvault: backups recovered on HOST: DETAIL"
 std::string RecoveredText(std::string_view host_label, std::string_view detail);
 // "myvault: restore drill succeeded on HOST: DETAIL" or "myvault: restore drill FAILED on ..."
