@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <thread>
 
 #include "myvault/archive/contents.h"
@@ -61,17 +62,24 @@ class MemberWriter {
   archive::MemberEncoder encoder_;
 };
 
+// Routines first: a view may call a function, and the server checks that when the view is
+// created; a routine's body is resolved only when it runs, so it may read views created after
+// it. Then the views (each after the views it reads), triggers (which may call routines) and
+// events.
 Status WritePostData(const Catalog& cat, const ObjectIds& ids, const DdlOptions& ddl,
                      MemberWriter* out) {
+  std::map<std::string, std::string> collations;
+  for (const auto& d : cat.databases) collations[d.name] = d.collation;
   auto write_all = [&](const std::vector<Definition>& defs, const std::vector<uint32_t>& oids) {
     for (size_t i = 0; i < defs.size(); ++i) {
-      RETURN_IF_ERROR(out->Write(MemberKind::kPost, oids[i], DefinitionSql(defs[i], ddl)));
+      const std::string sql = DefinitionSql(defs[i], ddl, collations[defs[i].schema]);
+      RETURN_IF_ERROR(out->Write(MemberKind::kPost, oids[i], sql));
     }
     return Status::Ok();
   };
+  RETURN_IF_ERROR(write_all(cat.routines, ids.routines));
   RETURN_IF_ERROR(write_all(cat.views, ids.views));
   RETURN_IF_ERROR(write_all(cat.triggers, ids.triggers));
-  RETURN_IF_ERROR(write_all(cat.routines, ids.routines));
   return write_all(cat.events, ids.events);
 }
 
@@ -117,6 +125,21 @@ Status WriteAccounts(const AccountsRead& read, archive::Index* index, MemberWrit
     RETURN_IF_ERROR(out->Write(MemberKind::kPost, id, mysql::AccountSql(a)));
   }
   return Status::Ok();
+}
+
+// What the archive cannot give back as the server holds it, said before the dump goes on.
+void WarnAboutLosses(const Catalog& cat, ProgressReporter* progress) {
+  for (const auto& v : cat.views) {
+    if (v.invalid.empty()) continue;
+    progress->Warn("view " + sql::QualifiedName(v.schema, v.name) + " is invalid (" + v.invalid +
+                   "): its definition is kept in the archive as a comment, and a restore does "
+                   "not create it");
+  }
+  for (const auto& t : cat.history_lost) {
+    progress->Warn("table " + t +
+                   " is versioned by transaction id, which takes no history rows back: only its "
+                   "current rows are dumped");
+  }
 }
 
 Result<std::vector<std::unique_ptr<mysql::Session>>> ConnectWorkers(const DumpOptions& o) {
@@ -294,6 +317,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   progress.Event(DescribeSnapshot(snap));
   RETURN_IF_ERROR(LoadDefinitions(*c.planner, &cat));
   const AccountsRead accounts = ReadDumpAccounts(o.selection, *c.planner, &progress);
+  WarnAboutLosses(cat, &progress);
 
   // 3. Header and schema, then the data through the pipeline.
   archive::Index index;
@@ -301,8 +325,8 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   index.metadata = StartMetadata(o, server, cat, snap, start_time);
   AddAccountMetadata(accounts, &index.metadata);
   MemberWriter members(writer.get(), o.compress_level);
-  RETURN_IF_ERROR(
-      members.Write(MemberKind::kHeader, archive::kNoObject, HeaderSql(index.metadata)));
+  RETURN_IF_ERROR(members.Write(MemberKind::kHeader, archive::kNoObject,
+                                HeaderSql(index.metadata, cat.HasHistory())));
   RETURN_IF_ERROR(WriteSchema(cat, ids, &members));
   PipelineInputs in;
   in.catalog = &cat;
@@ -327,7 +351,8 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   // 4. Views, triggers, routines, events; the footer; the index with the row counts.
   RETURN_IF_ERROR(WritePostData(cat, ids, DdlOptions{o.skip_definer}, &members));
   RETURN_IF_ERROR(WriteAccounts(accounts, &index, &members));
-  RETURN_IF_ERROR(members.Write(MemberKind::kFooter, archive::kNoObject, FooterSql()));
+  RETURN_IF_ERROR(
+      members.Write(MemberKind::kFooter, archive::kNoObject, FooterSql(cat.HasHistory())));
   if (errors->cancelled()) return errors->first();
   uint64_t total_rows = 0;
   for (size_t i = 0; i < cat.tables.size(); ++i) {

@@ -1,7 +1,9 @@
 #include "myvault/mysql/server_info.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <string>
 
 #include "myvault/sql/text.h"
 
@@ -200,6 +202,11 @@ std::string GrantWithoutAuthentication(std::string_view grant) {
     }
   }
   return std::string(grant.substr(0, at)) + std::string(grant.substr(std::min(end, grant.size())));
+bool EngineKeepsNoRows(std::string_view engine) {
+  std::string e(engine);
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+  return e == "blackhole" || e == "mrg_myisam" || e == "federated" || e == "spider" ||
+         e == "connect";
 }
 
 ServerInfo ParseServerVersion(std::string_view version) {

@@ -38,6 +38,9 @@ Status SettleSelection(ParseState* s) {
   if (!o.ignore_databases.empty() && o.mode != MysqldumpOptions::Mode::kAll) {
     return InvalidArgument("--ignore-database can only be used together with --all-databases");
   }
+  if (o.dump_history && !o.as_of.empty()) {
+    return InvalidArgument("--dump-history can't be used with --as-of");
+  }
   return Status::Ok();
 }
 

@@ -25,6 +25,8 @@ constexpr OptionSpec kOptions[] = {
         "users (or all, which dumps the users only): accounts, roles and grants as CREATE USER "
         "and GRANT statements (MariaDB); plugins, udfs, servers, stats, timezones are refused.",
         "list"),
+    Text("as-of", 0, &O::as_of,
+         "System-versioned tables as they were at this time (in the --tz-utc time zone)."),
     Flag("apply-replica-statements", 0, &O::apply_slave_statements,
          "MySQL name of --apply-slave-statements."),
     Flag("apply-slave-statements", 0, &O::apply_slave_statements,
@@ -41,6 +43,8 @@ constexpr OptionSpec kOptions[] = {
     Flag("disable-keys", 'K', &O::disable_keys,
          "DISABLE KEYS / ENABLE KEYS around each table's rows (default on)."),
     Flag("dump-date", 0, &O::dump_date, "Date in the closing comment (default on)."),
+    Flag("dump-history", 'H', &O::dump_history,
+         "System-versioned tables with their history (timestamp-based versioning)."),
     Run("dump-replica", 0, kOptional, OnDumpSlave, "MySQL name of --dump-slave.", "#"),
     Run("dump-slave", 0, kOptional, OnDumpSlave,
         "CHANGE MASTER to this replica's source: 1, or 2 commented out.", "#"),

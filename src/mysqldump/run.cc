@@ -8,6 +8,7 @@
 #include "myvault/mysql/accounts.h"
 #include "myvault/mysqldump/mysqldump.h"
 #include "myvault/mysqldump/script.h"
+#include "myvault/sql/text.h"
 #include "output.h"
 
 namespace myvault::mysqldump {
@@ -32,6 +33,11 @@ dump::Selection MakeSelection(const MysqldumpOptions& o) {
   }
   sel.exclude_databases = o.ignore_databases;
   sel.exclude_tables = o.ignore_tables;
+  if (o.dump_history) sel.system_time = dump::Selection::SystemTime::kHistory;
+  if (!o.as_of.empty()) {
+    sel.system_time = dump::Selection::SystemTime::kAsOf;
+    sel.as_of = o.as_of;
+  }
   return sel;
 }
 
@@ -69,6 +75,30 @@ void ApplyMysqldumpRules(const MysqldumpOptions& o, dump::Catalog* cat) {
       return t.schema == "mysql" && kPrivilegeTables.count(t.name) != 0;
     });
   }
+}
+
+// mariadb-dump stops at what it cannot dump as asked: a table versioned by transaction id with
+// --dump-history, a view the server reports invalid. --force goes on with a note: the table's
+// current rows, the view's definition as a comment.
+Status CheckDumpable(const MysqldumpOptions& o, const dump::Catalog& cat,
+                     std::vector<std::string>* notes) {
+  for (const std::string& t : cat.history_lost) {
+    const std::string what = "--dump-history: table " + t +
+                             " is versioned by transaction id, whose history cannot be loaded back";
+    if (!o.force) return InvalidArgument(what + " (--force dumps its current rows)");
+    notes->push_back(what + ": its current rows are dumped");
+  }
+  if (o.no_create_info) return Status::Ok();
+  for (const dump::Definition& v : cat.views) {
+    if (v.invalid.empty()) continue;
+    const std::string what = "view " + sql::QualifiedName(v.schema, v.name) + ": " + v.invalid;
+    if (!o.force) {
+      return Status(StatusCode::kServer,
+                    what + " (--force writes its definition as a comment and goes on)");
+    }
+    notes->push_back(what + ": its definition is written as a comment");
+  }
+  return Status::Ok();
 }
 
 // The worker connections of the dump, and the two that take the lock and plan.
@@ -129,6 +159,7 @@ dump::PipelineConfig MakePipelineConfig(const MysqldumpOptions& o, int threads) 
   config.insert_style.column_list = o.complete_insert;
   config.insert_style.one_row_per_statement = !o.extended_insert;
   config.where = o.where;
+  config.hex_blob = o.hex_blob;
   return config;
 }
 
@@ -277,6 +308,7 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
     ASSIGN_OR_RETURN(std::vector<mysql::Account> accounts, mysql::ReadAccounts(*c_.planner));
     for (const mysql::Account& a : accounts) facts_.accounts_sql += mysql::AccountSql(a);
   }
+  RETURN_IF_ERROR(CheckDumpable(o_, cat_, notes_));
   facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);
 
   // The script, with each table's rows streamed in place by the ordered pipeline. Rows are read

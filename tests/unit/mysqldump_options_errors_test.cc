@@ -49,6 +49,7 @@ const ErrorCase kErrors[] = {
     {{"--master-data", "--dump-slave", "db"},
      "--master-data=1 and --dump-slave=1 cannot be used together (two active CHANGE MASTER "
      "statements); make one of them 2, commented out"},
+    {{"--dump-history", "--as-of=2020-01-01", "db"}, "--dump-history can't be used with --as-of"},
     {{"--tab=/tmp", "db"}, "option '--tab" + kUnsupported + kOneStream},
     {{"-T", "/tmp", "db"}, "option '--tab" + kUnsupported + kOneStream},
     {{"--fields-terminated-by=,", "db"},

@@ -112,6 +112,10 @@ bool IsSystemAccount(std::string_view user, std::string_view host, std::string_v
 // clears PASSWORD EXPIRE. CREATE USER carries the authentication. MySQL's lines have none and
 // come back unchanged. The clause ends before REQUIRE, WITH or the end; quoted text is skipped.
 std::string GrantWithoutAuthentication(std::string_view grant);
+// Whether a table of this storage engine (information_schema.TABLES.ENGINE, any case) keeps no
+// rows of its own: BLACKHOLE stores nothing; MRG_MyISAM, FEDERATED, SPIDER and CONNECT read
+// other tables or servers. A dump writes no rows for it, and a restore does not count them.
+bool EngineKeepsNoRows(std::string_view engine);
 
 // Parses VERSION() output: "10.11.19-MariaDB-0+deb12u1", "5.5.5-10.11.6-MariaDB", "8.0.36",
 // "8.4.0-commercial". Unknown text yields a MySQL 0.0.0 server (every capability off).

@@ -46,6 +46,10 @@ struct MysqldumpOptions {
   std::vector<std::string> ignore_tables;     // "db.table", as given (--ignore-table, repeatable)
   std::vector<std::string> ignore_databases;  // --ignore-database (MariaDB), repeatable
   std::string where;                          // --where/-w: added to every table's SELECT
+  // MariaDB system-versioned tables: every row with its history (--dump-history/-H), or the rows
+  // as they were at a time (--as-of); by default their current rows.
+  bool dump_history = false;
+  std::string as_of;
 
   // What each table gets.
   bool no_data = false;            // -d

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "myvault/common/cancel.h"
 #include "myvault/common/progress.h"
 #include "myvault/mysql/options.h"
+#include "myvault/mysql/session.h"
 #include "myvault/status.h"
 
 namespace myvault::restore {
@@ -116,6 +118,14 @@ struct RestoreReport {
 };
 
 Status RunRestore(const RestoreOptions& options, ErrorCollector* errors, RestoreReport* report);
+
+// The rows of a restored table to compare with the rows its archive records: COUNT(*), of every
+// version for a system-versioned table (FOR SYSTEM_TIME ALL: a dump keeps the history); nullopt
+// for a table whose engine keeps no rows of its own (MERGE, FEDERATED, ...: a dump writes none,
+// and what it reads belongs to other tables). The restore's check and the drill's use it.
+Result<std::optional<uint64_t>> CountRestoredRows(mysql::Session& session,
+                                                  const std::string& schema,
+                                                  const std::string& table);
 
 // What `restore --list` prints: snapshot facts, then every database and table with rows and
 // SQL size, read from the index alone. kNotFound / kCorrupt like ArchiveReader::Open.
