@@ -60,6 +60,7 @@ struct RestoreCommand {
   bool quiet = false;
   bool enable_binlog = false;
   bool skip_binlog = false;
+  std::string users;  // --users ("create"), --users=replace
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);

@@ -70,6 +70,7 @@ Result<dump::DumpOptions> DumpFlags::Build(const mysql::PasswordArg& password) {
   }
   o.selection.skip_drill_copies = true;
   o.selection.skip_restoring = true;
+  o.selection.system_time = dump::Selection::SystemTime::kHistory;
   RETURN_IF_ERROR(o.Validate());
   ASSIGN_OR_RETURN(o.connection, connection.Resolve(password));
   // DB_DATABASE (or a database in an option file's environment) narrows a default dump.

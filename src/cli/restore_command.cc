@@ -44,6 +44,11 @@ void RestoreCommand::Register(CLI::App* parent) {
   app->add_flag("--skip-binlog", skip_binlog,
                 "Keep the load out of the binary log (sql_log_bin=0): replicas do not follow. "
                 "One of the two is required when replicas are connected");
+  app->add_flag("--users", users,
+                "Restore the archive's accounts (a whole-server dump holds them): create the "
+                "missing ones; those that exist and differ are reported and kept, or dropped and "
+                "recreated with --users=replace (never the restoring account itself)")
+      ->type_name("[=replace]");
   app->add_option("--lock-wait-timeout", options.lock_wait_timeout_s,
                   "Seconds a statement may wait for a lock (DROP DATABASE behind an open "
                   "transaction, DDL behind LOCK TABLES) before the restore stops, naming the "
@@ -79,6 +84,14 @@ Status RestoreCommand::Parse() {
   options.binlog = enable_binlog ? restore::Binlog::kEnable
                    : skip_binlog ? restore::Binlog::kSkip
                                  : restore::Binlog::kUnset;
+  if (users.empty())
+    options.users = restore::UsersMode::kSkip;
+  else if (users == "true" || users == "1")  // --users without a value
+    options.users = restore::UsersMode::kCreate;
+  else if (users == "replace")
+    options.users = restore::UsersMode::kReplace;
+  else
+    return InvalidArgument("--users takes no value or =replace, got '" + users + "'");
   if (defer_indexes == "auto")
     options.defer_indexes = restore::DeferIndexes::kAuto;
   else if (defer_indexes == "always")
@@ -119,6 +132,15 @@ void RestoreCommand::PrintReport(const restore::RestoreReport& r) const {
       static_cast<unsigned long long>(r.chunks - r.bulk_chunks - r.load_data_chunks));
   if (r.retries > 0)
     std::printf("retried chunks: %llu\n", static_cast<unsigned long long>(r.retries));
+  if (r.accounts_created + r.accounts_replaced + r.accounts_same + r.accounts_kept.size() > 0) {
+    std::string kept;
+    for (const auto& k : r.accounts_kept) kept += (kept.empty() ? "" : ", ") + k;
+    std::printf("accounts: %llu created, %llu replaced, %llu unchanged, %zu kept as they were%s\n",
+                static_cast<unsigned long long>(r.accounts_created),
+                static_cast<unsigned long long>(r.accounts_replaced),
+                static_cast<unsigned long long>(r.accounts_same), r.accounts_kept.size(),
+                kept.empty() ? "" : (" (" + kept + ")").c_str());
+  }
   for (const auto& t : r.tables) {
     std::printf("  %-48s %14llu rows\n", sql::QualifiedName(t.schema, t.name).c_str(),
                 static_cast<unsigned long long>(t.rows));

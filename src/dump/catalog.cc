@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "myvault/mysql/server_info.h"
 #include "myvault/restore/in_progress.h"
 #include "myvault/sql/text.h"
 
@@ -133,7 +134,7 @@ Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catal
     }
     if (!wanted.empty()) found.insert(dotted);
     if (type == "VIEW" || type == "SYSTEM VIEW") {
-      cat->views.push_back(Definition{"view", schema, name, "", "", "", "", "", ""});
+      cat->views.push_back(Definition{.kind = "view", .schema = schema, .name = name});
       continue;
     }
     Table t;
@@ -141,6 +142,7 @@ Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catal
     t.name = name;
     t.engine = row[3].value_or("");
     t.is_sequence = type == "SEQUENCE";
+    t.versioned = type == "SYSTEM VERSIONED";
     t.transactional = t.is_sequence || IsTransactionalEngine(t.engine);
     t.rows_estimate = std::strtoull(row[4].value_or("0").c_str(), nullptr, 10);
     t.data_length = std::strtoull(row[5].value_or("0").c_str(), nullptr, 10);
@@ -155,8 +157,8 @@ Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catal
 Status LoadColumns(Session& s, const std::string& in, Catalog* cat) {
   ASSIGN_OR_RETURN(QueryResult r,
                    s.Query("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, "
-                           "CHARACTER_SET_NAME, EXTRA, IS_NULLABLE FROM information_schema.COLUMNS "
-                           "WHERE TABLE_SCHEMA IN (" +
+                           "CHARACTER_SET_NAME, EXTRA, IS_NULLABLE, GENERATION_EXPRESSION FROM "
+                           "information_schema.COLUMNS WHERE TABLE_SCHEMA IN (" +
                            in +
                            ") ORDER BY TABLE_SCHEMA, TABLE_NAME, "
                            "ORDINAL_POSITION"));
@@ -174,9 +176,23 @@ Status LoadColumns(Session& s, const std::string& in, Catalog* cat) {
     c.generated = IsGeneratedColumn(extra);
     c.invisible = extra.find("invisible") != std::string::npos;
     c.nullable = row[7].value_or("YES") == "YES";
+    // MariaDB names a system-versioning column's role in GENERATION_EXPRESSION.
+    const std::string expression = row[8].value_or("");
+    if (expression == "ROW START") c.period = Column::Period::kRowStart;
+    if (expression == "ROW END") c.period = Column::Period::kRowEnd;
     it->second->columns.push_back(std::move(c));
   }
   return Status::Ok();
+}
+
+// A table read with its history holds a key's value once per version: (key, ROW END) is what
+// MariaDB keeps unique.
+void AppendRowEnd(const Table& t, std::vector<size_t>* key) {
+  if (!t.history) return;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (t.columns[i].period != Column::Period::kRowEnd) continue;
+    if (std::find(key->begin(), key->end(), i) == key->end()) key->push_back(i);
+  }
 }
 
 // Chooses the chunking key: PRIMARY, else the first UNIQUE index over NOT NULL, whole,
@@ -230,6 +246,7 @@ Status LoadKeys(Session& s, const std::string& in, Catalog* cat) {
         key.push_back(static_cast<size_t>(pos - t.columns.begin()));
       }
       if (key.size() != cand.cols.size()) continue;
+      AppendRowEnd(t, &key);
       t.key = key;
       const Column& first = t.columns[key[0]];
       t.key_kind = IsIntegerType(first.data_type) ? KeyKind::kInteger : KeyKind::kKeyset;
@@ -259,11 +276,13 @@ Status LoadObjectNames(Session& s, const std::string& in, const Selection& sel, 
                    s.Query("SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM "
                            "information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN (" +
                            in +
-                           ") AND "
-                           "ROUTINE_TYPE IN ('PROCEDURE','FUNCTION') ORDER BY 1, 3, 2"));
+                           ") AND ROUTINE_TYPE IN ('PROCEDURE','FUNCTION','PACKAGE','PACKAGE "
+                           "BODY') ORDER BY 1, 3, 2"));
+  // By type, then name: FUNCTION, PACKAGE, PACKAGE BODY (after its package), PROCEDURE.
   for (const auto& row : routines.rows) {
-    cat->routines.push_back(Definition{Lower(row[2].value_or("")), row[0].value_or(""),
-                                       row[1].value_or(""), "", "", "", "", "", ""});
+    cat->routines.push_back(Definition{.kind = Lower(row[2].value_or("")),
+                                       .schema = row[0].value_or(""),
+                                       .name = row[1].value_or("")});
   }
   ASSIGN_OR_RETURN(QueryResult events,
                    s.Query("SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE "
@@ -271,7 +290,7 @@ Status LoadObjectNames(Session& s, const std::string& in, const Selection& sel, 
                            in + ") ORDER BY 1, 2"));
   for (const auto& row : events.rows) {
     cat->events.push_back(
-        Definition{"event", row[0].value_or(""), row[1].value_or(""), "", "", "", "", "", ""});
+        Definition{.kind = "event", .schema = row[0].value_or(""), .name = row[1].value_or("")});
   }
   return Status::Ok();
 }
@@ -288,8 +307,10 @@ Status LoadTriggerNames(Session& s, const std::string& in, Catalog* cat) {
   for (const auto& t : cat->tables) tables.insert({t.schema, t.name});
   for (const auto& row : r.rows) {
     if (tables.count({row[0].value_or(""), row[2].value_or("")}) == 0) continue;
-    cat->triggers.push_back(Definition{"trigger", row[0].value_or(""), row[1].value_or(""), "", "",
-                                       "", "", "", row[2].value_or("")});
+    cat->triggers.push_back(Definition{.kind = "trigger",
+                                       .schema = row[0].value_or(""),
+                                       .name = row[1].value_or(""),
+                                       .table = row[2].value_or("")});
   }
   return Status::Ok();
 }
@@ -332,11 +353,45 @@ bool NeedsColumnList(const Table& t) {
                      [](const Column& c) { return c.generated || c.invisible; });
 }
 
-bool HasNoLocalData(const Table& t) {
-  std::string e = t.engine;
-  std::transform(e.begin(), e.end(), e.begin(), ::tolower);
-  return t.is_sequence || e == "blackhole" || e == "mrg_myisam" || e == "federated" ||
-         e == "spider" || e == "connect";
+bool HasNoLocalData(const Table& t) { return t.is_sequence || mysql::EngineKeepsNoRows(t.engine); }
+
+std::string TableSource(const Table& t) {
+  return sql::QualifiedName(t.schema, t.name) + t.system_time;
+}
+
+void ApplySystemTime(const Selection& sel, Catalog* cat) {
+  using Period = Column::Period;
+  for (Table& t : cat->tables) {
+    if (!t.versioned) continue;
+    if (sel.system_time == Selection::SystemTime::kAsOf) {
+      t.system_time = " FOR SYSTEM_TIME AS OF TIMESTAMP " + sql::StringLiteral(sel.as_of);
+      continue;
+    }
+    if (sel.system_time != Selection::SystemTime::kHistory) continue;
+    auto start = std::find_if(t.columns.begin(), t.columns.end(),
+                              [](const Column& c) { return c.period == Period::kRowStart; });
+    if (start == t.columns.end()) {
+      // WITH SYSTEM VERSIONING alone: the implicit, invisible TIMESTAMP(6) pair.
+      for (auto [name, period] :
+           {std::pair{"row_start", Period::kRowStart}, std::pair{"row_end", Period::kRowEnd}}) {
+        Column c{.name = name, .data_type = "timestamp", .column_type = "timestamp(6)"};
+        c.invisible = true;
+        c.nullable = false;
+        c.period = period;
+        c.pseudo = true;
+        t.columns.push_back(std::move(c));
+      }
+    } else if (start->data_type != "timestamp") {
+      // Versioned by transaction id: the server takes no history rows for such a table.
+      cat->history_lost.push_back(sql::QualifiedName(t.schema, t.name));
+      continue;
+    }
+    for (Column& c : t.columns) {
+      if (c.period != Period::kNone) c.generated = false;
+    }
+    t.history = true;
+    t.system_time = " FOR SYSTEM_TIME ALL";
+  }
 }
 
 bool IsSystemDatabase(std::string_view name) {
@@ -347,6 +402,10 @@ bool IsSystemDatabase(std::string_view name) {
 
 bool Catalog::HasNonTransactional() const {
   return std::any_of(tables.begin(), tables.end(), [](const Table& t) { return !t.transactional; });
+}
+
+bool Catalog::HasHistory() const {
+  return std::any_of(tables.begin(), tables.end(), [](const Table& t) { return t.history; });
 }
 
 Result<Catalog> LoadCatalog(Session& session, const Selection& selection) {
@@ -365,6 +424,7 @@ Result<Catalog> LoadCatalog(Session& session, const Selection& selection) {
   }
   RETURN_IF_ERROR(LoadTables(session, in, selection, &cat));
   RETURN_IF_ERROR(LoadColumns(session, in, &cat));
+  ApplySystemTime(selection, &cat);
   RETURN_IF_ERROR(LoadKeys(session, in, &cat));
   RETURN_IF_ERROR(LoadTriggerNames(session, in, &cat));
   RETURN_IF_ERROR(LoadObjectNames(session, in, selection, &cat));

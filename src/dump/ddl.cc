@@ -25,7 +25,8 @@ bool StartsWithNoCase(const std::string& s, size_t at, std::string_view word) {
 
 // The end of one part of a DEFINER value starting at `j`: `a``b`, 'x' or a bare word.
 size_t SkipDefinerPart(const std::string& s, size_t j) {
-  if (j < s.size() && (s[j] == '`' || s[j] == '\'')) {
+  // "user"@"host" under ANSI_QUOTES (an Oracle-mode package, say).
+  if (j < s.size() && (s[j] == '`' || s[j] == '\'' || s[j] == '"')) {
     char q = s[j++];
     while (j < s.size()) {
       if (s[j] != q) {
@@ -54,21 +55,59 @@ size_t SkipSpaces(const std::string& s, size_t j) {
 }
 
 std::string DropStatement(const Definition& d) {
-  std::string kind = d.kind == "view"        ? "VIEW"
-                     : d.kind == "trigger"   ? "TRIGGER"
-                     : d.kind == "event"     ? "EVENT"
-                     : d.kind == "procedure" ? "PROCEDURE"
-                                             : "FUNCTION";
-  return "DROP " + kind + " IF EXISTS " + sql::QuoteIdentifier(d.name) + ";\n";
+  return "DROP " + ObjectKeyword(d) + " IF EXISTS " + sql::QuoteIdentifier(d.name) + ";\n";
+}
+
+bool IsWord(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '_';
+  });
 }
 
 }  // namespace
 
+std::string InvalidViewComment(const Definition& d, const std::string& create) {
+  std::string out = "-- NOT CREATED: the server reported this view invalid when it was dumped: " +
+                    sql::EscapeLikeComment(d.invalid) + "\n-- Its definition:\n";
+  size_t from = 0;
+  while (from <= create.size()) {
+    size_t end = std::min(create.find('\n', from), create.size());
+    out +=
+        "--   " + sql::EscapeLikeComment(std::string_view(create).substr(from, end - from)) + "\n";
+    from = end + 1;
+  }
+  return out;
+}
+
+std::string ObjectKeyword(const Definition& d) {
+  std::string kind = d.kind;
+  std::transform(kind.begin(), kind.end(), kind.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
+  return kind;
+}
+
+bool CharsetKeepsAscii(std::string_view charset) {
+  // Their multibyte characters can hold the bytes of ', \ or `; swe7 spells letters with them.
+  for (std::string_view unsafe : {"big5", "cp932", "gbk", "gb18030", "sjis", "swe7"}) {
+    if (charset == unsafe) return false;
+  }
+  return IsWord(charset);
+}
+
 std::string ClientCharsetFor(const Definition& d) {
   const std::string& cs = d.character_set_client;
-  if (cs.empty()) return "utf8mb4";
-  if (cs.rfind("utf8", 0) == 0 || IsAscii(d.create_sql)) return cs;
+  if (CharsetKeepsAscii(cs) || (IsWord(cs) && IsAscii(d.create_sql))) return cs;
   return "utf8mb4";
+}
+
+CollationSwitch DatabaseCollationSwitch(const Definition& d,
+                                        const std::string& database_collation) {
+  if (!IsWord(d.database_collation) || d.database_collation == database_collation) return {};
+  return {"SET @saved_collation_database = @@collation_database;\nALTER DATABASE COLLATE " +
+              d.database_collation + ";\n",
+          "SET @saved_collation_sql = CONCAT('ALTER DATABASE COLLATE ', "
+          "@saved_collation_database);\nPREPARE saved_collation_stmt FROM @saved_collation_sql;\n"
+          "EXECUTE saved_collation_stmt;\nDEALLOCATE PREPARE saved_collation_stmt;\n"};
 }
 
 std::string ChooseDelimiter(const std::string& body) {
@@ -80,7 +119,8 @@ std::string ChooseDelimiter(const std::string& body) {
   return d;
 }
 
-std::string HeaderSql(const std::vector<std::pair<std::string, std::string>>& comments) {
+std::string HeaderSql(const std::vector<std::pair<std::string, std::string>>& comments,
+                      bool insert_history) {
   std::string out;
   for (const auto& [k, v] : comments) out += "-- " + k + ": " + sql::EscapeLikeComment(v) + "\n";
   out +=
@@ -96,11 +136,13 @@ std::string HeaderSql(const std::vector<std::pair<std::string, std::string>>& co
       std::string(kLoadSqlMode) +
       "' */;\n"
       "/*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;\n";
+  if (insert_history) out += std::string(kInsertHistoryOn) + "\n";
   return out;
 }
 
-std::string FooterSql() {
-  return "/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;\n"
+std::string FooterSql(bool insert_history) {
+  return std::string(insert_history ? std::string(kInsertHistoryOff) + "\n" : "") +
+         "/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;\n"
          "/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;\n"
          "/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;\n"
          "/*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;\n"
@@ -138,15 +180,23 @@ std::string TableSql(const Table& t) {
   return out;
 }
 
-std::string DefinitionSql(const Definition& d, const DdlOptions& options) {
+std::string DefinitionSql(const Definition& d, const DdlOptions& options,
+                          const std::string& database_collation) {
   std::string create = options.skip_definer ? StripDefiner(d.create_sql) : d.create_sql;
   std::string out = "\n--\n-- " + d.kind + " " +
                     sql::EscapeLikeComment(sql::QualifiedName(d.schema, d.name)) + "\n--\n";
+  // Only the USE runs: the rest of the archive restores, and a loader still learns the database.
+  if (!d.invalid.empty()) {
+    return out + InvalidViewComment(d, create) + "USE " + sql::QuoteIdentifier(d.schema) + ";\n";
+  }
   out += "USE " + sql::QuoteIdentifier(d.schema) + ";\n";
-  out += DropStatement(d);
+  const CollationSwitch collation = DatabaseCollationSwitch(d, database_collation);
+  out += collation.set;
   out += "SET @saved_sql_mode = @@sql_mode, sql_mode = " + sql::StringLiteral(d.sql_mode) + ";\n";
+  // After the sql_mode: MariaDB parses DROP PACKAGE only under sql_mode=ORACLE.
+  out += DropStatement(d);
   out += "SET character_set_client = " + ClientCharsetFor(d) + ";\n";
-  if (!d.collation_connection.empty()) {
+  if (IsWord(d.collation_connection)) {
     out += "SET collation_connection = " + d.collation_connection + ";\n";
   }
   if (!d.time_zone.empty())
@@ -161,7 +211,7 @@ std::string DefinitionSql(const Definition& d, const DdlOptions& options) {
   }
   if (!d.time_zone.empty()) out += "SET time_zone = @saved_time_zone;\n";
   out += "SET sql_mode = @saved_sql_mode;\n/*!40101 SET NAMES utf8mb4 */;\n";
-  return out;
+  return out + collation.restore;
 }
 
 std::string StripDefiner(const std::string& create) {

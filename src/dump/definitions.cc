@@ -1,4 +1,6 @@
 // LoadDefinitions: every CREATE statement of the catalog, read inside the snapshot.
+#include <mysqld_error.h>
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -39,6 +41,27 @@ Status RequireText(const QueryResult& r, std::string_view column, const Definiti
   return Status::Ok();
 }
 
+std::string TextColumn(const std::string& kind) {
+  if (kind == "view") return "Create View";
+  if (kind == "trigger") return "SQL Original Statement";
+  if (kind == "event") return "Create Event";
+  if (kind == "procedure") return "Create Procedure";
+  if (kind == "package") return "Create Package";
+  if (kind == "package body") return "Create Package Body";
+  return "Create Function";
+}
+
+// A view the server cannot open (error 1356: a table, column or function it reads is gone, or
+// its definer lacks the rights) cannot be created on a restore either.
+Status CheckView(Session& s, Definition* d) {
+  Status st = s.Execute("SHOW COLUMNS FROM " + sql::QualifiedName(d->schema, d->name));
+  if (st.server_errno() == ER_VIEW_INVALID) d->invalid = st.message();
+  return st.ok() || st.server_errno() == ER_VIEW_INVALID ? Status::Ok() : st;
+}
+
+// Reads the definition as the server stores it: with character_set_results=binary (set by the
+// caller) the text comes in the character set it was created under, byte for byte. A text in a
+// character set whose bytes a client could misread (ClientCharsetFor) is read again as utf8mb4.
 Status LoadDefinition(Session& s, Definition* d) {
   // SHOW CREATE VIEW qualifies every name with its database unless that database is the current
   // one; from inside it, the text names its own database's tables bare, as mysqldump writes
@@ -47,16 +70,26 @@ Status LoadDefinition(Session& s, Definition* d) {
   std::string what = d->kind;
   std::transform(what.begin(), what.end(), what.begin(), ::toupper);
   ASSIGN_OR_RETURN(QueryResult r, ShowCreate(s, what, d->schema, d->name));
-  std::string text_column = d->kind == "view"        ? "Create View"
-                            : d->kind == "trigger"   ? "SQL Original Statement"
-                            : d->kind == "event"     ? "Create Event"
-                            : d->kind == "procedure" ? "Create Procedure"
-                                                     : "Create Function";
-  RETURN_IF_ERROR(RequireText(r, text_column, *d, &d->create_sql));
+  RETURN_IF_ERROR(RequireText(r, TextColumn(d->kind), *d, &d->create_sql));
   d->sql_mode = r.Get(0, "sql_mode");
   d->character_set_client = r.Get(0, "character_set_client");
   d->collation_connection = r.Get(0, "collation_connection");
   d->time_zone = r.Get(0, "time_zone");
+  d->database_collation = r.Get(0, "Database Collation");
+  if (ClientCharsetFor(*d) != d->character_set_client) {
+    RETURN_IF_ERROR(s.Execute("SET character_set_results = utf8mb4"));
+    Result<QueryResult> utf8 = ShowCreate(s, what, d->schema, d->name);
+    RETURN_IF_ERROR(s.Execute("SET character_set_results = binary"));
+    if (!utf8.ok()) return utf8.status();
+    RETURN_IF_ERROR(RequireText(*utf8, TextColumn(d->kind), *d, &d->create_sql));
+  }
+  return d->kind == "view" ? CheckView(s, d) : Status::Ok();
+}
+
+Status LoadObjectDefinitions(Session& s, Catalog* cat) {
+  for (auto* list : {&cat->views, &cat->triggers, &cat->routines, &cat->events}) {
+    for (auto& d : *list) RETURN_IF_ERROR(LoadDefinition(s, &d));
+  }
   return Status::Ok();
 }
 
@@ -83,16 +116,20 @@ Status LoadDefinitions(Session& s, Catalog* cat) {
     // The SELECT lists come from the catalog, read before the lock: an ALTER in between would
     // dump rows without (or with the wrong) columns.
     std::vector<std::string> expected;
-    for (const auto& c : t.columns) expected.push_back(c.name);
+    for (const auto& c : t.columns) {
+      if (!c.pseudo) expected.push_back(c.name);
+    }
     if (ColumnNamesFromCreate(t.create_sql) != expected) {
       return Status(StatusCode::kServer,
                     "table " + sql::QualifiedName(t.schema, t.name) +
                         " was altered while the dump was starting; run the dump again");
     }
   }
-  for (auto* list : {&cat->views, &cat->triggers, &cat->routines, &cat->events}) {
-    for (auto& d : *list) RETURN_IF_ERROR(LoadDefinition(s, &d));
-  }
+  RETURN_IF_ERROR(s.Execute("SET character_set_results = binary"));
+  Status st = LoadObjectDefinitions(s, cat);
+  Status reset = s.Execute("SET character_set_results = utf8mb4");
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(reset);
   OrderViewsByDependency(&cat->views);
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <thread>
 
 #include "myvault/archive/contents.h"
@@ -12,6 +13,7 @@
 #include "myvault/dump/ddl.h"
 #include "myvault/dump/pipeline.h"
 #include "myvault/dump/snapshot.h"
+#include "myvault/mysql/accounts.h"
 #include "myvault/sql/text.h"
 
 namespace myvault::dump {
@@ -60,18 +62,84 @@ class MemberWriter {
   archive::MemberEncoder encoder_;
 };
 
+// Routines first: a view may call a function, and the server checks that when the view is
+// created; a routine's body is resolved only when it runs, so it may read views created after
+// it. Then the views (each after the views it reads), triggers (which may call routines) and
+// events.
 Status WritePostData(const Catalog& cat, const ObjectIds& ids, const DdlOptions& ddl,
                      MemberWriter* out) {
+  std::map<std::string, std::string> collations;
+  for (const auto& d : cat.databases) collations[d.name] = d.collation;
   auto write_all = [&](const std::vector<Definition>& defs, const std::vector<uint32_t>& oids) {
     for (size_t i = 0; i < defs.size(); ++i) {
-      RETURN_IF_ERROR(out->Write(MemberKind::kPost, oids[i], DefinitionSql(defs[i], ddl)));
+      const std::string sql = DefinitionSql(defs[i], ddl, collations[defs[i].schema]);
+      RETURN_IF_ERROR(out->Write(MemberKind::kPost, oids[i], sql));
     }
     return Status::Ok();
   };
+  RETURN_IF_ERROR(write_all(cat.routines, ids.routines));
   RETURN_IF_ERROR(write_all(cat.views, ids.views));
   RETURN_IF_ERROR(write_all(cat.triggers, ids.triggers));
-  RETURN_IF_ERROR(write_all(cat.routines, ids.routines));
   return write_all(cat.events, ids.events);
+}
+
+// A whole-server dump (no --databases, no --tables) holds the accounts too. An account that
+// may not read them gets a warning and an archive whose metadata says why they are missing.
+struct AccountsRead {
+  std::vector<mysql::Account> accounts;
+  std::string left_out;  // why there are none although the dump covers the whole server
+  bool wanted = false;
+};
+
+AccountsRead ReadDumpAccounts(const Selection& sel, mysql::Session& s, ProgressReporter* progress) {
+  AccountsRead out;
+  out.wanted = sel.databases.empty() && sel.tables.empty();
+  if (!out.wanted) return out;
+  Result<std::vector<mysql::Account>> accounts = mysql::ReadAccounts(s);
+  if (accounts.ok()) {
+    out.accounts = std::move(*accounts);
+  } else {
+    out.left_out = accounts.status().message();
+    progress->Warn("accounts left out of the archive: " + out.left_out);
+  }
+  return out;
+}
+
+void AddAccountMetadata(const AccountsRead& read,
+                        std::vector<std::pair<std::string, std::string>>* meta) {
+  if (!read.wanted) return;
+  if (!read.left_out.empty()) {
+    meta->emplace_back("accounts_left_out", read.left_out);
+  } else {
+    meta->emplace_back("accounts", std::to_string(read.accounts.size()));
+  }
+}
+
+// One post member per account, after every other post member (a grant names the tables and
+// routines it is on), with an object of kind "user" or "role" named user@host.
+Status WriteAccounts(const AccountsRead& read, archive::Index* index, MemberWriter* out) {
+  for (const mysql::Account& a : read.accounts) {
+    const uint32_t id = static_cast<uint32_t>(index->objects.size());
+    index->objects.push_back(archive::ObjectEntry{id, a.is_role ? "role" : "user", "",
+                                                  a.is_role ? a.user : a.user + "@" + a.host, 0});
+    RETURN_IF_ERROR(out->Write(MemberKind::kPost, id, mysql::AccountSql(a)));
+  }
+  return Status::Ok();
+}
+
+// What the archive cannot give back as the server holds it, said before the dump goes on.
+void WarnAboutLosses(const Catalog& cat, ProgressReporter* progress) {
+  for (const auto& v : cat.views) {
+    if (v.invalid.empty()) continue;
+    progress->Warn("view " + sql::QualifiedName(v.schema, v.name) + " is invalid (" + v.invalid +
+                   "): its definition is kept in the archive as a comment, and a restore does "
+                   "not create it");
+  }
+  for (const auto& t : cat.history_lost) {
+    progress->Warn("table " + t +
+                   " is versioned by transaction id, which takes no history rows back: only its "
+                   "current rows are dumped");
+  }
 }
 
 Result<std::vector<std::unique_ptr<mysql::Session>>> ConnectWorkers(const DumpOptions& o) {
@@ -248,14 +316,17 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   const SnapshotInfo& snap = snapshot->info();
   progress.Event(DescribeSnapshot(snap));
   RETURN_IF_ERROR(LoadDefinitions(*c.planner, &cat));
+  const AccountsRead accounts = ReadDumpAccounts(o.selection, *c.planner, &progress);
+  WarnAboutLosses(cat, &progress);
 
   // 3. Header and schema, then the data through the pipeline.
   archive::Index index;
   ObjectIds ids = AssignObjects(cat, &index);
   index.metadata = StartMetadata(o, server, cat, snap, start_time);
+  AddAccountMetadata(accounts, &index.metadata);
   MemberWriter members(writer.get(), o.compress_level);
-  RETURN_IF_ERROR(
-      members.Write(MemberKind::kHeader, archive::kNoObject, HeaderSql(index.metadata)));
+  RETURN_IF_ERROR(members.Write(MemberKind::kHeader, archive::kNoObject,
+                                HeaderSql(index.metadata, cat.HasHistory())));
   RETURN_IF_ERROR(WriteSchema(cat, ids, &members));
   PipelineInputs in;
   in.catalog = &cat;
@@ -279,7 +350,9 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
 
   // 4. Views, triggers, routines, events; the footer; the index with the row counts.
   RETURN_IF_ERROR(WritePostData(cat, ids, DdlOptions{o.skip_definer}, &members));
-  RETURN_IF_ERROR(members.Write(MemberKind::kFooter, archive::kNoObject, FooterSql()));
+  RETURN_IF_ERROR(WriteAccounts(accounts, &index, &members));
+  RETURN_IF_ERROR(
+      members.Write(MemberKind::kFooter, archive::kNoObject, FooterSql(cat.HasHistory())));
   if (errors->cancelled()) return errors->first();
   uint64_t total_rows = 0;
   for (size_t i = 0; i < cat.tables.size(); ++i) {

@@ -72,6 +72,9 @@ class PipelineWork {
     for (const auto& t : in.catalog->tables) {
       queries_.push_back(BuildTableQuery(t));
       queries_.back().filter = config.where;
+      for (sql::ColumnFormat& f : queries_.back().formats) {
+        if (config.hex_blob && f.encoding == sql::ValueEncoding::kHex) f.quote_large = false;
+      }
       nontransactional_left_ += t.transactional ? 0 : 1;
     }
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "myvault/dump/ddl.h"
 #include "myvault/sql/text.h"
 
 namespace myvault::dump {
@@ -42,11 +43,13 @@ sql::ColumnFormat FormatFor(const Column& c, std::string* expr) {
     f.encoding = sql::ValueEncoding::kRaw;
   } else if (kBinary.count(c.data_type) != 0 || c.charset == "binary") {
     f.encoding = sql::ValueEncoding::kHex;
+    f.quote_large = true;
   } else if (!c.charset.empty() && !IsUtf8Family(c.charset)) {
     // Raw bytes in the column's own charset, written as _charset 0x...: no conversion at all.
     *expr = "CAST(" + name + " AS BINARY)";
     f.encoding = sql::ValueEncoding::kHexWithCharset;
     f.charset = c.charset;
+    f.quote_large = CharsetKeepsAscii(c.charset);
   }
   return f;
 }
@@ -92,7 +95,7 @@ TableQuery BuildTableQuery(const Table& t) {
     q.key_formats.push_back(format);
     q.key_select += (q.key_select.empty() ? "" : ",") + expr;
   }
-  q.select += " FROM " + sql::QualifiedName(t.schema, t.name);
+  q.select += " FROM " + TableSource(t);
   return q;
 }
 

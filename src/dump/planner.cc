@@ -108,7 +108,7 @@ Status Planner::NextSplit() {
   const Table& table = in_.catalog->tables[s.table];
   const TableQuery& q = (*queries_)[s.table];
   ASSIGN_OR_RETURN(mysql::QueryResult r,
-                   in_.planner->Query(NextBoundarySql(q, TableName(table), s.lower, s.step)));
+                   in_.planner->Query(NextBoundarySql(q, TableSource(table), s.lower, s.step)));
   WorkUnit u;
   u.table = s.table;
   u.lower = s.lower;
@@ -137,7 +137,7 @@ Result<std::vector<__int128>> Planner::IntegerBounds(const Table& table) {
   std::string col = sql::QuoteIdentifier(table.columns[table.key[0]].name);
   ASSIGN_OR_RETURN(mysql::QueryResult r,
                    in_.planner->Query(SelectFor(table) + "MIN(" + col + "), MAX(" + col +
-                                      ") FROM " + TableName(table)));
+                                      ") FROM " + TableSource(table)));
   if (r.rows.empty() || !r.rows[0][0] || !r.rows[0][1]) return none;
   auto lo = ParseInt128(*r.rows[0][0]);
   auto hi = ParseInt128(*r.rows[0][1]);

@@ -1,6 +1,9 @@
 #include "myvault/mysql/server_info.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <string>
 
 #include "myvault/sql/text.h"
 
@@ -122,6 +125,90 @@ std::string ServerInfo::BinlogSettingsQuery() const {
     return "SELECT @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates, @@GLOBAL.gtid_slave_pos";
   }
   return "SELECT @@GLOBAL.log_bin, 0, ''";  // only the log_bin answer is used on MySQL
+}
+
+bool ServerInfo::HasShowCreateUser() const {
+  return flavor == Flavor::kMariaDB ? AtLeast(10, 2, 0) : AtLeast(5, 7, 6);
+}
+
+std::string ServerInfo::AccountsQuery() const {
+  if (flavor == Flavor::kMariaDB) {
+    return "SELECT User AS user, Host AS host, is_role FROM mysql.user ORDER BY User, Host";
+  }
+  return "SELECT User AS user, Host AS host, 'N' AS is_role FROM mysql.user ORDER BY User, Host";
+}
+
+std::string ServerInfo::AccountSessionSql() const {
+  if (flavor == Flavor::kMySQL && AtLeast(8, 0, 17)) {
+    return "SET SESSION print_identified_with_as_hex = ON";
+  }
+  return "";
+}
+
+std::string ServerInfo::AccountName(std::string_view user, std::string_view host,
+                                    bool is_role) const {
+  if (is_role && flavor == Flavor::kMariaDB) return sql::QuoteIdentifier(user);
+  return sql::QuoteIdentifier(user) + "@" + sql::QuoteIdentifier(host);
+}
+
+std::string ServerInfo::ShowCreateAccountSql(std::string_view user, std::string_view host,
+                                             bool is_role) const {
+  if (is_role && flavor == Flavor::kMariaDB) return "";
+  return "SHOW CREATE USER " + AccountName(user, host, is_role);
+}
+
+std::string ServerInfo::CreateRoleSql(std::string_view role) const {
+  return "CREATE ROLE IF NOT EXISTS " + sql::QuoteIdentifier(role);
+}
+
+std::string ServerInfo::ShowGrantsSql(std::string_view user, std::string_view host,
+                                      bool is_role) const {
+  return "SHOW GRANTS FOR " + AccountName(user, host, is_role);
+}
+
+std::string ServerInfo::DropAccountSql(std::string_view user, std::string_view host,
+                                       bool is_role) const {
+  if (is_role && flavor == Flavor::kMariaDB) return "DROP ROLE " + AccountName(user, host, true);
+  return "DROP USER " + AccountName(user, host, is_role);
+}
+
+bool IsSystemAccount(std::string_view user, std::string_view host, std::string_view create_sql) {
+  if (user == "PUBLIC" && host.empty()) return true;
+  if (host != "localhost") return false;
+  if (user == "mariadb.sys" || user == "mysql.sys" || user == "mysql.session" ||
+      user == "mysql.infoschema") {
+    return true;
+  }
+  return user == "root" && (create_sql.find("unix_socket") != std::string_view::npos ||
+                            create_sql.find("auth_socket") != std::string_view::npos);
+}
+
+std::string GrantWithoutAuthentication(std::string_view grant) {
+  const size_t to = grant.find(" TO ");
+  const size_t at = to == std::string_view::npos ? to : grant.find(" IDENTIFIED ", to);
+  if (at == std::string_view::npos) return std::string(grant);
+  size_t end = at + 1;
+  while (end < grant.size()) {
+    if (grant[end] == '\'' || grant[end] == '`') {
+      const char q = grant[end];
+      for (++end; end < grant.size() && grant[end] != q; ++end) {
+        if (grant[end] == '\\' && q == '\'') ++end;
+      }
+      ++end;
+    } else if (grant.substr(end, 9) == " REQUIRE " || grant.substr(end, 6) == " WITH ") {
+      break;
+    } else {
+      ++end;
+    }
+  }
+  return std::string(grant.substr(0, at)) + std::string(grant.substr(std::min(end, grant.size())));
+}
+
+bool EngineKeepsNoRows(std::string_view engine) {
+  std::string e(engine);
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+  return e == "blackhole" || e == "mrg_myisam" || e == "federated" || e == "spider" ||
+         e == "connect";
 }
 
 ServerInfo ParseServerVersion(std::string_view version) {

@@ -20,6 +20,9 @@ Status SettleSelection(ParseState* s) {
                              s->positionals.front() + "')");
     }
     o.mode = MysqldumpOptions::Mode::kAll;
+  } else if (s->positionals.empty() && o.system_users) {
+    o.mode = MysqldumpOptions::Mode::kAll;  // the accounts and nothing else
+    o.only_system = true;
   } else if (s->positionals.empty()) {
     return InvalidArgument(
         "no database given: name one (`db [table ...]`), or use --databases db ... or "
@@ -34,6 +37,9 @@ Status SettleSelection(ParseState* s) {
   }
   if (!o.ignore_databases.empty() && o.mode != MysqldumpOptions::Mode::kAll) {
     return InvalidArgument("--ignore-database can only be used together with --all-databases");
+  }
+  if (o.dump_history && !o.as_of.empty()) {
+    return InvalidArgument("--dump-history can't be used with --as-of");
   }
   return Status::Ok();
 }

@@ -129,6 +129,28 @@ Status OnIgnoreDatabase(const OptionValue& v, ParseState* s) {
   return Status::Ok();
 }
 
+// --system=users,all: comma separated; users is what myvault dumps, all means users here.
+Status OnSystem(const OptionValue& v, ParseState* s) {
+  std::string_view list = *v.text;
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    const std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    if (item == "users") {
+      s->out->system_users = true;
+    } else if (item == "all") {
+      s->out->system_users = true;
+      s->out->notes.push_back(
+          "--system=all: only the users are dumped (plugins, udfs, servers, stats and timezones "
+          "are not)");
+    } else {
+      return InvalidArgument("--system=" + std::string(item) +
+                             " is not supported: myvault dumps --system=users (or all) only");
+    }
+  }
+  return Status::Ok();
+}
+
 Status OnMasterData(const OptionValue& v, ParseState* s) {
   ASSIGN_OR_RETURN(s->out->master_data, ParseReplicationLevel(v, s));
   return Status::Ok();

@@ -19,6 +19,7 @@ Status OnCompact(const OptionValue& v, ParseState* s);
 Status OnNoSetNames(const OptionValue& v, ParseState* s);
 Status OnIgnoreTable(const OptionValue& v, ParseState* s);
 Status OnIgnoreDatabase(const OptionValue& v, ParseState* s);
+Status OnSystem(const OptionValue& v, ParseState* s);
 Status OnMasterData(const OptionValue& v, ParseState* s);
 Status OnDumpSlave(const OptionValue& v, ParseState* s);
 Status OnSetGtidPurged(const OptionValue& v, ParseState* s);

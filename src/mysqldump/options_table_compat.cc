@@ -24,8 +24,6 @@ constexpr OptionSpec kCompat[] = {
     Note("all-tablespaces", 'Y', kBool, "tablespaces are not dumped; ignored",
          "Tablespace definitions (NDB)."),
     Note("allow-keywords", 0, kBool, kIgnored, "Allow column names that are keywords."),
-    Reject("as-of", 0, kRequired, "dumps as of a past time are not supported",
-           "System-versioned tables as of a timestamp (MariaDB)."),
     Note("bind-address", 0, kRequired, kLibrary, "Local address to connect from (MySQL)."),
     // Accepted without a note: MariaDB Connector/C has every character set compiled in, so
     // the directory changes nothing, and MariaDB's own test suite passes it on every call.
@@ -47,8 +45,6 @@ constexpr OptionSpec kCompat[] = {
          "INSERT DELAYED."),
     Reject("delete-master-logs", 0, kBool, kNoPurge, "Purge the binary logs after the dump."),
     Reject("delete-source-logs", 0, kBool, kNoPurge, "MySQL name of --delete-master-logs."),
-    Reject("dump-history", 'H', kBool, "the history of system-versioned tables is not dumped",
-           "System-versioned tables with their history (MariaDB)."),
     Note("enable-cleartext-plugin", 0, kBool, kLibrary, "Cleartext authentication (MySQL)."),
     Reject("fields-enclosed-by", 0, kRequired, kOneStream, "With --tab: field quote."),
     Reject("fields-escaped-by", 0, kRequired, kOneStream, "With --tab: escape character."),
@@ -89,8 +85,6 @@ constexpr OptionSpec kCompat[] = {
     Note("ssl-crl", 0, kRequired, kLibrary, "Certificate revocation list."),
     Note("ssl-crlpath", 0, kRequired, kLibrary, "Certificate revocation list directory."),
     Note("ssl-fips-mode", 0, kRequired, kLibrary, "FIPS mode (MySQL)."),
-    Reject("system", 0, kRequired, "system tables as portable SQL are not dumped",
-           "Users, plugins, ... as portable SQL (MariaDB)."),
     Reject("tab", 'T', kRequired, kOneStream, "A .sql and a .txt file per table in a directory."),
     Note("tls-ciphersuites", 0, kRequired, kLibrary, "TLSv1.3 cipher suites (MySQL)."),
     Note("tls-sni-servername", 0, kRequired, kLibrary, "TLS SNI name (MySQL)."),

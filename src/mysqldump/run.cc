@@ -5,8 +5,10 @@
 #include "myvault/dump/ddl.h"
 #include "myvault/dump/pipeline.h"
 #include "myvault/dump/snapshot.h"
+#include "myvault/mysql/accounts.h"
 #include "myvault/mysqldump/mysqldump.h"
 #include "myvault/mysqldump/script.h"
+#include "myvault/sql/text.h"
 #include "output.h"
 
 namespace myvault::mysqldump {
@@ -31,6 +33,11 @@ dump::Selection MakeSelection(const MysqldumpOptions& o) {
   }
   sel.exclude_databases = o.ignore_databases;
   sel.exclude_tables = o.ignore_tables;
+  if (o.dump_history) sel.system_time = dump::Selection::SystemTime::kHistory;
+  if (!o.as_of.empty()) {
+    sel.system_time = dump::Selection::SystemTime::kAsOf;
+    sel.as_of = o.as_of;
+  }
   return sel;
 }
 
@@ -58,6 +65,40 @@ void ApplyMysqldumpRules(const MysqldumpOptions& o, dump::Catalog* cat) {
     if (t.schema == "mysql" && kNoRows.count(t.name) != 0) t.dump_rows = false;
   }
   std::erase_if(cat->views, [](const dump::Definition& v) { return v.schema == "mysql"; });
+  // --system=users writes the accounts as statements; their tables would write them twice.
+  static const std::set<std::string> kPrivilegeTables = {
+      "global_priv",   "user",       "db",           "tables_priv",
+      "columns_priv",  "procs_priv", "proxies_priv", "roles_mapping",
+      "default_roles", "role_edges"};
+  if (o.system_users) {
+    std::erase_if(cat->tables, [](const dump::Table& t) {
+      return t.schema == "mysql" && kPrivilegeTables.count(t.name) != 0;
+    });
+  }
+}
+
+// mariadb-dump stops at what it cannot dump as asked: a table versioned by transaction id with
+// --dump-history, a view the server reports invalid. --force goes on with a note: the table's
+// current rows, the view's definition as a comment.
+Status CheckDumpable(const MysqldumpOptions& o, const dump::Catalog& cat,
+                     std::vector<std::string>* notes) {
+  for (const std::string& t : cat.history_lost) {
+    const std::string what = "--dump-history: table " + t +
+                             " is versioned by transaction id, whose history cannot be loaded back";
+    if (!o.force) return InvalidArgument(what + " (--force dumps its current rows)");
+    notes->push_back(what + ": its current rows are dumped");
+  }
+  if (o.no_create_info) return Status::Ok();
+  for (const dump::Definition& v : cat.views) {
+    if (v.invalid.empty()) continue;
+    const std::string what = "view " + sql::QualifiedName(v.schema, v.name) + ": " + v.invalid;
+    if (!o.force) {
+      return Status(StatusCode::kServer,
+                    what + " (--force writes its definition as a comment and goes on)");
+    }
+    notes->push_back(what + ": its definition is written as a comment");
+  }
+  return Status::Ok();
 }
 
 // The worker connections of the dump, and the two that take the lock and plan.
@@ -118,6 +159,7 @@ dump::PipelineConfig MakePipelineConfig(const MysqldumpOptions& o, int threads) 
   config.insert_style.column_list = o.complete_insert;
   config.insert_style.one_row_per_statement = !o.extended_insert;
   config.where = o.where;
+  config.hex_blob = o.hex_blob;
   return config;
 }
 
@@ -168,7 +210,7 @@ Status Run::Prepare() {
     notes_->push_back("--skip-create-options: CREATE TABLE is written as the server shows it");
   }
   threads_ = o_.threads > 0 ? o_.threads : kDefaultThreads;
-  consistent_ = WantsConsistency(o_);
+  consistent_ = WantsConsistency(o_) && !o_.only_system;
   if (!consistent_ && threads_ > 1) {
     // Said only to whoever asked for threads: without the option, one connection is expected.
     if (o_.threads > 1) {
@@ -179,7 +221,9 @@ Status Run::Prepare() {
   }
   ASSIGN_OR_RETURN(c_.lock, mysql::Session::Connect(o_.connection, "lock connection"));
   ASSIGN_OR_RETURN(c_.planner, mysql::Session::Connect(o_.connection, "planner connection"));
-  ASSIGN_OR_RETURN(cat_, dump::LoadCatalog(*c_.planner, selection_));
+  if (!o_.only_system) {
+    ASSIGN_OR_RETURN(cat_, dump::LoadCatalog(*c_.planner, selection_));
+  }
   ApplyMysqldumpRules(o_, &cat_);
   RETURN_IF_ERROR(ConnectWorkers(o_, threads_, &c_));
   if (errors_->cancelled()) return errors_->first();
@@ -260,6 +304,11 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   }
   RETURN_IF_ERROR(BeginSnapshot());
   RETURN_IF_ERROR(dump::LoadDefinitions(*c_.planner, &cat_));
+  if (o_.system_users) {
+    ASSIGN_OR_RETURN(std::vector<mysql::Account> accounts, mysql::ReadAccounts(*c_.planner));
+    for (const mysql::Account& a : accounts) facts_.accounts_sql += mysql::AccountSql(a);
+  }
+  RETURN_IF_ERROR(CheckDumpable(o_, cat_, notes_));
   facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);
 
   // The script, with each table's rows streamed in place by the ordered pipeline. Rows are read

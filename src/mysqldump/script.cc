@@ -52,10 +52,12 @@ struct CatalogIndex {
     for (const Definition& d : c.triggers) triggers[{d.schema, d.table}].push_back(&d);
     for (const Definition& d : c.events) events[d.schema].push_back(&d);
     for (const Definition& d : c.routines) routines[d.schema].push_back(&d);
+    for (const dump::Database& d : c.databases) collations[d.name] = d.collation;
   }
   std::map<std::string, std::vector<size_t>> sequences, tables;
   std::map<std::pair<std::string, std::string>, std::vector<const Definition*>> triggers;
   std::map<std::string, std::vector<const Definition*>> events, routines;
+  std::map<std::string, std::string> collations;  // database -> its default collation
 
   template <typename K, typename V>
   static const V& Of(const std::map<K, V>& map, const K& key) {
@@ -95,7 +97,7 @@ void DumpTable(size_t i, const Catalog& c, const CatalogIndex& index, const Mysq
   }
   if (!o.triggers) return;
   for (const Definition* d : CatalogIndex::Of(index.triggers, std::make_pair(t.schema, t.name))) {
-    out->Text(script::TriggerSql(*d, o));
+    out->Text(script::TriggerSql(*d, o, CatalogIndex::Of(index.collations, t.schema)));
   }
 }
 
@@ -112,13 +114,13 @@ void DumpDatabase(const dump::Database& db, const Catalog& c, const CatalogIndex
     out->Text(script::CommentBlock(o, "Dumping events for database " + quoted, false));
     const auto& events = CatalogIndex::Of(index.events, db.name);
     if (!events.empty()) out->Text("/*!50106 SET @save_time_zone= @@TIME_ZONE */ ;\n");
-    for (const Definition* d : events) out->Text(script::EventSql(*d, o));
+    for (const Definition* d : events) out->Text(script::EventSql(*d, o, db.collation));
     if (!events.empty()) out->Text("/*!50106 SET TIME_ZONE= @save_time_zone */ ;\n");
   }
   if (o.routines) {
     out->Text(script::CommentBlock(o, "Dumping routines for database " + quoted, false));
     for (const Definition* d : CatalogIndex::Of(index.routines, db.name)) {
-      out->Text(script::RoutineSql(*d, o));
+      out->Text(script::RoutineSql(*d, o, db.collation));
     }
   }
   if (o.flush_privileges && db.name == "mysql") {
@@ -150,6 +152,10 @@ std::vector<ScriptItem> BuildScript(const Catalog& catalog, const MysqldumpOptio
     DumpDatabase(db, catalog, index, options, facts, &out);
   }
   if (!options.no_create_info) DumpViews(catalog, options, &out);
+  if (!facts.accounts_sql.empty()) {
+    out.Text(options.comments ? "\n--\n-- Users, roles and grants\n--\n\n" + facts.accounts_sql
+                              : facts.accounts_sql);
+  }
   out.Text(script::ReplicationTail(options, facts));
   if (!options.compact) out.Text(script::Footer(options, facts));
   return out.Take();

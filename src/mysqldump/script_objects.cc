@@ -80,30 +80,30 @@ std::optional<std::string> Versioned(const dump::Definition& d, const MysqldumpO
   }
   return s + "/*!" + std::string(v) + " " + head->rest + " \n*/";
 }
-
-std::string Upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
-  return s;
-}
-
 }  // namespace
 
-std::string TriggerSql(const dump::Definition& d, const MysqldumpOptions& o) {
-  std::string s = CharsetSave(d, "50003", 21, " ;") + SqlModeSave(d, " ;");
+std::string TriggerSql(const dump::Definition& d, const MysqldumpOptions& o,
+                       const std::string& database_collation) {
+  const dump::CollationSwitch collation = dump::DatabaseCollationSwitch(d, database_collation);
+  std::string s = collation.set + CharsetSave(d, "50003", 21, " ;") + SqlModeSave(d, " ;");
   if (o.add_drop_trigger) {
     s += "/*!50032 DROP TRIGGER IF EXISTS " + sql::QuoteIdentifier(d.name) + " */;\n";
   }
   std::string body = Versioned(d, o, "50003", "50017").value_or(Created(d, o) + "\n");
   std::string delim = dump::ChooseDelimiter(body);
   s += "DELIMITER " + delim + "\n" + body + delim + "\nDELIMITER ;\n";
-  return s + SqlModeRestore(" ;") + CharsetRestore("50003", 21, " ;");
+  return s + SqlModeRestore(" ;") + CharsetRestore("50003", 21, " ;") + collation.restore;
 }
 
-std::string EventSql(const dump::Definition& d, const MysqldumpOptions& o) {
+std::string EventSql(const dump::Definition& d, const MysqldumpOptions& o,
+                     const std::string& database_collation) {
   std::string s;
   if (o.add_drop_table) {
     s += "/*!50106 DROP EVENT IF EXISTS " + sql::QuoteIdentifier(d.name) + " */;\n";
   }
+  // Outside the DELIMITER block: these statements end in ';'.
+  const dump::CollationSwitch collation = dump::DatabaseCollationSwitch(d, database_collation);
+  s += collation.set;
   std::optional<std::string> versioned = Versioned(d, o, "50106", "50117");
   std::string body = versioned ? *versioned + " " : Created(d, o) + "\n";
   std::string delim = dump::ChooseDelimiter(body);
@@ -116,23 +116,31 @@ std::string EventSql(const dump::Definition& d, const MysqldumpOptions& o) {
   }
   s += body + delim + "\n";
   if (tz) s += SetLine("50003", 21, "time_zone", "@saved_time_zone", end);
-  return s + SqlModeRestore(end) + CharsetRestore("50003", 21, end) + "DELIMITER ;\n";
+  return s + SqlModeRestore(end) + CharsetRestore("50003", 21, end) + "DELIMITER ;\n" +
+         collation.restore;
 }
 
-std::string RoutineSql(const dump::Definition& d, const MysqldumpOptions& o) {
+std::string RoutineSql(const dump::Definition& d, const MysqldumpOptions& o,
+                       const std::string& database_collation) {
   std::string s = SqlModeSave(d, " ;");
   if (o.add_drop_table) {
-    s += "/*!50003 DROP " + Upper(d.kind) + " IF EXISTS " + sql::QuoteIdentifier(d.name) + " */;\n";
+    s += "/*!50003 DROP " + dump::ObjectKeyword(d) + " IF EXISTS " + sql::QuoteIdentifier(d.name) +
+         " */;\n";
   }
-  s += CharsetSave(d, "50003", 21, " ;");
+  const dump::CollationSwitch collation = dump::DatabaseCollationSwitch(d, database_collation);
+  s += collation.set + CharsetSave(d, "50003", 21, " ;");
   std::string body = Created(d, o) + "\n";
   std::string delim = dump::ChooseDelimiter(body);
   s += "DELIMITER " + delim + "\n" + body + delim + "\nDELIMITER ;\n";
-  return s + SqlModeRestore(" ;") + CharsetRestore("50003", 21, " ;");
+  return s + SqlModeRestore(" ;") + CharsetRestore("50003", 21, " ;") + collation.restore;
 }
 
 std::string ViewSql(const dump::Definition& d, const MysqldumpOptions& o) {
   std::string name = sql::QuoteIdentifier(d.name);
+  if (!d.invalid.empty()) {
+    return "\n-- failed on view " + sql::EscapeLikeComment(name) + "\n" +
+           dump::InvalidViewComment(d, Created(d, o)) + "\n";
+  }
   std::string s = CommentBlock(o, "Final view structure for view " + name, true);
   // No placeholder table is written for views (they come after every table, dependencies
   // first), so the DROP TABLE of mysqldump's placeholder section is written here.

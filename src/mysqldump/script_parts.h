@@ -38,10 +38,17 @@ std::string TableStructure(const dump::Table& table, const MysqldumpOptions& opt
 std::string DataPrologue(const dump::Table& table, const MysqldumpOptions& options);
 std::string DataEpilogue(const dump::Table& table, const MysqldumpOptions& options);
 
-// One trigger, event, routine or final view, each with its own sql_mode and character set.
-std::string TriggerSql(const dump::Definition& trigger, const MysqldumpOptions& options);
-std::string EventSql(const dump::Definition& event, const MysqldumpOptions& options);
-std::string RoutineSql(const dump::Definition& routine, const MysqldumpOptions& options);
+// One trigger, event, routine or final view, each with its own sql_mode and character set; a
+// trigger, event or routine also with the database collation it was created under
+// (dump::DatabaseCollationSwitch against `database_collation`, its database's in the dump). A
+// view the server reported invalid becomes comment lines ("-- failed on view", as mariadb-dump
+// --force writes it).
+std::string TriggerSql(const dump::Definition& trigger, const MysqldumpOptions& options,
+                       const std::string& database_collation);
+std::string EventSql(const dump::Definition& event, const MysqldumpOptions& options,
+                     const std::string& database_collation);
+std::string RoutineSql(const dump::Definition& routine, const MysqldumpOptions& options,
+                       const std::string& database_collation);
 std::string ViewSql(const dump::Definition& view, const MysqldumpOptions& options);
 
 }  // namespace myvault::mysqldump::script

@@ -36,6 +36,12 @@ std::string DataPrologue(const dump::Table& t, const MysqldumpOptions& o) {
   std::string s = CommentBlock(o, "Dumping data for table " + name, false);
   if (o.comments && !o.where.empty()) s += "-- WHERE:  " + sql::EscapeLikeComment(o.where) + "\n";
   if (!o.compact) s += "\n";
+  // The INSERTs give the history rows' ROW START and ROW END (mariadb-dump's line).
+  if (t.history) {
+    s += "/*M!101100 SET @old_system_versioning_insert_history="
+         "@@session.system_versioning_insert_history, "
+         "@@session.system_versioning_insert_history=1 */;\n";
+  }
   if (o.add_locks) s += "LOCK TABLES " + name + " WRITE;\n";
   if (o.disable_keys) s += "/*!40000 ALTER TABLE " + name + " DISABLE KEYS */;\n";
   return s;
@@ -46,6 +52,10 @@ std::string DataEpilogue(const dump::Table& t, const MysqldumpOptions& o) {
   if (o.disable_keys)
     s += "/*!40000 ALTER TABLE " + sql::QuoteIdentifier(t.name) + " ENABLE KEYS */;\n";
   if (o.add_locks) s += "UNLOCK TABLES;\n";
+  if (t.history) {
+    s += "/*M!101100 SET system_versioning_insert_history=@old_system_versioning_insert_history "
+         "*/;\n";
+  }
   return s;
 }
 

@@ -40,7 +40,15 @@ Result<std::string> ListArchive(const std::string& path) {
                 "chunks");
   out += line;
   std::map<std::string, uint64_t> other;  // views, triggers, ... counted per database
+  std::string accounts;
+  size_t account_count = 0;
   for (const auto& o : index.objects) {
+    if (o.kind == "user" || o.kind == "role") {
+      accounts.append(accounts.empty() ? "" : ", ").append(o.kind == "role" ? "role " : "");
+      accounts += o.name;
+      ++account_count;
+      continue;
+    }
     if (o.kind != "database" && o.kind != "table" && o.kind != "sequence") {
       ++other[o.schema + "\t" + o.kind];
       continue;
@@ -63,6 +71,10 @@ Result<std::string> ListArchive(const std::string& path) {
                   sql::QuoteIdentifier(key.substr(0, tab)).c_str(),
                   static_cast<unsigned long long>(n));
     out += line;
+  }
+  if (account_count > 0) {
+    out += "accounts: " + std::to_string(account_count) +
+           " (restored only with --users): " + accounts + "\n";
   }
   std::snprintf(line, sizeof line, "total: %llu rows, %s of SQL in %zu chunks\n",
                 static_cast<unsigned long long>(total_rows), Human(total_bytes).c_str(),

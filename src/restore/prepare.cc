@@ -41,6 +41,7 @@ Status RestoreRun::Prepare() {
   killer_ = std::make_unique<mysql::QueryKiller>(o_.connection, errors_);
   settings_.killer = killer_.get();
   ASSIGN_OR_RETURN(control_, ConnectControl());
+  CountAccounts();
   RETURN_IF_ERROR(InspectTarget());
   RETURN_IF_ERROR(Guard());
   journal_ = std::make_unique<Journal>(restore_id_);
@@ -57,7 +58,7 @@ Status RestoreRun::Prepare() {
     journal_state_ = JournalState{};
   }
   PlanTargets();
-  return Status::Ok();
+  return PlanAccounts();
 }
 
 Status RestoreRun::InspectTarget() {
@@ -193,6 +194,7 @@ std::string RestoreRun::Summary() const {
     out += "  resuming the restore started " + journal_state_.started_at + " (" +
            std::to_string(journal_state_.chunks.size()) + " chunks already loaded)\n";
   }
+  out += DescribeAccounts(archive_accounts_, account_steps_, o_.users, account_steps_known_);
   return out + SafetySummary();
 }
 

@@ -155,6 +155,9 @@ Result<std::vector<std::string>> RestoreRun::OtherDefiners(const std::string& ac
   if (index == nullptr) return others;
   for (const auto& e : index->members) {
     if (e.info.kind != archive::MemberKind::kPost) continue;
+    const archive::ObjectEntry* entry_object = plan_.Object(e.info.object_id);
+    if (entry_object != nullptr && (entry_object->kind == "user" || entry_object->kind == "role"))
+      continue;  // an account: no DEFINER
     SourceMember m;
     m.info = e.info;
     m.entry = &e;
@@ -224,6 +227,12 @@ Status RestoreRun::CheckPrivileges(bool binlog_on, const std::string& known_gap)
           "SUPER, or log_bin_trust_function_creators=ON on the server (the archive has "
           "triggers or stored functions, and the server writes a binary log)");
     }
+  }
+  // --users: CREATE USER (also for DROP USER/ROLE). GRANT OPTION on what the accounts are
+  // granted is found by their GRANT statements, which fail naming the account.
+  if (o_.users != UsersMode::kSkip && archive_accounts_ != 0 &&
+      grants.global.count("CREATE USER") == 0) {
+    gaps.push_back("CREATE USER on *.* (--users)");
   }
   if (!known_gap.empty()) gaps.push_back(known_gap);
   if (gaps.empty()) return Status::Ok();

@@ -23,6 +23,7 @@
 #include "myvault/mysql/activity.h"
 #include "myvault/mysql/killer.h"
 #include "myvault/restore/restorer.h"
+#include "restore/accounts.h"
 #include "restore/inventory.h"
 #include "restore/journal.h"
 #include "restore/loader.h"
@@ -86,6 +87,11 @@ class RestoreRun {
   // `known_gap`: a privilege found missing already (by trying it), reported with the others.
   Status CheckPrivileges(bool binlog_on, const std::string& known_gap);
   Result<std::vector<std::string>> OtherDefiners(const std::string& account);
+  // users.cc (--users)
+  bool IsAccountMember(const SourceMember& m) const;
+  void CountAccounts();   // the archive's accounts, from its index or its header
+  Status PlanAccounts();  // before the confirmation: how many, and (a file) what happens to each
+  Status LoadAccount(const SourceMember& m);  // in the post phase
   // phases.cc
   Status Schema();
   Status ClassifyTables();
@@ -130,6 +136,12 @@ class RestoreRun {
   std::map<uint32_t, std::string> deferred_;  // object id -> encoded ADD clauses
   std::map<uint32_t, uint64_t> loaded_rows_;  // from the loader
   LoaderResult loaded_;
+
+  long long archive_accounts_ = 0;          // accounts in the archive (-1: not known)
+  std::vector<AccountStep> account_steps_;  // planned (an archive file with --users)
+  bool account_steps_known_ = false;
+  bool role_replaced_ = false;  // a replaced role left its grantees: re-grant to the unchanged
+  std::string current_user_;    // CURRENT_USER() on the target
 };
 
 }  // namespace myvault::restore

@@ -39,8 +39,9 @@ InsertFormatter::InsertFormatter(std::string_view db, std::string_view table,
       std::max<size_t>(prefix_.size(), 2) + 2 + (columns.size() - 1) + internal::kWriteSlack;
   columns_.reserve(columns.size());
   for (ColumnFormat& c : columns) {
-    Column col{c.encoding, {}};
+    Column col{c.encoding, {}, c.quote_large};
     if (c.encoding == ValueEncoding::kHexWithCharset) col.introducer = "_" + c.charset + " ";
+    if (c.encoding == ValueEncoding::kHex) col.introducer = "_binary ";
     fixed_row_bound_ += std::max<size_t>(4, col.introducer.size() + 2);
     columns_.push_back(std::move(col));
   }
@@ -65,11 +66,17 @@ char* InsertFormatter::WriteTuple(char* dst, const char* const* values,
         dst += n;
         break;
       case ValueEncoding::kString: dst = internal::WriteStringLiteral(dst, value, n); break;
-      case ValueEncoding::kHexWithCharset:
-        std::memcpy(dst, column.introducer.data(), column.introducer.size());
-        dst += column.introducer.size();
-        [[fallthrough]];
-      case ValueEncoding::kHex: dst = internal::WriteHexLiteral(dst, value, n); break;
+      case ValueEncoding::kHex:
+      case ValueEncoding::kHexWithCharset: {
+        const bool quoted = column.quote_large && n >= kQuotedValueFrom;
+        if (quoted || column.encoding == ValueEncoding::kHexWithCharset) {
+          std::memcpy(dst, column.introducer.data(), column.introducer.size());
+          dst += column.introducer.size();
+        }
+        dst = quoted ? internal::WriteStringLiteral(dst, value, n)
+                     : internal::WriteHexLiteral(dst, value, n);
+        break;
+      }
     }
   }
   *dst++ = ')';

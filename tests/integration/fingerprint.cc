@@ -75,7 +75,7 @@ class Fingerprinter {
       } else if (type == "SEQUENCE") {
         RETURN_IF_ERROR(AddSequence(db, name));
       } else {
-        RETURN_IF_ERROR(AddTable(db, name));
+        RETURN_IF_ERROR(AddTable(db, name, type == "SYSTEM VERSIONED"));
       }
     }
     return AddRoutinesTriggersEvents(db);
@@ -102,26 +102,32 @@ class Fingerprinter {
     return Status::Ok();
   }
 
-  Status AddTable(const std::string& db, const std::string& table) {
+  // A system-versioned table's rows are every version, with its ROW START and ROW END (the
+  // implicit row_start/row_end, which information_schema does not list, included).
+  Status AddTable(const std::string& db, const std::string& table, bool versioned) {
     const std::string key = "table " + QualifiedName(db, table);
     const std::string qname = QualifiedName(db, table);
+    const std::string source = qname + (versioned ? " FOR SYSTEM_TIME ALL" : "");
     ASSIGN_OR_RETURN(auto create, server_.Query("SHOW CREATE TABLE " + qname));
     fp_[key + " create"] = create.at(0).at(1).value_or("");
     ASSIGN_OR_RETURN(auto checksum, server_.Query("CHECKSUM TABLE " + qname + " EXTENDED"));
     fp_[key + " checksum"] = checksum.at(0).at(1).value_or("NULL");
-    ASSIGN_OR_RETURN(fp_[key + " rows"], server_.QueryValue("SELECT COUNT(*) FROM " + qname));
-    ASSIGN_OR_RETURN(
-        auto columns,
-        server_.Query(
-            "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-            Literal(db) + " AND TABLE_NAME = " + Literal(table) + " ORDER BY ORDINAL_POSITION"));
+    ASSIGN_OR_RETURN(fp_[key + " rows"], server_.QueryValue("SELECT COUNT(*) FROM " + source));
+    ASSIGN_OR_RETURN(auto columns,
+                     server_.Query("SELECT COLUMN_NAME, DATA_TYPE, GENERATION_EXPRESSION FROM "
+                                   "information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                                   Literal(db) + " AND TABLE_NAME = " + Literal(table) +
+                                   " ORDER BY ORDINAL_POSITION"));
     std::string select;
+    bool explicit_period = false;
     for (const Row& c : columns) {
       select += (select.empty() ? "" : ", ") + RenderColumn(*c[0], *c[1]);
+      explicit_period |= c[2].value_or("") == "ROW START";
     }
+    if (versioned && !explicit_period) select += ", row_start, row_end";
     std::vector<std::string> row_hashes;
     std::string buf;
-    RETURN_IF_ERROR(server_.QueryEach("SELECT " + select + " FROM " + qname, [&](const Row& r) {
+    RETURN_IF_ERROR(server_.QueryEach("SELECT " + select + " FROM " + source, [&](const Row& r) {
       buf.clear();
       for (const auto& v : r) {
         if (!v) {

@@ -5,15 +5,20 @@
 //   database `db`                       SHOW CREATE DATABASE (charset, collation)
 //   table `db`.`t` create               SHOW CREATE TABLE, AUTO_INCREMENT=N kept
 //   table `db`.`t` checksum             CHECKSUM TABLE ... EXTENDED
-//   table `db`.`t` rows                 COUNT(*)
+//   table `db`.`t` rows                 COUNT(*) (of every version for a system-versioned table)
 //   table `db`.`t` data                 SHA-256 over every row (see below)
 //   view `db`.`v`                       SHOW CREATE VIEW (definer included) + charset columns
-//   trigger|procedure|function|event `db`.`x`   SHOW CREATE ... minus creation times, plus
-//                                       sql_mode / charset columns (and trigger action order)
+//   trigger|procedure|function|event|package|package body `db`.`x`
+//                                       SHOW CREATE ... minus creation times, plus the creation
+//                                       context: sql_mode, character_set_client,
+//                                       collation_connection and Database Collation (and the
+//                                       trigger's action order)
 //   sequence `db`.`s` create / state    SHOW CREATE SEQUENCE; SELECT * FROM s (the stored state:
 //                                       next_not_cached_value etc., read without advancing it)
 //
-// Row data: every column including INVISIBLE and generated ones, named from
+// Row data: every column including INVISIBLE and generated ones (and MariaDB's implicit
+// row_start/row_end of a system-versioned table, whose every version, history included, is
+// read with FOR SYSTEM_TIME ALL), named from
 // information_schema.COLUMNS and rendered exactly: FLOAT/DOUBLE as col+0e0 (shortest round-trip
 // double), BIT as col+0, binary/blob/geometry as HEX(col), character types as
 // HEX(CAST(col AS BINARY)) (the bytes, not the collation's idea of equality), everything else as

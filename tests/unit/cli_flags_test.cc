@@ -104,3 +104,24 @@ TEST(CliListOptionsTest, DumpListsTakeTheSameForms) {
 
 }  // namespace
 }  // namespace myvault::cli
+
+namespace myvault::cli {
+namespace {
+
+// --users alone, --users=replace, nothing; --users leaves a following FILE alone (a flag, not an
+// option taking the next word). RestoreCommand::Parse maps "true" to create.
+TEST(CliUsersFlagTest, UsersTakesNoValueOrAValueAfterEquals) {
+  const auto users = [](std::vector<std::string> args) {
+    RestoreCommand r;
+    Parse(&r, std::move(args));
+    return std::make_pair(r.users, r.options.input);
+  };
+  EXPECT_EQ(users({"restore", "f.sql.gz"}), std::make_pair(std::string(), std::string("f.sql.gz")));
+  EXPECT_EQ(users({"restore", "--users", "f.sql.gz"}),
+            std::make_pair(std::string("true"), std::string("f.sql.gz")));
+  EXPECT_EQ(users({"restore", "f.sql.gz", "--users=replace"}),
+            std::make_pair(std::string("replace"), std::string("f.sql.gz")));
+}
+
+}  // namespace
+}  // namespace myvault::cli

@@ -97,19 +97,109 @@ TEST(DdlTest, DelimiterStartsItsOwnLineAfterABodyEndingInAComment) {
   EXPECT_EQ(statements.back(), "/*!40101 SET NAMES utf8mb4 */") << sql;
 }
 
-TEST(DdlTest, NonUtf8ClientCharsetOnlyForAsciiText) {
-  Definition t{"trigger",
-               "db",
-               "t",
-               "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @a='é'",
-               "",
-               "latin1",
-               "latin1_swedish_ci",
-               "",
-               "x"};
+// The text is read and sent in the character set it was created under, so that the server
+// records that character_set_client again; only where a client could misread its bytes (sjis,
+// gbk, ...: a multibyte character may hold the byte of a quote or backslash) is non-ASCII text
+// sent as utf8mb4.
+TEST(DdlTest, DefinitionTextGoesInItsOwnClientCharset) {
+  Definition t{.kind = "trigger",
+               .schema = "db",
+               .name = "t",
+               .create_sql = "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @a='\xE9'",
+               .character_set_client = "latin1",
+               .collation_connection = "latin1_swedish_ci",
+               .table = "x"};
+  EXPECT_NE(DefinitionSql(t, {}).find("SET character_set_client = latin1;"), std::string::npos);
+  t.character_set_client = "koi8r";
+  EXPECT_EQ(ClientCharsetFor(t), "koi8r");
+  t.character_set_client = "sjis";
+  EXPECT_EQ(ClientCharsetFor(t), "utf8mb4");
   EXPECT_NE(DefinitionSql(t, {}).find("SET character_set_client = utf8mb4;"), std::string::npos);
   t.create_sql = "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @a='e'";
-  EXPECT_NE(DefinitionSql(t, {}).find("SET character_set_client = latin1;"), std::string::npos);
+  EXPECT_EQ(ClientCharsetFor(t), "sjis");
+  t.character_set_client = "not a; charset";
+  EXPECT_EQ(ClientCharsetFor(t), "utf8mb4");
+  EXPECT_FALSE(CharsetKeepsAscii("big5"));
+  EXPECT_FALSE(CharsetKeepsAscii("swe7"));
+  EXPECT_TRUE(CharsetKeepsAscii("utf8mb3"));
+  EXPECT_TRUE(CharsetKeepsAscii("ujis"));
+}
+
+// A routine created while its database had another default collation gets that collation back
+// for its creation (ALTER DATABASE without a name: whatever name a restore loads it under), and
+// the database's own comes back after it.
+TEST(DdlTest, RoutineCreatedUnderAnotherDatabaseCollationSwitchesAndRestoresIt) {
+  Definition f{.kind = "function",
+               .schema = "db",
+               .name = "f",
+               .create_sql = "CREATE FUNCTION `f`() RETURNS int(11) RETURN 1",
+               .character_set_client = "utf8mb4",
+               .collation_connection = "utf8mb4_general_ci",
+               .database_collation = "latin1_swedish_ci"};
+  const std::string sql = DefinitionSql(f, {}, "utf8mb4_unicode_ci");
+  const size_t set = sql.find("ALTER DATABASE COLLATE latin1_swedish_ci;");
+  const size_t create = sql.find("CREATE FUNCTION");
+  const size_t restore = sql.find("PREPARE saved_collation_stmt FROM @saved_collation_sql;");
+  ASSERT_NE(set, std::string::npos) << sql;
+  ASSERT_NE(restore, std::string::npos) << sql;
+  EXPECT_LT(sql.find("SET @saved_collation_database = @@collation_database;"), set);
+  EXPECT_LT(set, create);
+  EXPECT_LT(create, restore);
+  EXPECT_NE(sql.find("EXECUTE saved_collation_stmt;\nDEALLOCATE PREPARE saved_collation_stmt;"),
+            std::string::npos)
+      << sql;
+  std::vector<std::string_view> statements;
+  ASSERT_TRUE(sql::SplitStatements(sql, &statements).ok());
+  EXPECT_EQ(statements.back(), "DEALLOCATE PREPARE saved_collation_stmt");
+  // Created under the database's present collation: nothing to switch.
+  EXPECT_EQ(DefinitionSql(f, {}, "latin1_swedish_ci").find("ALTER DATABASE"), std::string::npos);
+  f.database_collation = "";  // a view, or an old server: none recorded
+  EXPECT_EQ(DefinitionSql(f, {}, "utf8mb4_unicode_ci").find("ALTER DATABASE"), std::string::npos);
+}
+
+TEST(DdlTest, PackagesAreDroppedAndCreatedUnderTheirOwnKeyword) {
+  Definition body{.kind = "package body",
+                  .schema = "db",
+                  .name = "pkg",
+                  .create_sql =
+                      "CREATE DEFINER=\"root\"@\"localhost\" PACKAGE BODY \"pkg\" AS "
+                      "FUNCTION f RETURN INT AS BEGIN RETURN 1; END; END",
+                  .sql_mode = "PIPES_AS_CONCAT,ANSI_QUOTES,ORACLE",
+                  .character_set_client = "utf8mb3",
+                  .collation_connection = "utf8mb3_general_ci"};
+  EXPECT_EQ(ObjectKeyword(body), "PACKAGE BODY");
+  const std::string sql = DefinitionSql(body, {});
+  EXPECT_NE(sql.find("DROP PACKAGE BODY IF EXISTS `pkg`;"), std::string::npos) << sql;
+  // MariaDB 10.11 parses DROP PACKAGE only under sql_mode=ORACLE: the DROP comes after the SET.
+  EXPECT_GT(sql.find("DROP PACKAGE BODY"), sql.find("sql_mode = 'PIPES_AS_CONCAT,ANSI_QUOTES"));
+  EXPECT_EQ(StripDefiner(body.create_sql),
+            "CREATE PACKAGE BODY \"pkg\" AS FUNCTION f RETURN INT AS BEGIN RETURN 1; END; END");
+}
+
+// A view the server reports invalid cannot be created again: its definition is kept as comment
+// lines, and only its USE runs (a stream's loader learns the database from it).
+TEST(DdlTest, InvalidViewIsKeptAsCommentLines) {
+  Definition v = View("v_gone", "CREATE VIEW `v_gone` AS select `id` AS `id`\nfrom `gone`");
+  v.invalid = "View 'db.v_gone' references invalid table(s)";
+  const std::string sql = DefinitionSql(v, {});
+  EXPECT_NE(sql.find("-- NOT CREATED: the server reported this view invalid when it was dumped: "
+                     "View 'db.v_gone' references invalid table(s)\n"),
+            std::string::npos)
+      << sql;
+  EXPECT_NE(sql.find("--   CREATE VIEW `v_gone` AS select `id` AS `id`\n--   from `gone`\n"),
+            std::string::npos)
+      << sql;
+  std::vector<std::string_view> statements;
+  ASSERT_TRUE(sql::SplitStatements(sql, &statements).ok());
+  ASSERT_EQ(statements.size(), 1u) << sql;
+  EXPECT_EQ(statements[0], "USE `db`");
+}
+
+TEST(DdlTest, HeaderLetsHistoryRowsBeInsertedOnlyWhenAsked) {
+  EXPECT_EQ(HeaderSql({}).find("SYSTEM_VERSIONING_INSERT_HISTORY"), std::string::npos);
+  EXPECT_EQ(FooterSql().find("SYSTEM_VERSIONING_INSERT_HISTORY"), std::string::npos);
+  EXPECT_NE(HeaderSql({}, true).find(kInsertHistoryOn), std::string::npos);
+  EXPECT_EQ(FooterSql(true).find(kInsertHistoryOff), 0u);
 }
 
 TEST(DdlTest, DatabaseIsCreatedIfMissingAndSelected) {

@@ -49,12 +49,17 @@ const ErrorCase kErrors[] = {
     {{"--master-data", "--dump-slave", "db"},
      "--master-data=1 and --dump-slave=1 cannot be used together (two active CHANGE MASTER "
      "statements); make one of them 2, commented out"},
+    {{"--dump-history", "--as-of=2020-01-01", "db"}, "--dump-history can't be used with --as-of"},
     {{"--tab=/tmp", "db"}, "option '--tab" + kUnsupported + kOneStream},
     {{"-T", "/tmp", "db"}, "option '--tab" + kUnsupported + kOneStream},
     {{"--fields-terminated-by=,", "db"},
      "option '--fields-terminated-by" + kUnsupported + kOneStream},
     {{"--lines-terminated-by=x", "db"},
      "option '--lines-terminated-by" + kUnsupported + kOneStream},
+    {{"--system=plugins", "db"},
+     "--system=plugins is not supported: myvault dumps --system=users (or all) only"},
+    {{"--system=users,timezones", "-A"},
+     "--system=timezones is not supported: myvault dumps --system=users (or all) only"},
     {{"--xml", "db"}, "option '--xml" + kUnsupported + "XML output is not supported"},
     {{"-X", "db"}, "option '--xml" + kUnsupported + "XML output is not supported"},
     {{"--delete-master-logs", "db"},
@@ -93,6 +98,25 @@ TEST(MysqldumpOptionsErrorsTest, ExactMessages) {
     EXPECT_EQ(o.status().code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(o.status().message(), c.message);
   }
+}
+
+TEST(MysqldumpOptionsErrorsTest, SystemUsersAloneDumpsOnlyTheAccounts) {
+  Result<MysqldumpOptions> alone = Parse({"--system=users"});
+  ASSERT_TRUE(alone.ok()) << alone.status().message();
+  EXPECT_TRUE(alone->system_users);
+  EXPECT_TRUE(alone->only_system);
+  Result<MysqldumpOptions> all = Parse({"-A", "--system=all"});
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_TRUE(all->system_users);
+  EXPECT_FALSE(all->only_system);
+  EXPECT_EQ(all->mode, MysqldumpOptions::Mode::kAll);
+  ASSERT_EQ(all->notes.size(), 1u);
+  EXPECT_EQ(all->notes[0],
+            "--system=all: only the users are dumped (plugins, udfs, servers, stats and timezones "
+            "are not)");
+  Result<MysqldumpOptions> none = Parse({"db"});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->system_users);
 }
 
 TEST(MysqldumpOptionsErrorsTest, LeadingDefaultsOptions) {

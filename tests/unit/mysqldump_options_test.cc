@@ -201,6 +201,10 @@ const GoldenCase kGolden[] = {
       {"replace", "1"},
       {"insert_ignore", "1"},
       {"add_drop_trigger", "1"}}},
+    // System-versioned tables (MariaDB).
+    {{"--dump-history", "db"}, {{"dump_history", "1"}}},
+    {{"-H", "db"}, {{"dump_history", "1"}}},
+    {{"--as-of=2020-01-01 00:00:00", "db"}, {{"as_of", "2020-01-01 00:00:00"}}},
     {{"--add-drop-database", "--flush-privileges", "--order-by-primary", "db"},
      {{"add_drop_database", "1"}, {"flush_privileges", "1"}, {"order_by_primary", "1"}}},
     // Connection and TLS.

@@ -159,18 +159,96 @@ TEST(MysqldumpScriptObjectsTest, DropsFollowTheirOptions) {
   EXPECT_EQ(Count(s, "/*!50001 DROP VIEW IF EXISTS `v_items`*/;"), 1u);
 }
 
+// The text is in the character set it was created under (read so, as mariadb-dump reads it),
+// and goes back under it; where a client could misread non-ASCII bytes of that character set
+// (sjis, gbk, ...) the text is utf8mb4.
 TEST(MysqldumpScriptObjectsTest, DefinitionsKeepTheirCharsetUnlessTheTextCannotBeSentInIt) {
   dump::Catalog c = ShopCatalog();
   c.triggers[0].character_set_client = "latin1";
   c.triggers[0].collation_connection = "latin1_swedish_ci";
+  c.triggers[0].create_sql += " -- caf\xe9";  // latin1 bytes
   std::string s = Build(c, TablesMode("shop"));
   EXPECT_NE(s.find("/*!50003 SET character_set_client  = latin1 */ ;\n"), std::string::npos);
   EXPECT_NE(s.find("/*!50003 SET collation_connection  = latin1_swedish_ci */ ;\n"),
             std::string::npos);
-  c.triggers[0].create_sql += " -- caf\xc3\xa9";  // utf8mb4 bytes: latin1 would misread them
+  c.triggers[0].character_set_client = "sjis";
+  c.triggers[0].collation_connection = "sjis_japanese_ci";
   s = Build(c, TablesMode("shop"));
-  EXPECT_EQ(Count(s, "character_set_client  = latin1"), 0u);
+  EXPECT_EQ(Count(s, "character_set_client  = sjis"), 0u);
   EXPECT_NE(s.find("/*!50003 SET character_set_client  = utf8mb4 */ ;\n"), std::string::npos);
+}
+
+// mariadb-dump's switch of the database collation around a routine, trigger or event created
+// under another one; never inside an event's DELIMITER block, where ';' does not end a statement.
+TEST(MysqldumpScriptObjectsTest, DatabaseCollationIsSwitchedAroundObjectsCreatedUnderAnother) {
+  dump::Catalog c = ShopCatalog();
+  c.databases[0].collation = "utf8mb4_unicode_ci";
+  for (auto* list : {&c.triggers, &c.routines, &c.events}) {
+    for (dump::Definition& d : *list) d.database_collation = "latin1_swedish_ci";
+  }
+  MysqldumpOptions o = TablesMode("shop");
+  o.routines = o.events = true;
+  const std::string s = Build(c, o);
+  EXPECT_EQ(Count(s, "ALTER DATABASE COLLATE latin1_swedish_ci;\n"), 3u) << s;
+  EXPECT_EQ(Count(s, "EXECUTE saved_collation_stmt;\n"), 3u) << s;
+  EXPECT_NE(s.find("ALTER DATABASE COLLATE latin1_swedish_ci;\nDELIMITER ;;\n"), std::string::npos)
+      << "the event's switch comes before its DELIMITER block: " << s;
+  std::string final_delimiter;
+  const std::vector<std::string> statements = SplitLikeTheClient(s, &final_delimiter);
+  for (const std::string& st : statements) {
+    EXPECT_LE(Count(st, "ALTER DATABASE"), 1u) << "two statements in one: " << st;
+  }
+  c.databases[0].collation = "latin1_swedish_ci";
+  EXPECT_EQ(Count(Build(c, o), "ALTER DATABASE"), 0u);
+}
+
+TEST(MysqldumpScriptObjectsTest, PackagesAreDroppedByTheirKind) {
+  dump::Catalog c = ShopCatalog();
+  c.routines.push_back(Def("package", "shop", "pkg",
+                           "CREATE DEFINER=\"root\"@\"localhost\" PACKAGE \"pkg\" AS "
+                           "FUNCTION f RETURN INT; END"));
+  c.routines.push_back(Def("package body", "shop", "pkg",
+                           "CREATE DEFINER=\"root\"@\"localhost\" PACKAGE BODY \"pkg\" AS "
+                           "FUNCTION f RETURN INT AS BEGIN RETURN 1; END; END"));
+  MysqldumpOptions o = TablesMode("shop");
+  o.routines = true;
+  const std::string s = Build(c, o);
+  EXPECT_LT(s.find("/*!50003 DROP PACKAGE IF EXISTS `pkg` */;\n"),
+            s.find("/*!50003 DROP PACKAGE BODY IF EXISTS `pkg` */;\n"))
+      << s;
+}
+
+// As `mariadb-dump --force` writes it: the view's definition after "-- failed on view".
+TEST(MysqldumpScriptObjectsTest, InvalidViewIsWrittenAsComments) {
+  dump::Catalog c = ShopCatalog();
+  c.views[0].invalid = "View 'shop.v_items' references invalid table(s)";
+  const std::string s = Build(c, TablesMode("shop"));
+  EXPECT_NE(s.find("\n-- failed on view `v_items`\n-- NOT CREATED: the server reported this view "
+                   "invalid when it was dumped: View 'shop.v_items' references invalid table(s)\n"
+                   "-- Its definition:\n--   CREATE ALGORITHM=UNDEFINED DEFINER=`root`@"),
+            std::string::npos)
+      << s;
+  EXPECT_EQ(Count(s, "VIEW IF EXISTS `v_items`"), 0u);
+}
+
+// --dump-history: the rows of a table read with its history need
+// system_versioning_insert_history, set around them as mariadb-dump sets it.
+TEST(MysqldumpScriptObjectsTest, HistoryRowsAreInsertedWithInsertHistoryOn) {
+  dump::Catalog c = ShopCatalog();
+  c.tables[0].history = true;
+  const std::string s = Build(c, TablesMode("shop"));
+  const size_t on = s.find(
+      "/*M!101100 SET @old_system_versioning_insert_history=@@session.system_versioning_insert_"
+      "history, @@session.system_versioning_insert_history=1 */;\nLOCK TABLES `items` WRITE;\n");
+  const size_t rows = s.find("<<rows items>>");
+  const size_t off = s.find(
+      "UNLOCK TABLES;\n/*M!101100 SET system_versioning_insert_history="
+      "@old_system_versioning_insert_history */;\n");
+  ASSERT_NE(on, std::string::npos) << s;
+  ASSERT_NE(off, std::string::npos) << s;
+  EXPECT_LT(on, rows);
+  EXPECT_LT(rows, off);
+  EXPECT_EQ(Count(Build(ShopCatalog(), TablesMode("shop")), "insert_history"), 0u);
 }
 
 TEST(MysqldumpScriptObjectsTest, NamesCannotBreakOutOfComments) {

@@ -276,3 +276,89 @@ TEST(ServerInfoTest, PrivilegesNamedPerFlavourAndVersion) {
 
 }  // namespace
 }  // namespace myvault::mysql
+
+namespace myvault::mysql {
+namespace {
+
+TEST(AccountStatementsTest, MariaDBReadsRolesFromMysqlUserAndCreatesThemWithCreateRole) {
+  const ServerInfo s = ParseServerVersion("10.11.19-MariaDB-0+deb12u1");
+  EXPECT_TRUE(s.HasShowCreateUser());
+  EXPECT_EQ(s.AccountsQuery(),
+            "SELECT User AS user, Host AS host, is_role FROM mysql.user ORDER BY User, Host");
+  EXPECT_EQ(s.AccountSessionSql(), "");
+  EXPECT_EQ(s.AccountName("app", "%", false), "`app`@`%`");
+  EXPECT_EQ(s.AccountName("read`er", "", true), "`read``er`");
+  EXPECT_EQ(s.ShowCreateAccountSql("app", "10.0.0.%", false), "SHOW CREATE USER `app`@`10.0.0.%`");
+  EXPECT_EQ(s.ShowCreateAccountSql("reader", "", true), "");  // MariaDB has none for a role
+  EXPECT_EQ(s.CreateRoleSql("reader"), "CREATE ROLE IF NOT EXISTS `reader`");
+  EXPECT_EQ(s.ShowGrantsSql("reader", "", true), "SHOW GRANTS FOR `reader`");
+  EXPECT_EQ(s.DropAccountSql("reader", "", true), "DROP ROLE `reader`");
+  EXPECT_EQ(s.DropAccountSql("app", "%", false), "DROP USER `app`@`%`");
+  EXPECT_FALSE(ParseServerVersion("10.1.48-MariaDB").HasShowCreateUser());
+}
+
+TEST(AccountStatementsTest, MySQL8RolesAreAccountsAndHashesArePrintedAsHex) {
+  const ServerInfo s = ParseServerVersion("8.0.36");
+  EXPECT_TRUE(s.HasShowCreateUser());
+  EXPECT_EQ(s.AccountsQuery(),
+            "SELECT User AS user, Host AS host, 'N' AS is_role FROM mysql.user ORDER BY User, "
+            "Host");
+  // caching_sha2_password hashes hold binary bytes: IDENTIFIED WITH ... AS 0x...
+  EXPECT_EQ(s.AccountSessionSql(), "SET SESSION print_identified_with_as_hex = ON");
+  EXPECT_EQ(ParseServerVersion("8.0.16").AccountSessionSql(), "");
+  // A MySQL role is read, shown and dropped as the account it is, with its host.
+  EXPECT_EQ(s.AccountName("reader", "%", false), "`reader`@`%`");
+  EXPECT_EQ(s.ShowCreateAccountSql("reader", "%", true), "SHOW CREATE USER `reader`@`%`");
+  EXPECT_EQ(s.DropAccountSql("reader", "%", true), "DROP USER `reader`@`%`");
+  EXPECT_TRUE(ParseServerVersion("5.7.6").HasShowCreateUser());
+  EXPECT_FALSE(ParseServerVersion("5.7.5").HasShowCreateUser());
+}
+
+TEST(AccountStatementsTest, SystemAccountsAreTheServersOwn) {
+  EXPECT_TRUE(IsSystemAccount("mariadb.sys", "localhost", "CREATE USER `mariadb.sys`@`localhost`"));
+  EXPECT_TRUE(IsSystemAccount("mysql.session", "localhost", ""));
+  EXPECT_TRUE(IsSystemAccount("mysql.sys", "localhost", ""));
+  EXPECT_TRUE(IsSystemAccount("mysql.infoschema", "localhost", ""));
+  EXPECT_TRUE(IsSystemAccount("PUBLIC", "", ""));
+  EXPECT_TRUE(IsSystemAccount("root", "localhost",
+                              "CREATE USER `root`@`localhost` IDENTIFIED VIA mysql_native_password "
+                              "USING 'invalid' OR unix_socket"));
+  EXPECT_TRUE(IsSystemAccount("root", "localhost",
+                              "CREATE USER `root`@`localhost` IDENTIFIED WITH 'auth_socket'"));
+  // An administrator with a password, and look-alikes elsewhere, are the operator's.
+  EXPECT_FALSE(IsSystemAccount("root", "localhost",
+                               "CREATE USER `root`@`localhost` IDENTIFIED BY PASSWORD '*AB'"));
+  EXPECT_FALSE(IsSystemAccount("root", "127.0.0.1", "... unix_socket"));
+  EXPECT_FALSE(IsSystemAccount("mariadb.sys", "%", ""));
+  EXPECT_FALSE(IsSystemAccount("app", "localhost", ""));
+}
+
+}  // namespace
+}  // namespace myvault::mysql
+
+namespace myvault::mysql {
+namespace {
+
+TEST(AccountStatementsTest, GrantLinesLoseTheAuthenticationThatCreateUserCarries) {
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT USAGE ON *.* TO `app`@`%` IDENTIFIED BY PASSWORD "
+                                       "'*2B60' WITH MAX_QUERIES_PER_HOUR 100"),
+            "GRANT USAGE ON *.* TO `app`@`%` WITH MAX_QUERIES_PER_HOUR 100");
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT ALL PRIVILEGES ON *.* TO `r`@`h` IDENTIFIED VIA "
+                                       "mysql_native_password USING 'in WITH valid' OR "
+                                       "unix_socket WITH GRANT OPTION"),
+            "GRANT ALL PRIVILEGES ON *.* TO `r`@`h` WITH GRANT OPTION");
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT USAGE ON *.* TO `a`@`%` IDENTIFIED VIA ed25519 "
+                                       "USING 'x' REQUIRE SSL"),
+            "GRANT USAGE ON *.* TO `a`@`%` REQUIRE SSL");
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT USAGE ON *.* TO `a`@`%` IDENTIFIED BY PASSWORD "
+                                       "'*AB'"),
+            "GRANT USAGE ON *.* TO `a`@`%`");
+  // MySQL's lines, role grants and a table named like the keyword stay as they are.
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT SELECT ON `db`.* TO `a`@`%`"),
+            "GRANT SELECT ON `db`.* TO `a`@`%`");
+  EXPECT_EQ(GrantWithoutAuthentication("GRANT `r` TO `a`@`%` WITH ADMIN OPTION"),
+            "GRANT `r` TO `a`@`%` WITH ADMIN OPTION");
+}
+
+}  // namespace
+}  // namespace myvault::mysql

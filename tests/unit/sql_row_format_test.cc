@@ -101,6 +101,37 @@ TEST(InsertFormatterTest, EncodingsPerColumn) {
             "(-1.5e10,'x\\ny',0x00FF,_gbk 0xB15C,_latin1 '');\n");
 }
 
+// From kQuotedValueFrom bytes on, binary values (and text in a charset that allows it) are an
+// escaped string after their introducer: about their own size instead of twice it, so that a
+// row the server could store still fits its max_allowed_packet as one INSERT.
+TEST(InsertFormatterTest, LargeValuesAreEscapedStringsInsteadOfHex) {
+  std::vector<ColumnFormat> columns = {{"b", ValueEncoding::kHex, ""},
+                                       {"l", ValueEncoding::kHexWithCharset, "latin1"},
+                                       {"g", ValueEncoding::kHexWithCharset, "gbk"}};
+  for (ColumnFormat& c : columns) c.quote_large = c.charset != "gbk";
+  InsertFormatter f("d", "t", columns, 1 << 20);
+  const std::string body(kQuotedValueFrom - 4, 'x');
+  const std::string large = std::string("\0'\\", 3) + body + "\xE9";  // NUL, quote, backslash
+  const std::string small = large.substr(0, kQuotedValueFrom - 1);
+  std::string out;
+  Append(&f, &out, {large, large, large});
+  Append(&f, &out, {small, std::nullopt, std::nullopt});
+  f.Finish(&out);
+  const std::string escaped = "\\0\\'\\\\" + body + "\xE9";
+  EXPECT_NE(out.find("(_binary '" + escaped + "',_latin1 '" + escaped + "',_gbk 0x00275C78"),
+            std::string::npos)
+      << out.substr(0, 200);
+  EXPECT_NE(out.find("\n(0x00275C7878"), std::string::npos) << "below the threshold: hex";
+  // Without quote_large (mysqldump --hex-blob) every value stays hex.
+  columns[0].quote_large = false;
+  InsertFormatter hex("d", "t", {columns[0]}, 1 << 20);
+  std::string all_hex;
+  Append(&hex, &all_hex, {large});
+  hex.Finish(&all_hex);
+  EXPECT_NE(all_hex.find("\n(0x00275C"), std::string::npos);
+  EXPECT_EQ(all_hex.find("_binary"), std::string::npos);
+}
+
 TEST(InsertFormatterTest, ValuesNeedNotBeNulTerminated) {
   InsertFormatter f("d", "t", IdAndName(), 1 << 20);
   const char buffer[] = "12345hello world";

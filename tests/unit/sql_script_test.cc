@@ -71,9 +71,8 @@ TEST(SqlScriptSplitTest, RoutineBodyKeepsItsSemicolonsInsideTheDelimiterBlock) {
   const Statements statements =
       Split(dump::DefinitionSql(Routine("procedure", "p", create), dump::DdlOptions{}));
   EXPECT_EQ(statements,
-            (Statements{"USE `shop`", "DROP PROCEDURE IF EXISTS `p`",
-                        "SET @saved_sql_mode = @@sql_mode, sql_mode = ''",
-                        "SET character_set_client = utf8mb4",
+            (Statements{"USE `shop`", "SET @saved_sql_mode = @@sql_mode, sql_mode = ''",
+                        "DROP PROCEDURE IF EXISTS `p`", "SET character_set_client = utf8mb4",
                         "SET collation_connection = utf8mb4_general_ci", create,
                         "SET sql_mode = @saved_sql_mode", "/*!40101 SET NAMES utf8mb4 */"}));
 }

@@ -183,6 +183,19 @@ TEST(InsertToTsvTest, RandomRowsRoundTripThroughInsertFormatter) {
   for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ((*decoded)[i], rows[i]) << "row " << i;
 }
 
+// Large binary and latin1 values come as `_binary '...'` / `_latin1 '...'` escaped strings
+// (kQuotedValueFrom): LOAD DATA must get exactly their bytes.
+TEST(InsertToTsvTest, LargeValuesAsIntroducedStringsRoundTrip) {
+  std::vector<ColumnFormat> columns = AllEncodings();
+  for (ColumnFormat& c : columns) c.quote_large = true;
+  std::string large;
+  while (large.size() < 3 * kQuotedValueFrom) large += AllBytes();
+  const std::vector<Row> rows = {{"1", large, large, large}, {"2", "x", std::nullopt, "\xE9"}};
+  const TsvBatch batch = RoundTrip(columns, rows, 1 << 20);
+  EXPECT_EQ(batch.rows, 2u);
+  EXPECT_EQ(DecodeTsv(batch.data), rows);
+}
+
 // Raw TABs (which the dumper does not escape) and raw control bytes make the output longer than
 // the input; the buffer must grow.
 TEST(InsertToTsvTest, OutputLongerThanInput) {

@@ -35,16 +35,30 @@ struct Selection {
   // Catalog::excluded), refused when named.
   bool skip_drill_copies = false;
   bool skip_restoring = false;
+  // Which rows of MariaDB's system-versioned tables are read: the current ones (mysqldump's
+  // default), every row with its history and its ROW START/ROW END times (myvault dump;
+  // mysqldump --dump-history), or the rows current at `as_of` (mysqldump --as-of, a TIMESTAMP in
+  // the dump session's time zone). History is read only for timestamp-based versioning: a table
+  // versioned by transaction id keeps its current rows (Catalog::history_lost names it).
+  enum class SystemTime { kCurrent, kHistory, kAsOf };
+  SystemTime system_time = SystemTime::kCurrent;
+  std::string as_of;
 };
 
 struct Column {
-  std::string name;
-  std::string data_type;    // information_schema DATA_TYPE, lower case ("int", "varchar", ...)
-  std::string column_type;  // e.g. "bigint(20) unsigned"
-  std::string charset;      // "" for non-character columns
-  bool generated = false;   // virtual or stored generated: left out of INSERTs
-  bool invisible = false;   // INVISIBLE: not in the column list an INSERT without one implies
+  std::string name{};
+  std::string data_type{};    // information_schema DATA_TYPE, lower case ("int", "varchar", ...)
+  std::string column_type{};  // e.g. "bigint(20) unsigned"
+  std::string charset{};      // "" for non-character columns
+  bool generated = false;     // virtual or stored generated: left out of INSERTs
+  bool invisible = false;     // INVISIBLE: not in the column list an INSERT without one implies
   bool nullable = true;
+  // MariaDB system versioning: the column is the table's ROW START or ROW END (explicit, or the
+  // implicit `row_start`/`row_end`, which SHOW CREATE TABLE and information_schema do not list:
+  // `pseudo`). Generated unless the dump reads the history, which writes them as data.
+  enum class Period : uint8_t { kNone, kRowStart, kRowEnd };
+  Period period = Period::kNone;
+  bool pseudo = false;
 };
 
 enum class KeyKind {
@@ -65,17 +79,29 @@ struct Table {
   std::string create_sql;     // SHOW CREATE TABLE / SEQUENCE
   std::string sequence_next;  // MariaDB sequence: next_not_cached_value
   bool dump_rows = true;      // false: the definition only (mysql.general_log, say)
+  bool versioned = false;     // MariaDB WITH SYSTEM VERSIONING
+  // Rows are read with their history (Selection::SystemTime::kHistory): the INSERTs name the
+  // ROW START/ROW END columns and need system_versioning_insert_history (MariaDB 10.11+).
+  bool history = false;
+  std::string system_time;  // "" or " FOR SYSTEM_TIME ALL" / " ... AS OF TIMESTAMP '...'"
 };
 
 // A view, trigger, routine or event: created after the data, with its own session settings.
 struct Definition {
-  std::string kind;  // "view", "trigger", "procedure", "function", "event"
-  std::string schema, name;
-  std::string create_sql;
-  std::string sql_mode;
-  std::string character_set_client, collation_connection;
-  std::string time_zone;  // events only
-  std::string table;      // triggers only: the table it fires on
+  // "view", "trigger", "procedure", "function", "package", "package body", "event"
+  std::string kind{};
+  std::string schema{}, name{};
+  std::string create_sql{};
+  std::string sql_mode{};
+  std::string character_set_client{}, collation_connection{};
+  std::string time_zone{};  // events only
+  std::string table{};      // triggers only: the table it fires on
+  // The default collation its database had when it was created (triggers, routines, events):
+  // the collation of its string variables and parameters that declare none.
+  std::string database_collation{};
+  // Views only: why the server cannot use the view (a table, column or function it reads is
+  // gone, say), or "" when it is valid. Restoring such a view would fail.
+  std::string invalid{};
 };
 
 struct Database {
@@ -95,7 +121,11 @@ struct Catalog {
   // databases left out although the selection covered them, with the reason.
   std::set<std::string> partial;
   std::map<std::string, std::string> excluded;
+  // System-versioned tables whose history the dump asked for but cannot keep (versioned by
+  // transaction id), as `db`.`t`.
+  std::vector<std::string> history_lost;
   bool HasNonTransactional() const;
+  bool HasHistory() const;  // some table is read with its history (Table::history)
 };
 
 // Whether information_schema.COLUMNS.EXTRA marks a column the server computes itself (virtual or
@@ -105,6 +135,9 @@ bool IsGeneratedColumn(std::string_view extra);
 
 // The column names of a SHOW CREATE TABLE text, in order (lines "  `name` type ...").
 std::vector<std::string> ColumnNamesFromCreate(const std::string& create_sql);
+
+// `db`.`t` followed by the table's FOR SYSTEM_TIME clause: what every SELECT of its rows reads.
+std::string TableSource(const Table& table);
 
 // Whether the table's rows live elsewhere or nowhere (sequences; BLACKHOLE, MRG_MYISAM, FEDERATED,
 // SPIDER and CONNECT engines): its definition is dumped, its rows are not.
@@ -116,6 +149,14 @@ bool NeedsColumnList(const Table& table);
 
 // Whether a dump writes the table's rows: it has local data and its dump_rows is set.
 inline bool DumpsRows(const Table& table) { return table.dump_rows && !HasNoLocalData(table); }
+
+// Reads the rows of system-versioned tables as `selection` asks: sets Table::system_time,
+// and for the history turns the ROW START/ROW END columns into data (adding MariaDB's implicit
+// `row_start`/`row_end` when the table declares none). Tables versioned by transaction id keep
+// their current rows and are named in history_lost. LoadCatalog runs it after reading the
+// columns; choosing the key then appends ROW END to a history table's key (a row and its history
+// share the primary key; MariaDB keeps (key, ROW END) unique).
+void ApplySystemTime(const Selection& selection, Catalog* catalog);
 
 // System databases never dumped by default (and restore's journal, _myvault_restore).
 bool IsSystemDatabase(std::string_view name);

@@ -50,6 +50,7 @@ struct PipelineConfig {
   uint64_t keyset_page_rows = 0;  // 0: derived from chunk_size and the table's average row
   sql::InsertStyle insert_style;  // a table that NeedsColumnList() always gets a column list
   std::string where;              // filter on every table's rows (mysqldump --where), or ""
+  bool hex_blob = false;          // every binary value as 0x... (mysqldump --hex-blob)
 };
 
 // Receives the INSERT text of ordered mode, on the writer thread: tables in catalog order, each

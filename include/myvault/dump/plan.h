@@ -53,7 +53,8 @@ std::string KeyCompare(const std::vector<std::string>& key_exprs,
                        const std::vector<std::string>& values, std::string_view op);
 
 // The query that finds where the next unit of a keyset-split table starts: the key of the row
-// `step` rows after `lower` (or after the first row when `lower` is empty).
+// `step` rows after `lower` (or after the first row when `lower` is empty). `table_name` is what
+// the rows are read from (TableSource: the name and any FOR SYSTEM_TIME clause).
 std::string NextBoundarySql(const TableQuery& q, const std::string& table_name,
                             const std::vector<std::string>& lower, uint64_t step);
 

@@ -77,7 +77,45 @@ struct ServerInfo {
   // One row: @@log_bin, @@log_slave_updates and @@gtid_slave_pos (MariaDB; on MySQL only the
   // first is real). Needs no privilege. See SnapshotFacts.
   std::string BinlogSettingsQuery() const;
+
+  // Accounts (users and roles). Reading them needs SELECT on the `mysql` database; recreating
+  // them CREATE USER and the privileges granted (with GRANT OPTION).
+  // SHOW CREATE USER exists: MariaDB >= 10.2, MySQL >= 5.7.6.
+  bool HasShowCreateUser() const;
+  // One row per account, columns `user`, `host`, `is_role` ('Y' for a MariaDB role). MySQL 8's
+  // roles are accounts (created locked, without a password) and read as such.
+  std::string AccountsQuery() const;
+  // Run once on a session before SHOW CREATE USER, or "": MySQL >= 8.0.17 prints
+  // caching_sha2_password hashes (binary bytes) as `AS 0x...` (print_identified_with_as_hex).
+  std::string AccountSessionSql() const;
+  // `user`@`host`, or `role` for a MariaDB role (roles have no host there).
+  std::string AccountName(std::string_view user, std::string_view host, bool is_role) const;
+  // The statement that recreates the account is read with SHOW CREATE USER; a MariaDB role
+  // has none and is created with CreateRoleSql instead (ShowCreateAccountSql returns "").
+  std::string ShowCreateAccountSql(std::string_view user, std::string_view host,
+                                   bool is_role) const;
+  std::string CreateRoleSql(std::string_view role) const;  // CREATE ROLE IF NOT EXISTS `role`
+  std::string ShowGrantsSql(std::string_view user, std::string_view host, bool is_role) const;
+  std::string DropAccountSql(std::string_view user, std::string_view host, bool is_role) const;
 };
+
+// Accounts the server creates for itself and a dump leaves out: `mariadb.sys`, `mysql.sys`,
+// `mysql.session`, `mysql.infoschema` (at localhost), MariaDB's PUBLIC role, and root@localhost
+// when it logs in through the socket's peer credentials (unix_socket, auth_socket: the
+// install's own administrator, tied to the operating system's root). `create_sql` is the
+// account's SHOW CREATE USER text.
+bool IsSystemAccount(std::string_view user, std::string_view host, std::string_view create_sql);
+
+// A SHOW GRANTS line without its authentication clause. MariaDB repeats the account's
+// authentication on its global grant line (`GRANT USAGE ON *.* TO `u`@`h` IDENTIFIED BY
+// PASSWORD '*...' WITH ...`); replayed after CREATE USER, that sets the password again and so
+// clears PASSWORD EXPIRE. CREATE USER carries the authentication. MySQL's lines have none and
+// come back unchanged. The clause ends before REQUIRE, WITH or the end; quoted text is skipped.
+std::string GrantWithoutAuthentication(std::string_view grant);
+// Whether a table of this storage engine (information_schema.TABLES.ENGINE, any case) keeps no
+// rows of its own: BLACKHOLE stores nothing; MRG_MyISAM, FEDERATED, SPIDER and CONNECT read
+// other tables or servers. A dump writes no rows for it, and a restore does not count them.
+bool EngineKeepsNoRows(std::string_view engine);
 
 // Parses VERSION() output: "10.11.19-MariaDB-0+deb12u1", "5.5.5-10.11.6-MariaDB", "8.0.36",
 // "8.4.0-commercial". Unknown text yields a MySQL 0.0.0 server (every capability off).

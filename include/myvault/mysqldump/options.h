@@ -46,6 +46,10 @@ struct MysqldumpOptions {
   std::vector<std::string> ignore_tables;     // "db.table", as given (--ignore-table, repeatable)
   std::vector<std::string> ignore_databases;  // --ignore-database (MariaDB), repeatable
   std::string where;                          // --where/-w: added to every table's SELECT
+  // MariaDB system-versioned tables: every row with its history (--dump-history/-H), or the rows
+  // as they were at a time (--as-of); by default their current rows.
+  bool dump_history = false;
+  std::string as_of;
 
   // What each table gets.
   bool no_data = false;            // -d
@@ -65,10 +69,15 @@ struct MysqldumpOptions {
   bool routines = false;           // -R
   bool triggers = true;            //
   bool events = false;             // -E
-  bool skip_definer = false;       // --skip-definer (MySQL Shell/MariaDB 11 style): no DEFINER=
-  bool no_tablespaces = false;     // -y
-  bool order_by_primary = false;   //
-  bool quote_names = true;         // -Q (only `--skip-quote-names` turns it off)
+  // --system=users (or all): the accounts as CREATE USER / GRANT statements after the
+  // databases, and the `mysql` database's privilege tables left out of -A. Alone (no database,
+  // no -A) only the accounts are dumped.
+  bool system_users = false;
+  bool only_system = false;       // --system without databases or -A
+  bool skip_definer = false;      // --skip-definer (MySQL Shell/MariaDB 11 style): no DEFINER=
+  bool no_tablespaces = false;    // -y
+  bool order_by_primary = false;  //
+  bool quote_names = true;        // -Q (only `--skip-quote-names` turns it off)
 
   // Consistency and locking.
   bool single_transaction = false;

@@ -43,6 +43,8 @@ struct ScriptFacts {
   // --dump-slave: the position of this replica's source (SHOW SLAVE STATUS).
   std::string source_host, source_port, source_log_file, source_log_position;
   std::string source_gtid;  // MariaDB gtid_slave_pos
+  // --system=users: every account's statements (mysql::AccountSql), after the databases.
+  std::string accounts_sql;
 };
 
 struct ScriptItem {

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "myvault/common/cancel.h"
 #include "myvault/common/progress.h"
 #include "myvault/mysql/options.h"
+#include "myvault/mysql/session.h"
 #include "myvault/status.h"
 
 namespace myvault::restore {
@@ -45,6 +47,11 @@ enum class LoadMethodChoice { kAuto, kBulk, kLoadData, kInsert };
 // there only when the account may not set sql_log_bin, and is refused when replicas are
 // connected to the target (or it cannot be seen whether they are): the operator must choose.
 enum class Binlog { kUnset, kSkip, kEnable };
+// What happens to the archive's accounts (a whole-server dump holds them). kSkip (the default):
+// nothing, the plan says how many were left. kCreate (--users): the missing ones are created, the
+// ones that exist and differ are reported and kept. kReplace (--users=replace): those are dropped
+// and recreated, except the account the restore is connected as.
+enum class UsersMode { kSkip, kCreate, kReplace };
 
 struct RestoreOptions {
   mysql::ConnectionOptions connection;
@@ -66,7 +73,8 @@ struct RestoreOptions {
   LoadMethodChoice load_method = LoadMethodChoice::kAuto;
   bool resume = false;  // continue an interrupted restore of the same archive and options
   int retries = 5;  // tries per chunk (and per statement after a lost connection), 0.5..8 s apart
-  Binlog binlog = Binlog::kUnset;  // --enable-binlog / --skip-binlog
+  Binlog binlog = Binlog::kUnset;      // --enable-binlog / --skip-binlog
+  UsersMode users = UsersMode::kSkip;  // --users, --users=replace
   // Bounds every wait of the restore's statements for a metadata or table lock (DROP DATABASE
   // behind an open transaction, any DDL behind LOCK TABLES): the session's lock_wait_timeout.
   // 60 s, as the dump's: a normal transaction ends well within it; an idle one left open by an
@@ -100,12 +108,24 @@ struct RestoreReport {
   uint64_t load_data_chunks = 0;       // loaded with LOAD DATA LOCAL INFILE (the rest: INSERT)
   std::vector<std::string> databases;  // target names
   std::vector<TableRows> tables;       // in archive order
+  // Accounts (--users): created, replaced, left as they were (identical), and those that exist
+  // and differ and were kept (named, for the report).
+  uint64_t accounts_created = 0, accounts_replaced = 0, accounts_same = 0;
+  std::vector<std::string> accounts_kept;
   // False when the restore stopped before it changed anything on the target (a refused check,
   // a lock held by another restore, no confirmation): there is nothing to clean up.
   bool target_changed = false;
 };
 
 Status RunRestore(const RestoreOptions& options, ErrorCollector* errors, RestoreReport* report);
+
+// The rows of a restored table to compare with the rows its archive records: COUNT(*), of every
+// version for a system-versioned table (FOR SYSTEM_TIME ALL: a dump keeps the history); nullopt
+// for a table whose engine keeps no rows of its own (MERGE, FEDERATED, ...: a dump writes none,
+// and what it reads belongs to other tables). The restore's check and the drill's use it.
+Result<std::optional<uint64_t>> CountRestoredRows(mysql::Session& session,
+                                                  const std::string& schema,
+                                                  const std::string& table);
 
 // What `restore --list` prints: snapshot facts, then every database and table with rows and
 // SQL size, read from the index alone. kNotFound / kCorrupt like ArchiveReader::Open.

@@ -33,10 +33,20 @@ enum class ValueEncoding : uint8_t {
   kHexWithCharset,  // text in another charset: `_latin1 0x...` from the raw bytes
 };
 
+// From this many bytes on, a kHex or kHexWithCharset value of a column with quote_large is
+// written as an escaped string after its introducer (`_binary '...'`, `_latin1 '...'`: the
+// bytes plus a backslash before each NUL, LF, CR, \, ', " and ^Z) instead of hex, which doubles
+// it: a row that fits the server's max_allowed_packet then loads back with one INSERT.
+inline constexpr size_t kQuotedValueFrom = 1024;
+
 struct ColumnFormat {
   std::string name;
   ValueEncoding encoding = ValueEncoding::kString;
   std::string charset;  // introducer for kHexWithCharset, e.g. "gbk"; ignored otherwise
+  // Large values as escaped strings (kQuotedValueFrom). Only for binary data and charsets in
+  // which no multibyte character holds the byte of an ASCII quote or backslash: the bytes are
+  // then read back as they are by the server and by clients that split statements.
+  bool quote_large = false;
 };
 
 // How the statements are spelled. The default is the archive's: `INSERT INTO \`db\`.\`t\`
@@ -69,7 +79,8 @@ class InsertFormatter {
  private:
   struct Column {
     ValueEncoding encoding;
-    std::string introducer;  // "_gbk " for kHexWithCharset, empty otherwise
+    std::string introducer;  // "_gbk " for kHexWithCharset, "_binary " for kHex, else empty
+    bool quote_large = false;
   };
 
   char* WriteTuple(char* dst, const char* const* values, const unsigned long* lengths) const;
