@@ -150,7 +150,11 @@ Status CheckSealedMember(std::string_view member_bytes, MemberInfo* info) {
   if (layout.version != kSealedFormatVersion) {
     return Corrupt("member of format version 1 in a version 2 archive");
   }
-  if (parsed.kind != MemberKind::kTrailer) RETURN_IF_ERROR(CheckBody(member_bytes, layout, parsed));
+  if (parsed.kind == MemberKind::kTrailer) {
+    RETURN_IF_ERROR(DecodeTrailer(member_bytes).status());  // v1's bytes but the version
+  } else {
+    RETURN_IF_ERROR(CheckBody(member_bytes, layout, parsed));
+  }
   if (parsed.kind == MemberKind::kKeys) {
     RETURN_IF_ERROR(CheckKeyBlock(member_bytes.substr(layout.header_size, layout.body_size)));
   }
@@ -169,11 +173,13 @@ Status MemberDecoder::Decode(std::string_view member_bytes, std::string* payload
   MemberInfo parsed;
   ASSIGN_OR_RETURN(MemberLayout layout, ParseMemberLayout(member_bytes, &parsed));
   RETURN_IF_ERROR(CheckWhole(member_bytes, layout));
-  const bool sealed = layout.version == kSealedFormatVersion;
-  if (sealed && key_ == nullptr) {
+  // The trailer of version 2 is version 1's but for the version byte (docs/format.md 11.1).
+  const bool v2 = layout.version == kSealedFormatVersion;
+  const bool sealed = v2 && parsed.kind != MemberKind::kTrailer;
+  if (v2 && key_ == nullptr) {
     return KeyError("the archive is encrypted: give the private key (--decrypt-with)");
   }
-  if (!sealed && key_ != nullptr) return Corrupt("member of format version 1 in a version 2 archive");
+  if (!v2 && key_ != nullptr) return Corrupt("member of format version 1 in a version 2 archive");
   if (sealed) {
     RETURN_IF_ERROR(Open(member_bytes, layout, parsed, payload));
   } else {
@@ -211,10 +217,6 @@ Status MemberDecoder::Open(std::string_view member_bytes, const MemberLayout& la
                            const MemberInfo& parsed, std::string* payload) {
   RETURN_IF_ERROR(CheckBody(member_bytes, layout, parsed));
   const std::string_view body = member_bytes.substr(layout.header_size, layout.body_size);
-  if (parsed.kind == MemberKind::kTrailer) {
-    payload->clear();
-    return Status::Ok();
-  }
   if (parsed.kind == MemberKind::kKeys) {
     RETURN_IF_ERROR(CheckKeyBlock(body));
     payload->assign(body);
