@@ -72,7 +72,8 @@ Status Wrap(const AeadKey& wrap_key, std::string_view aad, const SecretBytes& fi
 }
 
 // The file key from one stanza's wrapped bytes, or kKey when `wrap_key` is not the right one.
-Result<SecretBytes> Unwrap(const AeadKey& wrap_key, std::string_view aad, std::string_view wrapped) {
+Result<SecretBytes> Unwrap(const AeadKey& wrap_key, std::string_view aad,
+                           std::string_view wrapped) {
   std::string plain(32, '\0');
   Status s = AeadOpen(wrap_key, AeadNonce{}, aad, wrapped, plain.data());
   SecretBytes key(plain);
@@ -127,7 +128,8 @@ Status AppendX25519Stanza(std::string_view aad, const PublicKey& recipient,
 
 Status AppendPassphraseStanza(std::string_view aad, const SecretBytes& passphrase,
                               const KeyBlockRandom& random, std::string* out) {
-  ASSIGN_OR_RETURN(AeadKey wrap_key, Scrypt(passphrase.view(), AsBytes(random.salt), random.log2_n));
+  ASSIGN_OR_RETURN(AeadKey wrap_key,
+                   Scrypt(passphrase.view(), AsBytes(random.salt), random.log2_n));
   out->push_back(static_cast<char>(kPassphraseStanza));
   out->append(AsBytes(random.salt));
   out->push_back(static_cast<char>(random.log2_n));

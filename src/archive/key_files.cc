@@ -2,10 +2,9 @@
 // name (crypto.h). Contents never appear in a message.
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <openssl/crypto.h>
 
 #include <cstring>
 
@@ -19,8 +18,7 @@ constexpr size_t kMaxKeyFileSize = 64 * 1024;
 
 // The whole file into *out (at most 64 KiB), and a warning when a secret file is readable by
 // group or others.
-Status ReadSmallFile(const std::string& path, bool secret, std::string* out,
-                     std::string* warning) {
+Status ReadSmallFile(const std::string& path, bool secret, std::string* out, std::string* warning) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return KeyError("key file " + path + ": " + std::strerror(errno));
   struct stat st {};

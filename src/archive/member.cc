@@ -119,8 +119,8 @@ Status MemberEncoder::Encode(MemberKind kind, uint32_t object_id, uint32_t chunk
 Status MemberEncoder::Seal(MemberInfo* made, std::string_view payload, std::string* out) {
   const size_t bound = libdeflate_deflate_compress_bound(compressor_, payload.size());
   std::string deflate(bound, '\0');
-  const size_t deflate_size =
-      libdeflate_deflate_compress(compressor_, payload.data(), payload.size(), deflate.data(), bound);
+  const size_t deflate_size = libdeflate_deflate_compress(compressor_, payload.data(),
+                                                          payload.size(), deflate.data(), bound);
   if (deflate_size == 0) return Internal("libdeflate_deflate_compress exceeded its own bound");
   deflate.resize(deflate_size);
   out->assign(kMemberHeaderSize, '\0');
@@ -202,9 +202,9 @@ Status MemberDecoder::Inflate(std::string_view deflate, uint64_t raw_size, std::
   payload->resize(raw_size);
   size_t in_used = 0;
   size_t out_used = 0;
-  libdeflate_result r = libdeflate_deflate_decompress_ex(
-      decompressor_, deflate.data(), deflate.size(), payload->data(), payload->size(), &in_used,
-      &out_used);
+  libdeflate_result r =
+      libdeflate_deflate_decompress_ex(decompressor_, deflate.data(), deflate.size(),
+                                       payload->data(), payload->size(), &in_used, &out_used);
   if (r == LIBDEFLATE_INSUFFICIENT_SPACE) return Corrupt("payload larger than its raw size");
   if (r != LIBDEFLATE_SUCCESS) return Corrupt("bad DEFLATE data");
   if (out_used != raw_size) return Corrupt("payload shorter than its raw size");

@@ -41,8 +41,7 @@ Status CheckSizes(const MemberInfo& info, const MemberLayout& layout) {
     return Status::Ok();
   }
   // Version 2 seals every kind but the trailer, whose body is v1's.
-  const bool sealed =
-      layout.version == kSealedFormatVersion && info.kind != MemberKind::kTrailer;
+  const bool sealed = layout.version == kSealedFormatVersion && info.kind != MemberKind::kTrailer;
   const uint64_t overhead = sealed ? kSealOverhead : 0;
   if (layout.body_size < overhead) return Corrupt(body + " is too small for a sealed member");
   const uint64_t deflate_size = layout.body_size - overhead;

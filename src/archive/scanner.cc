@@ -123,7 +123,8 @@ Status SequentialReader::Decode(MemberInfo* info, std::string* payload) {
   const size_t header = kMemberHeaderSize;
   payload->assign(member_.bytes, header, member_.bytes.size() - header - kGzipTailSize);
   if (identity_ == nullptr || identity_->empty()) {
-    return KeyError("the archive is encrypted: give its private key (--decrypt-with) or passphrase");
+    return KeyError(
+        "the archive is encrypted: give its private key (--decrypt-with) or passphrase");
   }
   ASSIGN_OR_RETURN(key_, OpenKeyBlock(*payload, *identity_));
   decoder_ = std::make_unique<MemberDecoder>(key_.get());

@@ -26,13 +26,14 @@ Status VerifyCommand::Run(const ErrorCollector* errors) {
   verify::VerifyReport report;
   RETURN_IF_ERROR(verify::VerifyArchive(path, options, &report));
   if (!quiet && report.keyless) {
-    std::printf("%s: OK (encrypted; checked without the key: every member's hash%s; contents "
-                "not authenticated): %llu rows, %llu chunks, %s, %.1f s\n",
-                path.c_str(), report.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file",
-                static_cast<unsigned long long>(report.rows),
-                static_cast<unsigned long long>(report.data_members),
-                ProgressReporter::HumanBytes(static_cast<double>(report.compressed_bytes)).c_str(),
-                report.seconds);
+    std::printf(
+        "%s: OK (encrypted; checked without the key: every member's hash%s; contents "
+        "not authenticated): %llu rows, %llu chunks, %s, %.1f s\n",
+        path.c_str(), report.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file",
+        static_cast<unsigned long long>(report.rows),
+        static_cast<unsigned long long>(report.data_members),
+        ProgressReporter::HumanBytes(static_cast<double>(report.compressed_bytes)).c_str(),
+        report.seconds);
   } else if (!quiet) {
     std::printf("%s: OK: %llu tables, %llu rows, %llu chunks, %s of SQL in %s%s, %.1f s\n",
                 path.c_str(), static_cast<unsigned long long>(report.table_rows.size()),

@@ -21,9 +21,10 @@ class EncryptedBackup : public RestoreTest {
     ops_key_ = Keygen("ops.key");
     escrow_key_ = Keygen("escrow.key");
     archive_ = dir_->Join("corpus.sql.gz");
-    std::vector<std::string> args = {"--threads",    "4", "--chunk-size", "65536",
-                                     "--encrypt-to", ops_key_ + ".pub", escrow_key_ + ".pub",
-                                     "--databases"};
+    std::vector<std::string> args = {"--threads",          "4",
+                                     "--chunk-size",       "65536",
+                                     "--encrypt-to",       ops_key_ + ".pub",
+                                     escrow_key_ + ".pub", "--databases"};
     args.insert(args.end(), CorpusDatabases().begin(), CorpusDatabases().end());
     ASSERT_OK(DumpArchive(archive_, args));
   }
@@ -51,9 +52,10 @@ class EncryptedBackup : public RestoreTest {
   // A restore that must fail before the target changes.
   void ExpectRefusedUntouched(const std::vector<std::string>& args, int exit_code,
                               const std::string& cause, const std::string& archive = "") {
-    ASSERT_OK(target_->Exec("DROP DATABASE IF EXISTS `mv_corpus`; CREATE DATABASE `mv_corpus`; "
-                            "CREATE TABLE `mv_corpus`.keep_me (id INT); "
-                            "INSERT INTO `mv_corpus`.keep_me VALUES (7)"));
+    ASSERT_OK(
+        target_->Exec("DROP DATABASE IF EXISTS `mv_corpus`; CREATE DATABASE `mv_corpus`; "
+                      "CREATE TABLE `mv_corpus`.keep_me (id INT); "
+                      "INSERT INTO `mv_corpus`.keep_me VALUES (7)"));
     ASSERT_OK_AND_ASSIGN(ServerState before, TakeServerState(*target_, CorpusDatabases()));
     std::vector<std::string> all = args;
     all.push_back("--yes");
@@ -123,8 +125,7 @@ TEST_F(EncryptedBackup, NoKeyWrongKeyAndTamperingAreRefusedBeforeTheTargetChange
   const std::string stranger = Keygen("stranger.key");
   ExpectRefusedUntouched({"--decrypt-with", stranger}, kExitUsage,
                          "no recipient of this archive matches the key");
-  ExpectRefusedUntouched({"--decrypt-with", ops_key_ + ".pub"}, kExitUsage,
-                         "this is a public key");
+  ExpectRefusedUntouched({"--decrypt-with", ops_key_ + ".pub"}, kExitUsage, "this is a public key");
   ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFile(archive_));
   bytes[bytes.size() / 2] ^= 0x01;
   const std::string damaged = dir_->Join("damaged.sql.gz");
@@ -150,7 +151,8 @@ TEST_F(EncryptedBackup, TheFormatFixturesRestore) {
   for (const std::string& version : {std::string("format-v1"), std::string("format-v2")}) {
     ASSERT_OK(target_->Exec("DROP DATABASE IF EXISTS shop; DROP DATABASE IF EXISTS empty_db"));
     std::vector<std::string> args = {"--yes", "--quiet"};
-    if (version == "format-v2") args.insert(args.end(), {"--decrypt-with", kDataDir + version + "/fixture.key"});
+    if (version == "format-v2")
+      args.insert(args.end(), {"--decrypt-with", kDataDir + version + "/fixture.key"});
     ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(kDataDir + version + "/small.sql.gz", args));
     EXPECT_EQ(r.exit_code, 0) << version << ": " << r.Describe();
     ASSERT_OK_AND_ASSIGN(std::string rows, target_->QueryValue("SELECT COUNT(*) FROM shop.orders"));

@@ -163,7 +163,8 @@ TEST(ArchiveCryptoTest, EveryByteOfTheKeyBlockMatters) {
     if (i < 25) EXPECT_FALSE(by_key.ok() || by_phrase.ok()) << "byte " << i;
   }
   EXPECT_EQ(CheckKeyBlock(block.substr(0, block.size() - 1)).code(), StatusCode::kCorrupt);
-  EXPECT_EQ(CheckKeyBlock(block + "x").message(), "keys member: unexpected bytes after the stanzas");
+  EXPECT_EQ(CheckKeyBlock(block + "x").message(),
+            "keys member: unexpected bytes after the stanzas");
 }
 
 TEST(ArchiveCryptoTest, KeysAreWipedTypesAndFilesRoundTrip) {
@@ -198,11 +199,12 @@ TEST(ArchiveCryptoTest, KeyFilesReadableByOthersAreUsedWithAWarning) {
   ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
   auto loose = ReadSecretKeyFile(path, &warning);
   ASSERT_TRUE(loose.ok());
-  EXPECT_EQ(warning, "key file " + path +
-                         " is readable by group or others (mode 0644): chmod 600 " + path);
+  EXPECT_EQ(warning,
+            "key file " + path + " is readable by group or others (mode 0644): chmod 600 " + path);
   auto missing = ReadSecretKeyFile(dir.File("none"), &warning);
   EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(missing.status().message(), "key file " + dir.File("none") + ": No such file or directory");
+  EXPECT_EQ(missing.status().message(),
+            "key file " + dir.File("none") + ": No such file or directory");
   WriteFile(dir.File("phrase"), "secret words\n");
   auto phrase = ReadPassphraseFile(dir.File("phrase"), &warning);
   ASSERT_TRUE(phrase.ok());

@@ -101,8 +101,9 @@ TEST_F(ArchiveSealedTest, NoNameOrSqlIsVisibleInTheFile) {
 TEST_F(ArchiveSealedTest, OpeningWithoutOrWithTheWrongKeyIsAKeyError) {
   auto none = ArchiveReader::Open(path_);
   EXPECT_EQ(none.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(none.status().message(),
-            "archive " + path_ + " is encrypted: give its private key (--decrypt-with) or passphrase");
+  EXPECT_EQ(
+      none.status().message(),
+      "archive " + path_ + " is encrypted: give its private key (--decrypt-with) or passphrase");
   Recipient carol = MakeRecipient();
   auto wrong = ArchiveReader::Open(path_, &carol.identity);
   EXPECT_EQ(wrong.status().code(), StatusCode::kInvalidArgument);
@@ -113,8 +114,8 @@ TEST_F(ArchiveSealedTest, OpeningWithoutOrWithTheWrongKeyIsAKeyError) {
 }
 
 TEST_F(ArchiveSealedTest, VerifiesWithoutTheKeyAndWithIt) {
-  WriteFile(path_ + ".sha256", testutil::RunShell("cd " + dir_.path() +
-                                                  " && sha256sum shop.sql.gz").output);
+  WriteFile(path_ + ".sha256",
+            testutil::RunShell("cd " + dir_.path() + " && sha256sum shop.sql.gz").output);
   verify::VerifyReport keyless;
   const Status v = Verify(path_, nullptr, &keyless);
   ASSERT_TRUE(v.ok()) << v.message();
@@ -213,8 +214,8 @@ TEST_F(ArchiveSealedTest, APlainMemberCannotBeSlippedIn) {
   ASSERT_EQ(data.info.object_id, 3u);
   std::string plain;
   MemberInfo info;
-  ASSERT_TRUE(MemberEncoder(6).Encode(MemberKind::kData, 3, 0, 2, "DROP TABLE x;\n", &plain, &info)
-                  .ok());
+  ASSERT_TRUE(
+      MemberEncoder(6).Encode(MemberKind::kData, 3, 0, 2, "DROP TABLE x;\n", &plain, &info).ok());
   std::string bad = bytes_;
   bad.replace(data.offset, data.size, plain);
   WriteFile(path_, bad);

@@ -121,8 +121,8 @@ Result<std::string> EncodeKeyBlock(const std::vector<PublicKey>& recipients,
 Status CheckKeyBlock(std::string_view key_block);
 
 // Opens a key block: the first stanza `identity` opens gives the file key. kCorrupt for a
-// malformed block; KeyError "no recipient of this archive matches the key" (or "... the passphrase")
-// when none opens; KeyError too for an empty identity.
+// malformed block; KeyError "no recipient of this archive matches the key" (or "... the
+// passphrase") when none opens; KeyError too for an empty identity.
 Result<std::unique_ptr<ArchiveKey>> OpenKeyBlock(std::string_view key_block,
                                                  const Identity& identity);
 

@@ -1,4 +1,5 @@
-// The myvault archive format, versions 1 (plain) and 2 (encrypted): constants, member descriptions and the index.
+// The myvault archive format, versions 1 (plain) and 2 (encrypted): constants, member descriptions
+// and the index.
 //
 // docs/format.md is the specification; every constant it names lives here, and only the archive
 // module (src/archive/) turns these values into bytes. The archive knows nothing of MySQL: object

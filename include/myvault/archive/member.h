@@ -89,9 +89,9 @@ Status CheckSealedMember(std::string_view member_bytes, MemberInfo* info);
 // Where the parts of a member are, from its header.
 struct MemberLayout {
   uint8_t version = kFormatVersion;  // the MV version byte: 1, or 2 for an encrypted archive
-  size_t header_size = 0;   // kMemberHeaderSize, or kTrailerHeaderSize for the trailer
-  uint64_t body_size = 0;   // DEFLATE bytes (version 2: nonce, sealed DEFLATE bytes, tag)
-  uint64_t total_size = 0;  // header + body + CRC32 + ISIZE
+  size_t header_size = 0;            // kMemberHeaderSize, or kTrailerHeaderSize for the trailer
+  uint64_t body_size = 0;            // DEFLATE bytes (version 2: nonce, sealed DEFLATE bytes, tag)
+  uint64_t total_size = 0;           // header + body + CRC32 + ISIZE
 };
 
 // The header size announced by a member's first kGzipFixedHeaderSize bytes, after checking the

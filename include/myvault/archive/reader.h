@@ -3,9 +3,10 @@
 //
 // ArchiveReader opens a file by reading only its trailer and index (docs/format.md section 4),
 // then reads any member by its index entry. An encrypted archive (version 2) is opened with an
-// Identity (crypto.h): its keys member is read first, and every member is authenticated. MemberScanner steps from member to member using each
-// header's body size, checking the write order, the trailer and the end of the stream, without
-// inflating; SequentialReader adds decoding and checking of every member.
+// Identity (crypto.h): its keys member is read first, and every member is authenticated.
+// MemberScanner steps from member to member using each header's body size, checking the write
+// order, the trailer and the end of the stream, without inflating; SequentialReader adds decoding
+// and checking of every member.
 //
 // Thread safety: ArchiveReader::ReadMember may be called from many threads at once (pread and a
 // decoder per call); index() is immutable after Open. A MemberScanner or SequentialReader is used
@@ -87,7 +88,7 @@ class MemberScanner {
   Result<bool> Next(ScannedMember* member);
 
   uint64_t members() const { return members_; }  // complete members returned so far
-  uint8_t version() const { return version_; }    // of the first member; 0 before it
+  uint8_t version() const { return version_; }   // of the first member; 0 before it
 
  private:
   Result<bool> Fill(size_t n);  // makes n bytes available; false when the stream ends first

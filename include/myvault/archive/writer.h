@@ -82,8 +82,9 @@ class ArchiveWriter {
   // Appends one member made by MemberEncoder; `info` must be what Encode reported for it, and the
   // encoder must have had the writer's key (or none, like the writer).
   // kInvalidArgument for bytes that are not that member or break the write order (header first,
-  // kinds never decreasing, keys, index and trailer left to the writer). kIo ("write P: cause") when the
-  // file cannot be written; the writer has then aborted and every later call fails the same way.
+  // kinds never decreasing, keys, index and trailer left to the writer). kIo ("write P: cause")
+  // when the file cannot be written; the writer has then aborted and every later call fails the
+  // same way.
   Status Append(std::string_view member_bytes, const MemberInfo& info);
 
   // Sets index.members to the members appended, checks the index (ValidateIndex; kInternal on a
@@ -105,7 +106,9 @@ class ArchiveWriter {
   ArchiveWriter(std::string path, std::unique_ptr<Sink> sink, WriterOptions options);
   Status CheckOpen() const;
   Status WriteKeysMember();
-  uint8_t version() const { return options_.key != nullptr ? kSealedFormatVersion : kFormatVersion; }
+  uint8_t version() const {
+    return options_.key != nullptr ? kSealedFormatVersion : kFormatVersion;
+  }
   Status WriteMember(std::string_view bytes, const MemberInfo& info);
   Status Flush();
   Status Fail(Status status);

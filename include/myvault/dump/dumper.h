@@ -10,10 +10,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <optional>
 
 #include "myvault/archive/contents.h"
 #include "myvault/archive/crypto.h"

@@ -60,7 +60,7 @@ struct DrillOptions {
   int threads = 4;                      // restore connections
   bool keep = false;                    // leave the scratch copies on the server
   ProgressMode progress = ProgressMode::kQuiet;  // of the restore
-  int64_t now = 0;  // the time the RPO is measured at (UTC seconds); 0: the wall clock
+  int64_t now = 0;             // the time the RPO is measured at (UTC seconds); 0: the wall clock
   archive::Identity identity;  // opens an encrypted backup (--decrypt-with, --passphrase-file)
 
   // InvalidArgument for an empty or non-[A-Za-z0-9_$] suffix, threads outside 1..256, neither

@@ -49,7 +49,7 @@ enum class Binlog { kUnset, kSkip, kEnable };
 
 struct RestoreOptions {
   mysql::ConnectionOptions connection;
-  std::string input;                   // archive path, or "-" for stdin
+  std::string input;  // archive path, or "-" for stdin
   // Opens an encrypted archive (--decrypt-with, --passphrase-file): every member is authenticated
   // before anything is loaded; without it an encrypted archive is refused before any connection.
   archive::Identity identity;
