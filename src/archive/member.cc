@@ -118,11 +118,12 @@ Status MemberEncoder::Encode(MemberKind kind, uint32_t object_id, uint32_t chunk
 // Version 2: nonce || AES-256-GCM(DEFLATE(payload)) || tag, the identity bound (11.1).
 Status MemberEncoder::Seal(MemberInfo* made, std::string_view payload, std::string* out) {
   const size_t bound = libdeflate_deflate_compress_bound(compressor_, payload.size());
-  std::string deflate(bound, '\0');
+  deflate_.resize(bound);
   const size_t deflate_size = libdeflate_deflate_compress(compressor_, payload.data(),
-                                                          payload.size(), deflate.data(), bound);
+                                                          payload.size(), deflate_.data(), bound);
   if (deflate_size == 0) return Internal("libdeflate_deflate_compress exceeded its own bound");
-  deflate.resize(deflate_size);
+  const std::string_view deflate(deflate_.data(), deflate_size);
+  out->reserve(kMemberHeaderSize + kSealOverhead + deflate_size + kGzipTailSize);
   out->assign(kMemberHeaderSize, '\0');
   WriteMemberHeader(out->data(), *made, 0, kSealedFormatVersion);  // the bound fields
   const AeadNonce nonce = key_->NextNonce();

@@ -52,6 +52,7 @@ class MemberEncoder {
   int level_;
   const ArchiveKey* key_;
   libdeflate_compressor* compressor_;
+  std::string deflate_;  // DEFLATE bytes of the member being sealed (kept: no allocation each time)
 };
 
 // The keys member (version 2, kind 8) holding `key_block` (docs/format.md 11.2).
