@@ -23,16 +23,6 @@ std::string FromHex(std::string_view hex) {
   return out;
 }
 
-std::string ToHex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : bytes) {
-    out += kHex[static_cast<uint8_t>(c) >> 4];
-    out += kHex[static_cast<uint8_t>(c) & 0xF];
-  }
-  return out;
-}
-
 template <size_t N>
 std::array<uint8_t, N> Array(std::string_view hex) {
   std::array<uint8_t, N> out{};
@@ -90,20 +80,20 @@ Identity BobIdentity() {
 TEST(ArchiveCryptoTest, X25519MatchesRfc7748) {
   auto pub = X25519Public(Array<32>(kBobSecret));
   ASSERT_TRUE(pub.ok());
-  EXPECT_EQ(ToHex(AsBytes(*pub)), kBobPublic);
+  EXPECT_EQ(AsBytes(*pub), FromHex(kBobPublic));
 }
 
 TEST(ArchiveCryptoTest, KeyBlockKnownAnswer) {
   auto block = EncodeKeyBlock({Array<32>(kBobPublic)}, SecretBytes("correct horse"), KnownRandom());
   ASSERT_TRUE(block.ok()) << block.status().message();
-  EXPECT_EQ(ToHex(*block), kBlock);
+  EXPECT_EQ(*block, FromHex(kBlock));
   EXPECT_TRUE(CheckKeyBlock(*block).ok());
 }
 
 TEST(ArchiveCryptoTest, PayloadKeyKnownAnswer) {
   auto key = ArchiveKey::Derive(Counting<16>(0), KnownRandom().file_key);
   ASSERT_TRUE(key.ok());
-  EXPECT_EQ(ToHex(AsBytes((*key)->payload_key())), kPayloadKey);
+  EXPECT_EQ(AsBytes((*key)->payload_key()), FromHex(kPayloadKey));
 }
 
 TEST(ArchiveCryptoTest, SealedMemberKnownAnswer) {
@@ -113,7 +103,7 @@ TEST(ArchiveCryptoTest, SealedMemberKnownAnswer) {
   std::string bytes;
   MemberInfo info;
   ASSERT_TRUE(encoder.Encode(MemberKind::kData, 7, 2, 1, "SELECT 1;\n", &bytes, &info).ok());
-  EXPECT_EQ(ToHex(bytes), kSealedMember);
+  EXPECT_EQ(bytes, FromHex(kSealedMember));
   std::string payload;
   MemberInfo decoded;
   ASSERT_TRUE(MemberDecoder(key->get()).Decode(bytes, &payload, &decoded).ok());
@@ -125,12 +115,12 @@ TEST(ArchiveCryptoTest, TheRecipientAndThePassphraseEachOpenTheKnownBlock) {
   const std::string block = FromHex(kBlock);
   auto by_key = OpenKeyBlock(block, BobIdentity());
   ASSERT_TRUE(by_key.ok()) << by_key.status().message();
-  EXPECT_EQ(ToHex(AsBytes((*by_key)->payload_key())), kPayloadKey);
+  EXPECT_EQ(AsBytes((*by_key)->payload_key()), FromHex(kPayloadKey));
   Identity phrase;
   phrase.passphrase = SecretBytes("correct horse");
   auto by_phrase = OpenKeyBlock(block, phrase);
   ASSERT_TRUE(by_phrase.ok()) << by_phrase.status().message();
-  EXPECT_EQ(ToHex(AsBytes((*by_phrase)->payload_key())), kPayloadKey);
+  EXPECT_EQ(AsBytes((*by_phrase)->payload_key()), FromHex(kPayloadKey));
 }
 
 TEST(ArchiveCryptoTest, WrongKeyWrongPassphraseAndNoKeyAreRefused) {
