@@ -49,7 +49,8 @@ void EncryptFlags::Register(CLI::App* app) {
       ->type_name("PUBFILE");
   app->add_option("--passphrase-file", passphrase_file,
                   "Encrypt the archive so that the passphrase in this file opens it too")
-      ->envname("BACKUP_PASSPHRASE_FILE");
+      ->envname("BACKUP_PASSPHRASE_FILE")
+      ->type_name("FILE");
 }
 
 Status EncryptFlags::Load(std::vector<archive::PublicKey>* recipients,
@@ -74,7 +75,8 @@ void DecryptFlags::Register(CLI::App* app, bool passphrase) {
   if (!passphrase) return;
   app->add_option("--passphrase-file", passphrase_file,
                   "File holding the passphrase that opens an encrypted archive")
-      ->envname("BACKUP_PASSPHRASE_FILE");
+      ->envname("BACKUP_PASSPHRASE_FILE")
+      ->type_name("FILE");
 }
 
 Result<archive::Identity> DecryptFlags::Load() const {
@@ -106,8 +108,10 @@ void KeygenCommand::Register(CLI::App* parent) {
 Status KeygenCommand::Run() {
   ASSIGN_OR_RETURN(archive::KeyPair pair, archive::GenerateKeyPair());
   const std::string pub = out + ".pub";
-  if (::access(pub.c_str(), F_OK) == 0) {
-    return InvalidArgument(pub + " already exists: keygen never replaces a key");
+  for (const std::string& path : {out, pub}) {
+    if (::access(path.c_str(), F_OK) == 0) {
+      return InvalidArgument(path + " already exists: keygen never replaces a key");
+    }
   }
   RETURN_IF_ERROR(WriteNewFile(out, archive::SecretKeyFileText(pair).view(), 0600));
   Status s = WriteNewFile(pub, archive::PublicKeyFileText(pair.public_key), 0644);
