@@ -11,6 +11,7 @@
 #   THREADS=2              --threads of dump and restore
 #   RUNS=3                 runs per variant, in rotating order; the table shows medians
 #   KEEP=1                 keep the source dataset in .data/bench (shared with the other scripts)
+#   SKIP_BUILD=1           use build/myvault as it is (no Release build of everything first)
 #
 # A source server holds the dataset; each run dumps it (plain or --encrypt-to) and restores that
 # archive into a second, emptied target server (--decrypt-with for the encrypted one). Wall time
@@ -82,7 +83,7 @@ write_report() {
 }
 
 log "== build"
-step "build (Release)" build_release
+[ "${SKIP_BUILD:-0}" = 1 ] || step "build (Release)" build_release
 "$MYVAULT" keygen --help >/dev/null 2>&1 || die "build/myvault has no keygen subcommand"
 
 log "== servers, dataset and key"
