@@ -150,7 +150,9 @@ TEST(ArchiveCryptoTest, EveryByteOfTheKeyBlockMatters) {
     auto by_phrase = OpenKeyBlock(bad, phrase);
     // A flipped byte either breaks the syntax or the stanza it is in (and the id, in both).
     EXPECT_FALSE(by_key.ok() && by_phrase.ok()) << "byte " << i;
-    if (i < 25) EXPECT_FALSE(by_key.ok() || by_phrase.ok()) << "byte " << i;
+    if (i < 25) {
+      EXPECT_FALSE(by_key.ok() || by_phrase.ok()) << "byte " << i;
+    }
   }
   EXPECT_EQ(CheckKeyBlock(block.substr(0, block.size() - 1)).code(), StatusCode::kCorrupt);
   EXPECT_EQ(CheckKeyBlock(block + "x").message(),
