@@ -63,7 +63,7 @@ struct WriterOptions {
   // Encryption (format version 2): the key every member is sealed with, which must outlive the
   // writer, and the key block the writer puts first, in the keys member. Null: version 1.
   const ArchiveKey* key = nullptr;
-  std::string key_block;
+  std::string key_block{};
 };
 
 class ArchiveWriter {
