@@ -132,16 +132,20 @@ TEST_F(ArchiveSealedTest, VerifiesWithoutTheKeyAndWithIt) {
 }
 
 TEST_F(ArchiveSealedTest, EveryHeaderByteOfEveryMemberIsChecked) {
-  const auto members = Members();
-  ASSERT_FALSE(members.empty());
-  for (const MemberEntry& m : members) {
-    for (size_t at = 0; at < kMemberHeaderSize; ++at) {
+  std::vector<std::pair<uint64_t, size_t>> headers;  // offset and header size of each member
+  for (const MemberEntry& m : Members()) headers.emplace_back(m.offset, kMemberHeaderSize);
+  ASSERT_EQ(headers.size(), sample_.members.size() + 1);
+  const uint64_t index = Members().back().offset + Members().back().size;
+  headers.emplace_back(index, kMemberHeaderSize);
+  headers.emplace_back(bytes_.size() - kTrailerSize, kTrailerHeaderSize);
+  for (const auto& [offset, size] : headers) {
+    for (size_t at = 0; at < size; ++at) {
       std::string bad = bytes_;
-      bad[m.offset + at] = static_cast<char>(bad[m.offset + at] ^ 0x01);
+      bad[offset + at] = static_cast<char>(bad[offset + at] ^ 0x01);
       WriteFile(path_, bad);
       const Status keyed = Verify(path_, &alice_.identity);
       EXPECT_EQ(keyed.code(), StatusCode::kCorrupt)
-          << MemberKindName(m.info.kind) << " byte " << at << ": " << keyed.message();
+          << "member at " << offset << " byte " << at << ": " << keyed.message();
     }
   }
 }
