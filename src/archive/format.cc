@@ -37,13 +37,14 @@ std::string_view MemberKindName(MemberKind kind) {
     case MemberKind::kFooter: return "footer";
     case MemberKind::kIndex: return "index";
     case MemberKind::kTrailer: return "trailer";
+    case MemberKind::kKeys: return "keys";
   }
   return "unknown";
 }
 
 bool IsValidMemberKind(uint8_t kind) {
   return kind >= static_cast<uint8_t>(MemberKind::kHeader) &&
-         kind <= static_cast<uint8_t>(MemberKind::kTrailer);
+         kind <= static_cast<uint8_t>(MemberKind::kKeys);
 }
 
 const ObjectEntry* Index::FindObject(uint32_t id) const {
@@ -78,7 +79,13 @@ Status OrderCheck::Add(MemberKind kind) {
   const bool repeatable =
       kind == MemberKind::kSchema || kind == MemberKind::kData || kind == MemberKind::kPost;
   std::string_view problem;
-  if (last_ == 0 && kind != MemberKind::kHeader) {
+  if (kind == MemberKind::kKeys) {
+    if (last_ == 0 && !keys_) {
+      keys_ = true;
+      return Status::Ok();
+    }
+    problem = "the keys member must be the first";
+  } else if (last_ == 0 && kind != MemberKind::kHeader) {
     problem = "the first member must be the header";
   } else if (complete()) {
     problem = "nothing may follow the trailer";

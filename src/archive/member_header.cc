@@ -29,9 +29,34 @@ void WriteSubfieldHeader(char* out, char si2, size_t len) {
   StoreLe<uint16_t>(out + 2, static_cast<uint16_t>(len));
 }
 
+// The bounds of docs/format.md sections 7 and 11.1-11.2 on raw size and body size.
+Status CheckSizes(const MemberInfo& info, const MemberLayout& layout) {
+  const std::string raw = "raw size " + std::to_string(info.raw_size);
+  const std::string body = "body size " + std::to_string(layout.body_size);
+  if (info.raw_size > kMaxRawSize) return Corrupt(raw + " exceeds 4 GiB");
+  if (info.kind == MemberKind::kKeys) {
+    if (info.raw_size != layout.body_size || info.raw_size > kMaxKeyBlockSize) {
+      return Corrupt("keys member: " + raw + " and " + body + " must be equal, at most 64 KiB");
+    }
+    return Status::Ok();
+  }
+  // Version 2 seals every kind but the trailer, whose body is v1's.
+  const bool sealed = layout.version == kSealedFormatVersion && info.kind != MemberKind::kTrailer;
+  const uint64_t overhead = sealed ? kSealOverhead : 0;
+  if (layout.body_size < overhead) return Corrupt(body + " is too small for a sealed member");
+  const uint64_t deflate_size = layout.body_size - overhead;
+  if (deflate_size > MaxBodySize(info.raw_size)) {
+    return Corrupt(body + " is too large for " + raw);
+  }
+  if (info.raw_size > deflate_size * kMaxDeflateRatio) {
+    return Corrupt(raw + " is too large for " + body);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-void WriteMemberHeader(char* out, const MemberInfo& info, uint64_t body_size) {
+void WriteMemberHeader(char* out, const MemberInfo& info, uint64_t body_size, uint8_t version) {
   const bool trailer = info.kind == MemberKind::kTrailer;
   out[0] = static_cast<char>(kGzipId1);
   out[1] = static_cast<char>(kGzipId2);
@@ -42,7 +67,7 @@ void WriteMemberHeader(char* out, const MemberInfo& info, uint64_t body_size) {
   out[kOsAt] = static_cast<char>(kGzipOsUnknown);
   StoreLe<uint16_t>(out + kXlenAt, static_cast<uint16_t>(trailer ? kTrailerXlen : kMemberXlen));
   WriteSubfieldHeader(out + kMvAt, 'V', kMvDataSize);
-  out[kVersionAt] = static_cast<char>(kFormatVersion);
+  out[kVersionAt] = static_cast<char>(version);
   out[kKindAt] = static_cast<char>(info.kind);
   StoreLe<uint32_t>(out + kObjectAt, info.object_id);
   StoreLe<uint32_t>(out + kChunkAt, info.chunk);
@@ -81,10 +106,12 @@ Result<MemberLayout> ParseMemberLayout(std::string_view bytes, MemberInfo* info)
   ASSIGN_OR_RETURN(size_t header_size, MemberHeaderSize(bytes));
   if (bytes.size() < header_size) return Corrupt("truncated member header");
   if (!HasSubfield(bytes, kMvAt, 'V', kMvDataSize)) return Corrupt("missing MV subfield");
-  if (Byte(bytes, kVersionAt) != kFormatVersion) {
-    return Corrupt("unsupported format version " + std::to_string(Byte(bytes, kVersionAt)));
+  const uint8_t version = Byte(bytes, kVersionAt);
+  if (version != kFormatVersion && version != kSealedFormatVersion) {
+    return Corrupt("unsupported format version " + std::to_string(version));
   }
-  if (!IsValidMemberKind(Byte(bytes, kKindAt))) {
+  const bool keys = Byte(bytes, kKindAt) == static_cast<uint8_t>(MemberKind::kKeys);
+  if (!IsValidMemberKind(Byte(bytes, kKindAt)) || (keys && version != kSealedFormatVersion)) {
     return Corrupt("unknown member kind " + std::to_string(Byte(bytes, kKindAt)));
   }
   MemberInfo parsed;
@@ -103,19 +130,10 @@ Result<MemberLayout> ParseMemberLayout(std::string_view bytes, MemberInfo* info)
   parsed.raw_size = LoadLe<uint64_t>(bytes.data() + kRawSizeAt);
   std::memcpy(parsed.sha256.data(), bytes.data() + kShaAt, parsed.sha256.size());
   MemberLayout layout;
+  layout.version = version;
   layout.header_size = header_size;
   layout.body_size = LoadLe<uint64_t>(bytes.data() + kBodySizeAt);
-  if (parsed.raw_size > kMaxRawSize) {
-    return Corrupt("raw size " + std::to_string(parsed.raw_size) + " exceeds 4 GiB");
-  }
-  if (layout.body_size > MaxBodySize(parsed.raw_size)) {
-    return Corrupt("body size " + std::to_string(layout.body_size) + " is too large for raw size " +
-                   std::to_string(parsed.raw_size));
-  }
-  if (parsed.raw_size > layout.body_size * kMaxDeflateRatio) {
-    return Corrupt("raw size " + std::to_string(parsed.raw_size) + " is too large for body size " +
-                   std::to_string(layout.body_size));
-  }
+  RETURN_IF_ERROR(CheckSizes(parsed, layout));
   layout.total_size = header_size + layout.body_size + kGzipTailSize;
   *info = parsed;
   return layout;
@@ -126,12 +144,12 @@ Result<size_t> ParseMemberHeader(std::string_view bytes, MemberInfo* info) {
   return layout.header_size;
 }
 
-std::string EncodeTrailer(const TrailerLocation& location) {
+std::string EncodeTrailer(const TrailerLocation& location, uint8_t version) {
   MemberInfo info;
   info.kind = MemberKind::kTrailer;
   info.sha256 = Sha256::Of("");
   std::string out(kTrailerSize, '\0');
-  WriteMemberHeader(out.data(), info, sizeof(kEmptyFixedBlock));
+  WriteMemberHeader(out.data(), info, sizeof(kEmptyFixedBlock), version);
   WriteSubfieldHeader(out.data() + kMtAt, 'T', kMtDataSize);
   std::memcpy(out.data() + kMagicAt, kTrailerMagic, sizeof(kTrailerMagic));
   StoreLe<uint64_t>(out.data() + kIndexOffsetAt, location.index_offset);
@@ -144,7 +162,6 @@ Result<TrailerLocation> DecodeTrailer(std::string_view trailer_bytes) {
   if (trailer_bytes.size() != kTrailerSize) return Corrupt("the trailer must be 120 bytes");
   MemberInfo info;
   ASSIGN_OR_RETURN(MemberLayout layout, ParseMemberLayout(trailer_bytes, &info));
-  (void)layout;
   if (info.kind != MemberKind::kTrailer) {
     return Corrupt("found a " + std::string(MemberKindName(info.kind)) +
                    " member where the trailer should be");
@@ -152,7 +169,7 @@ Result<TrailerLocation> DecodeTrailer(std::string_view trailer_bytes) {
   TrailerLocation location;
   location.index_offset = LoadLe<uint64_t>(trailer_bytes.data() + kIndexOffsetAt);
   location.index_size = LoadLe<uint64_t>(trailer_bytes.data() + kIndexSizeAt);
-  const std::string expected = EncodeTrailer(location);
+  const std::string expected = EncodeTrailer(location, layout.version);
   for (size_t i = 0; i < kTrailerSize; ++i) {
     if (expected[i] != trailer_bytes[i]) {
       return Corrupt("trailer byte " + std::to_string(i) + " is wrong");

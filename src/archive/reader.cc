@@ -20,7 +20,18 @@ Status ReadExactly(int fd, uint64_t offset, size_t n, std::string* out) {
 
 }  // namespace
 
-Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(const std::string& path) {
+Result<uint8_t> FirstMemberVersion(int fd) {
+  std::string bytes;
+  bytes.resize(kMemberHeaderSize);
+  ASSIGN_OR_RETURN(size_t got, PreadFull(fd, bytes.data(), bytes.size(), 0));
+  bytes.resize(got);
+  MemberInfo info;
+  ASSIGN_OR_RETURN(MemberLayout layout, ParseMemberLayout(bytes, &info));
+  return layout.version;
+}
+
+Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(const std::string& path,
+                                                           const Identity* identity) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) return NotFound("archive " + path + ": No such file or directory");
   if (fd < 0) return IoErrorFromErrno("open " + path, errno);
@@ -32,14 +43,38 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(const std::string& pa
   }
   std::unique_ptr<ArchiveReader> reader(
       new ArchiveReader(path, fd, static_cast<uint64_t>(st.st_size)));
-  Status s = reader->LoadIndex();
+  Status s = reader->LoadIndex(identity);
   if (!s.ok()) return s;
   return reader;
 }
 
 ArchiveReader::~ArchiveReader() { ::close(fd_); }
 
-Status ArchiveReader::LoadIndex() {
+// Version 2: the keys member at offset 0, checked, then opened with `identity`.
+Status ArchiveReader::LoadKey(const Identity* identity) {
+  const std::string damaged = "archive " + path_ + " is damaged: keys member: ";
+  std::string bytes;
+  RETURN_IF_ERROR(ReadExactly(fd_, 0, kMemberHeaderSize, &bytes));
+  MemberInfo info;
+  auto layout = ParseMemberLayout(bytes, &info);
+  if (!layout.ok()) return Corrupt(damaged + layout.status().message());
+  if (info.kind != MemberKind::kKeys) return Corrupt(damaged + "not the first member");
+  if (layout->total_size > file_size_) return Corrupt(damaged + "truncated");
+  RETURN_IF_ERROR(ReadExactly(fd_, 0, layout->total_size, &bytes));
+  Status checked = CheckSealedMember(bytes, &info);
+  if (!checked.ok()) return Corrupt(damaged + checked.message());
+  if (identity == nullptr || identity->empty()) {
+    return KeyError("archive " + path_ +
+                    " is encrypted: give its private key (--decrypt-with) or passphrase");
+  }
+  auto key = OpenKeyBlock(std::string_view(bytes).substr(layout->header_size, layout->body_size),
+                          *identity);
+  if (!key.ok()) return key.status().WithContext("archive " + path_);
+  key_ = std::move(key).value();
+  return Status::Ok();
+}
+
+Status ArchiveReader::LoadIndex(const Identity* identity) {
   const std::string no_trailer =
       "archive " + path_ + ": no myvault trailer at the end: truncated or not a myvault archive";
   if (file_size_ < kTrailerSize) return Corrupt(no_trailer);
@@ -51,16 +86,19 @@ Status ArchiveReader::LoadIndex() {
   auto location = DecodeTrailer(bytes);
   if (!location.ok()) return Corrupt(no_trailer + " (" + location.status().message() + ")");
   const std::string damaged = "archive " + path_ + " is damaged: ";
+  MemberInfo info;
+  ASSIGN_OR_RETURN(MemberLayout trailer, ParseMemberLayout(bytes, &info));
+  if (trailer.version == kSealedFormatVersion) RETURN_IF_ERROR(LoadKey(identity));
   if (location->index_offset > trailer_offset ||
       trailer_offset - location->index_offset != location->index_size) {
     return Corrupt(damaged + "the trailer does not locate an index member before it");
   }
-  MemberInfo info;
+  info = MemberInfo{};
   info.kind = MemberKind::kIndex;
   const std::string where = damaged + Index().Describe(info, location->index_offset) + ": ";
   RETURN_IF_ERROR(ReadExactly(fd_, location->index_offset, location->index_size, &bytes));
   std::string payload;
-  Status decoded = MemberDecoder().Decode(bytes, &payload, &info);
+  Status decoded = MemberDecoder(key_.get()).Decode(bytes, &payload, &info);
   if (!decoded.ok()) return Corrupt(where + decoded.message());
   if (info.kind != MemberKind::kIndex) return Corrupt(where + "not an index member");
   auto index = DecodeIndex(payload);
@@ -83,7 +121,7 @@ Status ArchiveReader::ReadMember(const MemberEntry& entry, std::string* payload)
   if (!read.ok())
     return read.code() == StatusCode::kIo ? read.WithContext(path_) : Corrupt(where + "truncated");
   MemberInfo info;
-  Status decoded = MemberDecoder().Decode(bytes, payload, &info);
+  Status decoded = MemberDecoder(key_.get()).Decode(bytes, payload, &info);
   if (!decoded.ok()) return Corrupt(where + decoded.message());
   if (info != entry.info) return Corrupt(where + "the member does not match its index entry");
   return Status::Ok();

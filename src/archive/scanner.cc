@@ -45,6 +45,21 @@ Status MemberScanner::CheckPlacement(const ScannedMember& member) {
   return Status::Ok();
 }
 
+// One version per archive; a version 2 archive starts with its keys member.
+Status MemberScanner::CheckVersion(uint8_t version, MemberKind kind) {
+  if (version_ == 0) {
+    version_ = version;
+    if (version == kSealedFormatVersion && kind != MemberKind::kKeys) {
+      return Corrupt("an encrypted archive must start with its keys member");
+    }
+  }
+  if (version != version_) {
+    return Corrupt("member of format version " + std::to_string(version) + " in a version " +
+                   std::to_string(version_) + " archive");
+  }
+  return Status::Ok();
+}
+
 Result<bool> MemberScanner::Next(ScannedMember* member) {
   *member = ScannedMember{};
   member->offset = offset_;
@@ -64,6 +79,7 @@ Result<bool> MemberScanner::Next(ScannedMember* member) {
   ASSIGN_OR_RETURN(MemberLayout layout,
                    ParseMemberLayout(std::string_view(buffer_).substr(pos_), &member->info));
   member->header_parsed = true;
+  RETURN_IF_ERROR(CheckVersion(layout.version, member->info.kind));
   ASSIGN_OR_RETURN(have, Fill(layout.total_size));
   if (!have) return Truncated(member);
   RETURN_IF_ERROR(order_.Add(member->info.kind));
@@ -80,7 +96,7 @@ Result<bool> SequentialReader::Next(MemberInfo* info, std::string* payload, uint
   Status status = next.status();
   uint64_t number = scanner_.members();  // of the member at fault, counting from 0
   if (status.ok() && *next) {
-    status = decoder_.Decode(member_.bytes, payload, info);
+    status = Decode(info, payload);
     --number;
   }
   if (status.ok()) {
@@ -94,6 +110,25 @@ Result<bool> SequentialReader::Next(MemberInfo* info, std::string* payload, uint
     where += " (" + (names_ != nullptr ? *names_ : Index()).Describe(member_.info) + ")";
   }
   return Corrupt(where + ": " + status.message());
+}
+
+}  // namespace myvault::archive
+
+namespace myvault::archive {
+
+// The keys member (checked without a key, then opened) gives the decoder of the members after it.
+Status SequentialReader::Decode(MemberInfo* info, std::string* payload) {
+  if (member_.info.kind != MemberKind::kKeys) return decoder_->Decode(member_.bytes, payload, info);
+  RETURN_IF_ERROR(CheckSealedMember(member_.bytes, info));
+  const size_t header = kMemberHeaderSize;
+  payload->assign(member_.bytes, header, member_.bytes.size() - header - kGzipTailSize);
+  if (identity_ == nullptr || identity_->empty()) {
+    return KeyError(
+        "the archive is encrypted: give its private key (--decrypt-with) or passphrase");
+  }
+  ASSIGN_OR_RETURN(key_, OpenKeyBlock(*payload, *identity_));
+  decoder_ = std::make_unique<MemberDecoder>(key_.get());
+  return Status::Ok();
 }
 
 }  // namespace myvault::archive

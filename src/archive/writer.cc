@@ -71,7 +71,18 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(const std::string& 
                                                              std::unique_ptr<Sink> sink,
                                                              WriterOptions options) {
   RETURN_IF_ERROR(CheckOptions(path, options));
-  return std::unique_ptr<ArchiveWriter>(new ArchiveWriter(path, std::move(sink), options));
+  std::unique_ptr<ArchiveWriter> writer(new ArchiveWriter(path, std::move(sink), options));
+  if (options.key != nullptr) RETURN_IF_ERROR(writer->WriteKeysMember());
+  return writer;
+}
+
+// Version 2: the keys member comes first (docs/format.md 11.2).
+Status ArchiveWriter::WriteKeysMember() {
+  std::string bytes;
+  MemberInfo info;
+  RETURN_IF_ERROR(EncodeKeysMember(options_.key_block, &bytes, &info));
+  RETURN_IF_ERROR(order_.Add(MemberKind::kKeys));
+  return WriteMember(bytes, info);
 }
 
 Status ArchiveWriter::CheckOpen() const {
@@ -101,8 +112,13 @@ Status ArchiveWriter::Append(std::string_view member_bytes, const MemberInfo& in
   if (parsed != info || layout->total_size != member_bytes.size()) {
     return InvalidArgument("append: the bytes are not the member " + Index().Describe(info));
   }
-  if (info.kind == MemberKind::kIndex || info.kind == MemberKind::kTrailer) {
-    return InvalidArgument("append: Finish writes the index and the trailer");
+  if (layout->version != version()) {
+    return InvalidArgument("append: a member of format version " + std::to_string(layout->version) +
+                           " in a version " + std::to_string(version()) + " archive");
+  }
+  if (info.kind == MemberKind::kIndex || info.kind == MemberKind::kTrailer ||
+      info.kind == MemberKind::kKeys) {
+    return InvalidArgument("append: the writer writes the keys, index and trailer members");
   }
   Status order = order_.Add(info.kind);
   if (!order.ok()) return InvalidArgument("append: " + order.message());
@@ -142,7 +158,7 @@ Status ArchiveWriter::Finish(Index index) {
 }
 
 Status ArchiveWriter::AppendIndexAndTrailer(const Index& index) {
-  MemberEncoder encoder(options_.index_level);
+  MemberEncoder encoder(options_.index_level, options_.key);
   std::string bytes;
   MemberInfo info;
   RETURN_IF_ERROR(
@@ -150,7 +166,7 @@ Status ArchiveWriter::AppendIndexAndTrailer(const Index& index) {
   const TrailerLocation location{bytes_written_, bytes.size()};
   RETURN_IF_ERROR(order_.Add(MemberKind::kIndex));
   RETURN_IF_ERROR(WriteMember(bytes, info));
-  bytes = EncodeTrailer(location);
+  bytes = EncodeTrailer(location, version());
   RETURN_IF_ERROR(ParseMemberHeader(bytes, &info).status());
   RETURN_IF_ERROR(order_.Add(MemberKind::kTrailer));
   return WriteMember(bytes, info);

@@ -94,6 +94,7 @@ void DaemonCommand::Register(CLI::App* parent) {
                 "At start, do not take the one backup a missed slot calls for");
   drill.Register(app);
   flags.Register(app);
+  decrypt.Register(app, false);
 }
 
 Status DaemonCommand::Run(const mysql::PasswordArg& password, ErrorCollector* errors) {
@@ -103,6 +104,8 @@ Status DaemonCommand::Run(const mysql::PasswordArg& password, ErrorCollector* er
   o.schedule = schedule;
   o.catch_up = !no_catch_up;
   RETURN_IF_ERROR(drill.Build(flags.dump.connection, mysql::Environment::FromProcess(), &o));
+  ASSIGN_OR_RETURN(o.drill.identity, decrypt.Load());
+  o.drill.identity.passphrase = o.backup.dump.passphrase;
   return ops::RunDaemon(o, errors, [](const std::string& line) { StampedLine(stdout, line); });
 }
 

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "crypto_flags.h"
 #include "drill_target.h"
 #include "flags.h"
 #include "myvault/common/cancel.h"
@@ -23,6 +24,7 @@ struct DumpFlags {
   std::string progress = "auto";
   std::string snapshot_method = "auto";
   bool no_fsync = false;
+  EncryptFlags encrypt;
 
   void Register(CLI::App* app);
   // The options with sizes parsed, the connection resolved (flags > option files > environment)
@@ -42,6 +44,7 @@ struct DumpCommand {
 struct VerifyCommand {
   std::string path;
   verify::VerifyOptions options;
+  DecryptFlags decrypt;
   bool quiet = false;
   CLI::App* app = nullptr;
 
@@ -61,6 +64,7 @@ struct RestoreCommand {
   bool enable_binlog = false;
   bool skip_binlog = false;
   std::string users;  // --users ("create"), --users=replace
+  DecryptFlags decrypt;
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);
@@ -99,6 +103,7 @@ struct BackupCommand {
 struct DaemonCommand {
   BackupFlags flags;
   DrillTargetFlags drill;
+  DecryptFlags decrypt;  // for the drills; --passphrase-file is the backups' (flags.dump)
   std::string schedule = "0 */6 * * *";
   bool no_catch_up = false;
   CLI::App* app = nullptr;

@@ -80,12 +80,14 @@ void DrillCommand::Register(CLI::App* parent) {
   app->add_flag("-q,--quiet", quiet, "Print errors only");
   app->add_option("--progress", progress, "Restore progress: auto, bar, lines or none")
       ->capture_default_str();
+  decrypt.Register(app);
 }
 
 Status DrillCommand::Run(const mysql::PasswordArg& password, ErrorCollector* errors) {
   options.dir = dir.dir;
   options.prefix = dir.prefix;
   ASSIGN_OR_RETURN(options.progress, ParseProgressMode(progress, quiet));
+  ASSIGN_OR_RETURN(options.identity, decrypt.Load());
   RETURN_IF_ERROR(options.Validate());
   ASSIGN_OR_RETURN(ops::NotifyConfig notify_config, NotifyConfigFromProcess());
   ASSIGN_OR_RETURN(options.connection, connection.Resolve(password));

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "crypto_flags.h"
 #include "flags.h"
 #include "myvault/common/cancel.h"
 #include "myvault/ops/drill.h"
@@ -20,6 +21,7 @@ struct DrillCommand {
   std::string progress = "none";
   bool json = false;
   bool quiet = false;
+  DecryptFlags decrypt;
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);

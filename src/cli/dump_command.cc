@@ -52,6 +52,7 @@ void DumpFlags::Register(CLI::App* app) {
   app->add_flag("-q,--quiet", quiet, "Print errors only");
   app->add_option("--progress", progress, "auto, bar, lines or none")->capture_default_str();
   app->add_flag("--no-fsync", no_fsync, "Skip fsync of the archive (benchmarks only)");
+  encrypt.Register(app);
 }
 
 Result<dump::DumpOptions> DumpFlags::Build(const mysql::PasswordArg& password) {
@@ -68,6 +69,7 @@ Result<dump::DumpOptions> DumpFlags::Build(const mysql::PasswordArg& password) {
                              "'");
     }
   }
+  RETURN_IF_ERROR(encrypt.Load(&o.encrypt_to, &o.passphrase));
   o.selection.skip_drill_copies = true;
   o.selection.skip_restoring = true;
   o.selection.system_time = dump::Selection::SystemTime::kHistory;

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   cli::ListCommand list;
   cli::StatusCommand status;
   cli::MonitorCommand monitor;
+  cli::KeygenCommand keygen;
   dump.Register(&app);
   verify.Register(&app);
   restore.Register(&app);
@@ -48,13 +49,15 @@ int main(int argc, char** argv) {
   status.Register(&app);
   monitor.Register(&app);
   drill.Register(&app);
+  keygen.Register(&app);
   cli::DescribeHelp(&app);
   if (argc > 1 && argv[1][0] != '-' && cli::FindSubcommand(&app, argv[1]) == nullptr) {
     const std::string word = mysql::HideUnsafeArguments(argv[1], password);
-    std::fprintf(stderr,
-                 "myvault: error: unknown command '%s' (commands: dump, verify, restore, backup, "
-                 "daemon, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n",
-                 word.c_str());
+    std::fprintf(
+        stderr,
+        "myvault: error: unknown command '%s' (commands: dump, verify, restore, backup, "
+        "daemon, prune, list, status, monitor, drill, keygen, mysqldump; see myvault --help)\n",
+        word.c_str());
     return kExitUsage;
   }
   try {
@@ -95,6 +98,8 @@ int main(int argc, char** argv) {
     st = monitor.Run(&errors);
   else if (drill.app->parsed())
     st = drill.Run(password, &errors);
+  else if (keygen.app->parsed())
+    st = keygen.Run();
   // The long-running commands stop on SIGTERM by design: that is a clean exit 0 for them.
   const bool runs_until_signal = daemon.app->parsed() || monitor.app->parsed();
   if (st.ok() && errors.cancelled() && !runs_until_signal) st = errors.first();

@@ -55,6 +55,7 @@ void RestoreCommand::Register(CLI::App* parent) {
                   "sessions in the way")
       ->capture_default_str();
   app->add_flag("-q,--quiet", quiet, "Print errors only");
+  decrypt.Register(app);
   app->add_option("--progress", progress, "auto, bar, lines or none")->capture_default_str();
 }
 
@@ -149,11 +150,12 @@ void RestoreCommand::PrintReport(const restore::RestoreReport& r) const {
 
 Status RestoreCommand::Run(const mysql::PasswordArg& password, ErrorCollector* errors) {
   RETURN_IF_ERROR(Parse());
+  ASSIGN_OR_RETURN(options.identity, decrypt.Load());
   if (list) {
     if (options.input == "-") {
       return InvalidArgument("--list needs an archive file: it reads the index at the file's end");
     }
-    ASSIGN_OR_RETURN(std::string text, restore::ListArchive(options.input));
+    ASSIGN_OR_RETURN(std::string text, restore::ListArchive(options.input, &options.identity));
     std::fputs(text.c_str(), stdout);
     return Status::Ok();
   }

@@ -12,13 +12,29 @@ void VerifyCommand::Register(CLI::App* parent) {
   app->add_option("file", path, "Archive to check")->required();
   app->add_option("--threads", options.threads, "Decompression threads")->capture_default_str();
   app->add_flag("-q,--quiet", quiet, "Print nothing when the archive is intact");
+  decrypt.Register(app);
+  app->footer(
+      "An encrypted archive is checked without any key (every member's SHA-256, the framing, "
+      ".sha256); with --decrypt-with or --passphrase-file every member is also authenticated and "
+      "its SQL inflated and checked against the sealed index.");
 }
 
 Status VerifyCommand::Run(const ErrorCollector* errors) {
   options.cancel = errors;
+  ASSIGN_OR_RETURN(const archive::Identity identity, decrypt.Load());
+  options.identity = &identity;
   verify::VerifyReport report;
   RETURN_IF_ERROR(verify::VerifyArchive(path, options, &report));
-  if (!quiet) {
+  if (!quiet && report.keyless) {
+    std::printf(
+        "%s: OK (encrypted; checked without the key: every member's hash%s; contents "
+        "not authenticated): %llu rows, %llu chunks, %s, %.1f s\n",
+        path.c_str(), report.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file",
+        static_cast<unsigned long long>(report.rows),
+        static_cast<unsigned long long>(report.data_members),
+        ProgressReporter::HumanBytes(static_cast<double>(report.compressed_bytes)).c_str(),
+        report.seconds);
+  } else if (!quiet) {
     std::printf("%s: OK: %llu tables, %llu rows, %llu chunks, %s of SQL in %s%s, %.1f s\n",
                 path.c_str(), static_cast<unsigned long long>(report.table_rows.size()),
                 static_cast<unsigned long long>(report.rows),

@@ -49,7 +49,8 @@ ObjectIds AssignObjects(const Catalog& cat, archive::Index* index) {
 // Writes one non-data member on the caller's thread.
 class MemberWriter {
  public:
-  MemberWriter(archive::ArchiveWriter* writer, int level) : writer_(writer), encoder_(level) {}
+  MemberWriter(archive::ArchiveWriter* writer, int level, const archive::ArchiveKey* key)
+      : writer_(writer), encoder_(level, key) {}
   Status Write(MemberKind kind, uint32_t object_id, const std::string& sql) {
     std::string member;
     archive::MemberInfo info{};
@@ -295,8 +296,13 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   ASSIGN_OR_RETURN(Catalog cat, LoadCatalog(*c.planner, o.selection));
   ASSIGN_OR_RETURN(c.workers, ConnectWorkers(o));
   if (errors->cancelled()) return errors->first();
-  ASSIGN_OR_RETURN(auto writer,
-                   archive::ArchiveWriter::Create(o.output, {o.fsync, 6, o.checksum_base_name}));
+  archive::NewKey key;
+  if (!o.encrypt_to.empty() || o.passphrase) {
+    ASSIGN_OR_RETURN(key, archive::NewArchiveKey(o.encrypt_to, o.passphrase));
+  }
+  ASSIGN_OR_RETURN(auto writer, archive::ArchiveWriter::Create(
+                                    o.output, {o.fsync, 6, o.checksum_base_name, key.key.get(),
+                                               std::move(key.key_block)}));
 
   // 2. One snapshot for the planner and every worker.
   WarnAboutNonTransactional(cat, &progress);
@@ -324,7 +330,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   ObjectIds ids = AssignObjects(cat, &index);
   index.metadata = StartMetadata(o, server, cat, snap, start_time);
   AddAccountMetadata(accounts, &index.metadata);
-  MemberWriter members(writer.get(), o.compress_level);
+  MemberWriter members(writer.get(), o.compress_level, key.key.get());
   RETURN_IF_ERROR(members.Write(MemberKind::kHeader, archive::kNoObject,
                                 HeaderSql(index.metadata, cat.HasHistory())));
   RETURN_IF_ERROR(WriteSchema(cat, ids, &members));
@@ -335,6 +341,7 @@ Status RunDump(const DumpOptions& o, ErrorCollector* errors, DumpReport* report)
   for (auto& w : c.workers) in.workers.push_back(w.get());
   in.snapshot = snapshot.get();
   in.writer = writer.get();
+  in.key = key.key.get();
   in.counters = &counters;
   in.progress = &progress;
   in.errors = errors;

@@ -68,7 +68,7 @@ class PipelineWork {
         chunks_(config.max_chunks_in_flight, 2 * config.chunk_size + (64u << 10),
                 in.ordered != nullptr),
         sessions_(in.workers),
-        encoders_(config.compress_level) {
+        encoders_(config.compress_level, in.key) {
     for (const auto& t : in.catalog->tables) {
       queries_.push_back(BuildTableQuery(t));
       queries_.back().filter = config.where;

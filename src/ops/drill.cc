@@ -179,10 +179,11 @@ Status RunDrill(const DrillOptions& o, ErrorCollector* errors, DrillReport* repo
   verify::VerifyOptions verify_options;
   verify_options.threads = std::min(o.threads, 4);
   verify_options.cancel = errors;
+  verify_options.identity = &o.identity;
   RETURN_IF_ERROR(verify::VerifyArchive(report->file, verify_options, &verified)
                       .WithContext("drill: verification failed, no server was touched"));
   if (errors->cancelled()) return errors->first();
-  ASSIGN_OR_RETURN(auto reader, archive::ArchiveReader::Open(report->file));
+  ASSIGN_OR_RETURN(auto reader, archive::ArchiveReader::Open(report->file, &o.identity));
   const archive::Index& index = reader->index();
   report->file_size = reader->file_size();
   report->backup_time = BackupTime(o, report->file, index);
@@ -195,6 +196,7 @@ Status RunDrill(const DrillOptions& o, ErrorCollector* errors, DrillReport* repo
   for (const auto& db : databases) report->databases.push_back(ro.rename.at(db));
   ro.connection = o.connection;
   ro.input = report->file;
+  ro.identity = o.identity;
   ro.threads = o.threads;
   ro.assume_yes = true;
   ro.drop_existing = true;             // only scratch names are restored into: ours by their suffix

@@ -18,8 +18,8 @@ std::string Human(uint64_t bytes) {
 
 }  // namespace
 
-Result<std::string> ListArchive(const std::string& path) {
-  ASSIGN_OR_RETURN(auto reader, archive::ArchiveReader::Open(path));
+Result<std::string> ListArchive(const std::string& path, const archive::Identity* identity) {
+  ASSIGN_OR_RETURN(auto reader, archive::ArchiveReader::Open(path, identity));
   const archive::Index& index = reader->index();
   const archive::ArchiveContents contents = archive::ReadContentsMetadata(index.metadata);
   std::map<uint32_t, uint64_t> bytes, chunks;

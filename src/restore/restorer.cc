@@ -137,6 +137,7 @@ Status RestoreRun::VerifyArchive() {
   vo.cancel = errors_;
   vo.threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   vo.checked_bytes = &phase_counters_.raw_bytes;
+  vo.identity = &o_.identity;
   verify::VerifyReport vr;
   std::error_code ec;
   const uintmax_t size = std::filesystem::file_size(o_.input, ec);
@@ -202,7 +203,7 @@ Result<bool> RestoreRun::NextMember(SourceMember* m) {
 }
 
 Status RestoreRun::ReadPrologue() {
-  ASSIGN_OR_RETURN(source_, OpenSource(o_.input));
+  ASSIGN_OR_RETURN(source_, OpenSource(o_.input, &o_.identity));
   SourceMember header;
   ASSIGN_OR_RETURN(bool any, source_->Next(&header));
   if (!any || header.info.kind != archive::MemberKind::kHeader) {

@@ -14,6 +14,7 @@ class FileSource : public MemberSource {
 
   Result<bool> Next(SourceMember* m) override {
     const auto& members = reader_->index().members;
+    if (next_ < members.size() && members[next_].info.kind == MemberKind::kKeys) ++next_;
     if (next_ >= members.size()) return false;
     const archive::MemberEntry& e = members[next_++];
     m->info = e.info;
@@ -42,7 +43,9 @@ class FileSource : public MemberSource {
 
 class StreamSource : public MemberSource {
  public:
-  explicit StreamSource(int fd) : reader_(fd) { reader_.DescribeWith(&learned_); }
+  StreamSource(int fd, const archive::Identity* identity) : reader_(fd, identity) {
+    reader_.DescribeWith(&learned_);
+  }
 
   Result<bool> Next(SourceMember* m) override {
     while (true) {
@@ -50,6 +53,7 @@ class StreamSource : public MemberSource {
       auto more = reader_.Next(&m->info, &m->payload, &m->offset);
       if (!more.ok()) {
         const Status& st = more.status();
+        if (st.code() == StatusCode::kInvalidArgument) return st;  // a key problem
         if (st.code() != StatusCode::kCorrupt) return st.WithContext("reading stdin");
         if (members_ == 0) return Corrupt("stdin is not a myvault archive (" + st.message() + ")");
         return Corrupt("the archive on stdin is damaged: " + st.message());
@@ -66,7 +70,7 @@ class StreamSource : public MemberSource {
         have_index_ = true;
         continue;
       }
-      if (m->info.kind == MemberKind::kTrailer) continue;
+      if (m->info.kind == MemberKind::kTrailer || m->info.kind == MemberKind::kKeys) continue;
       return true;
     }
   }
@@ -86,14 +90,15 @@ class StreamSource : public MemberSource {
 
 }  // namespace
 
-Result<std::unique_ptr<MemberSource>> OpenSource(const std::string& path) {
+Result<std::unique_ptr<MemberSource>> OpenSource(const std::string& path,
+                                                 const archive::Identity* identity) {
   if (path == "-") {
     if (isatty(STDIN_FILENO)) {
       return InvalidArgument("restore -: stdin is a terminal; pipe an archive into it");
     }
-    return std::unique_ptr<MemberSource>(new StreamSource(STDIN_FILENO));
+    return std::unique_ptr<MemberSource>(new StreamSource(STDIN_FILENO, identity));
   }
-  ASSIGN_OR_RETURN(auto reader, archive::ArchiveReader::Open(path));
+  ASSIGN_OR_RETURN(auto reader, archive::ArchiveReader::Open(path, identity));
   return std::unique_ptr<MemberSource>(new FileSource(std::move(reader)));
 }
 

@@ -44,7 +44,9 @@ class MemberSource {
   virtual void Learn(const archive::ObjectEntry& object) { (void)object; }
 };
 
-// Opens `path` ("-": stdin) as a member source.
-Result<std::unique_ptr<MemberSource>> OpenSource(const std::string& path);
+// Opens `path` ("-": stdin) as a member source; `identity` (must outlive the source) opens an
+// encrypted archive. The keys member is never handed out: the first member is the header.
+Result<std::unique_ptr<MemberSource>> OpenSource(const std::string& path,
+                                                 const archive::Identity* identity);
 
 }  // namespace myvault::restore

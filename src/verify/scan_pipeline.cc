@@ -59,13 +59,15 @@ std::shared_ptr<Batch> ReadBatch(archive::MemberScanner* scanner, archive::Sha25
 }
 
 // The parallel stage: inflate and check each member, then drop its bytes.
-void DecodeBatch(Batch* batch) {
+void DecodeBatch(Batch* batch, const ScanCodec& codec) {
   try {
-    archive::MemberDecoder decoder;
+    archive::MemberDecoder decoder(codec.key);
     std::string payload;
     archive::MemberInfo info;
     for (size_t i = 0; i < batch->bytes.size(); ++i) {
-      Status s = decoder.Decode(batch->bytes[i], &payload, &info);
+      Status s = codec.sealed && codec.key == nullptr
+                     ? archive::CheckSealedMember(batch->bytes[i], &info)
+                     : decoder.Decode(batch->bytes[i], &payload, &info);
       std::string().swap(batch->bytes[i]);
       if (!s.ok()) {
         batch->bad = i;
@@ -108,7 +110,7 @@ void Collect(const Batch& batch, ScanResult* result, std::atomic<bool>* stop,
 }  // namespace
 
 ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel,
-                       std::atomic<uint64_t>* checked_bytes) {
+                       std::atomic<uint64_t>* checked_bytes, ScanCodec codec) {
   ScanResult result;
   archive::MemberScanner scanner(fd);
   archive::Sha256 file_hash;
@@ -129,8 +131,8 @@ ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel,
     }
     return ReadBatch(&scanner, &file_hash, &input_done);
   };
-  auto decode = [](BatchPtr batch) {
-    DecodeBatch(batch.get());
+  auto decode = [codec](BatchPtr batch) {
+    DecodeBatch(batch.get(), codec);
     return batch;
   };
   auto collect = [&](const BatchPtr& batch) { Collect(*batch, &result, &stop, checked_bytes); };

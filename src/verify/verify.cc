@@ -111,6 +111,13 @@ void CountMembers(const std::vector<MemberEntry>& members, VerifyReport* report)
   }
 }
 
+Status CheckChecksum(const std::string& path, const VerifyOptions& options, const ScanResult& scan,
+                     VerifyReport* report) {
+  if (!options.check_sha256_file) return Status::Ok();
+  return CheckChecksumFile(path, archive::Sha256Hex(scan.file_sha256),
+                           &report->sha256_file_checked);
+}
+
 Status Verify(const std::string& path, const VerifyOptions& options, int fd, VerifyReport* report) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return IoErrorFromErrno("stat " + path, errno);
@@ -119,20 +126,25 @@ Status Verify(const std::string& path, const VerifyOptions& options, int fd, Ver
   char first[2] = {0, 0};
   const bool gzip = ::pread(fd, first, 2, 0) == 2 && archive::StartsLikeGzip({first, 2});
 
-  auto reader = archive::ArchiveReader::Open(path);
+  const Result<uint8_t> version = archive::FirstMemberVersion(fd);
+  report->encrypted = version.ok() && *version == archive::kSealedFormatVersion;
+  report->keyless = report->encrypted && (options.identity == nullptr || options.identity->empty());
+  Result<std::unique_ptr<archive::ArchiveReader>> reader =
+      report->keyless ? Result<std::unique_ptr<archive::ArchiveReader>>(Corrupt("keyless"))
+                      : archive::ArchiveReader::Open(path, options.identity);
   if (!reader.ok() && reader.status().code() != StatusCode::kCorrupt) return reader.status();
   const Index* index = reader.ok() ? &(*reader)->index() : nullptr;
 
+  const ScanCodec codec{reader.ok() ? (*reader)->key() : nullptr, report->encrypted};
   ScanResult scan =
-      ScanArchive(fd, std::max(1, options.threads), options.cancel, options.checked_bytes);
+      ScanArchive(fd, std::max(1, options.threads), options.cancel, options.checked_bytes, codec);
   CountMembers(scan.members, report);
   if (!scan.error.ok()) return ScanFailure(path, scan, index, gzip);
+  if (report->keyless) return CheckChecksum(path, options, scan, report);
   if (index == nullptr) return reader.status();
   RETURN_IF_ERROR(CompareWithIndex(path, scan.members, *index));
   FillTableRows(*index, report);
-  if (!options.check_sha256_file) return Status::Ok();
-  return CheckChecksumFile(path, archive::Sha256Hex(scan.file_sha256),
-                           &report->sha256_file_checked);
+  return CheckChecksum(path, options, scan, report);
 }
 
 }  // namespace

@@ -41,17 +41,22 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
   const std::vector<std::string> connection = {"DB_HOST",     "DB_PORT",          "DB_USERNAME",
                                                "DB_PASSWORD", "DB_PASSWORD_FILE", "MYSQL_PWD"};
   const std::vector<Case> cases = {
-      {"dump", {"DB_DATABASE"}, {"BACKUP_DIR", "SLACK_WEBHOOK_URL"}},
-      {"restore", {}, {"BACKUP_DIR", "DB_DATABASE"}},
+      {"dump",
+       {"DB_DATABASE", "BACKUP_ENCRYPT_TO", "BACKUP_PASSPHRASE_FILE"},
+       {"BACKUP_DIR", "SLACK_WEBHOOK_URL", "BACKUP_DECRYPT_WITH"}},
+      {"restore",
+       {"BACKUP_DECRYPT_WITH", "BACKUP_PASSPHRASE_FILE"},
+       {"BACKUP_DIR", "DB_DATABASE", "BACKUP_ENCRYPT_TO"}},
       {"backup",
        {"DB_DATABASE", "BACKUP_DIR", "BACKUP_PREFIX", "DAILY_RETENTION", "WEEKLY_RETENTION",
         "MONTHLY_RETENTION", "MANUAL_RETENTION_DAYS", "BACKUP_COPY_TO", "BACKUP_COPY_COMMAND",
-        "BACKUP_COPY_TIMEOUT", "BACKUP_METRICS_FILE", "NOTIFY_SLACK", "SLACK_WEBHOOK_URL"},
+        "BACKUP_COPY_TIMEOUT", "BACKUP_METRICS_FILE", "NOTIFY_SLACK", "SLACK_WEBHOOK_URL",
+        "BACKUP_ENCRYPT_TO", "BACKUP_PASSPHRASE_FILE"},
        {"BACKUP_SCHEDULE"}},
       {"daemon",
        {"BACKUP_SCHEDULE", "BACKUP_DIR", "SLACK_WEBHOOK_URL", "BACKUP_LABEL", "DRILL_SCHEDULE",
         "DRILL_HOST", "DRILL_PORT", "DRILL_USERNAME", "DRILL_PASSWORD", "DRILL_PASSWORD_FILE",
-        "DRILL_ON_SOURCE"},
+        "DRILL_ON_SOURCE", "BACKUP_ENCRYPT_TO", "BACKUP_DECRYPT_WITH"},
        {}},
       {"monitor",
        {"BACKUP_DIR", "BACKUP_MAX_AGE", "BACKUP_MAX_DRILL_AGE", "BACKUP_REMIND_EVERY",
@@ -82,7 +87,9 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
     }
   }
   ASSERT_OK_AND_ASSIGN(CommandResult verify, RunMyvault({"verify", "--help"}));
-  EXPECT_NE(verify.out.find("Environment: none is read."), std::string::npos) << verify.out;
+  EXPECT_NE(verify.out.find("BACKUP_DECRYPT_WITH"), std::string::npos) << verify.out;
+  ASSERT_OK_AND_ASSIGN(CommandResult keygen, RunMyvault({"keygen", "--help"}));
+  EXPECT_NE(keygen.out.find("Environment: none is read."), std::string::npos) << keygen.out;
 }
 
 // The drill and alert flags of issue 16 (golden: tests/data/golden/{daemon,monitor}-help.txt).
@@ -103,9 +110,10 @@ TEST(CliHelp, DaemonAndMonitorHelpMatchTheGoldenTexts) {
 TEST(CliHelp, UnknownCommandsAndBadNumbersSayWhatIsWrong) {
   ASSERT_OK_AND_ASSIGN(CommandResult bogus, RunMyvault({"bogus"}));
   EXPECT_EQ(bogus.exit_code, 2);
-  EXPECT_EQ(bogus.err,
-            "myvault: error: unknown command 'bogus' (commands: dump, verify, restore, backup, "
-            "daemon, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n");
+  EXPECT_EQ(
+      bogus.err,
+      "myvault: error: unknown command 'bogus' (commands: dump, verify, restore, backup, "
+      "daemon, prune, list, status, monitor, drill, keygen, mysqldump; see myvault --help)\n");
 
   const std::string dir = ::testing::TempDir();
   ASSERT_OK_AND_ASSIGN(CommandResult word, RunMyvault({"prune", "--dir", dir, "--dry-run"},

@@ -228,8 +228,12 @@ TEST(ArchiveMemberTest, DecoderRejectsWrongLengthsAndAbsurdSizes) {
   EXPECT_EQ(Decode(huge).message(),
             "raw size " + std::to_string((uint64_t{1} << 32) + 24) + " exceeds 4 GiB");
   std::string future = good;
-  future[16] = 2;
-  EXPECT_EQ(Decode(future).message(), "unsupported format version 2");
+  future[16] = 3;
+  EXPECT_EQ(Decode(future).message(), "unsupported format version 3");
+  std::string sealed = good;  // version 2 (encrypted) is known, but needs a key
+  sealed[16] = 2;
+  EXPECT_EQ(Decode(sealed).message(),
+            "the archive is encrypted: give the private key (--decrypt-with)");
   std::string fname = good;
   fname[3] = 0x0C;  // FEXTRA | FNAME
   EXPECT_EQ(Decode(fname).code(), StatusCode::kCorrupt);

@@ -120,7 +120,7 @@ inline void WriteSample(const std::string& path, const Sample& sample, int level
                         WriterOptions options = {.fsync = false}) {
   auto writer = ArchiveWriter::Create(path, options);
   ASSERT_TRUE(writer.ok()) << writer.status().message();
-  MemberEncoder encoder(level);
+  MemberEncoder encoder(level, options.key);
   for (const SampleMember& m : sample.members) {
     std::string bytes;
     MemberInfo info;

@@ -1,4 +1,5 @@
-// The myvault archive format, version 1: constants, member descriptions and the index.
+// The myvault archive format, versions 1 (plain) and 2 (encrypted): constants, member descriptions
+// and the index.
 //
 // docs/format.md is the specification; every constant it names lives here, and only the archive
 // module (src/archive/) turns these values into bytes. The archive knows nothing of MySQL: object
@@ -19,7 +20,8 @@
 
 namespace myvault::archive {
 
-inline constexpr uint8_t kFormatVersion = 1;
+inline constexpr uint8_t kFormatVersion = 1;        // plain archives: the default
+inline constexpr uint8_t kSealedFormatVersion = 2;  // encrypted archives (docs/format.md 11)
 inline constexpr uint32_t kNoObject = 0xFFFFFFFF;
 
 // gzip framing (docs/format.md sections 2-4).
@@ -46,6 +48,10 @@ inline constexpr char kTrailerMagic[8] = {'M', 'Y', 'V', 'A', 'U', 'L', 'T', '\0
 inline constexpr uint64_t kMaxRawSize = uint64_t{1} << 32;
 inline constexpr uint64_t kMaxDeflateRatio = 1032;
 inline constexpr uint64_t MaxBodySize(uint64_t raw_size) { return raw_size + raw_size / 8 + 1024; }
+// A sealed body (version 2) adds a 12-byte nonce before and a 16-byte tag after the DEFLATE bytes.
+inline constexpr uint64_t kSealOverhead = 12 + 16;
+// The keys member's payload is stored as it is, and is small.
+inline constexpr uint64_t kMaxKeyBlockSize = 65536;
 
 enum class MemberKind : uint8_t {
   kHeader = 1,   // session settings and metadata comments
@@ -55,9 +61,10 @@ enum class MemberKind : uint8_t {
   kFooter = 5,   // restores session settings
   kIndex = 6,    // the index text (written by ArchiveWriter::Finish)
   kTrailer = 7,  // locates the index (written by ArchiveWriter::Finish)
+  kKeys = 8,     // version 2 only, first: the wrapped file key (written by ArchiveWriter)
 };
 
-// "header", "schema", "data", "post", "footer", "index", "trailer" (the index's spelling).
+// "header", "schema", "data", "post", "footer", "index", "trailer", "keys" (the index's spelling).
 std::string_view MemberKindName(MemberKind kind);
 bool IsValidMemberKind(uint8_t kind);
 
@@ -68,7 +75,7 @@ struct MemberInfo {
   uint32_t chunk = 0;
   uint64_t rows = 0;
   uint64_t raw_size = 0;             // uncompressed payload size
-  std::array<uint8_t, 32> sha256{};  // of the uncompressed payload
+  std::array<uint8_t, 32> sha256{};  // of the uncompressed payload (version 2: of the body)
   friend bool operator==(const MemberInfo&, const MemberInfo&) = default;
 };
 
@@ -114,16 +121,19 @@ Result<Index> DecodeIndex(std::string_view payload);
 // (object, chunk) among data members, per-object row sums. kCorrupt naming the first violation.
 Status ValidateIndex(const Index& index);
 
-// Checks the write order of docs/format.md section 6, one member kind at a time.
+// Checks the write order of docs/format.md section 6 (and 11.4: a keys member may come first),
+// one member kind at a time.
 class OrderCheck {
  public:
   // kCorrupt when `kind` may not follow the kinds added so far.
   Status Add(MemberKind kind);
   bool footer_seen() const { return last_ >= static_cast<int>(MemberKind::kFooter); }
   bool complete() const { return last_ == static_cast<int>(MemberKind::kTrailer); }
+  bool keys_seen() const { return keys_; }
 
  private:
   int last_ = 0;
+  bool keys_ = false;
 };
 
 // 64 lowercase hex digits.

@@ -2,9 +2,11 @@
 // stream that cannot seek, such as stdin (MemberScanner, SequentialReader).
 //
 // ArchiveReader opens a file by reading only its trailer and index (docs/format.md section 4),
-// then reads any member by its index entry. MemberScanner steps from member to member using each
-// header's body size, checking the write order, the trailer and the end of the stream, without
-// inflating; SequentialReader adds decoding and checking of every member.
+// then reads any member by its index entry. An encrypted archive (version 2) is opened with an
+// Identity (crypto.h): its keys member is read first, and every member is authenticated.
+// MemberScanner steps from member to member using each header's body size, checking the write
+// order, the trailer and the end of the stream, without inflating; SequentialReader adds decoding
+// and checking of every member.
 //
 // Thread safety: ArchiveReader::ReadMember may be called from many threads at once (pread and a
 // decoder per call); index() is immutable after Open. A MemberScanner or SequentialReader is used
@@ -26,12 +28,18 @@ class ArchiveReader {
   // Reads the trailer and the index, and checks the index (ValidateIndex). kNotFound for a
   // missing file, kIo for other open/read failures, kCorrupt ("archive P is damaged: ..." or
   // "archive P: no myvault trailer at the end: truncated or not a myvault archive") otherwise.
-  static Result<std::unique_ptr<ArchiveReader>> Open(const std::string& path);
+  // An encrypted archive needs `identity`: without one, KeyError "archive P is encrypted: ...";
+  // with one that opens none of its stanzas, KeyError naming the archive. `identity` is not kept.
+  // A plain archive ignores it.
+  static Result<std::unique_ptr<ArchiveReader>> Open(const std::string& path,
+                                                     const Identity* identity = nullptr);
   ~ArchiveReader();
   ArchiveReader(const ArchiveReader&) = delete;
   ArchiveReader& operator=(const ArchiveReader&) = delete;
 
   const Index& index() const { return index_; }
+  bool encrypted() const { return key_ != nullptr; }
+  const ArchiveKey* key() const { return key_.get(); }  // null for a plain archive
   uint64_t file_size() const { return file_size_; }
   const std::string& path() const { return path_; }
 
@@ -42,13 +50,19 @@ class ArchiveReader {
  private:
   ArchiveReader(std::string path, int fd, uint64_t size)
       : path_(std::move(path)), fd_(fd), file_size_(size) {}
-  Status LoadIndex();
+  Status LoadIndex(const Identity* identity);
+  Status LoadKey(const Identity* identity);
 
   std::string path_;
   int fd_;
   uint64_t file_size_;
+  std::unique_ptr<ArchiveKey> key_;  // encrypted archives only
   Index index_;
 };
+
+// The format version the member at offset 0 of `fd` declares (1, or 2 for an encrypted archive),
+// from its header alone. kCorrupt when there is no parsable member header there.
+Result<uint8_t> FirstMemberVersion(int fd);
 
 // One member as a MemberScanner found it.
 struct ScannedMember {
@@ -69,15 +83,19 @@ class MemberScanner {
   // cause ("bad gzip magic", "unexpected data after the trailer", or, with `truncated` set,
   // "truncated after member N at offset X"), with `member->offset` and, when it parsed,
   // `member->info` describing the member at fault. An error is final: stop calling Next.
+  // Every member must have the version of the first (kCorrupt "member of format version 1 in a
+  // version 2 archive"), and a version 2 archive must start with its keys member.
   Result<bool> Next(ScannedMember* member);
 
   uint64_t members() const { return members_; }  // complete members returned so far
+  uint8_t version() const { return version_; }   // of the first member; 0 before it
 
  private:
   Result<bool> Fill(size_t n);  // makes n bytes available; false when the stream ends first
   size_t available() const { return buffer_.size() - pos_; }
   Status Truncated(ScannedMember* member) const;
   Status CheckPlacement(const ScannedMember& member);
+  Status CheckVersion(uint8_t version, MemberKind kind);
 
   int fd_;
   std::string buffer_;
@@ -86,16 +104,21 @@ class MemberScanner {
   bool ended_ = false;
   uint64_t offset_ = 0;  // stream offset of buffer_[pos_]
   uint64_t members_ = 0;
+  uint8_t version_ = 0;
   OrderCheck order_;
   TrailerLocation last_index_;
 };
 
 class SequentialReader {
  public:
-  explicit SequentialReader(int fd) : scanner_(fd) {}
+  // `identity` (may be null; must outlive the reader) opens an encrypted stream's keys member.
+  explicit SequentialReader(int fd, const Identity* identity = nullptr)
+      : identity_(identity), scanner_(fd), decoder_(std::make_unique<MemberDecoder>()) {}
 
   // The next member's description, payload and offset, checked like MemberDecoder does; the
-  // index and trailer members come too. Returns false at the clean end after the trailer.
+  // keys, index and trailer members come too (the keys member's payload is its key block, from
+  // which the reader takes the key for the members after it: KeyError when `identity` cannot
+  // open it). Returns false at the clean end after the trailer.
   // kCorrupt: "truncated after member N at offset X" or "member N at offset X (data member of
   // object 3 chunk 2): sha256 mismatch" (members counted from 0). Errors are final.
   Result<bool> Next(MemberInfo* info, std::string* payload, uint64_t* offset);
@@ -104,9 +127,13 @@ class SequentialReader {
   void DescribeWith(const Index* names) { names_ = names; }
 
  private:
+  Status Decode(MemberInfo* info, std::string* payload);
+
   const Index* names_ = nullptr;
+  const Identity* identity_;
   MemberScanner scanner_;
-  MemberDecoder decoder_;
+  std::unique_ptr<ArchiveKey> key_;
+  std::unique_ptr<MemberDecoder> decoder_;
   ScannedMember member_;
 };
 

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "myvault/archive/crypto.h"
 #include "myvault/archive/format.h"
 #include "myvault/archive/sha256.h"
 #include "myvault/status.h"
@@ -59,6 +60,10 @@ struct WriterOptions {
   // FILE.sha256 names FILE by its base name, not as given: for a directory that is mounted under
   // other paths (a volume, an offsite copy), where `sha256sum -c` runs inside it.
   bool checksum_base_name = false;
+  // Encryption (format version 2): the key every member is sealed with, which must outlive the
+  // writer, and the key block the writer puts first, in the keys member. Null: version 1.
+  const ArchiveKey* key = nullptr;
+  std::string key_block{};
 };
 
 class ArchiveWriter {
@@ -74,10 +79,12 @@ class ArchiveWriter {
   ArchiveWriter(const ArchiveWriter&) = delete;
   ArchiveWriter& operator=(const ArchiveWriter&) = delete;
 
-  // Appends one member made by MemberEncoder; `info` must be what Encode reported for it.
+  // Appends one member made by MemberEncoder; `info` must be what Encode reported for it, and the
+  // encoder must have had the writer's key (or none, like the writer).
   // kInvalidArgument for bytes that are not that member or break the write order (header first,
-  // kinds never decreasing, index and trailer left to Finish). kIo ("write P: cause") when the
-  // file cannot be written; the writer has then aborted and every later call fails the same way.
+  // kinds never decreasing, keys, index and trailer left to the writer). kIo ("write P: cause")
+  // when the file cannot be written; the writer has then aborted and every later call fails the
+  // same way.
   Status Append(std::string_view member_bytes, const MemberInfo& info);
 
   // Sets index.members to the members appended, checks the index (ValidateIndex; kInternal on a
@@ -98,6 +105,10 @@ class ArchiveWriter {
 
   ArchiveWriter(std::string path, std::unique_ptr<Sink> sink, WriterOptions options);
   Status CheckOpen() const;
+  Status WriteKeysMember();
+  uint8_t version() const {
+    return options_.key != nullptr ? kSealedFormatVersion : kFormatVersion;
+  }
   Status WriteMember(std::string_view bytes, const MemberInfo& info);
   Status Flush();
   Status Fail(Status status);

@@ -10,10 +10,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "myvault/archive/contents.h"
+#include "myvault/archive/crypto.h"
 #include "myvault/common/cancel.h"
 #include "myvault/common/progress.h"
 #include "myvault/dump/catalog.h"
@@ -40,6 +42,10 @@ struct DumpOptions {
   bool fsync = true;
   bool checksum_base_name = false;  // FILE.sha256 names FILE by base name (archive::WriterOptions)
   ProgressMode progress = ProgressMode::kAuto;
+  // Encryption (format version 2, docs/format.md 11): the recipients' public keys (--encrypt-to)
+  // and/or a passphrase (--passphrase-file). Neither: a plain version 1 archive.
+  std::vector<archive::PublicKey> encrypt_to;
+  std::optional<archive::SecretBytes> passphrase;
 
   // Checks ranges and required fields before any connection is opened.
   Status Validate() const;

@@ -68,6 +68,7 @@ struct PipelineInputs {
   std::vector<mysql::Session*> workers;      // in the snapshot; one per worker
   Snapshot* snapshot = nullptr;              // released when non-transactional tables are done
   archive::ArchiveWriter* writer = nullptr;  // archive mode
+  const archive::ArchiveKey* key = nullptr;  // archive mode, encrypted: seals the data members
   OrderedSink* ordered = nullptr;            // ordered mode (then `writer` is unused)
   ProgressCounters* counters = nullptr;
   ProgressReporter* progress = nullptr;

@@ -43,6 +43,7 @@
 #include <string_view>
 #include <vector>
 
+#include "myvault/archive/crypto.h"
 #include "myvault/common/cancel.h"
 #include "myvault/common/progress.h"
 #include "myvault/mysql/options.h"
@@ -59,7 +60,8 @@ struct DrillOptions {
   int threads = 4;                      // restore connections
   bool keep = false;                    // leave the scratch copies on the server
   ProgressMode progress = ProgressMode::kQuiet;  // of the restore
-  int64_t now = 0;  // the time the RPO is measured at (UTC seconds); 0: the wall clock
+  int64_t now = 0;             // the time the RPO is measured at (UTC seconds); 0: the wall clock
+  archive::Identity identity;  // opens an encrypted backup (--decrypt-with, --passphrase-file)
 
   // InvalidArgument for an empty or non-[A-Za-z0-9_$] suffix, threads outside 1..256, neither
   // `dir` nor `file`, or an invalid prefix.

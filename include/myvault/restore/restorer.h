@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "myvault/archive/crypto.h"
 #include "myvault/common/cancel.h"
 #include "myvault/common/progress.h"
 #include "myvault/mysql/options.h"
@@ -55,7 +56,10 @@ enum class UsersMode { kSkip, kCreate, kReplace };
 
 struct RestoreOptions {
   mysql::ConnectionOptions connection;
-  std::string input;                   // archive path, or "-" for stdin
+  std::string input;  // archive path, or "-" for stdin
+  // Opens an encrypted archive (--decrypt-with, --passphrase-file): every member is authenticated
+  // before anything is loaded; without it an encrypted archive is refused before any connection.
+  archive::Identity identity;
   int threads = 4;                     // loader connections
   std::vector<std::string> databases;  // only these databases of the archive (empty: all)
   // Only these tables ("db.table", shell patterns allowed), their data and the triggers on them;
@@ -128,7 +132,8 @@ Result<std::optional<uint64_t>> CountRestoredRows(mysql::Session& session,
                                                   const std::string& table);
 
 // What `restore --list` prints: snapshot facts, then every database and table with rows and
-// SQL size, read from the index alone. kNotFound / kCorrupt like ArchiveReader::Open.
-Result<std::string> ListArchive(const std::string& path);
+// SQL size, read from the index alone. kNotFound / kCorrupt / KeyError like ArchiveReader::Open.
+Result<std::string> ListArchive(const std::string& path,
+                                const archive::Identity* identity = nullptr);
 
 }  // namespace myvault::restore
