@@ -214,6 +214,31 @@ TEST_F(RestoreUsers, RenameRewritesTheGrantsOnTheRenamedDatabase) {
   EXPECT_EQ(app.find("`mv_users`."), std::string::npos) << app;
 }
 
+// An encrypted whole-server archive (format version 2) carries its accounts sealed like every
+// other member: --users with the key creates them as from a plain archive.
+TEST_F(RestoreUsers, AnEncryptedArchiveRestoresItsAccountsWithTheKey) {
+  const std::string key = dir_->Join("users.key");
+  ASSERT_OK_AND_ASSIGN(CommandResult keygen, RunMyvault({"keygen", "--out", key}));
+  ASSERT_EQ(keygen.exit_code, 0) << keygen.Describe();
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> others, DatabasesLike(*source_, "%"));
+  std::vector<std::string> args = {"--encrypt-to", key + ".pub", "--exclude-databases"};
+  for (const std::string& d : others) {
+    if (d != kDb && d != "mysql" && d != "sys" && d != "information_schema" &&
+        d != "performance_schema")
+      args.push_back(d);
+  }
+  if (args.size() == 3) args.pop_back();
+  const std::string sealed = dir_->Join("server-sealed.sql.gz");
+  ASSERT_OK(DumpArchive(sealed, args));
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult r,
+      Restore(sealed, {"--databases", kDb, "--users", "--decrypt-with", key, "--yes", "--quiet"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ExpectSameAccountsAsSource();
+  ASSERT_OK_AND_ASSIGN(std::string reads, AppReads(kAppPassword));
+  EXPECT_EQ(reads, "mvu_reader 20");
+}
+
 // mysqldump mode: --system=users prints the accounts (hashes, never the password) as
 // statements that recreate them on another server.
 TEST_F(RestoreUsers, MysqldumpSystemUsersPrintsStatementsThatRecreateTheAccounts) {
