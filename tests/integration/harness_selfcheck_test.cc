@@ -146,5 +146,23 @@ TEST_F(HarnessSelfCheck, MariadbDumpReplayDiffersOnlyInFloatColumns) {
   EXPECT_EQ(log_rows, "4") << "triggers fired during the replay";
 }
 
+// A throwaway server's random port lies below the kernel's ephemeral range: there an outgoing
+// connection's local port (invisible to a "does anything listen?" probe) made the server's bind
+// fail ("Address already in use") and a test fail at random.
+TEST(ThrowawayServerPort, IsPickedBelowTheEphemeralRange) {
+  ASSERT_OK_AND_ASSIGN(std::string range, ReadFile("/proc/sys/net/ipv4/ip_local_port_range"));
+  const int low = std::stoi(range);
+  ASSERT_GT(low, 21000) << "this check needs an ephemeral range starting above 21000";
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_OK_AND_ASSIGN(
+        CommandResult r,
+        RunCommand({std::string(MYVAULT_SOURCE_DIR) + "/tools/testserver", "pick-port"}));
+    ASSERT_EQ(r.exit_code, 0) << r.Describe();
+    const int port = std::stoi(r.out);
+    EXPECT_GE(port, 20000);
+    EXPECT_LT(port, low) << "port " << port << " is in the ephemeral range";
+  }
+}
+
 }  // namespace
 }  // namespace myvault::it
