@@ -59,11 +59,23 @@ class RestoreResume : public RestoreTest {
     ASSERT_OK(target_->Exec(std::string("DROP DATABASE IF EXISTS ") + kResumeDb +
                             "; DROP DATABASE IF EXISTS " + kJournalDb));
     archive_ = dir_->Join("resume.sql.gz");
-    ASSERT_OK(DumpArchive(archive_,
-                          {"--threads", "2", "--chunk-size", "65536", "--databases", kResumeDb}));
-    ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFile(archive_));
-    ASSERT_OK_AND_ASSIGN(ArchiveIndex index, ReadArchiveIndex(bytes));
-    for (const IndexMember& m : index.members) data_chunks_ += m.kind == "data" ? 1 : 0;
+    std::vector<std::string> dump = {"--threads", "2",           "--chunk-size",
+                                     "65536",     "--databases", kResumeDb};
+    dump.insert(dump.end(), dump_extra_.begin(), dump_extra_.end());
+    ASSERT_OK(DumpArchive(archive_, dump));
+    if (restore_extra_.empty()) {
+      ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFile(archive_));
+      ASSERT_OK_AND_ASSIGN(ArchiveIndex index, ReadArchiveIndex(bytes));
+      for (const IndexMember& m : index.members) data_chunks_ += m.kind == "data" ? 1 : 0;
+    } else {  // a sealed index: verify with the key counts the chunks
+      std::vector<std::string> argv = {"verify", archive_};
+      argv.insert(argv.end(), restore_extra_.begin(), restore_extra_.end());
+      ASSERT_OK_AND_ASSIGN(CommandResult v, RunMyvault(argv));
+      ASSERT_EQ(v.exit_code, 0) << v.Describe();
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(v.out, m, std::regex(R"((\d+) chunks)"))) << v.out;
+      data_chunks_ = std::stol(m[1]);
+    }
     ASSERT_GE(data_chunks_, 200) << "the dataset in 64 KiB chunks should make hundreds";
   }
 
@@ -71,9 +83,10 @@ class RestoreResume : public RestoreTest {
   // says so, and kills the restore with SIGKILL. Returns the chunks the journal holds then.
   long KillRestoreWhen(const std::function<bool(TestServer&)>& ready, const std::string& what) {
     std::unique_ptr<ChildProcess> child;
-    Result<ChildProcess*> started = StartMyvault(
-        {"restore", archive_, "--defaults-file", target_cnf_, "--yes", "--quiet", "--threads", "2"},
-        &child);
+    std::vector<std::string> argv = {"restore", archive_,  "--defaults-file", target_cnf_,
+                                     "--yes",   "--quiet", "--threads",       "2"};
+    argv.insert(argv.end(), restore_extra_.begin(), restore_extra_.end());
+    Result<ChildProcess*> started = StartMyvault(argv, &child);
     EXPECT_TRUE(started.ok()) << started.status().message();
     if (!started.ok()) return -1;
     Result<std::unique_ptr<TestServer>> poller = TestServer::Connect(target_config_);
@@ -140,6 +153,21 @@ class RestoreResume : public RestoreTest {
   Fingerprint source_fp_;
   std::string archive_;
   long data_chunks_ = 0;
+  std::vector<std::string> dump_extra_, restore_extra_;  // e.g. the encryption flags
+};
+
+// The same archive encrypted (format version 2): the journal and --resume work the same way
+// with the key.
+class EncryptedRestoreResume : public RestoreResume {
+ protected:
+  void Prepare() override {
+    const std::string key = dir_->Join("resume.key");
+    ASSERT_OK_AND_ASSIGN(CommandResult k, RunMyvault({"keygen", "--out", key}));
+    ASSERT_EQ(k.exit_code, 0) << k.Describe();
+    dump_extra_ = {"--encrypt-to", key + ".pub"};
+    restore_extra_ = {"--decrypt-with", key};
+    RestoreResume::Prepare();
+  }
 };
 
 TEST_F(RestoreResume, KilledRestoreResumesToTheSourceState) {
@@ -156,6 +184,20 @@ TEST_F(RestoreResume, KilledRestoreResumesToTheSourceState) {
   const long skipped = std::stol(m[1]);
   EXPECT_GT(skipped, 0) << r.out;
   EXPECT_LT(skipped, data_chunks_) << r.out;
+  ExpectTargetEqualsSource();
+}
+
+TEST_F(EncryptedRestoreResume, KilledRestoreResumesWithTheKey) {
+  const long committed = KillMidRestore();
+  ASSERT_FALSE(HasFailure());
+  EXPECT_LT(committed, data_chunks_) << "every chunk committed: nothing left to resume";
+  std::vector<std::string> args = {"--resume", "--yes", "--progress", "none", "--threads", "2"};
+  args.insert(args.end(), restore_extra_.begin(), restore_extra_.end());
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, args));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(, (\d+) chunks already loaded)"))) << r.out;
+  EXPECT_GT(std::stol(m[1]), 0) << r.out;
   ExpectTargetEqualsSource();
 }
 
