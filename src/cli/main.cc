@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::RestoreCommand restore;
   cli::BackupCommand backup;
   cli::DaemonCommand daemon;
+  cli::BinlogCommand binlog;
   cli::DrillCommand drill;
   cli::PruneCommand prune;
   cli::ListCommand list;
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   restore.Register(&app);
   backup.Register(&app);
   daemon.Register(&app);
+  binlog.Register(&app);
   prune.Register(&app);
   list.Register(&app);
   status.Register(&app);
@@ -53,7 +55,7 @@ int main(int argc, char** argv) {
     const std::string word = mysql::HideUnsafeArguments(argv[1], password);
     std::fprintf(stderr,
                  "myvault: error: unknown command '%s' (commands: dump, verify, restore, backup, "
-                 "daemon, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n",
+                 "daemon, binlog, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n",
                  word.c_str());
     return kExitUsage;
   }
@@ -85,6 +87,8 @@ int main(int argc, char** argv) {
     st = backup.Run(password, &errors);
   else if (daemon.app->parsed())
     st = daemon.Run(password, &errors);
+  else if (binlog.app->parsed())
+    st = binlog.Run(password, &errors);
   else if (prune.app->parsed())
     st = prune.Run();
   else if (list.app->parsed())
@@ -96,7 +100,8 @@ int main(int argc, char** argv) {
   else if (drill.app->parsed())
     st = drill.Run(password, &errors);
   // The long-running commands stop on SIGTERM by design: that is a clean exit 0 for them.
-  const bool runs_until_signal = daemon.app->parsed() || monitor.app->parsed();
+  const bool runs_until_signal =
+      daemon.app->parsed() || monitor.app->parsed() || binlog.app->parsed();
   if (st.ok() && errors.cancelled() && !runs_until_signal) st = errors.first();
   if (!st.ok()) {
     const std::string message = mysql::HideUnsafeArguments(st.message(), password);

@@ -1,0 +1,72 @@
+// The recoverable window: which backups and archived binlog files a point-in-time restore can
+// use, and where exactly a replay starts and stops.
+//
+// A backup's archive records the binlog position and GTID position of its snapshot
+// (docs/format.md: binlog_file, binlog_position, gtid_position); a replay starts exactly there,
+// never at the start of a file, so no transaction the backup holds is applied again. A target
+// (a time, a GTID, or a file:position) resolves to a stop offset in one archived file: the start
+// of the first transaction at or after the target, which is not applied.
+//
+// Pure planning over the index and the archives' metadata (ChooseRestore reads archive indexes
+// and scans the binlog files it needs through myvault/binlog/files.h). Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "myvault/binlog/files.h"
+#include "myvault/common/cancel.h"
+#include "myvault/status.h"
+
+namespace myvault::binlog {
+
+struct SnapshotPosition {
+  std::string backup;  // archive file name
+  std::string path;
+  int64_t time = 0;  // the backup's time (from its name)
+  std::string file;  // binlog file of the snapshot
+  uint64_t position = 0;
+  std::string gtid_position;
+};
+// The snapshot positions of the backups of `prefix` in `dir` that record one, oldest first.
+Result<std::vector<SnapshotPosition>> BackupSnapshots(const std::string& dir,
+                                                      const std::string& prefix);
+
+// "a < b" in server order: by file sequence, then position.
+bool PositionBefore(const std::string& file_a, uint64_t pos_a, const std::string& file_b,
+                    uint64_t pos_b);
+
+struct Target {
+  enum class Kind { kTime, kGtid, kPosition } kind = Kind::kTime;
+  int64_t time = 0;  // UTC seconds: stop before the first transaction at or after it
+  std::string gtid;  // stop before this transaction
+  std::string file;  // stop at this offset of this file
+  uint64_t position = 0;
+  std::string Describe() const;
+};
+// "2025-01-30 11:59:00" (UTC), "2025-01-30T11:59:00Z", "2025-01-30 11:59:00+02:00" (an offset
+// east of UTC), "...-05:00". InvalidArgument otherwise.
+Result<int64_t> ParseUntilTime(const std::string& text);
+// "binlog.000042:1234". InvalidArgument otherwise.
+Result<Target> ParseUntilPosition(const std::string& text);
+
+struct ReplayPlan {
+  SnapshotPosition backup;        // restore this, then replay
+  std::vector<std::string> files; // archived binlog files, in order, first = backup.file
+  uint64_t start = 0;             // offset in files.front()
+  uint64_t stop = 0;              // offset in files.back(): not applied from here on
+  std::string last_gtid;          // the last transaction applied ("" when none)
+  uint32_t last_time = 0;         // and its time
+  uint64_t transactions = 0;      // how many the replay applies
+};
+// Chooses the newest backup whose snapshot is before the target and whose binlog is archived
+// without a gap from its snapshot to the target; checks every needed file (the .sha256 of
+// complete ones, every member of a partial) and finds the stop offset. Errors: kNotFound when no
+// backup or no archived binlog covers the target (naming the window there is), kCorrupt for a
+// damaged file, kInvalidArgument for a bad GTID.
+Result<ReplayPlan> PlanReplay(const std::string& dir, const std::string& prefix,
+                              const Target& target, const ErrorCollector* cancel);
+
+}  // namespace myvault::binlog
