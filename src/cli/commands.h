@@ -61,6 +61,11 @@ struct RestoreCommand {
   bool quiet = false;
   bool enable_binlog = false;
   bool skip_binlog = false;
+  // Point-in-time restore: the newest fitting backup of --dir, then the archived binlog up to
+  // (not including) the target.
+  BackupDirFlags dir;
+  std::string until, until_gtid, until_position;
+  std::string replay_timeout = "24h";
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);
@@ -68,6 +73,10 @@ struct RestoreCommand {
 
  private:
   Status Parse();
+  bool PointInTime() const {
+    return !until.empty() || !until_gtid.empty() || !until_position.empty();
+  }
+  Status RunPointInTime(ErrorCollector* errors);
   void PrintReport(const restore::RestoreReport& report) const;
 };
 
