@@ -78,6 +78,10 @@ bool Archiver::Wait(double seconds) const {
 
 Status Archiver::SaveIndex() {
   last_index_ = SteadyNow();
+  // `prune` removes old complete files and their records: keep its removals.
+  std::erase_if(index_.files, [&](const FileRecord& r) {
+    return r.complete && !ArchivedExists(o_.dir, o_.prefix, r.file);
+  });
   return WriteIndex(o_.dir, o_.prefix, index_);
 }
 

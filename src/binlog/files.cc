@@ -183,6 +183,10 @@ Status CheckArchivedSha256(const std::string& dir, std::string_view prefix,
   return st;
 }
 
+bool ArchivedExists(const std::string& dir, std::string_view prefix, std::string_view server_file) {
+  return ::access(Join(dir, ArchivedName(prefix, server_file)).c_str(), F_OK) == 0;
+}
+
 Status RemoveArchived(const std::string& dir, std::string_view prefix,
                       std::string_view server_file) {
   const std::string path = Join(dir, ArchivedName(prefix, server_file));

@@ -107,6 +107,52 @@ Result<std::vector<SnapshotPosition>> BackupSnapshots(const std::string& dir,
   return out;
 }
 
+Result<std::optional<ops::BinlogArchiveHealth>> InspectArchive(const std::string& dir,
+                                                               const std::string& prefix) {
+  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(dir, prefix));
+  if (index.files.empty()) return std::optional<ops::BinlogArchiveHealth>();
+  ops::BinlogArchiveHealth h;
+  h.synced_at = index.synced_at;
+  size_t gap_at = index.files.size();
+  for (size_t i = 0; i < index.files.size(); ++i) {
+    if (!index.files[i].gap_before.empty()) gap_at = i;
+  }
+  if (gap_at < index.files.size()) {
+    ASSIGN_OR_RETURN(std::vector<SnapshotPosition> snaps, BackupSnapshots(dir, prefix));
+    bool backup_after = false;
+    for (const SnapshotPosition& s : snaps) {
+      for (size_t i = gap_at; i < index.files.size(); ++i) {
+        backup_after = backup_after || index.files[i].file == s.file;
+      }
+    }
+    if (!backup_after) h.gap = index.files[gap_at].gap_before;
+  }
+  return std::optional<ops::BinlogArchiveHealth>(h);
+}
+
+Result<std::vector<std::string>> PruneArchive(const std::string& dir, const std::string& prefix,
+                                              const std::string& keep_from, bool dry_run) {
+  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(dir, prefix));
+  std::vector<std::string> removed;
+  if (keep_from.empty() || index.Find(keep_from) == nullptr) return removed;
+  BinlogIndex kept = index;
+  kept.files.clear();
+  bool keeping = false;
+  for (const FileRecord& r : index.files) {
+    keeping = keeping || r.file == keep_from || !r.complete;
+    if (keeping) {
+      kept.files.push_back(r);
+    } else {
+      removed.push_back(r.file);
+    }
+  }
+  if (dry_run || removed.empty()) return removed;
+  // The index first: a file it no longer names is never used, even if its removal fails.
+  RETURN_IF_ERROR(WriteIndex(dir, prefix, kept));
+  for (const std::string& f : removed) RETURN_IF_ERROR(RemoveArchived(dir, prefix, f));
+  return removed;
+}
+
 bool PositionBefore(const std::string& file_a, uint64_t pos_a, const std::string& file_b,
                     uint64_t pos_b) {
   if (file_a != file_b) {

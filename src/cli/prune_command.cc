@@ -8,6 +8,7 @@
 #include "myvault/ops/health.h"
 #include "myvault/ops/notify.h"
 #include "ops_commands.h"
+#include "myvault/binlog/window.h"
 
 namespace myvault::cli {
 namespace {
@@ -88,9 +89,27 @@ Status PruneCommand::Run() {
       std::printf("%s %s  %s\n", verb, name.c_str(), Join(row.reasons).c_str());
     }
   }
+  // The archived binlog from the oldest kept backup's snapshot on stays (point-in-time restores
+  // start there); older complete files go.
+  std::string keep_from;
+  ASSIGN_OR_RETURN(const std::vector<binlog::SnapshotPosition> snaps,
+                   binlog::BackupSnapshots(dir.dir, dir.prefix));
+  for (const Row& row : rows) {
+    if (!row.keep || !keep_from.empty()) continue;
+    for (const binlog::SnapshotPosition& s : snaps) {
+      if (s.backup == row.file->backup.name) keep_from = s.file;
+    }
+  }
+  ASSIGN_OR_RETURN(const std::vector<std::string> binlogs,
+                   binlog::PruneArchive(dir.dir, dir.prefix, keep_from, dry_run));
   if (json) {
     std::printf("[%s]\n", json_rows.c_str());
   } else {
+    for (const std::string& f : binlogs) {
+      std::printf("%s %s  binlog before %s (the oldest kept backup's snapshot)\n",
+                  dry_run ? "would remove" : "remove", binlog::ArchivedName(dir.prefix, f).c_str(),
+                  keep_from.c_str());
+    }
     std::printf("%s %zu of %zu backups (%s), kept %zu\n", dry_run ? "would remove" : "removed",
                 removed, rows.size(),
                 ProgressReporter::HumanBytes(static_cast<double>(freed)).c_str(),

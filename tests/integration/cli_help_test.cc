@@ -42,7 +42,11 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
                                                "DB_PASSWORD", "DB_PASSWORD_FILE", "MYSQL_PWD"};
   const std::vector<Case> cases = {
       {"dump", {"DB_DATABASE"}, {"BACKUP_DIR", "SLACK_WEBHOOK_URL"}},
-      {"restore", {}, {"BACKUP_DIR", "DB_DATABASE"}},
+      {"restore", {"BACKUP_DIR", "BACKUP_PREFIX"}, {"DB_DATABASE", "SLACK_WEBHOOK_URL"}},
+      {"binlog",
+       {"BACKUP_DIR", "BACKUP_PREFIX", "BINLOG_FLUSH_EVERY", "BINLOG_SERVER_ID", "NOTIFY_SLACK",
+        "SLACK_WEBHOOK_URL", "BACKUP_LABEL"},
+       {"BACKUP_SCHEDULE", "DB_DATABASE"}},
       {"backup",
        {"DB_DATABASE", "BACKUP_DIR", "BACKUP_PREFIX", "DAILY_RETENTION", "WEEKLY_RETENTION",
         "MONTHLY_RETENTION", "MANUAL_RETENTION_DAYS", "BACKUP_COPY_TO", "BACKUP_COPY_COMMAND",
@@ -51,7 +55,7 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
       {"daemon",
        {"BACKUP_SCHEDULE", "BACKUP_DIR", "SLACK_WEBHOOK_URL", "BACKUP_LABEL", "DRILL_SCHEDULE",
         "DRILL_HOST", "DRILL_PORT", "DRILL_USERNAME", "DRILL_PASSWORD", "DRILL_PASSWORD_FILE",
-        "DRILL_ON_SOURCE"},
+        "DRILL_ON_SOURCE", "BACKUP_BINLOG", "BINLOG_FLUSH_EVERY"},
        {}},
       {"monitor",
        {"BACKUP_DIR", "BACKUP_MAX_AGE", "BACKUP_MAX_DRILL_AGE", "BACKUP_REMIND_EVERY",
@@ -105,7 +109,7 @@ TEST(CliHelp, UnknownCommandsAndBadNumbersSayWhatIsWrong) {
   EXPECT_EQ(bogus.exit_code, 2);
   EXPECT_EQ(bogus.err,
             "myvault: error: unknown command 'bogus' (commands: dump, verify, restore, backup, "
-            "daemon, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n");
+            "daemon, binlog, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n");
 
   const std::string dir = ::testing::TempDir();
   ASSERT_OK_AND_ASSIGN(CommandResult word, RunMyvault({"prune", "--dir", dir, "--dry-run"},

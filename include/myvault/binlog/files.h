@@ -101,6 +101,8 @@ Status ReadArchived(const std::string& dir, std::string_view prefix, std::string
 // Checks the .sha256 of a complete archived file: kCorrupt on a mismatch or a missing .sha256.
 Status CheckArchivedSha256(const std::string& dir, std::string_view prefix,
                            std::string_view server_file);
+// Whether the complete P-binlog-B.gz exists.
+bool ArchivedExists(const std::string& dir, std::string_view prefix, std::string_view server_file);
 // Removes P-binlog-B.gz.sha256 then P-binlog-B.gz (absent ones are fine), fsyncs the directory.
 Status RemoveArchived(const std::string& dir, std::string_view prefix, std::string_view server_file);
 

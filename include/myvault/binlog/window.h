@@ -18,6 +18,7 @@
 
 #include "myvault/binlog/files.h"
 #include "myvault/common/cancel.h"
+#include "myvault/ops/health.h"
 #include "myvault/status.h"
 
 namespace myvault::binlog {
@@ -37,6 +38,18 @@ Result<std::vector<SnapshotPosition>> BackupSnapshots(const std::string& dir,
 // "a < b" in server order: by file sequence, then position.
 bool PositionBefore(const std::string& file_a, uint64_t pos_a, const std::string& file_b,
                     uint64_t pos_b);
+
+// The archive's health facts for `status`: nullopt when the directory has no binlog index; the
+// gap is the newest recorded gap when no backup's snapshot lies after it.
+Result<std::optional<ops::BinlogArchiveHealth>> InspectArchive(const std::string& dir,
+                                                               const std::string& prefix);
+
+// Retention of the archive: removes (with their .sha256 and index records) the complete archived
+// files before `keep_from`, the binlog file of the oldest kept backup's snapshot; everything from
+// it on is kept, as is everything when `keep_from` is empty (no backup anchors a replay). With
+// dry_run only says. Returns the server names of the files removed (or that would be).
+Result<std::vector<std::string>> PruneArchive(const std::string& dir, const std::string& prefix,
+                                              const std::string& keep_from, bool dry_run);
 
 struct Target {
   enum class Kind { kTime, kGtid, kPosition } kind = Kind::kTime;
