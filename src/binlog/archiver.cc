@@ -89,9 +89,10 @@ Status Archiver::StartFile(const std::string& file, const std::string& gap_befor
   RETURN_IF_ERROR(ValidateServerFileName(file));
   if (index_.Find(file) != nullptr) {
     return Status(StatusCode::kServer,
-                  "the server's binlog " + file + " has the name of a file already archived "
-                  "(was its binary log reset?): move the archived binlog files of prefix " +
-                  o_.prefix + " aside, or archive under another --prefix");
+                  "the server's binlog " + file +
+                      " has the name of a file already archived "
+                      "(was its binary log reset?): move the archived binlog files of prefix " +
+                      o_.prefix + " aside, or archive under another --prefix");
   }
   FileRecord r;
   r.file = file;
@@ -140,17 +141,18 @@ Status Archiver::Resume(mysql::Session& session) {
   pending_committed_ = pending_.size();
   written_ = magic ? scanner_.position() : 0;
   Log(o_, "resuming binlog " + Where() + " (the archive's end" +
-              (Current().end > written_ ? "; a torn end of " +
-                                              std::to_string(Current().end - written_) +
-                                              " bytes is fetched again"
-                                        : "") +
+              (Current().end > written_
+                   ? "; a torn end of " + std::to_string(Current().end - written_) +
+                         " bytes is fetched again"
+                   : "") +
               ")");
   return Status::Ok();
 }
 
 Status Archiver::Flush(bool sync, bool everything) {
   const size_t n = everything ? pending_.size() : pending_committed_;
-  if (n > 0 || sync) RETURN_IF_ERROR(writer_->Append(std::string_view(pending_).substr(0, n), sync));
+  if (n > 0 || sync)
+    RETURN_IF_ERROR(writer_->Append(std::string_view(pending_).substr(0, n), sync));
   pending_.erase(0, n);
   pending_committed_ = 0;  // what is left is an open transaction's (or nothing)
   written_ += n;
@@ -190,9 +192,10 @@ Status Archiver::SwitchTo(const std::string& next, const std::string& gap_before
   RETURN_IF_ERROR(writer_->Complete());
   Current().complete = true;
   const FileRecord done = Current();
-  Log(o_, "binlog " + done.file + " complete: " + std::to_string(done.end) + " bytes" +
-              (done.last_gtid.empty() ? "" : ", GTIDs " + done.first_gtid + " .. " + done.last_gtid) +
-              "; now " + next);
+  Log(o_,
+      "binlog " + done.file + " complete: " + std::to_string(done.end) + " bytes" +
+          (done.last_gtid.empty() ? "" : ", GTIDs " + done.first_gtid + " .. " + done.last_gtid) +
+          "; now " + next);
   return StartFile(next, gap_before);
 }
 
@@ -243,8 +246,8 @@ Status Archiver::Stream() {
   mysql::BinlogStream::Request request;
   request.file = file_;
   request.position = scanner_.position();
-  request.replica_server_id = o_.replica_server_id != 0 ? o_.replica_server_id
-                                                        : ReplicaServerId(o_.dir, o_.prefix);
+  request.replica_server_id =
+      o_.replica_server_id != 0 ? o_.replica_server_id : ReplicaServerId(o_.dir, o_.prefix);
   request.heartbeat_s = o_.flush_every_s;
   request.read_timeout_s = static_cast<unsigned>(std::max(10.0, std::ceil(3 * o_.flush_every_s)));
   ASSIGN_OR_RETURN(auto stream, mysql::BinlogStream::Open(std::move(session), request));

@@ -71,21 +71,26 @@ Result<std::vector<std::string>> ServerBinlogs(mysql::Session& session) {
 
 Result<std::string> FirstStartFile(mysql::Session& session, const ArchiverOptions& options) {
   ASSIGN_OR_RETURN(std::vector<std::string> logs, ServerBinlogs(session));
-  ASSIGN_OR_RETURN(std::vector<SnapshotPosition> snaps, BackupSnapshots(options.dir, options.prefix));
+  ASSIGN_OR_RETURN(std::vector<SnapshotPosition> snaps,
+                   BackupSnapshots(options.dir, options.prefix));
   if (!snaps.empty()) {
     const SnapshotPosition& oldest = snaps.front();
     if (std::find(logs.begin(), logs.end(), oldest.file) != logs.end()) {
-      Log(options, "first start: archiving from binlog " + oldest.file + ", which holds the "
-                   "snapshot of the oldest backup " + oldest.backup + " (" + oldest.file + ":" +
-                   std::to_string(oldest.position) + ")");
+      Log(options, "first start: archiving from binlog " + oldest.file +
+                       ", which holds the "
+                       "snapshot of the oldest backup " +
+                       oldest.backup + " (" + oldest.file + ":" + std::to_string(oldest.position) +
+                       ")");
       return oldest.file;
     }
     Log(options, "first start: the server no longer has binlog " + oldest.file +
                      " of the oldest backup " + oldest.backup +
                      "; the window opens at the current binlog " + logs.back());
   } else {
-    Log(options, "first start: no backup records a binlog position; the window opens at the "
-                 "current binlog " + logs.back());
+    Log(options,
+        "first start: no backup records a binlog position; the window opens at the "
+        "current binlog " +
+            logs.back());
   }
   return logs.back();
 }

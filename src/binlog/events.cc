@@ -66,8 +66,8 @@ Status EventScanner::Feed(std::string_view events,
       return Corrupt("binlog event at offset " + std::to_string(position_) + " cut short");
     }
     if (h.next_position != 0 && h.next_position != position_ + h.length) {
-      return Corrupt("binlog event at offset " + std::to_string(position_) +
-                     " says it ends at " + std::to_string(h.next_position));
+      return Corrupt("binlog event at offset " + std::to_string(position_) + " says it ends at " +
+                     std::to_string(h.next_position));
     }
     OnEvent(h, events.substr(0, h.length), on_commit);
     position_ += h.length;

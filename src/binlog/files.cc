@@ -1,5 +1,7 @@
 // File I/O of the binlog archive (myvault/binlog/files.h): partial files of gzip members, their
 // recovery after a crash, reading, checksums, removal and the index file.
+#include "myvault/binlog/files.h"
+
 #include <fcntl.h>
 #include <libdeflate.h>
 #include <sys/stat.h>
@@ -11,7 +13,6 @@
 #include "myvault/archive/format.h"
 #include "myvault/archive/sha256.h"
 #include "myvault/archive/writer.h"
-#include "myvault/binlog/files.h"
 #include "myvault/ops/health.h"
 
 namespace myvault::binlog {
@@ -128,8 +129,8 @@ Status PartialWriter::Append(std::string_view events, bool sync) {
         libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
     if (c == nullptr) return Internal("libdeflate_alloc_compressor failed");
     std::string member(libdeflate_gzip_compress_bound(c.get(), events.size()), '\0');
-    const size_t n = libdeflate_gzip_compress(c.get(), events.data(), events.size(),
-                                              member.data(), member.size());
+    const size_t n = libdeflate_gzip_compress(c.get(), events.data(), events.size(), member.data(),
+                                              member.size());
     if (n == 0) return Internal("gzip compression of binlog events failed");
     RETURN_IF_ERROR(WriteAllTo(fd_, std::string_view(member.data(), n), path_));
   }
@@ -165,7 +166,8 @@ Result<uint64_t> RecoverPartial(const std::string& dir, std::string_view prefix,
 
 Status ReadArchived(const std::string& dir, std::string_view prefix, std::string_view server_file,
                     bool partial, const std::function<Status(std::string_view)>& use) {
-  const std::string path = Join(dir, ArchivedName(prefix, server_file)) + (partial ? ".partial" : "");
+  const std::string path =
+      Join(dir, ArchivedName(prefix, server_file)) + (partial ? ".partial" : "");
   ASSIGN_OR_RETURN(std::string data, ReadWhole(path));
   uint64_t kept = 0;
   RETURN_IF_ERROR(ForEachMember(data, use, &kept));
@@ -193,7 +195,8 @@ Status RemoveArchived(const std::string& dir, std::string_view prefix,
   if (::unlink((path + ".sha256").c_str()) != 0 && errno != ENOENT) {
     return IoErrorFromErrno("remove " + path + ".sha256", errno);
   }
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return IoErrorFromErrno("remove " + path, errno);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return IoErrorFromErrno("remove " + path, errno);
   return archive::SyncDirectoryOf(path);
 }
 

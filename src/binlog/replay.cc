@@ -28,9 +28,9 @@ struct TempDir {
 };
 
 Result<std::string> MakeTempDir(const std::string& base) {
-  std::string tmpl = (base.empty() ? (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp")
-                                   : base) +
-                     "/myvault-replay-XXXXXX";
+  std::string tmpl =
+      (base.empty() ? (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") : base) +
+      "/myvault-replay-XXXXXX";
   if (::mkdtemp(tmpl.data()) == nullptr) return IoErrorFromErrno("create " + tmpl, errno);
   return tmpl;
 }
@@ -163,7 +163,8 @@ Status RunReplay(const ReplayOptions& o, const ErrorCollector* cancel, ReplayRep
     files.push_back(tmp.path + "/" + f);
     RETURN_IF_ERROR(Inflate(o, f, files.back()));
     struct stat st {};
-    if (::stat(files.back().c_str(), &st) == 0) report->binlog_bytes += static_cast<uint64_t>(st.st_size);
+    if (::stat(files.back().c_str(), &st) == 0)
+      report->binlog_bytes += static_cast<uint64_t>(st.st_size);
   }
   const std::string cnf = tmp.path + "/client.cnf";
   RETURN_IF_ERROR(ops::WriteFileAtomically(cnf, ClientDefaults(o), 0600));

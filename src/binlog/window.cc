@@ -33,7 +33,8 @@ Status ScanFile(const std::string& dir, const std::string& prefix, const FileRec
   bool magic = false;
   return ReadArchived(dir, prefix, r.file, !r.complete, [&](std::string_view m) {
     if (!magic) {
-      if (m.substr(0, 4) != kBinlogMagic) return Corrupt("archived binlog " + r.file + ": no magic");
+      if (m.substr(0, 4) != kBinlogMagic)
+        return Corrupt("archived binlog " + r.file + ": no magic");
       m.remove_prefix(4);
       magic = true;
     }
@@ -177,8 +178,10 @@ Result<int64_t> ParseUntilTime(const std::string& text) {
   const char* end = strptime(text.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
   if (end == nullptr) end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   const auto bad = [&] {
-    return InvalidArgument("--until takes 'YYYY-MM-DD HH:MM:SS' (UTC) with an optional Z or "
-                           "+HH:MM/-HH:MM offset, got '" + text + "'");
+    return InvalidArgument(
+        "--until takes 'YYYY-MM-DD HH:MM:SS' (UTC) with an optional Z or "
+        "+HH:MM/-HH:MM offset, got '" +
+        text + "'");
   };
   if (end == nullptr) return bad();
   int64_t offset = 0;
@@ -203,7 +206,8 @@ Result<Target> ParseUntilPosition(const std::string& text) {
   const size_t colon = text.rfind(':');
   Target t;
   t.kind = Target::Kind::kPosition;
-  if (colon == std::string::npos || !ParseU64(std::string_view(text).substr(colon + 1), &t.position) ||
+  if (colon == std::string::npos ||
+      !ParseU64(std::string_view(text).substr(colon + 1), &t.position) ||
       !ValidateServerFileName(text.substr(0, colon)).ok() || t.position < kFirstEventPosition) {
     return InvalidArgument("--until-position takes FILE:POSITION (binlog.000042:1234), got '" +
                            text + "'");
@@ -239,7 +243,8 @@ Result<std::pair<SnapshotPosition, size_t>> ChooseBackup(const std::vector<Snaps
       continue;
     }
     bool gap = false;
-    for (size_t i = first + 1; i <= stop.file_index; ++i) gap = gap || !index.files[i].gap_before.empty();
+    for (size_t i = first + 1; i <= stop.file_index; ++i)
+      gap = gap || !index.files[i].gap_before.empty();
     if (gap) {
       *why += "; " + s.backup + ": a gap in the archived binlog after it";
       continue;

@@ -46,7 +46,8 @@ Result<binlog::ArchiverOptions> BinlogFlags::Build(
 
 void BinlogCommand::Register(CLI::App* parent) {
   app = parent->add_subcommand(
-      "binlog", "Archive the server's binary log into --dir until SIGTERM (point-in-time recovery)");
+      "binlog",
+      "Archive the server's binary log into --dir until SIGTERM (point-in-time recovery)");
   app->set_help_flag("--help", "Show this help");
   dir.Register(app);
   flags.Register(app);
@@ -56,8 +57,7 @@ void BinlogCommand::Register(CLI::App* parent) {
 Status BinlogCommand::Run(const mysql::PasswordArg& password, ErrorCollector* errors) {
   RETURN_IF_ERROR(dir.Validate());
   ASSIGN_OR_RETURN(mysql::ConnectionOptions connection_options, connection.Resolve(password));
-  ASSIGN_OR_RETURN(binlog::ArchiverOptions o,
-                   flags.Build(dir.dir, dir.prefix, connection_options));
+  ASSIGN_OR_RETURN(binlog::ArchiverOptions o, flags.Build(dir.dir, dir.prefix, connection_options));
   return binlog::RunArchiver(o, errors);
 }
 

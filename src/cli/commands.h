@@ -5,8 +5,8 @@
 
 #include "drill_target.h"
 #include "flags.h"
-#include "myvault/common/cancel.h"
 #include "myvault/binlog/archiver.h"
+#include "myvault/common/cancel.h"
 #include "myvault/dump/dumper.h"
 #include "myvault/ops/backup.h"
 #include "myvault/restore/restorer.h"

@@ -53,10 +53,11 @@ int main(int argc, char** argv) {
   cli::DescribeHelp(&app);
   if (argc > 1 && argv[1][0] != '-' && cli::FindSubcommand(&app, argv[1]) == nullptr) {
     const std::string word = mysql::HideUnsafeArguments(argv[1], password);
-    std::fprintf(stderr,
-                 "myvault: error: unknown command '%s' (commands: dump, verify, restore, backup, "
-                 "daemon, binlog, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n",
-                 word.c_str());
+    std::fprintf(
+        stderr,
+        "myvault: error: unknown command '%s' (commands: dump, verify, restore, backup, "
+        "daemon, binlog, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n",
+        word.c_str());
     return kExitUsage;
   }
   try {

@@ -3,12 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "myvault/binlog/window.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/backup_dir.h"
 #include "myvault/ops/health.h"
 #include "myvault/ops/notify.h"
 #include "ops_commands.h"
-#include "myvault/binlog/window.h"
 
 namespace myvault::cli {
 namespace {

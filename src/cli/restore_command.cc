@@ -111,8 +111,9 @@ Status RestoreCommand::Parse() {
       return InvalidArgument("--until cannot be combined with --tables, --list or --resume");
     }
     if (options.databases.size() > 1) {
-      return InvalidArgument("--until replays one database or all: mariadb-binlog filters one "
-                             "(--databases with several names is not supported)");
+      return InvalidArgument(
+          "--until replays one database or all: mariadb-binlog filters one "
+          "(--databases with several names is not supported)");
     }
     RETURN_IF_ERROR(dir.Validate());
     options.input = "-";  // replaced by the chosen backup; Validate needs an input

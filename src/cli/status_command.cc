@@ -3,11 +3,11 @@
 #include <ctime>
 #include <string>
 
+#include "myvault/binlog/window.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/cron.h"
 #include "myvault/ops/health.h"
 #include "ops_commands.h"
-#include "myvault/binlog/window.h"
 
 namespace myvault::cli {
 namespace {

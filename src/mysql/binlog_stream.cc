@@ -15,8 +15,7 @@ Result<std::unique_ptr<BinlogStream>> BinlogStream::Open(std::unique_ptr<Session
   ASSIGN_OR_RETURN(QueryResult checksum, session->Query("SELECT @@GLOBAL.binlog_checksum"));
   std::unique_ptr<BinlogStream> stream(new BinlogStream(std::move(session)));
   // Events end with a CRC32 as the server writes them (the session asked for its setting).
-  stream->checksums_ =
-      !checksum.rows.empty() && checksum.rows[0][0].value_or("NONE") != "NONE";
+  stream->checksums_ = !checksum.rows.empty() && checksum.rows[0][0].value_or("NONE") != "NONE";
   stream->rpl_ = mariadb_rpl_init(stream->session_->mysql_);
   if (stream->rpl_ == nullptr) return Internal("mariadb_rpl_init failed: out of memory");
   mariadb_rpl_optionsv(stream->rpl_, MARIADB_RPL_FILENAME, request.file.c_str(),
@@ -67,7 +66,8 @@ Result<BinlogEvent> BinlogStream::Next() {
   e.next_position = event_->next_event_pos;
   e.flags = event_->flags;
   e.heartbeat = event_->event_type == HEARTBEAT_LOG_EVENT;
-  e.in_file = !e.heartbeat && e.next_position != 0 && (e.flags & 0x20) == 0;  // LOG_EVENT_ARTIFICIAL_F
+  e.in_file =
+      !e.heartbeat && e.next_position != 0 && (e.flags & 0x20) == 0;  // LOG_EVENT_ARTIFICIAL_F
   if (event_->event_type == ROTATE_EVENT) {
     // The body is the next position (8 bytes) and the file name up to the checksum. (Read here:
     // Connector/C 3.3 gets the name's length wrong for a rotate event with a checksum.)

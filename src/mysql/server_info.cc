@@ -199,8 +199,9 @@ std::optional<Gtid> DecodeGtidEvent(uint8_t type, std::string_view body, uint32_
     const uint64_t seq = LittleEndian(body, 0, 8);
     const uint64_t domain = LittleEndian(body, 8, 4);
     const bool standalone = (static_cast<unsigned char>(body[12]) & 0x01) != 0;
-    return Gtid{std::to_string(domain) + "-" + std::to_string(server_id) + "-" + std::to_string(seq),
-                standalone};
+    return Gtid{
+        std::to_string(domain) + "-" + std::to_string(server_id) + "-" + std::to_string(seq),
+        standalone};
   }
   if (type == 33 && body.size() >= 25) {  // MySQL GTID_LOG_EVENT: flags, sid[16], gno
     return Gtid{UuidText(body.substr(1, 16)) + ":" + std::to_string(LittleEndian(body, 17, 8)),

@@ -107,9 +107,10 @@ TEST(CliHelp, DaemonAndMonitorHelpMatchTheGoldenTexts) {
 TEST(CliHelp, UnknownCommandsAndBadNumbersSayWhatIsWrong) {
   ASSERT_OK_AND_ASSIGN(CommandResult bogus, RunMyvault({"bogus"}));
   EXPECT_EQ(bogus.exit_code, 2);
-  EXPECT_EQ(bogus.err,
-            "myvault: error: unknown command 'bogus' (commands: dump, verify, restore, backup, "
-            "daemon, binlog, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n");
+  EXPECT_EQ(
+      bogus.err,
+      "myvault: error: unknown command 'bogus' (commands: dump, verify, restore, backup, "
+      "daemon, binlog, prune, list, status, monitor, drill, mysqldump; see myvault --help)\n");
 
   const std::string dir = ::testing::TempDir();
   ASSERT_OK_AND_ASSIGN(CommandResult word, RunMyvault({"prune", "--dir", dir, "--dry-run"},

@@ -42,15 +42,14 @@ class Pitr : public ::testing::Test {
   }
 
   void Backup() {
-    ASSERT_OK_AND_ASSIGN(CommandResult r,
-                         RunMyvault({"backup", "--dir", backups_, "--prefix", "p",
-                                     "--defaults-file", src_cnf_, "--databases", "mv_pitr",
-                                     "--progress", "none"}));
+    ASSERT_OK_AND_ASSIGN(CommandResult r, RunMyvault({"backup", "--dir", backups_, "--prefix", "p",
+                                                      "--defaults-file", src_cnf_, "--databases",
+                                                      "mv_pitr", "--progress", "none"}));
     ASSERT_EQ(r.exit_code, 0) << r.Describe();
   }
   Result<ChildProcess*> StartArchiver() {
-    return StartMyvault({"binlog", "--dir", backups_, "--prefix", "p", "--defaults-file",
-                         src_cnf_, "--flush-every", "0.2"},
+    return StartMyvault({"binlog", "--dir", backups_, "--prefix", "p", "--defaults-file", src_cnf_,
+                         "--flush-every", "0.2"},
                         &archiver_);
   }
   // Waits (at most 60 s) until the archive holds the source's binlog up to its current end.
@@ -83,8 +82,8 @@ class Pitr : public ::testing::Test {
     return rows.ok() ? *rows : std::vector<Row>{};
   }
   CommandResult Restore(std::vector<std::string> until) {
-    std::vector<std::string> args = {"restore", "--dir", backups_, "--prefix", "p",
-                                     "--defaults-file", tgt_cnf_, "--yes", "--progress", "none"};
+    std::vector<std::string> args = {"restore",         "--dir",  backups_, "--prefix",   "p",
+                                     "--defaults-file", tgt_cnf_, "--yes",  "--progress", "none"};
     args.insert(args.end(), until.begin(), until.end());
     auto r = RunMyvault(args);
     return r.ok() ? *r : CommandResult{};
@@ -101,8 +100,9 @@ class Pitr : public ::testing::Test {
 TEST_F(Pitr, UntilTimeAndUntilGtidRestoreExactlyTheRowsBeforeTheTarget) {
   Backup();
   ASSERT_OK(StartArchiver().status());
-  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four'); "
-                          "UPDATE mv_pitr.t SET v = 'uno' WHERE id = 1"));
+  ASSERT_OK(
+      source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four'); "
+                    "UPDATE mv_pitr.t SET v = 'uno' WHERE id = 1"));
   const std::string t = TimeBetweenWrites();
   const std::vector<Row> before = Rows(*source_);
   ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (5, 'five')"));
@@ -139,8 +139,9 @@ TEST_F(Pitr, ArchiverKilledAndRestartedLeavesNoGapAndNoDuplicate) {
   ASSERT_OK(archiver_->Signal(SIGKILL));
   archiver_->Wait();
   // Written while no archiver runs, across a rotation.
-  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (6, 'six'); FLUSH BINARY LOGS; "
-                          "INSERT INTO mv_pitr.t VALUES (7, 'seven')"));
+  ASSERT_OK(
+      source_->Exec("INSERT INTO mv_pitr.t VALUES (6, 'six'); FLUSH BINARY LOGS; "
+                    "INSERT INTO mv_pitr.t VALUES (7, 'seven')"));
   ASSERT_OK(StartArchiver().status());
   ASSERT_OK(source_->Exec("UPDATE mv_pitr.t SET v = 'sieben' WHERE id = 7"));
   ASSERT_TRUE(WaitArchived());
@@ -175,8 +176,9 @@ TEST_F(Pitr, PurgedBinlogIsADetectedGapThatEndsTheWindow) {
   ASSERT_OK_AND_ASSIGN(CommandResult stopped, SignalAndWait(*archiver_, SIGTERM, &seconds));
   EXPECT_EQ(stopped.exit_code, 0) << stopped.Describe();
   // While it is down, the file it was reading is rotated away and purged.
-  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four'); FLUSH BINARY LOGS; "
-                          "FLUSH BINARY LOGS"));
+  ASSERT_OK(
+      source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four'); FLUSH BINARY LOGS; "
+                    "FLUSH BINARY LOGS"));
   auto status = source_->Query("SHOW MASTER STATUS");
   ASSERT_OK(status.status());
   ASSERT_OK(source_->Exec("PURGE BINARY LOGS TO '" + (*status)[0][0].value_or("") + "'"));

@@ -38,21 +38,21 @@ std::optional<uint64_t> FileSequence(std::string_view server_file);
 
 // What the archive holds of one server binlog file.
 struct FileRecord {
-  std::string file;           // the server's name
-  bool complete = false;      // the server rotated past it; P-binlog-B.gz and .sha256 exist
-  uint64_t end = 0;           // bytes archived (the file's size once complete)
-  uint64_t committed = 0;     // offset after the last complete transaction archived
-  uint32_t first_time = 0;    // first/last event timestamps (UTC seconds; 0: none)
+  std::string file;         // the server's name
+  bool complete = false;    // the server rotated past it; P-binlog-B.gz and .sha256 exist
+  uint64_t end = 0;         // bytes archived (the file's size once complete)
+  uint64_t committed = 0;   // offset after the last complete transaction archived
+  uint32_t first_time = 0;  // first/last event timestamps (UTC seconds; 0: none)
   uint32_t last_time = 0;
-  std::string first_gtid;     // first GTID in the file, "" for none
-  std::string last_gtid;      // last transaction completed in it, "" for none
+  std::string first_gtid;  // first GTID in the file, "" for none
+  std::string last_gtid;   // last transaction completed in it, "" for none
   uint32_t last_gtid_time = 0;
-  std::string gap_before;     // "" or why the events before this file are missing
+  std::string gap_before;  // "" or why the events before this file are missing
 };
 
 struct BinlogIndex {
   std::vector<FileRecord> files;  // in server order
-  int64_t synced_at = 0;  // when the archiver last knew it had everything the server had
+  int64_t synced_at = 0;          // when the archiver last knew it had everything the server had
   const FileRecord* Find(std::string_view file) const;
   FileRecord* Find(std::string_view file);
 };
@@ -70,8 +70,7 @@ class PartialWriter {
   // RecoverPartial kept (0 for a new file): anything after it is cut off.
   static Result<std::unique_ptr<PartialWriter>> Open(const std::string& dir,
                                                      std::string_view prefix,
-                                                     std::string_view server_file,
-                                                     uint64_t size);
+                                                     std::string_view server_file, uint64_t size);
   ~PartialWriter();
   PartialWriter(const PartialWriter&) = delete;
   PartialWriter& operator=(const PartialWriter&) = delete;
@@ -104,6 +103,7 @@ Status CheckArchivedSha256(const std::string& dir, std::string_view prefix,
 // Whether the complete P-binlog-B.gz exists.
 bool ArchivedExists(const std::string& dir, std::string_view prefix, std::string_view server_file);
 // Removes P-binlog-B.gz.sha256 then P-binlog-B.gz (absent ones are fine), fsyncs the directory.
-Status RemoveArchived(const std::string& dir, std::string_view prefix, std::string_view server_file);
+Status RemoveArchived(const std::string& dir, std::string_view prefix,
+                      std::string_view server_file);
 
 }  // namespace myvault::binlog

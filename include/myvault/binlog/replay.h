@@ -32,7 +32,7 @@ struct ReplayOptions {
   mysql::ConnectionOptions connection;
   std::string dir, prefix;
   ReplayPlan plan;
-  std::string database;                      // only this database's events ("" for all)
+  std::string database;                       // only this database's events ("" for all)
   std::map<std::string, std::string> rename;  // OLD -> NEW for the replayed events
   bool skip_binlog = false;                   // SET sql_log_bin=0 in the replaying session
   double timeout_s = 86400;

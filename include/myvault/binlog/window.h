@@ -66,13 +66,13 @@ Result<int64_t> ParseUntilTime(const std::string& text);
 Result<Target> ParseUntilPosition(const std::string& text);
 
 struct ReplayPlan {
-  SnapshotPosition backup;        // restore this, then replay
-  std::vector<std::string> files; // archived binlog files, in order, first = backup.file
-  uint64_t start = 0;             // offset in files.front()
-  uint64_t stop = 0;              // offset in files.back(): not applied from here on
-  std::string last_gtid;          // the last transaction applied ("" when none)
-  uint32_t last_time = 0;         // and its time
-  uint64_t transactions = 0;      // how many the replay applies
+  SnapshotPosition backup;         // restore this, then replay
+  std::vector<std::string> files;  // archived binlog files, in order, first = backup.file
+  uint64_t start = 0;              // offset in files.front()
+  uint64_t stop = 0;               // offset in files.back(): not applied from here on
+  std::string last_gtid;           // the last transaction applied ("" when none)
+  uint32_t last_time = 0;          // and its time
+  uint64_t transactions = 0;       // how many the replay applies
 };
 // Chooses the newest backup whose snapshot is before the target and whose binlog is archived
 // without a gap from its snapshot to the target; checks every needed file (the .sha256 of
