@@ -14,6 +14,7 @@
 #include "myvault/archive/sha256.h"
 #include "myvault/archive/writer.h"
 #include "myvault/ops/health.h"
+#include "ops/file_util.h"  // WriteAll: the one write-all loop
 
 namespace myvault::binlog {
 namespace {
@@ -22,16 +23,6 @@ constexpr size_t kMaxMemberOutput = size_t{1} << 31;
 
 std::string Join(const std::string& dir, std::string_view name) {
   return dir + "/" + std::string(name);
-}
-
-Status WriteAllTo(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoErrorFromErrno("write " + path, errno);
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
 }
 
 Result<std::string> ReadWhole(const std::string& path) {
@@ -132,7 +123,7 @@ Status PartialWriter::Append(std::string_view events, bool sync) {
     const size_t n = libdeflate_gzip_compress(c.get(), events.data(), events.size(), member.data(),
                                               member.size());
     if (n == 0) return Internal("gzip compression of binlog events failed");
-    RETURN_IF_ERROR(WriteAllTo(fd_, std::string_view(member.data(), n), path_));
+    RETURN_IF_ERROR(ops::WriteAll(fd_, std::string_view(member.data(), n), path_));
   }
   if (sync && ::fsync(fd_) != 0) return IoErrorFromErrno("fsync " + path_, errno);
   return Status::Ok();

@@ -14,6 +14,7 @@
 
 #include "myvault/common/clock.h"
 #include "myvault/ops/health.h"
+#include "ops/file_util.h"
 
 namespace myvault::binlog {
 namespace {
@@ -63,15 +64,7 @@ std::string ClientDefaults(const ReplayOptions& o) {
 Status Inflate(const ReplayOptions& o, const std::string& file, const std::string& to) {
   const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return IoErrorFromErrno("create " + to, errno);
-  const auto write_all = [&](std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return IoErrorFromErrno("write " + to, errno);
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return Status::Ok();
-  };
+  const auto write_all = [&](std::string_view bytes) { return ops::WriteAll(fd, bytes, to); };
   Status st = ReadArchived(o.dir, o.prefix, file, false, write_all);
   // Not complete yet: the file still being archived (its partial) ends the plan.
   if (st.code() == StatusCode::kNotFound) st = ReadArchived(o.dir, o.prefix, file, true, write_all);
