@@ -90,6 +90,7 @@ std::string FirstLine(const std::string& path) {
 // descriptors (-1: inherited). Everything the child needs is prepared before fork.
 pid_t Spawn(const std::vector<std::string>& argv, int in, int out, int err, pid_t group) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   sigset_t none;
@@ -142,7 +143,11 @@ std::vector<std::string> ReplayArguments(const ReplayOptions& o,
   std::vector<std::string> args = {"--start-position=" + std::to_string(o.plan.start),
                                    "--stop-position=" + std::to_string(o.plan.stop)};
   if (!o.database.empty()) args.push_back("--database=" + o.database);
-  for (const auto& [from, to] : o.rename) args.push_back("--rewrite-db=" + from + "->" + to);
+  for (const auto& [from, to] : o.rename) {
+    std::string arg = "--rewrite-db=";
+    arg.append(from).append("->").append(to);
+    args.push_back(std::move(arg));
+  }
   args.insert(args.end(), files.begin(), files.end());
   return args;
 }
