@@ -27,6 +27,12 @@ void PrintReport(const ops::HealthReport& r) {
       r.total, r.auto_count, r.manual_count, r.partial_count,
       ProgressReporter::HumanBytes(static_cast<double>(r.total_bytes)).c_str(), r.daily, r.weekly,
       r.monthly);
+  if (r.binlog) {
+    std::printf("binlog archive: %s behind (--max-binlog-lag %s)%s\n",
+                ops::FormatAge(r.binlog_lag_s).c_str(),
+                ops::FormatDuration(r.max_binlog_lag_s).c_str(),
+                r.binlog->gap.empty() ? "" : (", GAP: " + r.binlog->gap).c_str());
+  }
   if (r.drill) {
     std::printf("last drill: %s %s ago: %s\n", r.drill->ok ? "OK" : "FAILED",
                 ops::FormatAge(r.drill_age_s).c_str(), ops::DrillDetail(*r.drill).c_str());

@@ -123,6 +123,24 @@ TEST_F(Pitr, UntilTimeAndUntilGtidRestoreExactlyTheRowsBeforeTheTarget) {
   ASSERT_EQ(by_gtid.exit_code, 0) << by_gtid.Describe();
   EXPECT_EQ(Rows(*target_), before) << by_gtid.out;
 
+  // status: healthy while the archiver keeps up; past --max-binlog-lag once it stops.
+  const std::string metrics = dir_.Join("metrics.prom");
+  ASSERT_OK_AND_ASSIGN(CommandResult fresh,
+                       RunMyvault({"status", "--dir", backups_, "--prefix", "p",
+                                   "--max-binlog-lag", "1m", "--metrics-file", metrics}));
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.Describe();
+  ASSERT_OK_AND_ASSIGN(std::string prom, ReadFile(metrics));
+  EXPECT_NE(prom.find("myvault_binlog_lag_seconds "), std::string::npos) << prom;
+  EXPECT_NE(prom.find("myvault_binlog_gap 0"), std::string::npos) << prom;
+  double seconds = 0;
+  ASSERT_OK(SignalAndWait(*archiver_, SIGTERM, &seconds).status());
+  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  ASSERT_OK_AND_ASSIGN(CommandResult stale, RunMyvault({"status", "--dir", backups_, "--prefix",
+                                                        "p", "--max-binlog-lag", "2s"}));
+  EXPECT_EQ(stale.exit_code, kExitUnhealthy) << stale.Describe();
+  EXPECT_NE((stale.out + stale.err).find("the binlog archive is"), std::string::npos)
+      << stale.Describe();
+
   // The same time with an explicit offset: two hours east is two hours earlier in UTC.
   CommandResult early = Restore({"--until", "2001-01-01 02:00:00+02:00"});
   EXPECT_EQ(early.exit_code, kExitNotFound) << early.Describe();
@@ -166,6 +184,21 @@ TEST_F(Pitr, ArchiverKilledAndRestartedLeavesNoGapAndNoDuplicate) {
   CommandResult all = Restore({"--until", t});
   ASSERT_EQ(all.exit_code, 0) << all.Describe();
   EXPECT_EQ(Rows(*target_), now) << all.out;
+
+  // prune: a newer backup (in the newest file) alone is kept; the files before its snapshot's go.
+  Backup();
+  ASSERT_OK_AND_ASSIGN(CommandResult pruned,
+                       RunMyvault({"prune", "--dir", backups_, "--prefix", "p", "--daily", "1",
+                                   "--weekly", "0", "--monthly", "0"}));
+  ASSERT_EQ(pruned.exit_code, 0) << pruned.Describe();
+  const std::string first = index.files.front().file;
+  EXPECT_NE(pruned.out.find("remove p-binlog-" + first + ".gz"), std::string::npos) << pruned.out;
+  EXPECT_FALSE(PathExists(backups_ + "/p-binlog-" + first + ".gz"));
+  EXPECT_FALSE(PathExists(backups_ + "/p-binlog-" + first + ".gz.sha256"));
+  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex after, binlog::ReadIndex(backups_, "p"));
+  ASSERT_FALSE(after.files.empty());
+  EXPECT_NE(after.files.front().file, first);
+  EXPECT_TRUE(PathExists(backups_ + "/p-binlog-" + index.files.back().file + ".gz.partial"));
 }
 
 TEST_F(Pitr, PurgedBinlogIsADetectedGapThatEndsTheWindow) {
@@ -192,6 +225,12 @@ TEST_F(Pitr, PurgedBinlogIsADetectedGapThatEndsTheWindow) {
   ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(backups_, "p"));
   ASSERT_FALSE(index.files.empty());
   EXPECT_NE(index.files.back().gap_before.find("gap after"), std::string::npos);
+
+  ASSERT_OK_AND_ASSIGN(CommandResult health,
+                       RunMyvault({"status", "--dir", backups_, "--prefix", "p"}));
+  EXPECT_EQ(health.exit_code, kExitUnhealthy) << health.Describe();
+  EXPECT_NE((health.out + health.err).find("binlog archive has a gap"), std::string::npos)
+      << health.Describe();
 
   // The only backup is before the gap: no restore can reach past it.
   CommandResult refused = Restore({"--until", t});
