@@ -279,7 +279,7 @@ Status Archiver::Run() {
   Log(o_, "archiving binlog from " + Where() + " into " + o_.dir);
   delay = 1;
   for (int attempt = 1;; ++attempt) {
-    const Status st = Stream();
+    Status st = Stream();
     if (cancel_->cancelled()) break;
     if (st.server_errno() == mysql::kErrBinlogUnavailable) {
       RETURN_IF_ERROR(HandleGap(st));

@@ -13,7 +13,9 @@ void Log(const ArchiverOptions& options, const std::string& line) {
 
 uint32_t ReplicaServerId(const std::string& dir, const std::string& prefix) {
   uint64_t h = 1469598103934665603ULL;  // FNV-1a
-  for (char c : dir + "/" + prefix) {
+  std::string key = dir;
+  key.append("/").append(prefix);
+  for (char c : key) {
     h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ULL;
   }
