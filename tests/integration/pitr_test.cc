@@ -10,6 +10,7 @@
 #include <chrono>
 #include <thread>
 
+#include "bank.h"
 #include "env.h"
 #include "myvault/binlog/files.h"
 #include "myvault_cli.h"
@@ -38,7 +39,11 @@ class Pitr : public ::testing::Test {
     ASSERT_OK(target_->Exec("DROP DATABASE IF EXISTS mv_pitr"));
   }
   void TearDown() override {
-    if (target_) (void)target_->Exec("DROP DATABASE IF EXISTS mv_pitr");
+    if (target_) {
+      (void)target_->Exec(
+          "DROP DATABASE IF EXISTS mv_pitr; DROP DATABASE IF EXISTS mv_pitr_r; "
+          "DROP DATABASE IF EXISTS bank_a; DROP DATABASE IF EXISTS bank_b");
+    }
   }
 
   void Backup() {
@@ -77,8 +82,8 @@ class Pitr : public ::testing::Test {
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     return t;
   }
-  std::vector<Row> Rows(TestServer& server) {
-    auto rows = server.Query("SELECT id, v FROM mv_pitr.t ORDER BY id");
+  std::vector<Row> Rows(TestServer& server, const std::string& db = "mv_pitr") {
+    auto rows = server.Query("SELECT id, v FROM " + db + ".t ORDER BY id");
     return rows.ok() ? *rows : std::vector<Row>{};
   }
   CommandResult Restore(std::vector<std::string> until) {
@@ -123,11 +128,23 @@ TEST_F(Pitr, UntilTimeAndUntilGtidRestoreExactlyTheRowsBeforeTheTarget) {
   ASSERT_EQ(by_gtid.exit_code, 0) << by_gtid.Describe();
   EXPECT_EQ(Rows(*target_), before) << by_gtid.out;
 
+  // --databases and --rename apply to the replayed events too: the backup and the binlog both
+  // land in the new name, and nothing in the old one.
+  ASSERT_OK(target_->Exec("DROP DATABASE IF EXISTS mv_pitr"));
+  CommandResult renamed = Restore(
+      {"--until-gtid", gtid_pos, "--databases", "mv_pitr", "--rename", "mv_pitr=mv_pitr_r"});
+  ASSERT_EQ(renamed.exit_code, 0) << renamed.Describe();
+  EXPECT_EQ(Rows(*target_, "mv_pitr_r"), before) << renamed.out;
+  ASSERT_OK_AND_ASSIGN(std::string old_name,
+                       target_->QueryValue("SELECT COUNT(*) FROM information_schema.SCHEMATA "
+                                           "WHERE SCHEMA_NAME = 'mv_pitr'"));
+  EXPECT_EQ(old_name, "0") << renamed.out;
+
   // status: healthy while the archiver keeps up; past --max-binlog-lag once it stops.
   const std::string metrics = dir_.Join("metrics.prom");
   ASSERT_OK_AND_ASSIGN(CommandResult fresh,
-                       RunMyvault({"status", "--dir", backups_, "--prefix", "p",
-                                   "--max-binlog-lag", "1m", "--metrics-file", metrics}));
+                       RunMyvault({"status", "--dir", backups_, "--prefix", "p", "--max-binlog-lag",
+                                   "1m", "--metrics-file", metrics}));
   EXPECT_EQ(fresh.exit_code, 0) << fresh.Describe();
   ASSERT_OK_AND_ASSIGN(std::string prom, ReadFile(metrics));
   EXPECT_NE(prom.find("myvault_binlog_lag_seconds "), std::string::npos) << prom;
@@ -237,6 +254,114 @@ TEST_F(Pitr, PurgedBinlogIsADetectedGapThatEndsTheWindow) {
   EXPECT_EQ(refused.exit_code, kExitNotFound) << refused.Describe();
   EXPECT_NE(refused.err.find("a gap in the archived binlog after it"), std::string::npos)
       << refused.err;
+}
+
+// The source crashes (SIGKILL) and restarts while the archiver streams from it: the archiver
+// retries with backoff, resumes where it stopped, and follows the server into the binlog file the
+// restart opened. The first start also begins at the backup's snapshot file, not at the
+// current one: the row written before the rotation that precedes the archiver's start is
+// replayed.
+TEST_F(Pitr, ServerRestartMidArchiveResumesWithoutAGap) {
+  Backup();
+  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four'); FLUSH BINARY LOGS"));
+  ASSERT_OK(StartArchiver().status());
+  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (5, 'five')"));
+  ASSERT_TRUE(WaitArchived());
+  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (6, 'six')"));
+  ASSERT_OK(server_->CrashAndRestart());
+  ASSERT_OK_AND_ASSIGN(source_, TestServer::Connect(server_->config()));
+  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (7, 'seven')"));
+  ASSERT_TRUE(WaitArchived()) << "the archiver did not follow the restarted server";
+  const std::vector<Row> now = Rows(*source_);
+  ASSERT_EQ(now.size(), 7u);
+  const std::string t = TimeBetweenWrites();
+  ASSERT_TRUE(WaitArchived());
+  double seconds = 0;
+  ASSERT_OK_AND_ASSIGN(CommandResult stopped, SignalAndWait(*archiver_, SIGTERM, &seconds));
+  EXPECT_NE(stopped.out.find("first start: archiving from binlog"), std::string::npos)
+      << stopped.out;
+  EXPECT_NE(stopped.out.find("lost"), std::string::npos) << "no retry logged: " << stopped.out;
+  EXPECT_EQ(stopped.out.find("GAP"), std::string::npos) << stopped.out;
+
+  // Every file the server has is archived whole (the crashed one keeps its in-use flag on the
+  // server's disk, so sizes, not bytes, are compared), and no gap is recorded.
+  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(backups_, "p"));
+  ASSERT_GE(index.files.size(), 3u);
+  for (const binlog::FileRecord& r : index.files) {
+    EXPECT_TRUE(r.gap_before.empty()) << r.file << ": " << r.gap_before;
+    size_t archived = 0;
+    ASSERT_OK(binlog::ReadArchived(backups_, "p", r.file, !r.complete, [&](std::string_view b) {
+      archived += b.size();
+      return Status::Ok();
+    }));
+    ASSERT_OK_AND_ASSIGN(std::string server_file, ReadFile(dir_.Join("src/data/" + r.file)));
+    EXPECT_EQ(archived, server_file.size()) << r.file;
+  }
+  CommandResult all = Restore({"--until", t});
+  ASSERT_EQ(all.exit_code, 0) << all.Describe();
+  EXPECT_EQ(Rows(*target_), now) << all.out;
+}
+
+// Money moves between two banks while the backup runs, and one transfer is open across the
+// whole backup (begun before its snapshot, committed after it). A point-in-time restore to the
+// end of the writes must apply every transfer exactly once: the total holds, every balance
+// agrees with the transfer log, and target and source are the same, row for row.
+TEST_F(Pitr, TransactionSpanningTheSnapshotIsAppliedExactlyOnce) {
+  ASSERT_OK(CreateBanks(*source_));
+  // The spanning transfer moves money between accounts the writer never touches (it picks from
+  // 1..kBankAccounts), so neither waits for the other's row locks.
+  ASSERT_OK(
+      source_->Exec("INSERT INTO bank_a.accounts VALUES (50001, 1000, 'spanning'); "
+                    "INSERT INTO bank_b.accounts VALUES (50001, 1000, 'spanning')"));
+  ASSERT_OK(StartArchiver().status());
+  TransferWriter writer(server_->config());
+  writer.Start();
+  writer.WaitForMore(50);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<TestServer> spanning,
+                       TestServer::Connect(server_->config()));
+  ASSERT_OK(spanning->Exec(
+      "START TRANSACTION; UPDATE bank_a.accounts SET balance = balance - 500 WHERE id = 50001; "
+      "UPDATE bank_b.accounts SET balance = balance + 500 WHERE id = 50001; INSERT INTO "
+      "bank_a.transfers (from_bank, from_id, to_bank, to_id, amount) "
+      "VALUES ('a', 50001, 'b', 50001, 500)"));
+  const long before_backup = writer.committed();
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult backup,
+      RunMyvault({"backup", "--dir", backups_, "--prefix", "p", "--defaults-file", src_cnf_,
+                  "--databases", "bank_a", "bank_b", "--progress", "none"}));
+  ASSERT_EQ(backup.exit_code, 0) << backup.Describe();
+  const long after_backup = writer.committed();
+  ASSERT_OK(spanning->Exec("COMMIT"));
+  writer.WaitForMore(50);
+  writer.Stop();
+  ASSERT_OK(writer.status());
+  EXPECT_GE(after_backup - before_backup, 5) << "too few transfers during the backup";
+  ASSERT_OK_AND_ASSIGN(std::vector<Row> end, source_->Query("SHOW MASTER STATUS"));
+  ASSERT_FALSE(end.empty());
+  const std::string position = end[0][0].value_or("") + ":" + end[0][1].value_or("");
+  ASSERT_TRUE(WaitArchived());
+
+  CommandResult r = Restore({"--until-position", position});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const std::string kTotal =
+      "SELECT (SELECT SUM(balance) FROM bank_a.accounts) + "
+      "(SELECT SUM(balance) FROM bank_b.accounts)";
+  ASSERT_OK_AND_ASSIGN(std::string total, target_->QueryValue(kTotal));
+  EXPECT_EQ(total, std::to_string(2 * (kBankAccounts + 1) * kInitialBalance)) << r.out;
+  ASSERT_OK_AND_ASSIGN(std::string disagreeing, target_->QueryValue(BankDisagreementsQuery()));
+  EXPECT_EQ(disagreeing, "0") << "balances disagree with the transfer log: " << r.out;
+  ASSERT_OK_AND_ASSIGN(std::string spanned,
+                       target_->QueryValue("SELECT COUNT(*) FROM bank_a.transfers WHERE amount "
+                                           "= 500"));
+  EXPECT_EQ(spanned, "1") << "the transfer open across the snapshot";
+  for (const char* q :
+       {"SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(amount), 0) FROM bank_a.transfers",
+        "SELECT COUNT(*), SUM(balance * id) FROM bank_a.accounts",
+        "SELECT COUNT(*), SUM(balance * id) FROM bank_b.accounts"}) {
+    ASSERT_OK_AND_ASSIGN(std::vector<Row> want, source_->Query(q));
+    ASSERT_OK_AND_ASSIGN(std::vector<Row> got, target_->Query(q));
+    EXPECT_EQ(got, want) << q;
+  }
 }
 
 }  // namespace
