@@ -154,6 +154,35 @@ Result<std::vector<std::string>> PruneArchive(const std::string& dir, const std:
   return removed;
 }
 
+std::vector<Window> RecoverableWindows(const BinlogIndex& index,
+                                       const std::vector<SnapshotPosition>& snapshots) {
+  std::vector<Window> out;
+  for (const SnapshotPosition& s : snapshots) {  // oldest first
+    size_t first = index.files.size();
+    for (size_t i = 0; i < index.files.size(); ++i) {
+      if (index.files[i].file == s.file) first = i;
+    }
+    if (first == index.files.size()) continue;
+    size_t last = first;
+    while (last + 1 < index.files.size() && index.files[last + 1].gap_before.empty()) ++last;
+    const FileRecord& end = index.files[last];
+    if (!out.empty() && out.back().end_file == end.file) continue;  // an older backup opens it
+    Window w;
+    w.backup = s.backup;
+    w.from = s.time;
+    w.end_file = end.file;
+    w.end_position = end.committed;
+    if (last + 1 < index.files.size()) {
+      w.to = end.last_time;
+      w.gap_after = index.files[last + 1].gap_before;
+    } else {
+      w.to = std::max<int64_t>(index.synced_at, end.last_time);
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
 bool PositionBefore(const std::string& file_a, uint64_t pos_a, const std::string& file_b,
                     uint64_t pos_b) {
   if (file_a != file_b) {

@@ -38,6 +38,7 @@ struct ListCommand {
 
   void Register(CLI::App* parent);
   Status Run(ErrorCollector* errors);
+  Status PrintWindows() const;
 };
 
 // --max-age (BACKUP_MAX_AGE), --max-drill-age (BACKUP_MAX_DRILL_AGE), --metrics-file

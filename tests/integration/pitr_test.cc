@@ -116,6 +116,16 @@ TEST_F(Pitr, UntilTimeAndUntilGtidRestoreExactlyTheRowsBeforeTheTarget) {
   ASSERT_OK(source_->Exec("DELETE FROM mv_pitr.t WHERE id = 2; DROP TABLE mv_pitr.t"));
   ASSERT_TRUE(WaitArchived()) << "the archiver never caught up";
 
+  // list shows the window without scanning: from the backup to the archive's end.
+  ASSERT_OK_AND_ASSIGN(CommandResult list,
+                       RunMyvault({"list", "--dir", backups_, "--prefix", "p"}));
+  ASSERT_EQ(list.exit_code, 0) << list.Describe();
+  ASSERT_EQ(BackupsIn(backups_).size(), 1u);
+  EXPECT_NE(list.out.find("point in time: "), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("(from backup " + BackupsIn(backups_)[0].backup.name + "; archived to "),
+            std::string::npos)
+      << list.out;
+
   CommandResult by_time = Restore({"--until", t});
   ASSERT_EQ(by_time.exit_code, 0) << by_time.Describe();
   EXPECT_EQ(Rows(*target_), before) << by_time.out;
@@ -248,6 +258,10 @@ TEST_F(Pitr, PurgedBinlogIsADetectedGapThatEndsTheWindow) {
   EXPECT_EQ(health.exit_code, kExitUnhealthy) << health.Describe();
   EXPECT_NE((health.out + health.err).find("binlog archive has a gap"), std::string::npos)
       << health.Describe();
+
+  ASSERT_OK_AND_ASSIGN(CommandResult list,
+                       RunMyvault({"list", "--dir", backups_, "--prefix", "p"}));
+  EXPECT_NE(list.out.find("; then a gap after "), std::string::npos) << list.out;
 
   // The only backup is before the gap: no restore can reach past it.
   CommandResult refused = Restore({"--until", t});

@@ -152,5 +152,55 @@ TEST(BinlogWindow, UntilPositionAndServerOrder) {
   EXPECT_EQ(FileSequence("binlog.000042"), 42u);
 }
 
+// `list`'s windows: each opens at the oldest backup whose snapshot file is archived and runs to the
+// archive's synced end or to the last event before a gap; a backup whose file is not archived (or
+// was pruned) opens none, and a newer backup in the same stretch adds none.
+TEST(BinlogWindow, RecoverableWindowsEndAtGapsAndOpenAtTheOldestArchivedSnapshot) {
+  BinlogIndex index;
+  index.synced_at = 5000;
+  const auto file = [&](const std::string& name, uint32_t last_time, const std::string& gap) {
+    FileRecord r;
+    r.file = name;
+    r.complete = true;
+    r.committed = 900;
+    r.last_time = last_time;
+    r.gap_before = gap;
+    index.files.push_back(r);
+  };
+  file("binlog.000002", 1200, "");
+  file("binlog.000003", 1900, "");
+  file("binlog.000005", 3000, "gap after binlog.000003:900: purged");
+  file("binlog.000006", 4000, "");
+  index.files.back().complete = false;
+  index.files.back().committed = 456;
+  const auto snap = [](const std::string& name, int64_t time, const std::string& file) {
+    SnapshotPosition s;
+    s.backup = name;
+    s.time = time;
+    s.file = file;
+    s.position = 300;
+    return s;
+  };
+  const std::vector<SnapshotPosition> snaps = {
+      snap("p-0", 500, "binlog.000001"),  // its file is not archived
+      snap("p-1", 1000, "binlog.000002"), snap("p-2", 1500, "binlog.000003"),
+      snap("p-3", 3500, "binlog.000006")};
+  const std::vector<Window> w = RecoverableWindows(index, snaps);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].backup, "p-1");
+  EXPECT_EQ(w[0].from, 1000);
+  EXPECT_EQ(w[0].to, 1900);
+  EXPECT_EQ(w[0].end_file, "binlog.000003");
+  EXPECT_EQ(w[0].end_position, 900u);
+  EXPECT_EQ(w[0].gap_after, "gap after binlog.000003:900: purged");
+  EXPECT_EQ(w[1].backup, "p-3");
+  EXPECT_EQ(w[1].to, 5000);
+  EXPECT_EQ(w[1].end_file, "binlog.000006");
+  EXPECT_EQ(w[1].end_position, 456u);
+  EXPECT_EQ(w[1].gap_after, "");
+
+  EXPECT_TRUE(RecoverableWindows(index, {snaps[0]}).empty());
+}
+
 }  // namespace
 }  // namespace myvault::binlog

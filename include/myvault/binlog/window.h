@@ -51,6 +51,24 @@ Result<std::optional<ops::BinlogArchiveHealth>> InspectArchive(const std::string
 Result<std::vector<std::string>> PruneArchive(const std::string& dir, const std::string& prefix,
                                               const std::string& keep_from, bool dry_run);
 
+// One stretch of time a point-in-time restore can reach: from the snapshot of `backup` (the oldest
+// backup whose binlog is archived from its snapshot on) to `to`, the last moment the archive
+// holds without a gap after it (the index's synced time when the archive runs on to its open
+// end, the last event time of the file before a gap otherwise). Read from the index and the
+// backups' metadata alone: nothing is scanned.
+struct Window {
+  std::string backup;    // the oldest backup that opens it
+  int64_t from = 0;      // that backup's time
+  int64_t to = 0;        // UTC seconds
+  std::string end_file;  // the archived binlog it ends in
+  uint64_t end_position = 0;
+  std::string gap_after;  // "" when it runs to the archive's end, else the gap that ends it
+};
+// The windows, oldest first, one per stretch of gap-free archive that holds a backup's snapshot
+// file (backups whose snapshot file is not archived open none).
+std::vector<Window> RecoverableWindows(const BinlogIndex& index,
+                                       const std::vector<SnapshotPosition>& snapshots);
+
 struct Target {
   enum class Kind { kTime, kGtid, kPosition } kind = Kind::kTime;
   int64_t time = 0;  // UTC seconds: stop before the first transaction at or after it
