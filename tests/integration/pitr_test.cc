@@ -378,5 +378,33 @@ TEST_F(Pitr, TransactionSpanningTheSnapshotIsAppliedExactlyOnce) {
   }
 }
 
+// `daemon --binlog`: the scheduled backups and the archiver in one process; a restore to a point
+// after the daemon's first backup gets exactly the rows of that moment.
+TEST_F(Pitr, DaemonWithBinlogBacksUpAndArchivesBesideIt) {
+  ASSERT_OK(StartMyvault({"daemon", "--binlog", "--schedule", "0 0 1 1 *", "--dir", backups_,
+                          "--prefix", "p", "--defaults-file", src_cnf_, "--databases", "mv_pitr",
+                          "--flush-every", "0.2"},
+                         &archiver_)
+                .status());
+  for (int i = 0; i < 600 && BackupsIn(backups_).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(BackupsIn(backups_).size(), 1u) << "the daemon took no backup at its start";
+  ASSERT_OK(
+      source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four'); FLUSH BINARY LOGS; "
+                    "INSERT INTO mv_pitr.t VALUES (5, 'five')"));
+  ASSERT_TRUE(WaitArchived()) << "the daemon's archiver never caught up";
+  const std::vector<Row> now = Rows(*source_);
+  const std::string t = TimeBetweenWrites();
+  ASSERT_OK(source_->Exec("DELETE FROM mv_pitr.t"));
+  ASSERT_TRUE(WaitArchived());
+  double seconds = 0;
+  ASSERT_OK_AND_ASSIGN(CommandResult stopped, SignalAndWait(*archiver_, SIGTERM, &seconds));
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.Describe();
+  CommandResult r = Restore({"--until", t});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(Rows(*target_), now) << r.out;
+}
+
 }  // namespace
 }  // namespace myvault::it
