@@ -10,6 +10,7 @@
 #include <chrono>
 #include <thread>
 
+#include "../unit/http_listener.h"
 #include "bank.h"
 #include "env.h"
 #include "myvault/binlog/files.h"
@@ -52,10 +53,10 @@ class Pitr : public ::testing::Test {
                                                       "mv_pitr", "--progress", "none"}));
     ASSERT_EQ(r.exit_code, 0) << r.Describe();
   }
-  Result<ChildProcess*> StartArchiver() {
+  Result<ChildProcess*> StartArchiver(CommandOptions options = {}) {
     return StartMyvault({"binlog", "--dir", backups_, "--prefix", "p", "--defaults-file", src_cnf_,
                          "--flush-every", "0.2"},
-                        &archiver_);
+                        &archiver_, std::move(options));
   }
   // Waits (at most 60 s) until the archive holds the source's binlog up to its current end.
   bool WaitArchived() {
@@ -243,12 +244,18 @@ TEST_F(Pitr, PurgedBinlogIsADetectedGapThatEndsTheWindow) {
   ASSERT_OK(status.status());
   ASSERT_OK(source_->Exec("PURGE BINARY LOGS TO '" + (*status)[0][0].value_or("") + "'"));
   ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (5, 'five')"));
-  ASSERT_OK(StartArchiver().status());
+  testutil::HttpListener slack;
+  CommandOptions notify;
+  notify.env = {{"NOTIFY_SLACK", "true"}, {"SLACK_WEBHOOK_URL", slack.Url("/services/T0/B0/x")}};
+  ASSERT_OK(StartArchiver(notify).status());
   const std::string t = TimeBetweenWrites();
   ASSERT_TRUE(WaitArchived());
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // heartbeats: synced past t
   ASSERT_OK_AND_ASSIGN(CommandResult second, SignalAndWait(*archiver_, SIGTERM, &seconds));
   EXPECT_NE(second.out.find("binlog GAP after "), std::string::npos) << second.out;
+  ASSERT_TRUE(slack.WaitForRequests(1, std::chrono::seconds(5))) << "no Slack post for the gap";
+  EXPECT_NE(slack.requests()[0].body.find("binlog GAP after "), std::string::npos)
+      << slack.requests()[0].body;
   ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(backups_, "p"));
   ASSERT_FALSE(index.files.empty());
   EXPECT_NE(index.files.back().gap_before.find("gap after"), std::string::npos);
