@@ -5,6 +5,7 @@
 
 #include "myvault/binlog/events.h"
 #include "myvault/binlog/files.h"
+#include "myvault/binlog/replay.h"
 #include "myvault/binlog/window.h"
 
 namespace myvault::binlog {
@@ -200,6 +201,24 @@ TEST(BinlogWindow, RecoverableWindowsEndAtGapsAndOpenAtTheOldestArchivedSnapshot
   EXPECT_EQ(w[1].gap_after, "");
 
   EXPECT_TRUE(RecoverableWindows(index, {snaps[0]}).empty());
+}
+
+// The replay's mariadb-binlog arguments: the snapshot and stop offsets, the one database by its
+// original name (mariadb-binlog filters before it rewrites: --database=a --rewrite-db=a->b keeps
+// a's events, renamed), one --rewrite-db per rename, then the files.
+TEST(BinlogReplay, ArgumentsCarryPositionsDatabaseAndRenames) {
+  ReplayOptions o;
+  o.plan.start = 1234;
+  o.plan.stop = 5678;
+  EXPECT_EQ(ReplayArguments(o, {"/t/binlog.000001", "/t/binlog.000002"}),
+            (std::vector<std::string>{"--start-position=1234", "--stop-position=5678",
+                                      "/t/binlog.000001", "/t/binlog.000002"}));
+  o.database = "shop";
+  o.rename = {{"shop", "shop_pitr"}};
+  EXPECT_EQ(
+      ReplayArguments(o, {"/t/binlog.000001"}),
+      (std::vector<std::string>{"--start-position=1234", "--stop-position=5678", "--database=shop",
+                                "--rewrite-db=shop->shop_pitr", "/t/binlog.000001"}));
 }
 
 }  // namespace
