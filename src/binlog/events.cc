@@ -110,12 +110,16 @@ void EventScanner::OnEvent(const EventHeader& h, std::string_view event,
   switch (state_) {
     case State::kIdle: return;
     case State::kStandalone:
-      if (query) Commit(end, on_commit);
+      if (query) {
+        open_.statement = *query;
+        Commit(end, on_commit);
+      }
       return;
     case State::kAfterGtid:
       if (query && StartsWithWord(*query, "BEGIN")) {
         state_ = State::kInTransaction;
       } else if (query) {
+        open_.statement = *query;
         Commit(end, on_commit);
       }
       return;

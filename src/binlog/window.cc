@@ -2,6 +2,7 @@
 #include "myvault/binlog/window.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 
@@ -245,6 +246,23 @@ Result<Target> ParseUntilPosition(const std::string& text) {
   return t;
 }
 
+Result<Target> ParseTarget(const std::string& until, const std::string& until_gtid,
+                           const std::string& until_position) {
+  if ((!until.empty()) + (!until_gtid.empty()) + (!until_position.empty()) != 1) {
+    return InvalidArgument("give one of --until, --until-gtid and --until-position");
+  }
+  Target t;
+  if (!until.empty()) {
+    ASSIGN_OR_RETURN(t.time, ParseUntilTime(until));
+  } else if (!until_gtid.empty()) {
+    t.kind = Target::Kind::kGtid;
+    t.gtid = until_gtid;
+  } else {
+    ASSIGN_OR_RETURN(t, ParseUntilPosition(until_position));
+  }
+  return t;
+}
+
 namespace {
 
 // The newest backup whose snapshot is before the stop, with its binlog archived without a gap
@@ -327,6 +345,46 @@ Result<ReplayPlan> PlanReplay(const std::string& dir, const std::string& prefix,
     }
   }
   return plan;
+}
+
+bool StatementNamesDatabase(std::string_view statement, std::string_view database) {
+  if (database.empty()) return false;
+  const auto ident = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  for (size_t at = statement.find(database); at != std::string_view::npos;
+       at = statement.find(database, at + 1)) {
+    const size_t end = at + database.size();
+    const bool before_ok = at == 0 || !ident(statement[at - 1]);
+    const bool after_ok = end == statement.size() || !ident(statement[end]);
+    if (before_ok && after_ok) return true;
+  }
+  return false;
+}
+
+Result<std::string> DdlNamingDatabases(const std::string& dir, const std::string& prefix,
+                                       const ReplayPlan& plan,
+                                       const std::vector<std::string>& databases) {
+  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(dir, prefix));
+  std::string found;
+  for (size_t i = 0; i < plan.files.size() && found.empty(); ++i) {
+    const FileRecord* r = index.Find(plan.files[i]);
+    if (r == nullptr) return NotFound("binlog " + plan.files[i] + " is no longer archived");
+    const bool first = i == 0, last = i + 1 == plan.files.size();
+    RETURN_IF_ERROR(ScanFile(dir, prefix, *r, [&](const Transaction& tx) {
+      if (!found.empty() || tx.statement.empty()) return;
+      if ((first && tx.start < plan.start) || (last && tx.end > plan.stop)) return;
+      for (const std::string& db : databases) {
+        if (StatementNamesDatabase(tx.statement, db)) {
+          found = tx.gtid + " (" + plan.files[i] + ":" + std::to_string(tx.start) +
+                  "): " + tx.statement.substr(0, 200);
+          return;
+        }
+      }
+    }));
+  }
+  return found;
 }
 
 }  // namespace myvault::binlog

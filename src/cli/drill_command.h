@@ -20,6 +20,7 @@ struct DrillCommand {
   std::string progress = "none";
   bool json = false;
   bool quiet = false;
+  std::string until, until_gtid, until_position;  // point in time (one at most)
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);

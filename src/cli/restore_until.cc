@@ -7,26 +7,9 @@
 #include "myvault/ops/health.h"
 
 namespace myvault::cli {
-namespace {
-
-Result<binlog::Target> ParseTarget(const std::string& until, const std::string& gtid,
-                                   const std::string& position) {
-  binlog::Target t;
-  if (!until.empty()) {
-    ASSIGN_OR_RETURN(t.time, binlog::ParseUntilTime(until));
-  } else if (!gtid.empty()) {
-    t.kind = binlog::Target::Kind::kGtid;
-    t.gtid = gtid;
-  } else {
-    ASSIGN_OR_RETURN(t, binlog::ParseUntilPosition(position));
-  }
-  return t;
-}
-
-}  // namespace
 
 Status RestoreCommand::RunPointInTime(ErrorCollector* errors) {
-  ASSIGN_OR_RETURN(binlog::Target target, ParseTarget(until, until_gtid, until_position));
+  ASSIGN_OR_RETURN(binlog::Target target, binlog::ParseTarget(until, until_gtid, until_position));
   ASSIGN_OR_RETURN(int64_t timeout, ops::ParseDuration(replay_timeout));
   ASSIGN_OR_RETURN(binlog::ReplayPlan plan,
                    binlog::PlanReplay(dir.dir, dir.prefix, target, errors));

@@ -43,6 +43,7 @@ class Pitr : public ::testing::Test {
     if (target_) {
       (void)target_->Exec(
           "DROP DATABASE IF EXISTS mv_pitr; DROP DATABASE IF EXISTS mv_pitr_r; "
+          "DROP DATABASE IF EXISTS mv_pitr_drill; "
           "DROP DATABASE IF EXISTS bank_a; DROP DATABASE IF EXISTS bank_b");
     }
   }
@@ -411,6 +412,54 @@ TEST_F(Pitr, DaemonWithBinlogBacksUpAndArchivesBesideIt) {
   CommandResult r = Restore({"--until", t});
   ASSERT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_EQ(Rows(*target_), now) << r.out;
+}
+
+// drill --until: the backup before the target and the binlog up to it, under the scratch name
+// (kept here to look at), the original name untouched; a range holding DDL that names the
+// database itself is refused before anything is restored.
+TEST_F(Pitr, DrillUntilReplaysUnderTheScratchNameAndRefusesQualifiedDdl) {
+  Backup();
+  ASSERT_OK(StartArchiver().status());
+  ASSERT_OK(
+      source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four'); "
+                    "UPDATE mv_pitr.t SET v = 'uno' WHERE id = 1"));
+  const std::string t = TimeBetweenWrites();
+  const std::vector<Row> before = Rows(*source_);
+  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (5, 'five')"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_OK(source_->Exec("CREATE TABLE mv_pitr.late (id INT PRIMARY KEY)"));  // no USE: named
+  ASSERT_TRUE(WaitArchived());
+
+  const std::vector<std::string> drill = {"drill", "--dir",           backups_, "--prefix",
+                                          "p",     "--defaults-file", tgt_cnf_, "--keep"};
+  std::vector<std::string> args = drill;
+  args.insert(args.end(), {"--until", t});
+  ASSERT_OK_AND_ASSIGN(CommandResult ok, RunMyvault(args));
+  ASSERT_EQ(ok.exit_code, 0) << ok.Describe();
+  EXPECT_NE(ok.out.find("drill OK: "), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("then 2 transactions of binlog replayed to --until "), std::string::npos)
+      << ok.out;
+  EXPECT_EQ(Rows(*target_, "mv_pitr_drill"), before) << ok.out;
+  ASSERT_OK_AND_ASSIGN(std::string original,
+                       target_->QueryValue("SELECT COUNT(*) FROM information_schema.SCHEMATA "
+                                           "WHERE SCHEMA_NAME = 'mv_pitr'"));
+  EXPECT_EQ(original, "0") << "the drill touched the original name";
+
+  // Past the CREATE TABLE mv_pitr.late: refused before any scratch copy is made.
+  ASSERT_OK(target_->Exec("DROP DATABASE mv_pitr_drill"));
+  ASSERT_OK_AND_ASSIGN(std::vector<Row> end, source_->Query("SHOW MASTER STATUS"));
+  ASSERT_FALSE(end.empty());
+  args = drill;
+  args.insert(args.end(),
+              {"--until-position", end[0][0].value_or("") + ":" + end[0][1].value_or("")});
+  ASSERT_OK_AND_ASSIGN(CommandResult refused, RunMyvault(args));
+  EXPECT_EQ(refused.exit_code, 2) << refused.Describe();
+  EXPECT_NE((refused.out + refused.err).find("CREATE TABLE mv_pitr.late"), std::string::npos)
+      << refused.Describe();
+  ASSERT_OK_AND_ASSIGN(std::string scratch,
+                       target_->QueryValue("SELECT COUNT(*) FROM information_schema.SCHEMATA "
+                                           "WHERE SCHEMA_NAME = 'mv_pitr_drill'"));
+  EXPECT_EQ(scratch, "0") << refused.Describe();
 }
 
 }  // namespace

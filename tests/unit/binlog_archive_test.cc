@@ -70,6 +70,8 @@ TEST(BinlogEvents, ScannerFindsTransactionsAndBoundaries) {
   EXPECT_EQ(seen[1].gtid, "0-1-8");
   EXPECT_EQ(seen[1].time, 105u);
   EXPECT_EQ(seen[1].end, open_start + 19 + Query("CREATE TABLE t (a INT)").size());
+  EXPECT_EQ(seen[0].statement, "");
+  EXPECT_EQ(seen[1].statement, "CREATE TABLE t (a INT)");
   EXPECT_FALSE(scanner.boundary());
   EXPECT_EQ(scanner.committed_position(), seen[1].end);
   EXPECT_EQ(scanner.position(), pos);
@@ -219,6 +221,29 @@ TEST(BinlogReplay, ArgumentsCarryPositionsDatabaseAndRenames) {
       ReplayArguments(o, {"/t/binlog.000001"}),
       (std::vector<std::string>{"--start-position=1234", "--stop-position=5678", "--database=shop",
                                 "--rewrite-db=shop->shop_pitr", "/t/binlog.000001"}));
+}
+
+// What a drill --until refuses to replay under scratch names: DDL naming a drilled database as an
+// identifier (plain, qualified or quoted), not a longer name that contains it.
+TEST(BinlogWindow, StatementNamesDatabaseMatchesWholeIdentifiersOnly) {
+  EXPECT_TRUE(StatementNamesDatabase("ALTER TABLE shop.orders ADD x INT", "shop"));
+  EXPECT_TRUE(StatementNamesDatabase("DROP TABLE `shop`.`tmp`", "shop"));
+  EXPECT_TRUE(StatementNamesDatabase("CREATE DATABASE shop", "shop"));
+  EXPECT_FALSE(StatementNamesDatabase("ALTER TABLE shops.orders ADD x INT", "shop"));
+  EXPECT_FALSE(StatementNamesDatabase("ALTER TABLE my_shop.orders ADD x INT", "shop"));
+  EXPECT_FALSE(StatementNamesDatabase("ALTER TABLE orders ADD x INT", "shop"));
+  EXPECT_FALSE(StatementNamesDatabase("ALTER TABLE orders ADD x INT", ""));
+}
+
+TEST(BinlogWindow, ParseTargetTakesExactlyOneOfTheThree) {
+  ASSERT_TRUE(ParseTarget("2025-01-30 11:59:00", "", "").ok());
+  EXPECT_EQ(ParseTarget("2025-01-30 11:59:00", "", "")->kind, Target::Kind::kTime);
+  EXPECT_EQ(ParseTarget("", "0-1-5", "")->gtid, "0-1-5");
+  EXPECT_EQ(ParseTarget("", "", "binlog.000002:300")->position, 300u);
+  EXPECT_EQ(ParseTarget("", "", "").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseTarget("2025-01-30 11:59:00", "0-1-5", "").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseTarget("yesterday", "", "").status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -39,9 +39,10 @@ Result<EventHeader> ParseEventHeader(std::string_view bytes);
 // A transaction as the scanner saw it.
 struct Transaction {
   std::string gtid;
-  uint64_t start = 0;  // offset of its GTID event
-  uint64_t end = 0;    // offset after its last event (0 while open)
-  uint32_t time = 0;   // its GTID event's timestamp
+  uint64_t start = 0;     // offset of its GTID event
+  uint64_t end = 0;       // offset after its last event (0 while open)
+  uint32_t time = 0;      // its GTID event's timestamp
+  std::string statement;  // a one-statement transaction's SQL (DDL); "" for BEGIN ... COMMIT
 };
 
 class EventScanner {

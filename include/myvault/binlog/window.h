@@ -14,9 +14,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "myvault/binlog/files.h"
+#include "myvault/binlog/target.h"
 #include "myvault/common/cancel.h"
 #include "myvault/ops/health.h"
 #include "myvault/status.h"
@@ -69,20 +71,6 @@ struct Window {
 std::vector<Window> RecoverableWindows(const BinlogIndex& index,
                                        const std::vector<SnapshotPosition>& snapshots);
 
-struct Target {
-  enum class Kind { kTime, kGtid, kPosition } kind = Kind::kTime;
-  int64_t time = 0;  // UTC seconds: stop before the first transaction at or after it
-  std::string gtid;  // stop before this transaction
-  std::string file;  // stop at this offset of this file
-  uint64_t position = 0;
-  std::string Describe() const;
-};
-// "2025-01-30 11:59:00" (UTC), "2025-01-30T11:59:00Z", "2025-01-30 11:59:00+02:00" (an offset
-// east of UTC), "...-05:00". InvalidArgument otherwise.
-Result<int64_t> ParseUntilTime(const std::string& text);
-// "binlog.000042:1234". InvalidArgument otherwise.
-Result<Target> ParseUntilPosition(const std::string& text);
-
 struct ReplayPlan {
   SnapshotPosition backup;         // restore this, then replay
   std::vector<std::string> files;  // archived binlog files, in order, first = backup.file
@@ -92,6 +80,16 @@ struct ReplayPlan {
   uint32_t last_time = 0;          // and its time
   uint64_t transactions = 0;       // how many the replay applies
 };
+// Whether `statement` names `database` as an identifier: the name alone or in backquotes, not as
+// part of a longer name ("shop.x", "`shop`.x", "CREATE DATABASE shop"; not "shops.x").
+bool StatementNamesDatabase(std::string_view statement, std::string_view database);
+// The first one-statement transaction (DDL) the plan replays whose text names one of `databases`;
+// "" when none. Under --rewrite-db such a statement still runs against the original database: a
+// replay into scratch names (the drill) must not run it.
+Result<std::string> DdlNamingDatabases(const std::string& dir, const std::string& prefix,
+                                       const ReplayPlan& plan,
+                                       const std::vector<std::string>& databases);
+
 // Chooses the newest backup whose snapshot is before the target and whose binlog is archived
 // without a gap from its snapshot to the target; checks every needed file (the .sha256 of
 // complete ones, every member of a partial) and finds the stop offset. Errors: kNotFound when no
