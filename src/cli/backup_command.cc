@@ -1,24 +1,11 @@
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 #include "commands.h"
 #include "myvault/ops/cron.h"
 
 namespace myvault::cli {
-namespace {
-
-// "2026-11-26T06:00:00Z message": one line per event, flushed, for `docker logs`.
-void StampedLine(FILE* out, const std::string& line) {
-  const time_t now = std::time(nullptr);
-  struct tm tm {};
-  gmtime_r(&now, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::fprintf(out, "%s %s\n", stamp, line.c_str());
-  std::fflush(out);
-}
-
-}  // namespace
 
 void BackupFlags::Register(CLI::App* app) {
   dir.Register(app);
@@ -92,6 +79,11 @@ void DaemonCommand::Register(CLI::App* parent) {
       ->capture_default_str();
   app->add_flag("--no-catch-up", no_catch_up,
                 "At start, do not take the one backup a missed slot calls for");
+  app->add_flag("--binlog", binlog,
+                "Also archive the binary log into --dir, as `myvault binlog` does (env "
+                "BACKUP_BINLOG)")
+      ->envname("BACKUP_BINLOG");
+  binlog_flags.Register(app);
   drill.Register(app);
   flags.Register(app);
   decrypt.Register(app, false);
@@ -106,7 +98,25 @@ Status DaemonCommand::Run(const mysql::PasswordArg& password, ErrorCollector* er
   RETURN_IF_ERROR(drill.Build(flags.dump.connection, mysql::Environment::FromProcess(), &o));
   ASSIGN_OR_RETURN(o.drill.identity, decrypt.Load());
   o.drill.identity.passphrase = o.backup.dump.passphrase;
-  return ops::RunDaemon(o, errors, [](const std::string& line) { StampedLine(stdout, line); });
+  const ops::LogFn log = [](const std::string& line) { StampedLine(stdout, line); };
+  if (!binlog) return ops::RunDaemon(o, errors, log);
+  ASSIGN_OR_RETURN(binlog::ArchiverOptions archiver,
+                   binlog_flags.Build(o.backup.dir, o.backup.prefix, o.backup.dump.connection));
+  // The archiver runs beside the schedule until the signal; its failure (a requirement the
+  // server does not meet) is logged and alerted, and the backups go on. A child collector: its
+  // errors never cancel the daemon.
+  ErrorCollector archiver_errors(errors);
+  std::thread thread([&] {
+    const Status st = binlog::RunArchiver(archiver, &archiver_errors);
+    if (!st.ok()) {
+      archiver.log("archiver stopped: " + st.message());
+      if (archiver.alert) archiver.alert("binlog archiver stopped: " + st.message());
+    }
+  });
+  const Status st = ops::RunDaemon(o, errors, log);
+  archiver_errors.Report(Cancelled("daemon stopped"));
+  thread.join();
+  return st;
 }
 
 }  // namespace myvault::cli

@@ -6,6 +6,7 @@
 #include "crypto_flags.h"
 #include "drill_target.h"
 #include "flags.h"
+#include "myvault/binlog/archiver.h"
 #include "myvault/common/cancel.h"
 #include "myvault/dump/dumper.h"
 #include "myvault/ops/backup.h"
@@ -65,6 +66,11 @@ struct RestoreCommand {
   bool skip_binlog = false;
   std::string users;  // --users ("create"), --users=replace
   DecryptFlags decrypt;
+  // Point-in-time restore: the newest fitting backup of --dir, then the archived binlog up to
+  // (not including) the target.
+  BackupDirFlags dir;
+  std::string until, until_gtid, until_position;
+  std::string replay_timeout = "24h";
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);
@@ -72,6 +78,10 @@ struct RestoreCommand {
 
  private:
   Status Parse();
+  bool PointInTime() const {
+    return !until.empty() || !until_gtid.empty() || !until_position.empty();
+  }
+  Status RunPointInTime(ErrorCollector* errors);
   void PrintReport(const restore::RestoreReport& report) const;
 };
 
@@ -98,12 +108,36 @@ struct BackupCommand {
   Status Run(const mysql::PasswordArg& password, ErrorCollector* errors);
 };
 
+// The archiver's own flags, shared by `myvault binlog` and `daemon --binlog`.
+struct BinlogFlags {
+  double flush_every_s = 1;
+  uint32_t server_id = 0;
+
+  void Register(CLI::App* app);
+  // The archiver's options for `dir` over `connection`, logging to stdout and alerting Slack.
+  Result<binlog::ArchiverOptions> Build(const std::string& dir, const std::string& prefix,
+                                        const mysql::ConnectionOptions& connection) const;
+};
+
+// `myvault binlog`: archive the server's binary log into --dir until SIGTERM.
+struct BinlogCommand {
+  ConnectionFlags connection;
+  BackupDirFlags dir;
+  BinlogFlags flags;
+  CLI::App* app = nullptr;
+
+  void Register(CLI::App* parent);
+  Status Run(const mysql::PasswordArg& password, ErrorCollector* errors);
+};
+
 // `myvault daemon`: backups (and, with --drill-schedule, restore drills) on a schedule until
 // SIGTERM; logs to stdout.
 struct DaemonCommand {
   BackupFlags flags;
   DrillTargetFlags drill;
   DecryptFlags decrypt;  // for the drills; --passphrase-file is the backups' (flags.dump)
+  bool binlog = false;  // also run the binlog archiver (BinlogFlags) beside the schedule
+  BinlogFlags binlog_flags;
   std::string schedule = "0 */6 * * *";
   bool no_catch_up = false;
   CLI::App* app = nullptr;

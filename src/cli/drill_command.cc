@@ -49,6 +49,14 @@ std::string FormatAge(double seconds) {
   return buf;
 }
 
+// ", then 12 transactions of binlog replayed to --until ... (last applied: GTID at TIME UTC)".
+static std::string PointInTimeText(const ops::DrillReport& r) {
+  if (!r.point_in_time) return "";
+  return ", then " + ProgressReporter::GroupThousands(r.replayed) +
+         " transactions of binlog replayed to " + r.until + " (last applied: " +
+         (r.last_applied.empty() ? "none, the backup is at the target" : r.last_applied) + ")";
+}
+
 std::string DrillSummary(const ops::DrillReport& r, const Status& status) {
   if (!status.ok()) return "drill FAILED: " + status.message();
   std::string into;
@@ -60,7 +68,7 @@ std::string DrillSummary(const ops::DrillReport& r, const Status& status) {
          (into.empty() ? "nothing (no database in the archive)" : into) + " in " + rto +
          " (RTO), backup age " + FormatAge(r.rpo_seconds) + " (RPO), " +
          ProgressReporter::GroupThousands(r.tables) + " tables, " +
-         ProgressReporter::GroupThousands(r.rows) + " rows checked" +
+         ProgressReporter::GroupThousands(r.rows) + " rows checked" + PointInTimeText(r) +
          (r.restore_started && !r.dropped ? ", scratch copies kept" : "");
 }
 
@@ -76,6 +84,14 @@ void DrillCommand::Register(CLI::App* parent) {
       ->capture_default_str();
   app->add_option("-t,--threads", options.threads, "Restore connections")->capture_default_str();
   app->add_flag("--keep", options.keep, "Leave the scratch databases on the server");
+  app->add_option("--until", until,
+                  "Point in time: drill what restore --until TIME would restore (the newest "
+                  "backup before TIME, then the archived binlog up to TIME), under the scratch "
+                  "names");
+  app->add_option("--until-gtid", until_gtid,
+                  "Point in time: as --until, stopping before the transaction with this GTID");
+  app->add_option("--until-position", until_position,
+                  "Point in time: as --until, stopping at binlog FILE:POSITION");
   app->add_flag("--json", json, "Print the result as one JSON object");
   app->add_flag("-q,--quiet", quiet, "Print errors only");
   app->add_option("--progress", progress, "Restore progress: auto, bar, lines or none")
@@ -88,6 +104,9 @@ Status DrillCommand::Run(const mysql::PasswordArg& password, ErrorCollector* err
   options.prefix = dir.prefix;
   ASSIGN_OR_RETURN(options.progress, ParseProgressMode(progress, quiet));
   ASSIGN_OR_RETURN(options.identity, decrypt.Load());
+  if (!until.empty() || !until_gtid.empty() || !until_position.empty()) {
+    ASSIGN_OR_RETURN(options.until, binlog::ParseTarget(until, until_gtid, until_position));
+  }
   RETURN_IF_ERROR(options.Validate());
   ASSIGN_OR_RETURN(ops::NotifyConfig notify_config, NotifyConfigFromProcess());
   ASSIGN_OR_RETURN(options.connection, connection.Resolve(password));

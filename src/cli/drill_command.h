@@ -22,6 +22,7 @@ struct DrillCommand {
   bool json = false;
   bool quiet = false;
   DecryptFlags decrypt;
+  std::string until, until_gtid, until_position;  // point in time (one at most)
   CLI::App* app = nullptr;
 
   void Register(CLI::App* parent);

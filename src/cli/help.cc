@@ -48,11 +48,12 @@ std::vector<std::string> EnvironmentOf(CLI::App* app) {
     if (!o->get_envname().empty()) Add(&out, {o->get_envname()});
   }
   if (name == "backup" || name == "daemon" || name == "drill" || name == "monitor" ||
-      name == "status") {
+      name == "status" || name == "binlog") {
     Add(&out, kSlack);
   }
   if (name == "status" || name == "monitor") Add(&out, {"DB_HOST"});  // the name alerts use
-  if (name == "backup" || name == "daemon" || name == "status" || name == "monitor") {
+  if (name == "backup" || name == "daemon" || name == "status" || name == "monitor" ||
+      name == "binlog") {
     Add(&out, {"BACKUP_LABEL"});
   }
   if (name == "daemon") {  // the drill target (drill_target.cc)

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "myvault/binlog/window.h"
 #include "myvault/common/json.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/backup_dir.h"
@@ -61,6 +62,31 @@ void ListCommand::Register(CLI::App* parent) {
   app->add_flag("--check", check, "Recompute each backup's SHA-256 against its .sha256");
 }
 
+// The point-in-time windows, from the binlog index and the backups' metadata (nothing scanned);
+// nothing when the directory has no archived binlog.
+Status ListCommand::PrintWindows() const {
+  ASSIGN_OR_RETURN(binlog::BinlogIndex index, binlog::ReadIndex(dir.dir, dir.prefix));
+  if (index.files.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(std::vector<binlog::SnapshotPosition> snaps,
+                   binlog::BackupSnapshots(dir.dir, dir.prefix));
+  const std::vector<binlog::Window> windows = binlog::RecoverableWindows(index, snaps);
+  const binlog::FileRecord& last = index.files.back();
+  std::printf("binlog archived from %s to %s:%llu\n", index.files.front().file.c_str(),
+              last.file.c_str(), static_cast<unsigned long long>(last.committed));
+  if (windows.empty()) {
+    std::printf(
+        "point in time: no window yet (no backup's snapshot lies in the archived binlog)\n");
+  }
+  for (const binlog::Window& w : windows) {
+    std::printf("point in time: %s to %s UTC (from backup %s; archived to %s:%llu%s)\n",
+                ops::FormatUtc(w.from, false).c_str(), ops::FormatUtc(w.to, false).c_str(),
+                w.backup.c_str(), w.end_file.c_str(),
+                static_cast<unsigned long long>(w.end_position),
+                w.gap_after.empty() ? "" : ("; then a " + w.gap_after).c_str());
+  }
+  return Status::Ok();
+}
+
 Status ListCommand::Run(ErrorCollector* errors) {
   RETURN_IF_ERROR(dir.Validate());
   RETURN_IF_ERROR(retention.policy.Validate());
@@ -97,6 +123,7 @@ Status ListCommand::Run(ErrorCollector* errors) {
     const std::string bad = mismatches > 0 ? ", " + std::to_string(mismatches) + " MISMATCH" : "";
     std::printf("%zu backups, %s%s\n", rows.size(),
                 ProgressReporter::HumanBytes(static_cast<double>(bytes)).c_str(), bad.c_str());
+    RETURN_IF_ERROR(PrintWindows());
   }
   if (mismatches > 0) return Corrupt(std::to_string(mismatches) + " backup(s) fail their .sha256");
   return Status::Ok();

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::RestoreCommand restore;
   cli::BackupCommand backup;
   cli::DaemonCommand daemon;
+  cli::BinlogCommand binlog;
   cli::DrillCommand drill;
   cli::PruneCommand prune;
   cli::ListCommand list;
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   restore.Register(&app);
   backup.Register(&app);
   daemon.Register(&app);
+  binlog.Register(&app);
   prune.Register(&app);
   list.Register(&app);
   status.Register(&app);
@@ -56,7 +58,8 @@ int main(int argc, char** argv) {
     std::fprintf(
         stderr,
         "myvault: error: unknown command '%s' (commands: dump, verify, restore, backup, "
-        "daemon, prune, list, status, monitor, drill, keygen, mysqldump; see myvault --help)\n",
+        "daemon, binlog, prune, list, status, monitor, drill, keygen, mysqldump; see myvault "
+        "--help)\n",
         word.c_str());
     return kExitUsage;
   }
@@ -88,6 +91,8 @@ int main(int argc, char** argv) {
     st = backup.Run(password, &errors);
   else if (daemon.app->parsed())
     st = daemon.Run(password, &errors);
+  else if (binlog.app->parsed())
+    st = binlog.Run(password, &errors);
   else if (prune.app->parsed())
     st = prune.Run();
   else if (list.app->parsed())
@@ -101,7 +106,8 @@ int main(int argc, char** argv) {
   else if (keygen.app->parsed())
     st = keygen.Run();
   // The long-running commands stop on SIGTERM by design: that is a clean exit 0 for them.
-  const bool runs_until_signal = daemon.app->parsed() || monitor.app->parsed();
+  const bool runs_until_signal =
+      daemon.app->parsed() || monitor.app->parsed() || binlog.app->parsed();
   if (st.ok() && errors.cancelled() && !runs_until_signal) st = errors.first();
   if (!st.ok()) {
     const std::string message = mysql::HideUnsafeArguments(st.message(), password);

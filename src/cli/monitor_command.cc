@@ -44,6 +44,7 @@ Check RunCheck(const HealthFlags& flags, const ops::InspectOptions& options, int
                const ErrorCollector* errors) {
   auto report = ops::InspectBackupDir(options, now, errors);
   if (!report.ok()) return {false, false, report.status().message()};
+  if (Status st = flags.AddBinlog(now, &*report); !st.ok()) return {false, false, st.message()};
   const Status written = flags.WriteMetrics(*report);
   if (!written.ok()) Log(now, "cannot write metrics: " + written.message());
   if (!report->healthy) return {false, !report->newest.has_value(), report->problem};

@@ -38,6 +38,7 @@ struct ListCommand {
 
   void Register(CLI::App* parent);
   Status Run(ErrorCollector* errors);
+  Status PrintWindows() const;
 };
 
 // --max-age (BACKUP_MAX_AGE), --max-drill-age (BACKUP_MAX_DRILL_AGE), --metrics-file
@@ -47,6 +48,7 @@ struct HealthFlags {
   RetentionFlags retention;
   std::string max_age_text = "7h";
   std::string max_drill_age_text;  // empty: a drill's age does not count
+  std::string max_binlog_lag_text = "5m";
   std::string metrics_file;
   bool no_checksum = false;
 
@@ -54,6 +56,8 @@ struct HealthFlags {
   // Parses --max-age and --max-drill-age and checks the directory flags.
   Status Validate(int64_t* max_age_s, int64_t* max_drill_age_s) const;
   ops::InspectOptions Options(int64_t max_age_s, int64_t max_drill_age_s) const;
+  // Adds the binlog archive of the directory, if any (ops::EvaluateBinlog with --max-binlog-lag).
+  Status AddBinlog(int64_t now, ops::HealthReport* report) const;
   // Writes RenderPrometheus(report) to --metrics-file (0644, atomically) when one is given.
   Status WriteMetrics(const ops::HealthReport& report) const;
 };

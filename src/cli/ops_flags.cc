@@ -1,6 +1,7 @@
 #include "ops_flags.h"
 
 #include <charconv>
+#include <ctime>
 
 #include "myvault/mysql/options.h"
 #include "myvault/ops/backup_dir.h"
@@ -85,6 +86,16 @@ std::string StackLabel(const mysql::Environment& env, const std::string& prefix,
 
 std::string StackLabelFromEnvironment(const std::string& prefix) {
   return StackLabel(mysql::Environment::FromProcess(), prefix, HostLabelFromEnvironment());
+}
+
+void StampedLine(FILE* out, const std::string& line) {
+  const time_t now = std::time(nullptr);
+  struct tm tm {};
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::fprintf(out, "%s %s\n", stamp, line.c_str());
+  std::fflush(out);
 }
 
 }  // namespace myvault::cli

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <string>
 
 #include "myvault/mysql/options.h"
@@ -52,5 +53,8 @@ std::string StackLabel(const mysql::Environment& env, const std::string& prefix,
                        const std::string& host_label);
 // StackLabel with the process environment and HostLabelFromEnvironment.
 std::string StackLabelFromEnvironment(const std::string& prefix);
+
+// "2026-11-26T06:00:00Z message": one line per event, flushed, for `docker logs`.
+void StampedLine(FILE* out, const std::string& line);
 
 }  // namespace myvault::cli

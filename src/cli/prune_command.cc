@@ -1,8 +1,10 @@
 // `myvault prune`: GFS retention applied to the backup directory.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "myvault/binlog/window.h"
 #include "myvault/common/json.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/backup_dir.h"
@@ -60,6 +62,31 @@ void PruneCommand::Register(CLI::App* parent) {
   app->add_flag("--json", json, "Print the decisions as a JSON array");
 }
 
+// The archived binlog from the oldest kept backup's snapshot on stays (point-in-time restores
+// start there); older complete files go. When the oldest kept backup cannot be read here (an
+// encrypted one: its snapshot position is sealed; or a damaged one), nothing of the binlog goes:
+// "" keeps it all, rather than guessing from a newer backup and losing what the older one needs.
+namespace {
+Result<std::string> BinlogKeptFrom(const BackupDirFlags& dir, bool json,
+                                   const std::vector<PruneRow>& rows) {
+  std::vector<std::string> unreadable;
+  ASSIGN_OR_RETURN(const std::vector<binlog::SnapshotPosition> snaps,
+                   binlog::BackupSnapshots(dir.dir, dir.prefix, nullptr, &unreadable));
+  for (const PruneRow& row : rows) {
+    if (!row.keep) continue;
+    const std::string& name = row.file->backup.name;
+    if (std::find(unreadable.begin(), unreadable.end(), name) != unreadable.end()) {
+      if (!json) std::printf("keep   the archived binlog: %s cannot be read here\n", name.c_str());
+      return std::string();
+    }
+    for (const binlog::SnapshotPosition& s : snaps) {
+      if (s.backup == name) return s.file;
+    }
+  }
+  return std::string();
+}
+}  // namespace
+
 Status PruneCommand::Run() {
   RETURN_IF_ERROR(dir.Validate());
   RETURN_IF_ERROR(retention.policy.Validate());
@@ -87,9 +114,17 @@ Status PruneCommand::Run() {
       std::printf("%s %s  %s\n", verb, name.c_str(), Join(row.reasons).c_str());
     }
   }
+  ASSIGN_OR_RETURN(const std::string keep_from, BinlogKeptFrom(dir, json, rows));
+  ASSIGN_OR_RETURN(const std::vector<std::string> binlogs,
+                   binlog::PruneArchive(dir.dir, dir.prefix, keep_from, dry_run));
   if (json) {
     std::printf("%s\n", JsonText(json_rows).c_str());
   } else {
+    for (const std::string& f : binlogs) {
+      std::printf("%s %s  binlog before %s (the oldest kept backup's snapshot)\n",
+                  dry_run ? "would remove" : "remove", binlog::ArchivedName(dir.prefix, f).c_str(),
+                  keep_from.c_str());
+    }
     std::printf("%s %zu of %zu backups (%s), kept %zu\n", dry_run ? "would remove" : "removed",
                 removed, rows.size(),
                 ProgressReporter::HumanBytes(static_cast<double>(freed)).c_str(),

@@ -9,8 +9,8 @@ namespace myvault::cli {
 void RestoreCommand::Register(CLI::App* parent) {
   app = parent->add_subcommand("restore", "Load an archive into a server (parallel, resumable)");
   app->set_help_flag("--help", "Show this help");
-  app->add_option("file", options.input, "Archive to restore, or - to read it from stdin")
-      ->required();
+  app->add_option("file", options.input,
+                  "Archive to restore, or - to read it from stdin (none with --until...)");
   connection.Register(app);
   app->add_option("-t,--threads", options.threads, "Loader connections")->capture_default_str();
   AddListOption(app, "--databases", &options.databases,
@@ -54,6 +54,18 @@ void RestoreCommand::Register(CLI::App* parent) {
                   "transaction, DDL behind LOCK TABLES) before the restore stops, naming the "
                   "sessions in the way")
       ->capture_default_str();
+  app->add_option("--until", until,
+                  "Point in time: restore the newest backup of --dir before TIME, then replay "
+                  "the archived binlog up to TIME, not including it ('YYYY-MM-DD HH:MM:SS', UTC "
+                  "unless it ends in +HH:MM or -HH:MM)");
+  app->add_option("--until-gtid", until_gtid,
+                  "Point in time: as --until, stopping before the transaction with this GTID");
+  app->add_option("--until-position", until_position,
+                  "Point in time: as --until, stopping at binlog FILE:POSITION");
+  app->add_option("--replay-timeout", replay_timeout,
+                  "The longest the binlog replay may take (30m, 2h, ...)")
+      ->capture_default_str();
+  dir.Register(app);
   app->add_flag("-q,--quiet", quiet, "Print errors only");
   decrypt.Register(app);
   app->add_option("--progress", progress, "auto, bar, lines or none")->capture_default_str();
@@ -102,6 +114,28 @@ Status RestoreCommand::Parse() {
   else
     return InvalidArgument("--defer-indexes must be auto, always or never");
   ASSIGN_OR_RETURN(options.progress, ParseProgressMode(progress, quiet));
+  if (PointInTime()) {
+    if ((!until.empty()) + (!until_gtid.empty()) + (!until_position.empty()) > 1) {
+      return InvalidArgument("give one of --until, --until-gtid and --until-position");
+    }
+    if (!options.input.empty()) {
+      return InvalidArgument("--until takes no FILE: it picks the backup from --dir");
+    }
+    if (!options.tables.empty() || list || options.resume) {
+      return InvalidArgument("--until cannot be combined with --tables, --list or --resume");
+    }
+    if (options.databases.size() > 1) {
+      return InvalidArgument(
+          "--until replays one database or all: mariadb-binlog filters one "
+          "(--databases with several names is not supported)");
+    }
+    RETURN_IF_ERROR(dir.Validate());
+    options.input = "-";  // replaced by the chosen backup; Validate needs an input
+    Status st = options.Validate();
+    options.input.clear();
+    return st;
+  }
+  if (options.input.empty()) return InvalidArgument("no archive: give FILE, or --until with --dir");
   return options.Validate();
 }
 
@@ -160,6 +194,7 @@ Status RestoreCommand::Run(const mysql::PasswordArg& password, ErrorCollector* e
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(options.connection, connection.Resolve(password));
+  if (PointInTime()) return RunPointInTime(errors);
   restore::RestoreReport report;
   RETURN_IF_ERROR(restore::RunRestore(options, errors, &report));
   if (!quiet) PrintReport(report);

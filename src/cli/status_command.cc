@@ -3,6 +3,7 @@
 #include <ctime>
 #include <string>
 
+#include "myvault/binlog/window.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/cron.h"
 #include "myvault/ops/health.h"
@@ -26,6 +27,12 @@ void PrintReport(const ops::HealthReport& r) {
       r.total, r.auto_count, r.manual_count, r.partial_count,
       ProgressReporter::HumanBytes(static_cast<double>(r.total_bytes)).c_str(), r.daily, r.weekly,
       r.monthly);
+  if (r.binlog) {
+    std::printf("binlog archive: %s behind (--max-binlog-lag %s)%s\n",
+                ops::FormatAge(r.binlog_lag_s).c_str(),
+                ops::FormatDuration(r.max_binlog_lag_s).c_str(),
+                r.binlog->gap.empty() ? "" : (", GAP: " + r.binlog->gap).c_str());
+  }
   if (r.drill) {
     std::printf("last drill: %s %s ago: %s\n", r.drill->ok ? "OK" : "FAILED",
                 ops::FormatAge(r.drill_age_s).c_str(), ops::DrillDetail(*r.drill).c_str());
@@ -52,6 +59,11 @@ void HealthFlags::Register(CLI::App* app) {
                   "Unhealthy when no restore drill is recorded or the last one is older than "
                   "this (32d; env BACKUP_MAX_DRILL_AGE; default: only a failed last drill counts)")
       ->envname("BACKUP_MAX_DRILL_AGE");
+  app->add_option("--max-binlog-lag", max_binlog_lag_text,
+                  "Unhealthy when the binlog archive (myvault binlog) is further behind than "
+                  "this, or has a gap after the newest backup (env BACKUP_MAX_BINLOG_LAG)")
+      ->envname("BACKUP_MAX_BINLOG_LAG")
+      ->capture_default_str();
   app->add_option("--metrics-file", metrics_file,
                   "Write Prometheus textfile-collector metrics to this file (env "
                   "BACKUP_METRICS_FILE)")
@@ -66,6 +78,8 @@ Status HealthFlags::Validate(int64_t* max_age_s, int64_t* max_drill_age_s) const
   auto age = ops::ParseDuration(max_age_text);
   if (!age.ok()) return DurationError("--max-age", "BACKUP_MAX_AGE", age.status());
   *max_age_s = *age;
+  auto lag = ops::ParseDuration(max_binlog_lag_text);
+  if (!lag.ok()) return DurationError("--max-binlog-lag", "BACKUP_MAX_BINLOG_LAG", lag.status());
   *max_drill_age_s = 0;
   if (max_drill_age_text.empty()) return Status::Ok();
   auto drill_age = ops::ParseDuration(max_drill_age_text);
@@ -85,6 +99,14 @@ ops::InspectOptions HealthFlags::Options(int64_t max_age_s, int64_t max_drill_ag
   o.checksum = !no_checksum;
   o.max_drill_age_s = max_drill_age_s;
   return o;
+}
+
+Status HealthFlags::AddBinlog(int64_t now, ops::HealthReport* report) const {
+  ASSIGN_OR_RETURN(int64_t max_lag_s, ops::ParseDuration(max_binlog_lag_text));
+  ASSIGN_OR_RETURN(std::optional<ops::BinlogArchiveHealth> binlog,
+                   binlog::InspectArchive(dir.dir, dir.prefix));
+  ops::EvaluateBinlog(binlog, now, max_lag_s, report);
+  return Status::Ok();
 }
 
 Status HealthFlags::WriteMetrics(const ops::HealthReport& report) const {
@@ -111,9 +133,10 @@ Status StatusCommand::Run(ErrorCollector* errors) {
   if (notify) {
     ASSIGN_OR_RETURN(slack, NotifyConfigFromProcess());
   }
-  ASSIGN_OR_RETURN(const ops::HealthReport report,
-                   ops::InspectBackupDir(health.Options(max_age_s, max_drill_age_s),
-                                         std::time(nullptr), errors));
+  const int64_t now = std::time(nullptr);
+  ASSIGN_OR_RETURN(ops::HealthReport report,
+                   ops::InspectBackupDir(health.Options(max_age_s, max_drill_age_s), now, errors));
+  RETURN_IF_ERROR(health.AddBinlog(now, &report));
   RETURN_IF_ERROR(health.WriteMetrics(report));
   if (!report.healthy && ops::Notifier(slack).enabled()) {
     const Status sent = ops::Notifier(slack).Send(

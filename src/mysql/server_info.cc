@@ -211,6 +211,139 @@ bool EngineKeepsNoRows(std::string_view engine) {
          e == "connect";
 }
 
+std::vector<std::string> ServerInfo::BinlogDumpSessionSql(double heartbeat_s) const {
+  const auto nanoseconds = static_cast<unsigned long long>(heartbeat_s * 1e9);
+  std::vector<std::string> sql = {"SET @master_heartbeat_period = " + std::to_string(nanoseconds)};
+  if (flavor == Flavor::kMariaDB) {
+    sql.push_back("SET @master_binlog_checksum = @@global.binlog_checksum");
+    sql.push_back("SET @mariadb_slave_capability = 4");  // MARIA_SLAVE_CAPABILITY_GTID
+  } else {
+    // MySQL 8.0.26 renamed the variable; older servers read only the master_ spelling.
+    sql.push_back(AtLeast(8, 0, 26) ? "SET @source_binlog_checksum = @@global.binlog_checksum"
+                                    : "SET @master_binlog_checksum = @@global.binlog_checksum");
+  }
+  return sql;
+}
+
+uint16_t ServerInfo::BinlogDumpFlags() const {
+  return flavor == Flavor::kMariaDB ? 2 : 0;  // BINLOG_SEND_ANNOTATE_ROWS_EVENT
+}
+
+std::string ServerInfo::BinaryLogsQuery() const { return "SHOW BINARY LOGS"; }
+
+std::vector<std::string> ServerInfo::BinlogMonitorPrivileges() const {
+  if (flavor == Flavor::kMariaDB && AtLeast(10, 5, 2)) return {"BINLOG MONITOR", "SUPER"};
+  return {"REPLICATION CLIENT", "SUPER"};
+}
+
+namespace {
+
+uint64_t LittleEndian(std::string_view bytes, size_t offset, size_t width) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < width; ++i) {
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[offset + i])) << (8 * i);
+  }
+  return v;
+}
+
+std::string UuidText(std::string_view sid) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    const auto c = static_cast<unsigned char>(sid[i]);
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+bool ParseUnsigned(std::string_view s, uint64_t* v) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+}
+
+// MySQL: whether "uuid:1-5:7" style `set` (one uuid's intervals) holds `gno`.
+bool IntervalsHold(std::string_view intervals, uint64_t gno) {
+  while (!intervals.empty()) {
+    const size_t colon = intervals.find(':');
+    std::string_view one = intervals.substr(0, colon);
+    intervals = colon == std::string_view::npos ? "" : intervals.substr(colon + 1);
+    const size_t dash = one.find('-');
+    uint64_t lo = 0, hi = 0;
+    if (!ParseUnsigned(one.substr(0, dash), &lo)) continue;
+    hi = lo;
+    if (dash != std::string_view::npos && !ParseUnsigned(one.substr(dash + 1), &hi)) continue;
+    if (gno >= lo && gno <= hi) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Gtid> DecodeGtidEvent(uint8_t type, std::string_view body, uint32_t server_id) {
+  if (type == 162 && body.size() >= 13) {  // MariaDB GTID_EVENT: seq_no, domain_id, flags2
+    const uint64_t seq = LittleEndian(body, 0, 8);
+    const uint64_t domain = LittleEndian(body, 8, 4);
+    const bool standalone = (static_cast<unsigned char>(body[12]) & 0x01) != 0;
+    return Gtid{
+        std::to_string(domain) + "-" + std::to_string(server_id) + "-" + std::to_string(seq),
+        standalone};
+  }
+  if (type == 33 && body.size() >= 25) {  // MySQL GTID_LOG_EVENT: flags, sid[16], gno
+    return Gtid{UuidText(body.substr(1, 16)) + ":" + std::to_string(LittleEndian(body, 17, 8)),
+                std::nullopt};
+  }
+  return std::nullopt;
+}
+
+Result<bool> GtidPositionIncludes(std::string_view position, std::string_view gtid) {
+  const auto bad = [&] {
+    return InvalidArgument("'" + std::string(gtid) +
+                           "' is not a GTID (MariaDB DOMAIN-SERVER-SEQ or MySQL UUID:N)");
+  };
+  std::vector<std::string_view> entries;
+  for (std::string_view rest = position; !rest.empty();) {
+    const size_t comma = rest.find(',');
+    std::string_view e = rest.substr(0, comma);
+    while (!e.empty() && (e.front() == ' ' || e.front() == '\n')) e.remove_prefix(1);
+    while (!e.empty() && (e.back() == ' ' || e.back() == '\n')) e.remove_suffix(1);
+    if (!e.empty()) entries.push_back(e);
+    rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+  }
+  const size_t colon = gtid.find(':');
+  if (colon != std::string_view::npos) {  // MySQL
+    uint64_t gno = 0;
+    if (colon != 36 || !ParseUnsigned(gtid.substr(colon + 1), &gno)) return bad();
+    for (std::string_view e : entries) {
+      if (e.size() > 37 && e.substr(0, 36) == gtid.substr(0, 36) && e[36] == ':' &&
+          IntervalsHold(e.substr(37), gno)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  const size_t d1 = gtid.find('-');
+  const size_t d2 = d1 == std::string_view::npos ? d1 : gtid.find('-', d1 + 1);
+  uint64_t domain = 0, server = 0, seq = 0;
+  if (d2 == std::string_view::npos || !ParseUnsigned(gtid.substr(0, d1), &domain) ||
+      !ParseUnsigned(gtid.substr(d1 + 1, d2 - d1 - 1), &server) ||
+      !ParseUnsigned(gtid.substr(d2 + 1), &seq)) {
+    return bad();
+  }
+  for (std::string_view e : entries) {  // MariaDB: one domain-server-seq per domain
+    const size_t a = e.find('-');
+    const size_t b = a == std::string_view::npos ? a : e.find('-', a + 1);
+    uint64_t d = 0, n = 0;
+    if (b == std::string_view::npos || !ParseUnsigned(e.substr(0, a), &d) ||
+        !ParseUnsigned(e.substr(b + 1), &n)) {
+      continue;
+    }
+    if (d == domain) return seq <= n;
+  }
+  return false;
+}
+
 ServerInfo ParseServerVersion(std::string_view version) {
   ServerInfo info;
   info.version = std::string(version);

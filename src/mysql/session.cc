@@ -154,6 +154,10 @@ Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, st
   mysql_options(m, MYSQL_OPT_MAX_ALLOWED_PACKET, &packet);
   unsigned timeout = o.connect_timeout_s;
   mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  if (o.read_timeout_s > 0) {
+    unsigned read_timeout = o.read_timeout_s;
+    mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+  }
   mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   my_bool no = 0;
   mysql_options(m, MYSQL_OPT_RECONNECT, &no);

@@ -137,6 +137,24 @@ void EvaluateDrill(const std::optional<DrillState>& drill, int64_t now, int64_t 
   report->problem = problem;
 }
 
+void EvaluateBinlog(const std::optional<BinlogArchiveHealth>& binlog, int64_t now,
+                    int64_t max_lag_s, HealthReport* report) {
+  report->binlog = binlog;
+  report->max_binlog_lag_s = max_lag_s;
+  if (!binlog) return;
+  report->binlog_lag_s = std::max<int64_t>(0, now - binlog->synced_at);
+  if (!report->healthy) return;
+  if (!binlog->gap.empty()) {
+    report->healthy = false;
+    report->problem = "the binlog archive has a gap after the newest backup (" + binlog->gap +
+                      "): no point-in-time restore past it until the next backup";
+  } else if (report->binlog_lag_s > max_lag_s) {
+    report->healthy = false;
+    report->problem = "the binlog archive is " + FormatAge(report->binlog_lag_s) +
+                      " behind, more than --max-binlog-lag " + FormatDuration(max_lag_s);
+  }
+}
+
 Status HealthStatus(const HealthReport& report) {
   if (report.healthy) return Status::Ok();
   if (report.sha256_checked && !report.sha256_ok) return Corrupt(report.problem);

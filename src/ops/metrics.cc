@@ -55,6 +55,13 @@ std::string RenderPrometheus(const HealthReport& r, const std::optional<LastRun>
           {"{class=\"weekly\"}", Num(uint64_t{r.weekly})},
           {"{class=\"monthly\"}", Num(uint64_t{r.monthly})}});
   Family(&out, "backups_size_bytes", "Total size of the backups.", {{"", Num(r.total_bytes)}});
+  if (r.binlog) {
+    Family(&out, "binlog_lag_seconds",
+           "Seconds since the binlog archive last held everything the server wrote (the RPO).",
+           {{"", std::to_string(r.binlog_lag_s)}});
+    Family(&out, "binlog_gap", "1 when the binlog archive has a gap after the newest backup.",
+           {{"", r.binlog->gap.empty() ? "0" : "1"}});
+  }
   Family(&out, "healthy", "1 when the newest backup is recent enough and intact.",
          {{"", r.healthy ? "1" : "0"}});
   if (r.drill) {

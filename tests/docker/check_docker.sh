@@ -180,8 +180,9 @@ SLIM_BASE=(
   libp11-kit0 libffi8 libtasn1-6 libsystemd0 libudev1 libseccomp2 libselinux1 libpcre2-8-0
   libcap2 libcrypt1 libmd0
 )
-# Installed in the runtime stage for something other than a linked library.
-RUNTIME_EXTRA=(ca-certificates tzdata)
+# Installed in the runtime stage for something other than a linked library (mariadb-client:
+# mariadb-binlog and mariadb, which restore --until runs to replay the binlog).
+RUNTIME_EXTRA=(ca-certificates tzdata mariadb-client)
 
 # owner PATH: the Debian package that holds PATH (as installed here; usrmerge moves /lib).
 owner() {

@@ -71,6 +71,9 @@ def check_schedule_default(cfg):
     env = cfg["services"]["db-backup"].get("environment", {})
     if env.get("BACKUP_SCHEDULE") != "0 */6 * * *":
         fail(f"without BACKUP_SCHEDULE in .env the daemon gets {env.get('BACKUP_SCHEDULE')!r}")
+    if env.get("BACKUP_BINLOG") != "true":
+        fail(f"without BACKUP_BINLOG in .env the daemon gets {env.get('BACKUP_BINLOG')!r}, "
+             "not the binlog archiver")
 
 
 def check_secrets(cfg):

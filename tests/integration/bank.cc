@@ -47,6 +47,10 @@ std::string OneStatementTransfer(long i, const std::string& a, const std::string
 
 }  // namespace
 
+Status CreateBanks(TestServer& server) { return server.Exec(kBankSetup); }
+
+const char* BankDisagreementsQuery() { return kLogDisagreements; }
+
 void TransferWriter::Start() {
   thread_ = std::thread([this] { Run(); });
 }
@@ -100,7 +104,7 @@ void TransferWriter::Run() {
 }
 
 void BankTest::SetUpBanks(const std::string& extra_setup) {
-  ASSERT_OK(source_->Exec(kBankSetup));
+  ASSERT_OK(CreateBanks(*source_));
   if (!extra_setup.empty()) ASSERT_OK(source_->Exec(extra_setup));
 }
 

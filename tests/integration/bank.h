@@ -54,6 +54,13 @@ class TransferWriter {
   Status status_;
 };
 
+// Creates the two banks afresh on `server` (kBankAccounts accounts each at kInitialBalance, an
+// empty transfer log).
+Status CreateBanks(TestServer& server);
+// The query counting the accounts whose balance disagrees with the transfer log (0 when each
+// logged transfer is applied exactly once).
+const char* BankDisagreementsQuery();
+
 // What a replayed bank dump looks like.
 struct BankState {
   long committed_before = 0;  // transfers committed when the dump started

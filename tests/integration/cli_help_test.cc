@@ -45,8 +45,12 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
        {"DB_DATABASE", "BACKUP_ENCRYPT_TO", "BACKUP_PASSPHRASE_FILE"},
        {"BACKUP_DIR", "SLACK_WEBHOOK_URL", "BACKUP_DECRYPT_WITH"}},
       {"restore",
-       {"BACKUP_DECRYPT_WITH", "BACKUP_PASSPHRASE_FILE"},
-       {"BACKUP_DIR", "DB_DATABASE", "BACKUP_ENCRYPT_TO"}},
+       {"BACKUP_DECRYPT_WITH", "BACKUP_PASSPHRASE_FILE", "BACKUP_DIR", "BACKUP_PREFIX"},
+       {"DB_DATABASE", "BACKUP_ENCRYPT_TO", "SLACK_WEBHOOK_URL"}},
+      {"binlog",
+       {"BACKUP_DIR", "BACKUP_PREFIX", "BINLOG_FLUSH_EVERY", "BINLOG_SERVER_ID", "NOTIFY_SLACK",
+        "SLACK_WEBHOOK_URL", "BACKUP_LABEL"},
+       {"BACKUP_SCHEDULE", "DB_DATABASE"}},
       {"backup",
        {"DB_DATABASE", "BACKUP_DIR", "BACKUP_PREFIX", "DAILY_RETENTION", "WEEKLY_RETENTION",
         "MONTHLY_RETENTION", "MANUAL_RETENTION_DAYS", "BACKUP_COPY_TO", "BACKUP_COPY_COMMAND",
@@ -56,7 +60,8 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
       {"daemon",
        {"BACKUP_SCHEDULE", "BACKUP_DIR", "SLACK_WEBHOOK_URL", "BACKUP_LABEL", "DRILL_SCHEDULE",
         "DRILL_HOST", "DRILL_PORT", "DRILL_USERNAME", "DRILL_PASSWORD", "DRILL_PASSWORD_FILE",
-        "DRILL_ON_SOURCE", "BACKUP_ENCRYPT_TO", "BACKUP_DECRYPT_WITH"},
+        "DRILL_ON_SOURCE", "BACKUP_ENCRYPT_TO", "BACKUP_DECRYPT_WITH", "BACKUP_BINLOG",
+        "BINLOG_FLUSH_EVERY"},
        {}},
       {"monitor",
        {"BACKUP_DIR", "BACKUP_MAX_AGE", "BACKUP_MAX_DRILL_AGE", "BACKUP_REMIND_EVERY",
@@ -113,7 +118,8 @@ TEST(CliHelp, UnknownCommandsAndBadNumbersSayWhatIsWrong) {
   EXPECT_EQ(
       bogus.err,
       "myvault: error: unknown command 'bogus' (commands: dump, verify, restore, backup, "
-      "daemon, prune, list, status, monitor, drill, keygen, mysqldump; see myvault --help)\n");
+      "daemon, binlog, prune, list, status, monitor, drill, keygen, mysqldump; see myvault "
+      "--help)\n");
 
   const std::string dir = ::testing::TempDir();
   ASSERT_OK_AND_ASSIGN(CommandResult word, RunMyvault({"prune", "--dir", dir, "--dry-run"},

@@ -274,6 +274,71 @@ TEST(ServerInfoTest, PrivilegesNamedPerFlavourAndVersion) {
             (std::vector<std::string>{"SET_ANY_DEFINER", "SET_USER_ID", "SUPER"}));
 }
 
+TEST(ServerInfoTest, BinlogDumpSessionStatementsByFlavour) {
+  const auto maria = ParseServerVersion("10.11.19-MariaDB").BinlogDumpSessionSql(1.0);
+  ASSERT_EQ(maria.size(), 3u);
+  EXPECT_EQ(maria[0], "SET @master_heartbeat_period = 1000000000");
+  EXPECT_EQ(maria[1], "SET @master_binlog_checksum = @@global.binlog_checksum");
+  EXPECT_EQ(maria[2], "SET @mariadb_slave_capability = 4");
+  const auto mysql8 = ParseServerVersion("8.0.36").BinlogDumpSessionSql(0.5);
+  ASSERT_EQ(mysql8.size(), 2u);
+  EXPECT_EQ(mysql8[0], "SET @master_heartbeat_period = 500000000");
+  EXPECT_EQ(mysql8[1], "SET @source_binlog_checksum = @@global.binlog_checksum");
+  EXPECT_EQ(ParseServerVersion("8.0.20").BinlogDumpSessionSql(1)[1],
+            "SET @master_binlog_checksum = @@global.binlog_checksum");
+}
+
+TEST(ServerInfoTest, BinlogDumpAsksMariaDBForAnnotateEvents) {
+  EXPECT_EQ(ParseServerVersion("10.11.19-MariaDB").BinlogDumpFlags(), 2);
+  EXPECT_EQ(ParseServerVersion("8.0.36").BinlogDumpFlags(), 0);
+}
+
+TEST(ServerInfoTest, BinlogMonitorPrivilegeByFlavour) {
+  EXPECT_EQ(ParseServerVersion("10.11.19-MariaDB").BinlogMonitorPrivileges(),
+            (std::vector<std::string>{"BINLOG MONITOR", "SUPER"}));
+  EXPECT_EQ(ParseServerVersion("10.4.30-MariaDB").BinlogMonitorPrivileges(),
+            (std::vector<std::string>{"REPLICATION CLIENT", "SUPER"}));
+  EXPECT_EQ(ParseServerVersion("8.0.36").BinlogMonitorPrivileges(),
+            (std::vector<std::string>{"REPLICATION CLIENT", "SUPER"}));
+}
+
+TEST(ServerInfoTest, DecodesMariaDBGtidEventBody) {
+  // seq_no 4711 (LE 8 bytes), domain 2 (LE 4 bytes), flags2 FL_STANDALONE.
+  std::string body("\x67\x12\0\0\0\0\0\0\x02\0\0\0\x01", 13);
+  auto g = DecodeGtidEvent(162, body, 7);
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(g->text, "2-7-4711");
+  EXPECT_EQ(g->standalone, std::optional<bool>(true));
+  body[12] = 0x0c;  // FL_ALLOW_PARALLEL | FL_TRANSACTIONAL: a transaction ended by XID
+  EXPECT_EQ(DecodeGtidEvent(162, body, 7)->standalone, std::optional<bool>(false));
+  EXPECT_FALSE(DecodeGtidEvent(162, body.substr(0, 12), 7).has_value());
+  EXPECT_FALSE(DecodeGtidEvent(2, body, 7).has_value());
+}
+
+TEST(ServerInfoTest, DecodesMySQLGtidEventBody) {
+  std::string body(1, '\x01');
+  for (int i = 0; i < 16; ++i) body += static_cast<char>(0x10 + i);
+  body += std::string("\x05\0\0\0\0\0\0\0", 8);
+  auto g = DecodeGtidEvent(33, body, 1);
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(g->text, "10111213-1415-1617-1819-1a1b1c1d1e1f:5");
+  EXPECT_FALSE(g->standalone.has_value());
+}
+
+TEST(ServerInfoTest, GtidPositionIncludesByFlavour) {
+  EXPECT_TRUE(*GtidPositionIncludes("0-1-5,1-2-9", "0-1-5"));
+  EXPECT_TRUE(*GtidPositionIncludes("0-1-5,1-2-9", "1-3-2"));
+  EXPECT_FALSE(*GtidPositionIncludes("0-1-5,1-2-9", "0-1-6"));
+  EXPECT_FALSE(*GtidPositionIncludes("0-1-5", "3-1-1"));
+  const std::string uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+  EXPECT_TRUE(*GtidPositionIncludes(uuid + ":1-5:7", uuid + ":7"));
+  EXPECT_TRUE(*GtidPositionIncludes(uuid + ":1-5:7", uuid + ":3"));
+  EXPECT_FALSE(*GtidPositionIncludes(uuid + ":1-5:7", uuid + ":6"));
+  EXPECT_FALSE(*GtidPositionIncludes("0-1-5", uuid + ":1"));
+  EXPECT_FALSE(GtidPositionIncludes("0-1-5", "yesterday").ok());
+  EXPECT_FALSE(GtidPositionIncludes("0-1-5", "0-1").ok());
+}
+
 }  // namespace
 }  // namespace myvault::mysql
 

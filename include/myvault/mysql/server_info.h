@@ -8,6 +8,8 @@
 // Pure functions of their arguments: thread-safe, unit-tested without a server.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,6 +99,22 @@ struct ServerInfo {
   std::string CreateRoleSql(std::string_view role) const;  // CREATE ROLE IF NOT EXISTS `role`
   std::string ShowGrantsSql(std::string_view user, std::string_view host, bool is_role) const;
   std::string DropAccountSql(std::string_view user, std::string_view host, bool is_role) const;
+
+  // ---- Reading the binary log as a replica (myvault binlog) ----
+  // The session statements to run before the binlog dump request: the heartbeat period (so an
+  // idle stream still proves the connection alive every `heartbeat_s`), event checksums as the
+  // server writes them (the archived file is then byte for byte the server's), and on MariaDB
+  // the capability that makes the server send GTID events.
+  std::vector<std::string> BinlogDumpSessionSql(double heartbeat_s) const;
+  // The flags of the binlog dump request: MariaDB sends its Annotate_rows events (the statement
+  // text of a row event, part of the file) only when asked with BINLOG_SEND_ANNOTATE_ROWS_EVENT;
+  // without them the archived file would have holes.
+  uint16_t BinlogDumpFlags() const;
+  // One row per binary log the server still has (Log_name, File_size), oldest first.
+  std::string BinaryLogsQuery() const;
+  // The global privileges, any one of which lets an account read the binlog position and list
+  // the binary logs (MariaDB >= 10.5.2 BINLOG MONITOR, else REPLICATION CLIENT).
+  std::vector<std::string> BinlogMonitorPrivileges() const;
 };
 
 // Accounts the server creates for itself and a dump leaves out: `mariadb.sys`, `mysql.sys`,
@@ -116,6 +134,22 @@ std::string GrantWithoutAuthentication(std::string_view grant);
 // rows of its own: BLACKHOLE stores nothing; MRG_MyISAM, FEDERATED, SPIDER and CONNECT read
 // other tables or servers. A dump writes no rows for it, and a restore does not count them.
 bool EngineKeepsNoRows(std::string_view engine);
+
+// A GTID as this flavour writes it: MariaDB "domain-server-seq", MySQL "uuid:seq".
+struct Gtid {
+  std::string text;
+  // MariaDB: the GTID event marks a transaction of one statement (DDL), ended by that statement.
+  // nullopt on MySQL, whose standalone transactions are told by the absence of a BEGIN.
+  std::optional<bool> standalone;
+};
+// The GTID of a binlog GTID event (MariaDB type 162, MySQL type 33) from its body (the bytes after
+// the 19-byte event header) and the header's server id; nullopt for any other event type or a
+// body too short.
+std::optional<Gtid> DecodeGtidEvent(uint8_t type, std::string_view body, uint32_t server_id);
+// Whether `gtid` (as DecodeGtidEvent writes it) is part of `position` (a dump's gtid_position:
+// MariaDB "0-1-5,1-2-9", one sequence number per domain; MySQL "uuid:1-5:7,uuid2:1-3").
+// InvalidArgument when `gtid` is not a GTID of either flavour.
+Result<bool> GtidPositionIncludes(std::string_view position, std::string_view gtid);
 
 // Parses VERSION() output: "10.11.19-MariaDB-0+deb12u1", "5.5.5-10.11.6-MariaDB", "8.0.36",
 // "8.4.0-commercial". Unknown text yields a MySQL 0.0.0 server (every capability off).

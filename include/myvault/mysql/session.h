@@ -98,6 +98,7 @@ class Session {
   const std::string_view* infile_data_ = nullptr;
   size_t infile_pos_ = 0;
   friend struct LocalInfile;
+  friend class BinlogStream;  // drives the replication protocol on this connection
   ServerInfo server_;
   std::function<void()> close_hook_;
 };

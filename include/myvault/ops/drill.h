@@ -30,6 +30,16 @@
 // rto_seconds, rpo_seconds, tables, rows, problem (one line; absent when ok). Unknown keys are
 // ignored; a missing file is "no drill yet"; an unreadable one is kCorrupt naming it.
 //
+// Point in time (DrillOptions::until): the drill restores what `restore --until` would (the
+// newest backup before the target, binlog::PlanReplay), under the scratch names, then replays the
+// archived binlog from its snapshot to the target into them, one database at a time
+// (mariadb-binlog --database=X --rewrite-db=X->X+suffix; the final rows are the same as one
+// ordered replay under ROW format). Row events and statements' default databases are renamed,
+// but a statement naming the database itself is not (binlog::DdlNamingDatabases): a range with
+// DDL naming a drilled database is refused (kInvalidArgument) before anything is touched. The
+// check then counts the rows of every table of the copies without comparing (the archive's
+// counts are those of the snapshot, not of the target).
+//
 // SameServer asks both servers who they are (@@hostname, @@port, @@datadir): a drill into the
 // server the backups come from must be asked for (daemon --drill-on-source).
 //
@@ -44,6 +54,7 @@
 #include <vector>
 
 #include "myvault/archive/crypto.h"
+#include "myvault/binlog/target.h"
 #include "myvault/common/cancel.h"
 #include "myvault/common/progress.h"
 #include "myvault/mysql/options.h"
@@ -62,6 +73,7 @@ struct DrillOptions {
   ProgressMode progress = ProgressMode::kQuiet;  // of the restore
   int64_t now = 0;             // the time the RPO is measured at (UTC seconds); 0: the wall clock
   archive::Identity identity;  // opens an encrypted backup (--decrypt-with, --passphrase-file)
+  std::optional<binlog::Target> until;  // point in time: backup + binlog replay (needs `dir`)
 
   // InvalidArgument for an empty or non-[A-Za-z0-9_$] suffix, threads outside 1..256, neither
   // `dir` nor `file`, or an invalid prefix.
@@ -81,6 +93,10 @@ struct DrillReport {
   bool restore_started = false;        // false: nothing was changed on the server
   bool dropped = false;                // the scratch databases are gone again
   std::string drop_problem;            // why the drop failed, when it did
+  bool point_in_time = false;          // DrillOptions::until was given
+  std::string until;                   // its description (binlog::Target::Describe)
+  uint64_t replayed = 0;               // transactions of binlog replayed
+  std::string last_applied;            // "GTID at TIME UTC", or "" when none
 };
 
 // The last drill of a backup directory, as RecordDrill stores it.

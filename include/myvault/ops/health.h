@@ -41,6 +41,12 @@ struct LastRun {
   std::string file;      // archive name
 };
 
+// The binlog archive of a directory (`myvault binlog`), when there is one.
+struct BinlogArchiveHealth {
+  int64_t synced_at = 0;  // when the archive last held everything the server had written
+  std::string gap;        // "" or the gap that ends the recoverable window after every backup
+};
+
 struct HealthReport {
   bool healthy = false;
   std::string problem;  // one line when not healthy
@@ -65,6 +71,10 @@ struct HealthReport {
   std::optional<DrillState> drill;
   int64_t drill_age_s = 0;
   int64_t max_drill_age_s = 0;  // 0: a drill's age does not count
+  // The binlog archive (EvaluateBinlog), its lag (now - synced_at: the RPO) and the bound.
+  std::optional<BinlogArchiveHealth> binlog;
+  int64_t binlog_lag_s = 0;
+  int64_t max_binlog_lag_s = 0;
 };
 
 // `backups` as ListBackups returns them (any order); `latest` as ReadLatest returns it; `dir`
@@ -80,6 +90,11 @@ HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
 void EvaluateDrill(const std::optional<DrillState>& drill, int64_t now, int64_t max_drill_age_s,
                    HealthReport* report);
 
+// Adds the binlog archive to *report: a gap after every backup, or a lag above max_lag_s, makes
+// it unhealthy ("the binlog archive is 7m3s behind, more than --max-binlog-lag 5m"). No archive
+// (nullopt) changes nothing. A report already unhealthy keeps its problem.
+void EvaluateBinlog(const std::optional<BinlogArchiveHealth>& binlog, int64_t now,
+                    int64_t max_lag_s, HealthReport* report);
 // ApplyRetention over the backups of a listing (one Decision per file, in its order). Partial
 // automatic backups (BackupFile::partial) take no daily, weekly or
 // monthly place of a full one: the classes are decided over the others, and a partial automatic
