@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "myvault/archive/format.h"
+#include "myvault/archive/reader.h"
 #include "myvault/common/cancel.h"
 #include "myvault/status.h"
 
@@ -28,10 +29,12 @@ struct ScanResult {
   bool truncated = false;
 };
 
-// Reads `fd` front to back with a MemberScanner on the calling thread's arena of `threads`
-// threads, hashing every byte and decoding members in parallel. Stops at the first problem, or
-// with error = cancel->first() (kCancelled for a signal) once `cancel` (may be null) is cancelled.
-ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel,
+// Reads the archive front to back through `read` with a MemberScanner on the calling thread's arena
+// of `threads` threads, hashing every byte and decoding members in parallel. Stops at the first
+// problem, or with error = cancel->first() (kCancelled for a signal) once `cancel` (may be null) is
+// cancelled.
+ScanResult ScanArchive(archive::MemberScanner::ReadFn read, int threads,
+                       const ErrorCollector* cancel,
                        std::atomic<uint64_t>* checked_bytes = nullptr);
 
 }  // namespace myvault::verify

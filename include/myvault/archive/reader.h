@@ -9,15 +9,21 @@
 // Thread safety: ArchiveReader::ReadMember may be called from many threads at once (pread and a
 // decoder per call); index() is immutable after Open. A MemberScanner or SequentialReader is used
 // by one thread. None of them owns a descriptor it was given.
+//
+// An ArchiveReader reads through a storage::ObjectReader: a file (pread) or an S3 object (one
+// ranged GET per member, so loader threads fetch members in parallel). A MemberScanner reads
+// from a descriptor or from any function that reads the next bytes (a ReadAheadStream).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "myvault/archive/format.h"
 #include "myvault/archive/member.h"
 #include "myvault/status.h"
+#include "myvault/storage/store.h"
 
 namespace myvault::archive {
 
@@ -26,7 +32,11 @@ class ArchiveReader {
   // Reads the trailer and the index, and checks the index (ValidateIndex). kNotFound for a
   // missing file, kIo for other open/read failures, kCorrupt ("archive P is damaged: ..." or
   // "archive P: no myvault trailer at the end: truncated or not a myvault archive") otherwise.
+  // `path` may be an s3:// URL (storage/store.h): then every read is a ranged GET.
   static Result<std::unique_ptr<ArchiveReader>> Open(const std::string& path);
+  // Reads an object already opened; `path` names it in messages.
+  static Result<std::unique_ptr<ArchiveReader>> Open(const std::string& path,
+                                                     std::unique_ptr<storage::ObjectReader> object);
   ~ArchiveReader();
   ArchiveReader(const ArchiveReader&) = delete;
   ArchiveReader& operator=(const ArchiveReader&) = delete;
@@ -40,12 +50,12 @@ class ArchiveReader {
   Status ReadMember(const MemberEntry& entry, std::string* payload) const;
 
  private:
-  ArchiveReader(std::string path, int fd, uint64_t size)
-      : path_(std::move(path)), fd_(fd), file_size_(size) {}
+  ArchiveReader(std::string path, std::unique_ptr<storage::ObjectReader> object, uint64_t size)
+      : path_(std::move(path)), object_(std::move(object)), file_size_(size) {}
   Status LoadIndex();
 
   std::string path_;
-  int fd_;
+  std::unique_ptr<storage::ObjectReader> object_;
   uint64_t file_size_;
   Index index_;
 };
@@ -61,7 +71,9 @@ struct ScannedMember {
 
 class MemberScanner {
  public:
-  explicit MemberScanner(int fd) : fd_(fd) {}
+  using ReadFn = std::function<Result<size_t>(char* buffer, size_t n)>;  // 0 at the end
+  explicit MemberScanner(int fd);
+  explicit MemberScanner(ReadFn read) : read_(std::move(read)) {}
 
   // Reads the next member's bytes and checks its header, the write order and, for the trailer,
   // that it locates the index member just before it. Returns false once the stream has ended
@@ -79,7 +91,7 @@ class MemberScanner {
   Status Truncated(ScannedMember* member) const;
   Status CheckPlacement(const ScannedMember& member);
 
-  int fd_;
+  ReadFn read_;
   std::string buffer_;
   size_t pos_ = 0;
   bool eof_ = false;
@@ -93,6 +105,7 @@ class MemberScanner {
 class SequentialReader {
  public:
   explicit SequentialReader(int fd) : scanner_(fd) {}
+  explicit SequentialReader(MemberScanner::ReadFn read) : scanner_(std::move(read)) {}
 
   // The next member's description, payload and offset, checked like MemberDecoder does; the
   // index and trailer members come too. Returns false at the clean end after the trailer.
