@@ -213,14 +213,15 @@ Result<S3Response> S3Client::SendOnce(const S3Request& r, std::string* transport
   return response;
 }
 
-Result<S3Response> S3Client::Send(const S3Request& r) const {
+Result<S3Response> S3Client::Send(const S3Request& r, int attempts) const {
+  const int max_attempts = attempts > 0 ? attempts : retry_.attempts;
   double backoff = retry_.first_backoff_s;
   const std::string what = "S3 " + r.method + " " + (r.key.empty() ? bucket_ : r.key);
   for (int attempt = 1;; ++attempt) {
     std::string transport_error;
     bool transient = false;
     Result<S3Response> got = SendOnce(r, &transport_error, &transient);
-    if (!transient || attempt >= retry_.attempts) {
+    if (!transient || attempt >= max_attempts) {
       if (got.ok()) return got;
       return Status(got.status().code(), what + ": cannot reach " + config_.endpoint + " after " +
                                              std::to_string(attempt) +
@@ -232,7 +233,7 @@ Result<S3Response> S3Client::Send(const S3Request& r) const {
       char wait[32];
       std::snprintf(wait, sizeof wait, "%g s", backoff);
       warn_(what + ": " + cause + "; retrying in " + wait + " (attempt " +
-            std::to_string(attempt + 1) + " of " + std::to_string(retry_.attempts) + ")");
+            std::to_string(attempt + 1) + " of " + std::to_string(max_attempts) + ")");
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(backoff));
     backoff *= 2;

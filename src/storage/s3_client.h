@@ -54,8 +54,9 @@ class S3Client {
            std::function<void(const std::string&)> warn);
 
   // The response once it is not transient (any HTTP status), or kConnection / kIo once the
-  // attempts are spent on transport errors.
-  Result<S3Response> Send(const S3Request& request) const;
+  // attempts are spent on transport errors. `attempts` > 0 replaces the policy's count (clean-up
+  // after a failure tries twice: it must not hold up the error or a signal).
+  Result<S3Response> Send(const S3Request& request, int attempts = 0) const;
 
   // The one-line error for a response that is not 2xx; `what` names the operation and object
   // ("upload s3://b/p/x.sql.gz").

@@ -45,18 +45,22 @@ class S3Reader : public ObjectReader {
   uint64_t size_;
 };
 
+// Released by removing the lock object if it is still ours; tried twice only (a lock left behind
+// by an unreachable server is taken over by the next run on this host).
 class S3Lock : public StoreLock {
  public:
-  S3Lock(Store* store, std::string name, std::string content)
-      : store_(store), name_(std::move(name)), content_(std::move(content)) {}
+  S3Lock(std::shared_ptr<const S3Client> client, std::string key, std::string content)
+      : client_(std::move(client)), key_(std::move(key)), content_(std::move(content)) {}
   ~S3Lock() override {
-    Result<std::string> now = store_->ReadSmall(name_);
-    if (now.ok() && *now == content_) (void)store_->Remove(name_);
+    Result<S3Response> now = client_->Send(S3Request("GET", key_), kReleaseAttempts);
+    if (!now.ok() || now->status != 200 || now->body != content_) return;
+    (void)client_->Send(S3Request("DELETE", key_), kReleaseAttempts);
   }
 
  private:
-  Store* store_;
-  std::string name_;
+  static constexpr int kReleaseAttempts = 2;
+  std::shared_ptr<const S3Client> client_;
+  std::string key_;
   std::string content_;
 };
 
@@ -196,7 +200,7 @@ Result<std::unique_ptr<StoreLock>> S3Store::Lock(std::string_view prefix, int* t
     return Status(StatusCode::kLockTimeout, "another myvault took the lock " + Describe(name) +
                                                 " at the same time; try again");
   }
-  return std::unique_ptr<StoreLock>(new S3Lock(this, name, content));
+  return std::unique_ptr<StoreLock>(new S3Lock(client_, Key(name), content));
 }
 
 Result<int> S3Store::CleanupIncomplete(std::string_view name_prefix) {

@@ -16,6 +16,7 @@ constexpr size_t kDefaultPartSize = size_t{8} << 20;
 constexpr size_t kMinPartSize = size_t{64} << 10;
 constexpr int kUploadsInFlight = 4;
 constexpr int kSmallPartsCount = 1000;
+constexpr int kCleanupAttempts = 2;  // an abort after a failure: the next run retries it anyway
 
 size_t BasePartSize() {
   const char* env = std::getenv("MYVAULT_S3_PART_SIZE");
@@ -67,7 +68,7 @@ class S3Writer : public ObjectWriter {
     if (upload_id_.empty()) return;
     S3Request r("DELETE", key_);
     r.query = {{"uploadId", upload_id_}};
-    Result<S3Response> got = client_->Send(r);
+    Result<S3Response> got = client_->Send(r, kCleanupAttempts);
     if (!got.ok() || got->status >= 300) {
       std::fprintf(stderr,
                    "myvault: warning: could not abort the upload of %s (%s): the next backup "

@@ -207,8 +207,9 @@ TEST_F(OpsS3, AKilledUploadLeavesNoObjectAndTheNextBackupAbortsIt) {
   ASSERT_OK_AND_ASSIGN(CommandResult next,
                        RunMyvault(Backup(url_, {kBlobDb}), S3Options(server_->s3())));
   ASSERT_EQ(next.exit_code, 0) << next.Describe();
-  EXPECT_NE(next.out.find("aborted 1 incomplete upload"), std::string::npos) << next.out;
-  EXPECT_NE(next.out.find("took over the lock of pid"), std::string::npos) << next.out;
+  const std::string said = next.out + next.err;
+  EXPECT_NE(said.find("aborted 1 incomplete upload"), std::string::npos) << said;
+  EXPECT_NE(said.find("took over the lock of pid"), std::string::npos) << said;
   EXPECT_EQ(server_->IncompleteUploads(), std::vector<std::string>());
   EXPECT_EQ(ArchivesIn(Objects(server_->s3(), url_)), 1u);
 }
