@@ -33,10 +33,18 @@ Status ReadSmallFile(const std::string& path, bool secret, std::string* out, std
                "): chmod 600 " + path;
   }
   out->assign(size_t(st.st_size), '\0');
-  Result<size_t> got = PreadFull(fd, out->data(), out->size(), 0);
+  size_t have = 0;
+  while (have < out->size()) {
+    Result<size_t> got = ReadSome(fd, out->data() + have, out->size() - have);
+    if (!got.ok()) {
+      ::close(fd);
+      return KeyError("key file " + path + ": " + got.status().message());
+    }
+    if (*got == 0) break;
+    have += *got;
+  }
   ::close(fd);
-  if (!got.ok()) return KeyError("key file " + path + ": " + got.status().message());
-  out->resize(*got);
+  out->resize(have);
   return Status::Ok();
 }
 

@@ -1,30 +1,21 @@
 #include "myvault/archive/reader.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "archive/file_io.h"
-
 namespace myvault::archive {
 namespace {
 
-// Reads exactly n bytes at `offset`; a short read means the file is shorter than it claims.
-Status ReadExactly(int fd, uint64_t offset, size_t n, std::string* out) {
-  out->resize(n);
-  ASSIGN_OR_RETURN(size_t got, PreadFull(fd, out->data(), n, offset));
-  if (got != n) return Corrupt("truncated");
+// Reads exactly n bytes at `offset`; a short read means the object is shorter than it claims.
+Status ReadExactly(const storage::ObjectReader& reader, uint64_t offset, size_t n,
+                   std::string* out) {
+  RETURN_IF_ERROR(reader.ReadAt(offset, n, out));
+  if (out->size() != n) return Corrupt("truncated");
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<uint8_t> FirstMemberVersion(int fd) {
+Result<uint8_t> FirstMemberVersion(const storage::ObjectReader& object) {
   std::string bytes;
-  bytes.resize(kMemberHeaderSize);
-  ASSIGN_OR_RETURN(size_t got, PreadFull(fd, bytes.data(), bytes.size(), 0));
-  bytes.resize(got);
+  RETURN_IF_ERROR(object.ReadAt(0, kMemberHeaderSize, &bytes));
   MemberInfo info;
   ASSIGN_OR_RETURN(MemberLayout layout, ParseMemberLayout(bytes, &info));
   return layout.version;
@@ -32,35 +23,37 @@ Result<uint8_t> FirstMemberVersion(int fd) {
 
 Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(const std::string& path,
                                                            const Identity* identity) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) return NotFound("archive " + path + ": No such file or directory");
-  if (fd < 0) return IoErrorFromErrno("open " + path, errno);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    return IoErrorFromErrno("stat " + path, err);
+  Result<std::unique_ptr<storage::ObjectReader>> object = storage::OpenObject(path);
+  if (!object.ok() && object.status().code() == StatusCode::kNotFound) {
+    return NotFound("archive " + object.status().message());
   }
-  std::unique_ptr<ArchiveReader> reader(
-      new ArchiveReader(path, fd, static_cast<uint64_t>(st.st_size)));
+  if (!object.ok()) return object.status();
+  return Open(path, std::move(object).value(), identity);
+}
+
+Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(
+    const std::string& path, std::unique_ptr<storage::ObjectReader> object,
+    const Identity* identity) {
+  const uint64_t size = object->size();
+  std::unique_ptr<ArchiveReader> reader(new ArchiveReader(path, std::move(object), size));
   Status s = reader->LoadIndex(identity);
   if (!s.ok()) return s;
   return reader;
 }
 
-ArchiveReader::~ArchiveReader() { ::close(fd_); }
+ArchiveReader::~ArchiveReader() = default;
 
 // Version 2: the keys member at offset 0, checked, then opened with `identity`.
 Status ArchiveReader::LoadKey(const Identity* identity) {
   const std::string damaged = "archive " + path_ + " is damaged: keys member: ";
   std::string bytes;
-  RETURN_IF_ERROR(ReadExactly(fd_, 0, kMemberHeaderSize, &bytes));
+  RETURN_IF_ERROR(ReadExactly(*object_, 0, kMemberHeaderSize, &bytes));
   MemberInfo info;
   auto layout = ParseMemberLayout(bytes, &info);
   if (!layout.ok()) return Corrupt(damaged + layout.status().message());
   if (info.kind != MemberKind::kKeys) return Corrupt(damaged + "not the first member");
   if (layout->total_size > file_size_) return Corrupt(damaged + "truncated");
-  RETURN_IF_ERROR(ReadExactly(fd_, 0, layout->total_size, &bytes));
+  RETURN_IF_ERROR(ReadExactly(*object_, 0, layout->total_size, &bytes));
   Status checked = CheckSealedMember(bytes, &info);
   if (!checked.ok()) return Corrupt(damaged + checked.message());
   if (identity == nullptr || identity->empty()) {
@@ -80,7 +73,7 @@ Status ArchiveReader::LoadIndex(const Identity* identity) {
   if (file_size_ < kTrailerSize) return Corrupt(no_trailer);
   const uint64_t trailer_offset = file_size_ - kTrailerSize;
   std::string bytes;
-  Status read = ReadExactly(fd_, trailer_offset, kTrailerSize, &bytes);
+  Status read = ReadExactly(*object_, trailer_offset, kTrailerSize, &bytes);
   if (!read.ok())
     return read.code() == StatusCode::kIo ? read.WithContext(path_) : Corrupt(no_trailer);
   auto location = DecodeTrailer(bytes);
@@ -96,7 +89,7 @@ Status ArchiveReader::LoadIndex(const Identity* identity) {
   info = MemberInfo{};
   info.kind = MemberKind::kIndex;
   const std::string where = damaged + Index().Describe(info, location->index_offset) + ": ";
-  RETURN_IF_ERROR(ReadExactly(fd_, location->index_offset, location->index_size, &bytes));
+  RETURN_IF_ERROR(ReadExactly(*object_, location->index_offset, location->index_size, &bytes));
   std::string payload;
   Status decoded = MemberDecoder(key_.get()).Decode(bytes, &payload, &info);
   if (!decoded.ok()) return Corrupt(where + decoded.message());
@@ -117,7 +110,7 @@ Status ArchiveReader::ReadMember(const MemberEntry& entry, std::string* payload)
   const std::string where =
       "archive " + path_ + " is damaged: " + index_.Describe(entry.info, entry.offset) + ": ";
   std::string bytes;
-  Status read = ReadExactly(fd_, entry.offset, entry.size, &bytes);
+  Status read = ReadExactly(*object_, entry.offset, entry.size, &bytes);
   if (!read.ok())
     return read.code() == StatusCode::kIo ? read.WithContext(path_) : Corrupt(where + "truncated");
   MemberInfo info;

@@ -11,6 +11,9 @@ constexpr size_t kReadSize = size_t{1} << 20;
 
 }  // namespace
 
+MemberScanner::MemberScanner(int fd)
+    : read_([fd](char* buffer, size_t n) { return ReadSome(fd, buffer, n); }) {}
+
 Result<bool> MemberScanner::Fill(size_t n) {
   while (available() < n && !eof_) {
     if (pos_ > 0 && pos_ >= buffer_.size() / 2) {
@@ -19,7 +22,7 @@ Result<bool> MemberScanner::Fill(size_t n) {
     }
     const size_t old_size = buffer_.size();
     buffer_.resize(old_size + std::max(n - available(), kReadSize));
-    auto got = ReadSome(fd_, buffer_.data() + old_size, buffer_.size() - old_size);
+    auto got = read_(buffer_.data() + old_size, buffer_.size() - old_size);
     buffer_.resize(old_size + (got.ok() ? *got : 0));
     if (!got.ok()) return got.status();
     if (*got == 0) eof_ = true;

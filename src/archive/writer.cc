@@ -17,23 +17,47 @@ constexpr size_t kBufferSize = size_t{1} << 20;
 
 }  // namespace
 
-Status SyncDirectoryOf(const std::string& path) {
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  const std::string dir = parent.empty() ? std::string(".") : parent.string();
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return IoErrorFromErrno("open directory " + dir, errno);
-  int rc = ::fsync(fd);
-  int err = errno;
-  ::close(fd);
-  return rc == 0 ? Status::Ok() : IoErrorFromErrno("fsync directory " + dir, err);
-}
-
 namespace {
 
-Status Rename(const std::string& from, const std::string& to) {
-  if (::rename(from.c_str(), to.c_str()) == 0) return Status::Ok();
-  return IoErrorFromErrno("rename " + from + " to " + to, errno);
-}
+// A test's Sink writing `path`.partial, put in place like a file store's object.
+class SinkObject : public storage::ObjectWriter {
+ public:
+  SinkObject(std::string path, std::unique_ptr<Sink> sink, bool fsync)
+      : path_(std::move(path)),
+        partial_(path_ + ".partial"),
+        sink_(std::move(sink)),
+        fsync_(fsync) {}
+  ~SinkObject() override { Abort(); }
+  Status Write(std::string_view bytes) override { return Named("write", sink_->Write(bytes)); }
+  Status Commit() override {
+    if (fsync_) RETURN_IF_ERROR(Named("fsync", sink_->Sync()));
+    RETURN_IF_ERROR(Named("close", sink_->Close()));
+    sink_.reset();
+    if (::rename(partial_.c_str(), path_.c_str()) != 0) {
+      return IoErrorFromErrno("rename " + partial_ + " to " + path_, errno);
+    }
+    committed_ = true;
+    return fsync_ ? SyncDirectoryOf(path_) : Status::Ok();
+  }
+  void Abort() override {
+    if (committed_) return;
+    if (sink_ != nullptr) (void)sink_->Close();
+    sink_.reset();
+    ::unlink(partial_.c_str());
+  }
+
+ private:
+  Status Named(std::string_view op, Status st) const {
+    if (st.ok()) return st;
+    return Status(st.code(), std::string(op) + " " + partial_ + ": " + st.message());
+  }
+
+  std::string path_;
+  std::string partial_;
+  std::unique_ptr<Sink> sink_;
+  bool fsync_;
+  bool committed_ = false;
+};
 
 Status CheckOptions(const std::string& path, const WriterOptions& options) {
   if (path.empty()) return InvalidArgument("archive path is empty");
@@ -46,11 +70,9 @@ Status CheckOptions(const std::string& path, const WriterOptions& options) {
 
 }  // namespace
 
-ArchiveWriter::ArchiveWriter(std::string path, std::unique_ptr<Sink> sink, WriterOptions options)
-    : path_(std::move(path)),
-      partial_path_(path_ + ".partial"),
-      options_(options),
-      sink_(std::move(sink)) {
+ArchiveWriter::ArchiveWriter(std::string path, storage::StoreAndName where,
+                             std::unique_ptr<storage::ObjectWriter> out, WriterOptions options)
+    : path_(std::move(path)), options_(options), where_(std::move(where)), out_(std::move(out)) {
   buffer_.reserve(kBufferSize);
 }
 
@@ -59,24 +81,29 @@ ArchiveWriter::~ArchiveWriter() { Abort(); }
 Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(const std::string& path,
                                                              WriterOptions options) {
   RETURN_IF_ERROR(CheckOptions(path, options));
-  const std::string partial = path + ".partial";
-  auto sink = FileSink::Create(partial);
-  if (!sink.ok()) {
-    return Status(sink.status().code(), "open " + partial + ": " + sink.status().message());
-  }
-  return Create(path, std::move(sink).value(), options);
+  ASSIGN_OR_RETURN(storage::StoreAndName where, storage::OpenStoreFor(path));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectWriter> out,
+                   where.store->Create(where.name, {.fsync = options.fsync}));
+  return Start(std::unique_ptr<ArchiveWriter>(
+      new ArchiveWriter(path, std::move(where), std::move(out), options)));
 }
 
 Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(const std::string& path,
                                                              std::unique_ptr<Sink> sink,
                                                              WriterOptions options) {
   RETURN_IF_ERROR(CheckOptions(path, options));
-  std::unique_ptr<ArchiveWriter> writer(new ArchiveWriter(path, std::move(sink), options));
-  if (options.key != nullptr) RETURN_IF_ERROR(writer->WriteKeysMember());
+  ASSIGN_OR_RETURN(storage::StoreAndName where, storage::OpenStoreFor(path));
+  auto out = std::make_unique<SinkObject>(path, std::move(sink), options.fsync);
+  return Start(std::unique_ptr<ArchiveWriter>(
+      new ArchiveWriter(path, std::move(where), std::move(out), options)));
+}
+
+// A new writer's first member: version 2 starts with the keys member (docs/format.md 11.2).
+Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Start(std::unique_ptr<ArchiveWriter> writer) {
+  if (writer->options_.key != nullptr) RETURN_IF_ERROR(writer->WriteKeysMember());
   return writer;
 }
 
-// Version 2: the keys member comes first (docs/format.md 11.2).
 Status ArchiveWriter::WriteKeysMember() {
   std::string bytes;
   MemberInfo info;
@@ -96,12 +123,6 @@ Status ArchiveWriter::Fail(Status status) {
   error_ = std::move(status);
   Abort();
   return error_;
-}
-
-// A sink's bare cause, with the operation and the file named.
-Status ArchiveWriter::SinkResult(std::string_view op, const std::string& file, Status status) {
-  if (status.ok()) return status;
-  return Fail(Status(status.code(), std::string(op) + " " + file + ": " + status.message()));
 }
 
 Status ArchiveWriter::Append(std::string_view member_bytes, const MemberInfo& info) {
@@ -130,16 +151,19 @@ Status ArchiveWriter::WriteMember(std::string_view bytes, const MemberInfo& info
   file_hash_.Update(bytes);
   bytes_written_ += bytes.size();
   if (buffer_.size() + bytes.size() > kBufferSize) RETURN_IF_ERROR(Flush());
-  if (bytes.size() >= kBufferSize) return SinkResult("write", partial_path_, sink_->Write(bytes));
+  if (bytes.size() >= kBufferSize) {
+    Status st = out_->Write(bytes);
+    return st.ok() ? st : Fail(st);
+  }
   buffer_.append(bytes);
   return Status::Ok();
 }
 
 Status ArchiveWriter::Flush() {
   if (buffer_.empty()) return Status::Ok();
-  Status s = sink_->Write(buffer_);
+  Status s = out_->Write(buffer_);
   buffer_.clear();
-  return SinkResult("write", partial_path_, s);
+  return s.ok() ? s : Fail(s);
 }
 
 Status ArchiveWriter::Finish(Index index) {
@@ -149,9 +173,8 @@ Status ArchiveWriter::Finish(Index index) {
   Status valid = ValidateIndex(index);
   if (!valid.ok()) return Internal("finish " + path_ + ": " + valid.message());
   RETURN_IF_ERROR(AppendIndexAndTrailer(index));
-  RETURN_IF_ERROR(CloseAndRename());
+  RETURN_IF_ERROR(Commit());
   Status s = WriteChecksumFile(Sha256Hex(file_hash_.Final()));
-  if (s.ok() && options_.fsync) s = SyncDirectoryOf(path_);
   if (!s.ok()) return Fail(s);
   state_ = State::kFinished;
   return Status::Ok();
@@ -172,49 +195,27 @@ Status ArchiveWriter::AppendIndexAndTrailer(const Index& index) {
   return WriteMember(bytes, info);
 }
 
-Status ArchiveWriter::CloseAndRename() {
+Status ArchiveWriter::Commit() {
   RETURN_IF_ERROR(Flush());
-  if (options_.fsync) RETURN_IF_ERROR(SinkResult("fsync", partial_path_, sink_->Sync()));
-  RETURN_IF_ERROR(SinkResult("close", partial_path_, sink_->Close()));
-  sink_.reset();
-  Status renamed = Rename(partial_path_, path_);
-  if (!renamed.ok()) return Fail(renamed);
+  Status committed = out_->Commit();
+  if (!committed.ok()) return Fail(committed);
   state_ = State::kRenamed;
   return Status::Ok();
 }
 
 Status ArchiveWriter::WriteChecksumFile(const std::string& hex) {
-  const std::string final_path = path_ + ".sha256";
-  const std::string partial = final_path + ".partial";
-  auto sink = FileSink::Create(partial);
-  if (!sink.ok()) {
-    return Status(sink.status().code(), "open " + partial + ": " + sink.status().message());
-  }
-  const std::string named =
-      options_.checksum_base_name ? path_.substr(path_.rfind('/') + 1) : path_;
-  Status s = (*sink)->Write(hex + "  " + named + "\n");
-  std::string_view op = "write";
-  if (s.ok() && options_.fsync) {
-    op = "fsync";
-    s = (*sink)->Sync();
-  }
-  if (s.ok()) {
-    op = "close";
-    s = (*sink)->Close();
-  }
-  if (!s.ok()) return Status(s.code(), std::string(op) + " " + partial + ": " + s.message());
-  return Rename(partial, final_path);
+  const bool base_name = options_.checksum_base_name || storage::IsObjectUrl(path_);
+  const std::string named = base_name ? path_.substr(path_.rfind('/') + 1) : path_;
+  return where_.store->WriteSmall(where_.name + ".sha256", hex + "  " + named + "\n",
+                                  {.fsync = options_.fsync});
 }
 
 void ArchiveWriter::Abort() {
   if (state_ == State::kFinished || state_ == State::kAborted) return;
-  if (sink_ != nullptr) (void)sink_->Close();
-  sink_.reset();
-  ::unlink(partial_path_.c_str());
-  ::unlink((path_ + ".sha256.partial").c_str());
+  if (out_ != nullptr) out_->Abort();
   if (state_ == State::kRenamed) {
-    ::unlink((path_ + ".sha256").c_str());
-    ::unlink(path_.c_str());
+    (void)where_.store->Remove(where_.name + ".sha256");
+    (void)where_.store->Remove(where_.name);
   }
   state_ = State::kAborted;
 }

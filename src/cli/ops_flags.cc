@@ -9,7 +9,8 @@
 namespace myvault::cli {
 
 void BackupDirFlags::Register(CLI::App* app) {
-  app->add_option("--dir", dir, "Backup directory (env BACKUP_DIR)")->envname("BACKUP_DIR");
+  app->add_option("--dir", dir, "Backup directory, or s3://BUCKET/PREFIX (env BACKUP_DIR)")
+      ->envname("BACKUP_DIR");
   app->add_option("--prefix", prefix, "File name prefix of the backups (env BACKUP_PREFIX)")
       ->envname("BACKUP_PREFIX")
       ->capture_default_str();

@@ -25,24 +25,28 @@ Status VerifyCommand::Run(const ErrorCollector* errors) {
   options.identity = &identity;
   verify::VerifyReport report;
   RETURN_IF_ERROR(verify::VerifyArchive(path, options, &report));
+  const double mb_s =
+      report.seconds > 0 ? static_cast<double>(report.compressed_bytes) / 1e6 / report.seconds : 0;
   if (!quiet && report.keyless) {
     std::printf(
         "%s: OK (encrypted; checked without the key: every member's hash%s; contents "
-        "not authenticated): %llu rows, %llu chunks, %s, %.1f s\n",
+        "not authenticated): %llu rows, %llu chunks, %s, %.1f s, %.1f MB/s read\n",
         path.c_str(), report.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file",
         static_cast<unsigned long long>(report.rows),
         static_cast<unsigned long long>(report.data_members),
         ProgressReporter::HumanBytes(static_cast<double>(report.compressed_bytes)).c_str(),
-        report.seconds);
+        report.seconds, mb_s);
   } else if (!quiet) {
-    std::printf("%s: OK: %llu tables, %llu rows, %llu chunks, %s of SQL in %s%s, %.1f s\n",
-                path.c_str(), static_cast<unsigned long long>(report.table_rows.size()),
-                static_cast<unsigned long long>(report.rows),
-                static_cast<unsigned long long>(report.data_members),
-                ProgressReporter::HumanBytes(static_cast<double>(report.raw_bytes)).c_str(),
-                ProgressReporter::HumanBytes(static_cast<double>(report.compressed_bytes)).c_str(),
-                report.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file",
-                report.seconds);
+    std::printf(
+        "%s: OK: %llu tables, %llu rows, %llu chunks, %s of SQL in %s%s, %.1f s, %.1f MB/s "
+        "read\n",
+        path.c_str(), static_cast<unsigned long long>(report.table_rows.size()),
+        static_cast<unsigned long long>(report.rows),
+        static_cast<unsigned long long>(report.data_members),
+        ProgressReporter::HumanBytes(static_cast<double>(report.raw_bytes)).c_str(),
+        ProgressReporter::HumanBytes(static_cast<double>(report.compressed_bytes)).c_str(),
+        report.sha256_file_checked ? ", .sha256 matches" : ", no .sha256 file", report.seconds,
+        mb_s);
   }
   return Status::Ok();
 }

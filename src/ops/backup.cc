@@ -1,19 +1,13 @@
 #include "myvault/ops/backup.h"
 
-#include <errno.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstdio>
-#include <cstring>
 #include <ctime>
-#include <fstream>
 
 #include "myvault/archive/reader.h"
-#include "myvault/archive/writer.h"
 #include "myvault/common/clock.h"
 #include "myvault/common/progress.h"
 #include "myvault/ops/health.h"
+#include "myvault/storage/store.h"
 #include "myvault/verify/verify.h"
 
 namespace myvault::ops {
@@ -24,36 +18,35 @@ void Log(const LogFn& log, const std::string& line) {
 }
 
 // The hex digest NAME.sha256 records (its first 64 characters), or Corrupt.
-Result<std::string> RecordedSha256(const std::string& path) {
-  std::ifstream in(path + ".sha256");
-  std::string line;
-  if (!in || !std::getline(in, line) || line.size() < 64) {
-    return Corrupt("cannot read the checksum file " + path + ".sha256");
+Result<std::string> RecordedSha256(const storage::Store& store, const std::string& name) {
+  Result<std::string> line = store.ReadSmall(name + ".sha256");
+  if (!line.ok() || line->size() < 64) {
+    return Corrupt("cannot read the checksum file " + store.Describe(name) + ".sha256");
   }
-  return line.substr(0, 64);
+  return line->substr(0, 64);
 }
 
 // A name not taken yet: two backups started within one second get consecutive stamps.
-std::string FreeName(const BackupOptions& o, int64_t* time) {
+std::string FreeName(const BackupOptions& o, const storage::Store& store, int64_t* time) {
+  auto taken = [&](const std::string& name) {
+    Result<std::optional<uint64_t>> size = store.Stat(name);
+    return !size.ok() || size->has_value();
+  };
   for (int i = 0; i < 60; ++i, ++*time) {
     std::string name = BackupFileName(o.prefix, o.kind, *time);
-    const std::string path = o.dir + "/" + name;
-    if (::access(path.c_str(), F_OK) != 0 && ::access((path + ".partial").c_str(), F_OK) != 0) {
-      return name;
-    }
+    if (!taken(name) && !taken(name + ".partial")) return name;
   }
   return BackupFileName(o.prefix, o.kind, *time);
 }
 
 // Step 2's failure: the archive keeps its bytes for a post-mortem, under a name nothing lists.
-void SetAside(const std::string& path, const LogFn& log) {
-  const std::string aside = path + ".corrupt";
-  if (::rename(path.c_str(), aside.c_str()) == 0) {
-    (void)::rename((path + ".sha256").c_str(), (aside + ".sha256").c_str());
-    (void)archive::SyncDirectoryOf(path);
-    Log(log, "the archive that failed verification is kept as " + aside);
+void SetAside(storage::Store& store, const std::string& name, const LogFn& log) {
+  const std::string aside = name + ".corrupt";
+  if (Status st = store.Rename(name, aside); st.ok()) {
+    (void)store.Rename(name + ".sha256", aside + ".sha256");
+    Log(log, "the archive that failed verification is kept as " + store.Describe(aside));
   } else {
-    Log(log, "could not set the archive aside as " + aside + ": " + std::strerror(errno));
+    Log(log, "could not set the archive aside as " + store.Describe(aside) + ": " + st.message());
   }
 }
 
@@ -130,10 +123,17 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
     Log(log, "took over the lock of pid " + std::to_string(report->took_over_lock) +
                  ", which died holding it");
   }
+  storage::Store& store = lock.store();
+  // What a killed backup left (an incomplete S3 upload): nobody else writes here now.
+  Result<int> cleaned = store.CleanupIncomplete(o.prefix + "-");
+  if (!cleaned.ok()) Log(log, "incomplete uploads not cleaned up: " + cleaned.status().message());
+  if (cleaned.ok() && *cleaned > 0) {
+    Log(log, "aborted " + std::to_string(*cleaned) + " incomplete upload(s) a killed backup left");
+  }
   int64_t now = static_cast<int64_t>(std::time(nullptr));
-  const std::string name = FreeName(o, &now);
+  const std::string name = FreeName(o, store, &now);
   dump::DumpOptions d = o.dump;
-  d.output = o.dir + "/" + name;
+  d.output = store.Describe(name);
   d.checksum_base_name = true;  // the directory is a volume: mounted elsewhere, copied offsite
   Log(log, "backup " + name + " started");
   dump::DumpReport dumped;
@@ -154,7 +154,7 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
       Log(log, "removed " + name + ", whose verification the signal interrupted");
       return st;
     }
-    SetAside(d.output, log);
+    SetAside(store, name, log);
     return st.WithContext("verification failed");
   }
   report->verified = true;
@@ -165,7 +165,7 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
 
   Status copied = Status::Ok();
   if (!o.offsite.copy_to.empty() || !o.offsite.copy_command.empty()) {
-    Result<std::string> hex = RecordedSha256(d.output);
+    Result<std::string> hex = RecordedSha256(store, name);
     copied = hex.ok() ? CopyOffsite(o.offsite, d.output, *hex, errors) : hex.status();
     if (copied.code() == StatusCode::kCancelled) return copied;
     Log(log, copied.ok() ? "copied offsite" : "offsite copy failed: " + copied.message());
@@ -242,10 +242,8 @@ Status BackupOptions::Validate() const {
   if (dir.empty()) return InvalidArgument("no backup directory: give --dir or set BACKUP_DIR");
   RETURN_IF_ERROR(ValidatePrefix(prefix));
   RETURN_IF_ERROR(retention.Validate());
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return NotFound("backup directory " + dir + " does not exist");
-  }
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  RETURN_IF_ERROR(store->List().status());  // the directory or bucket exists and can be read
   dump::DumpOptions d = dump;
   d.output = dir + "/x";
   return d.Validate();

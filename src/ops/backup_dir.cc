@@ -1,33 +1,19 @@
 #include "myvault/ops/backup_dir.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <set>
 
 #include "myvault/archive/contents.h"
 #include "myvault/archive/reader.h"
-#include "myvault/archive/writer.h"
-#include "myvault/common/clock.h"
+#include "myvault/storage/store.h"
 
 namespace myvault::ops {
 namespace {
 
 constexpr std::string_view kSuffix = ".sql.gz";
-
-std::string Join(const std::string& dir, std::string_view name) {
-  std::string out = dir;
-  if (!out.empty() && out.back() != '/') out += '/';
-  out += name;
-  return out;
-}
 
 bool AllDigits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -37,10 +23,6 @@ int Number(std::string_view s) {
   int v = 0;
   for (char c : s) v = v * 10 + (c - '0');
   return v;
-}
-
-std::string LockPath(const std::string& dir, std::string_view prefix) {
-  return Join(dir, "." + std::string(prefix) + ".lock");
 }
 
 }  // namespace
@@ -123,32 +105,19 @@ std::optional<Backup> ParseBackupFileName(std::string_view prefix, std::string_v
 }
 
 Result<std::vector<BackupFile>> ListBackups(const std::string& dir, std::string_view prefix) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr && errno == ENOENT)
-    return NotFound("backup directory " + dir + " does not exist");
-  if (d == nullptr) return IoErrorFromErrno("open the backup directory " + dir, errno);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> objects, store->List());
+  std::set<std::string> names;
+  for (const storage::ObjectInfo& o : objects) names.insert(o.name);
   std::vector<BackupFile> out;
-  std::vector<std::string> names;
-  errno = 0;
-  while (const dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
-  const int read_errno = errno;
-  ::closedir(d);
-  if (read_errno != 0) return IoErrorFromErrno("read the backup directory " + dir, read_errno);
-  std::sort(names.begin(), names.end());
-  for (const std::string& name : names) {
-    std::optional<Backup> b = ParseBackupFileName(prefix, name);
+  for (const storage::ObjectInfo& o : objects) {
+    std::optional<Backup> b = ParseBackupFileName(prefix, o.name);
     if (!b) continue;
     BackupFile f;
-    f.path = Join(dir, name);
-    struct stat st {};
-    if (::lstat(f.path.c_str(), &st) != 0) {
-      if (errno == ENOENT) continue;  // removed while we listed
-      return IoErrorFromErrno("stat " + f.path, errno);
-    }
-    if (!S_ISREG(st.st_mode)) continue;
+    f.path = store->Describe(o.name);
     f.backup = std::move(*b);
-    f.size = static_cast<uint64_t>(st.st_size);
-    f.has_sha256 = ::access((f.path + ".sha256").c_str(), F_OK) == 0;
+    f.size = o.size;
+    f.has_sha256 = names.count(o.name + ".sha256") > 0;
     f.partial = IsPartialArchive(f.path);
     out.push_back(std::move(f));
   }
@@ -160,88 +129,38 @@ Result<std::vector<BackupFile>> ListBackups(const std::string& dir, std::string_
 }
 
 Status RemoveBackup(const std::string& dir, const std::string& name) {
-  const std::string path = Join(dir, name);
-  if (::unlink((path + ".sha256").c_str()) != 0 && errno != ENOENT) {
-    return IoErrorFromErrno("remove " + path + ".sha256", errno);
-  }
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    return IoErrorFromErrno("remove " + path, errno);
-  return archive::SyncDirectoryOf(path);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  RETURN_IF_ERROR(store->Remove(name + ".sha256"));
+  RETURN_IF_ERROR(store->Remove(name));
+  return storage::IsObjectUrl(dir) ? Status::Ok() : storage::SyncDirectoryOf(store->Describe(name));
 }
 
 Status PointLatest(const std::string& dir, std::string_view prefix, const std::string& name) {
-  const std::string link = Join(dir, LatestLinkName(prefix));
-  const std::string temp = link + ".new." + std::to_string(::getpid());
-  (void)::unlink(temp.c_str());
-  if (::symlink(name.c_str(), temp.c_str()) != 0) return IoErrorFromErrno("create " + temp, errno);
-  if (::rename(temp.c_str(), link.c_str()) != 0) {
-    const int err = errno;
-    (void)::unlink(temp.c_str());
-    return IoErrorFromErrno("rename " + temp + " to " + link, err);
-  }
-  return archive::SyncDirectoryOf(link);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  return store->PointLatest(prefix, name);
 }
 
 Result<std::optional<std::string>> ReadLatest(const std::string& dir, std::string_view prefix) {
-  const std::string link = Join(dir, LatestLinkName(prefix));
-  std::string target(4096, '\0');
-  const ssize_t n = ::readlink(link.c_str(), target.data(), target.size());
-  if (n < 0 && errno == ENOENT) return std::optional<std::string>();
-  if (n < 0) return IoErrorFromErrno("read the link " + link, errno);
-  target.resize(static_cast<size_t>(n));
-  return std::optional<std::string>(target);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  return store->ReadLatest(prefix);
 }
 
 Result<DirLock> DirLock::Acquire(const std::string& dir, std::string_view prefix,
                                  int* took_over_pid) {
-  if (took_over_pid != nullptr) *took_over_pid = 0;
-  const std::string path = LockPath(dir, prefix);
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0 && errno == ENOENT) return NotFound("backup directory " + dir + " does not exist");
-  if (fd < 0) return IoErrorFromErrno("open the lock file " + path, errno);
-  std::string holder(256, '\0');
-  const ssize_t got = ::pread(fd, holder.data(), holder.size() - 1, 0);
-  holder.resize(got > 0 ? static_cast<size_t>(got) : 0);
-  while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    ::close(fd);
-    if (err != EWOULDBLOCK) return IoErrorFromErrno("lock " + path, err);
-    return Status(StatusCode::kLockTimeout,
-                  "another myvault (" + (holder.empty() ? std::string("pid unknown") : holder) +
-                      ") is running a backup in " + dir + "; its lock is " + path);
-  }
-  // We hold it: whoever wrote the file is gone (the kernel dropped their lock).
-  if (took_over_pid != nullptr && holder.rfind("pid ", 0) == 0) {
-    *took_over_pid = std::atoi(holder.c_str() + 4);
-  }
-  const std::string me = "pid " + std::to_string(::getpid()) + ", started " +
-                         WallClockText("%Y-%m-%d %H:%M:%S UTC", true) + "\n";
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
-    const int err = errno;
-    ::close(fd);
-    return IoErrorFromErrno("write the lock file " + path, err);
-  }
-  return DirLock(fd);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::StoreLock> lock, store->Lock(prefix, took_over_pid));
+  return DirLock(std::move(store), std::move(lock));
 }
 
-DirLock::DirLock(DirLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-
+DirLock::DirLock(std::unique_ptr<storage::Store> store, std::unique_ptr<storage::StoreLock> lock)
+    : store_(std::move(store)), lock_(std::move(lock)) {}
+DirLock::DirLock(DirLock&& other) noexcept = default;
 DirLock& DirLock::operator=(DirLock&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = other.fd_;
-    other.fd_ = -1;
-  }
+  lock_ = std::move(other.lock_);  // the old lock (and its store) first
+  store_ = std::move(other.store_);
   return *this;
 }
-
-DirLock::~DirLock() {
-  if (fd_ < 0) return;
-  // An empty file tells the next holder nobody died holding it.
-  (void)::ftruncate(fd_, 0);
-  ::close(fd_);
-}
+DirLock::~DirLock() { lock_.reset(); }
 
 bool IsPartialArchive(const std::string& path) {
   Result<std::unique_ptr<archive::ArchiveReader>> reader = archive::ArchiveReader::Open(path);

@@ -2,13 +2,14 @@
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
-#include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "myvault/common/progress.h"
 #include "myvault/mysql/session.h"
 #include "myvault/ops/drill.h"
 #include "myvault/ops/health.h"
+#include "myvault/storage/store.h"
 
 namespace myvault::ops {
 namespace {
@@ -75,16 +76,19 @@ Status RecordDrill(const std::string& dir, std::string_view prefix, const DrillS
   std::string text = std::string(kStateHeader) + "\nok " + (s.ok ? "1" : "0") + "\nfinished " +
                      std::to_string(s.finished) + "\nfile " + OneLine(s.file) + "\n" + figures;
   if (!s.ok) text += "problem " + OneLine(s.problem) + "\n";
-  return WriteFileAtomically(DrillStatePath(dir, prefix), text, 0644);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  return store->WriteSmall(std::string(prefix) + "-drill.state", text);
 }
 
 Result<std::optional<DrillState>> ReadDrillState(const std::string& dir, std::string_view prefix) {
   const std::string path = DrillStatePath(dir, prefix);
-  std::ifstream in(path);
-  if (!in) {
-    if (errno == ENOENT) return std::optional<DrillState>();
-    return IoErrorFromErrno("read " + path, errno);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  Result<std::string> content = store->ReadSmall(std::string(prefix) + "-drill.state");
+  if (!content.ok() && content.status().code() == StatusCode::kNotFound) {
+    return std::optional<DrillState>();
   }
+  if (!content.ok()) return content.status();
+  std::istringstream in(*content);
   std::string line;
   if (!std::getline(in, line) || line != kStateHeader) {
     return Corrupt(path + " is not a drill state file (first line: " + line.substr(0, 40) + ")");

@@ -32,8 +32,9 @@ class Fd {
 // Writes all of `bytes` to `fd`, retrying EINTR and short writes; kIo "write PATH: ...".
 Status WriteAll(int fd, std::string_view bytes, const std::string& path);
 
-// Reads `path` in blocks of kFileBlockSize and hands each to `use`. Before each block a cancelled
-// `cancel` (nullptr: never) ends it with Cancelled("<what> cancelled").
+// Reads `path` (a file or an s3:// object) in blocks of up to kFileBlockSize and hands each to
+// `use`. Before each block a cancelled `cancel` (nullptr: never) ends it with Cancelled("<what>
+// cancelled").
 Status ForEachBlock(const std::string& path, std::string_view what, const ErrorCollector* cancel,
                     const std::function<Status(std::string_view)>& use);
 

@@ -17,6 +17,7 @@
 #include "myvault/archive/writer.h"
 #include "myvault/common/clock.h"
 #include "myvault/ops/cron.h"
+#include "myvault/storage/store.h"
 #include "verify/checksum_file.h"
 
 namespace myvault::ops {
@@ -162,10 +163,9 @@ Status HealthStatus(const HealthReport& report) {
 }
 
 Status CheckSha256(const std::string& path, const ErrorCollector* cancel) {
-  if (::access((path + ".sha256").c_str(), F_OK) != 0) {
-    if (errno == ENOENT) return NotFound("no " + path + ".sha256");
-    return IoErrorFromErrno("access " + path + ".sha256", errno);
-  }
+  ASSIGN_OR_RETURN(storage::StoreAndName where, storage::OpenStoreFor(path));
+  ASSIGN_OR_RETURN(std::optional<uint64_t> size, where.store->Stat(where.name + ".sha256"));
+  if (!size) return NotFound("no " + path + ".sha256");
   ASSIGN_OR_RETURN(const std::string hex, Sha256HexOfFile(path, "hashing " + path, cancel));
   bool present = false;
   RETURN_IF_ERROR(verify::CheckChecksumFile(path, hex, &present));

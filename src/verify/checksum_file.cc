@@ -1,38 +1,23 @@
 #include "verify/checksum_file.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <memory>
+
+#include "myvault/storage/store.h"
 
 namespace myvault::verify {
 namespace {
 
 constexpr size_t kMaxChecksumFileSize = size_t{64} << 10;
 
-// The whole file, or kNotFound / kIo.
+// The object's first kMaxChecksumFileSize + 1 bytes (a longer one is malformed), or kNotFound /
+// kIo. A path or an s3:// URL.
 Result<std::string> ReadSmallFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) return NotFound(path);
-  if (fd < 0) return IoErrorFromErrno("open " + path, errno);
-  std::string content(kMaxChecksumFileSize + 1, '\0');
-  size_t size = 0;
-  while (size < content.size()) {
-    ssize_t got = ::read(fd, content.data() + size, content.size() - size);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      int err = errno;
-      ::close(fd);
-      return IoErrorFromErrno("read " + path, err);
-    }
-    if (got == 0) break;
-    size += static_cast<size_t>(got);
-  }
-  ::close(fd);
-  content.resize(size);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectReader> reader, storage::OpenObject(path));
+  std::string content;
+  RETURN_IF_ERROR(reader->ReadAt(0, kMaxChecksumFileSize + 1, &content));
   return content;
 }
 
@@ -45,7 +30,7 @@ std::string BaseName(const std::string& path) {
 Status CheckChecksumFile(const std::string& given, const std::string& hex, bool* present) {
   // A link (a backup directory's P-latest.sql.gz) is checked against its target's .sha256.
   std::string path = given;
-  if (std::error_code ec; std::filesystem::is_symlink(given, ec)) {
+  if (std::error_code ec; !storage::IsObjectUrl(given) && std::filesystem::is_symlink(given, ec)) {
     path = std::filesystem::canonical(given, ec).string();
     if (ec) return NotFound(given + " is a dangling link");
   }

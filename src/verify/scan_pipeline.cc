@@ -109,10 +109,11 @@ void Collect(const Batch& batch, ScanResult* result, std::atomic<bool>* stop,
 
 }  // namespace
 
-ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel,
-                       std::atomic<uint64_t>* checked_bytes, ScanCodec codec) {
+ScanResult ScanArchive(archive::MemberScanner::ReadFn read_fn, int threads,
+                       const ErrorCollector* cancel, std::atomic<uint64_t>* checked_bytes,
+                       ScanCodec codec) {
   ScanResult result;
-  archive::MemberScanner scanner(fd);
+  archive::MemberScanner scanner(std::move(read_fn));
   archive::Sha256 file_hash;
   bool input_done = false;
   std::atomic<bool> stop{false};

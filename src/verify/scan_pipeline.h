@@ -9,6 +9,7 @@
 
 #include "myvault/archive/crypto.h"
 #include "myvault/archive/format.h"
+#include "myvault/archive/reader.h"
 #include "myvault/common/cancel.h"
 #include "myvault/status.h"
 
@@ -29,16 +30,18 @@ struct ScanResult {
   bool truncated = false;
 };
 
-// Reads `fd` front to back with a MemberScanner on the calling thread's arena of `threads`
-// threads, hashing every byte and decoding members in parallel. Stops at the first problem, or
-// with error = cancel->first() (kCancelled for a signal) once `cancel` (may be null) is cancelled.
-// How members are checked: `codec`.key opens and authenticates an encrypted archive's members;
-// `codec`.sealed without a key checks them as far as that is possible (CheckSealedMember).
+// Reads the archive front to back through `read` with a MemberScanner on the calling thread's arena
+// of `threads` threads, hashing every byte and decoding members in parallel. Stops at the first
+// problem, or with error = cancel->first() (kCancelled for a signal) once `cancel` (may be null) is
+// cancelled. How members are checked: `codec`.key opens and authenticates an encrypted archive's
+// members; `codec`.sealed without a key checks them as far as that is possible
+// (CheckSealedMember).
 struct ScanCodec {
   const archive::ArchiveKey* key = nullptr;
   bool sealed = false;
 };
-ScanResult ScanArchive(int fd, int threads, const ErrorCollector* cancel,
-                       std::atomic<uint64_t>* checked_bytes = nullptr, ScanCodec codec = {});
+ScanResult ScanArchive(archive::MemberScanner::ReadFn read, int threads,
+                       const ErrorCollector* cancel, std::atomic<uint64_t>* checked_bytes = nullptr,
+                       ScanCodec codec = {});
 
 }  // namespace myvault::verify

@@ -1,16 +1,12 @@
 #include "myvault/verify/verify.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <memory>
 
 #include "myvault/archive/member.h"
 #include "myvault/archive/reader.h"
+#include "myvault/storage/store.h"
 #include "verify/checksum_file.h"
 #include "verify/scan_pipeline.h"
 
@@ -118,15 +114,15 @@ Status CheckChecksum(const std::string& path, const VerifyOptions& options, cons
                            &report->sha256_file_checked);
 }
 
-Status Verify(const std::string& path, const VerifyOptions& options, int fd, VerifyReport* report) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return IoErrorFromErrno("stat " + path, errno);
-  if (st.st_size == 0) return Corrupt(path + " is not a myvault archive (empty file)");
-  report->compressed_bytes = static_cast<uint64_t>(st.st_size);
-  char first[2] = {0, 0};
-  const bool gzip = ::pread(fd, first, 2, 0) == 2 && archive::StartsLikeGzip({first, 2});
+Status Verify(const std::string& path, const VerifyOptions& options,
+              const storage::ObjectReader& object, VerifyReport* report) {
+  if (object.size() == 0) return Corrupt(path + " is not a myvault archive (empty file)");
+  report->compressed_bytes = object.size();
+  std::string first;
+  const bool gzip =
+      object.ReadAt(0, 2, &first).ok() && first.size() == 2 && archive::StartsLikeGzip(first);
 
-  const Result<uint8_t> version = archive::FirstMemberVersion(fd);
+  const Result<uint8_t> version = archive::FirstMemberVersion(object);
   report->encrypted = version.ok() && *version == archive::kSealedFormatVersion;
   report->keyless = report->encrypted && (options.identity == nullptr || options.identity->empty());
   Result<std::unique_ptr<archive::ArchiveReader>> reader =
@@ -136,8 +132,10 @@ Status Verify(const std::string& path, const VerifyOptions& options, int fd, Ver
   const Index* index = reader.ok() ? &(*reader)->index() : nullptr;
 
   const ScanCodec codec{reader.ok() ? (*reader)->key() : nullptr, report->encrypted};
+  storage::ReadAheadStream stream(&object);
   ScanResult scan =
-      ScanArchive(fd, std::max(1, options.threads), options.cancel, options.checked_bytes, codec);
+      ScanArchive([&](char* buffer, size_t n) { return stream.Read(buffer, n); },
+                  std::max(1, options.threads), options.cancel, options.checked_bytes, codec);
   CountMembers(scan.members, report);
   if (!scan.error.ok()) return ScanFailure(path, scan, index, gzip);
   if (report->keyless) return CheckChecksum(path, options, scan, report);
@@ -152,11 +150,12 @@ Status Verify(const std::string& path, const VerifyOptions& options, int fd, Ver
 Status VerifyArchive(const std::string& path, const VerifyOptions& options, VerifyReport* report) {
   const auto start = std::chrono::steady_clock::now();
   *report = VerifyReport{};
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) return NotFound("archive " + path + ": No such file or directory");
-  if (fd < 0) return IoErrorFromErrno("open " + path, errno);
-  Status status = Verify(path, options, fd, report);
-  ::close(fd);
+  Result<std::unique_ptr<storage::ObjectReader>> object = storage::OpenObject(path);
+  if (!object.ok() && object.status().code() == StatusCode::kNotFound) {
+    return NotFound("archive " + object.status().message());
+  }
+  if (!object.ok()) return object.status();
+  Status status = Verify(path, options, **object, report);
   report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return status;
 }

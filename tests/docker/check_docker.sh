@@ -115,7 +115,7 @@ check_compose() {
 NOT_FOR_BUILD=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev       # tests and benchmarks
   mariadb-server mariadb-client mydumper sysbench             # servers and peers the tests run
-  docker-compose gzip time procps python3                     # test and bench tooling
+  docker-compose gzip time procps python3 awscli              # test and bench tooling
   clang-format clang-tidy                                     # lint
 )
 check_build() {

@@ -91,10 +91,14 @@ TEST(CliHelp, EverySubcommandListsTheEnvironmentItReads) {
           << c.command << " --help lists " << var << ", which it does not read: " << env;
     }
   }
+  // verify reads only what an s3:// archive needs (issue 12).
   ASSERT_OK_AND_ASSIGN(CommandResult verify, RunMyvault({"verify", "--help"}));
   EXPECT_NE(verify.out.find("BACKUP_DECRYPT_WITH"), std::string::npos) << verify.out;
   ASSERT_OK_AND_ASSIGN(CommandResult keygen, RunMyvault({"keygen", "--help"}));
   EXPECT_NE(keygen.out.find("Environment: none is read."), std::string::npos) << keygen.out;
+  const std::string verify_env = EnvironmentSection(verify.out);
+  EXPECT_TRUE(std::regex_search(verify_env, std::regex("\\bAWS_ACCESS_KEY_ID\\b"))) << verify.out;
+  EXPECT_FALSE(std::regex_search(verify_env, std::regex("\\bDB_HOST\\b"))) << verify.out;
 }
 
 // The drill and alert flags of issue 16 (golden: tests/data/golden/{daemon,monitor}-help.txt).

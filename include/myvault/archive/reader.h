@@ -11,15 +11,21 @@
 // Thread safety: ArchiveReader::ReadMember may be called from many threads at once (pread and a
 // decoder per call); index() is immutable after Open. A MemberScanner or SequentialReader is used
 // by one thread. None of them owns a descriptor it was given.
+//
+// An ArchiveReader reads through a storage::ObjectReader: a file (pread) or an S3 object (one
+// ranged GET per member, so loader threads fetch members in parallel). A MemberScanner reads
+// from a descriptor or from any function that reads the next bytes (a ReadAheadStream).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "myvault/archive/format.h"
 #include "myvault/archive/member.h"
 #include "myvault/status.h"
+#include "myvault/storage/store.h"
 
 namespace myvault::archive {
 
@@ -30,8 +36,13 @@ class ArchiveReader {
   // "archive P: no myvault trailer at the end: truncated or not a myvault archive") otherwise.
   // An encrypted archive needs `identity`: without one, KeyError "archive P is encrypted: ...";
   // with one that opens none of its stanzas, KeyError naming the archive. `identity` is not kept.
-  // A plain archive ignores it.
+  // A plain archive ignores it. `path` may be an s3:// URL (storage/store.h): then every read is
+  // a ranged GET.
   static Result<std::unique_ptr<ArchiveReader>> Open(const std::string& path,
+                                                     const Identity* identity = nullptr);
+  // Reads an object already opened; `path` names it in messages.
+  static Result<std::unique_ptr<ArchiveReader>> Open(const std::string& path,
+                                                     std::unique_ptr<storage::ObjectReader> object,
                                                      const Identity* identity = nullptr);
   ~ArchiveReader();
   ArchiveReader(const ArchiveReader&) = delete;
@@ -48,21 +59,21 @@ class ArchiveReader {
   Status ReadMember(const MemberEntry& entry, std::string* payload) const;
 
  private:
-  ArchiveReader(std::string path, int fd, uint64_t size)
-      : path_(std::move(path)), fd_(fd), file_size_(size) {}
+  ArchiveReader(std::string path, std::unique_ptr<storage::ObjectReader> object, uint64_t size)
+      : path_(std::move(path)), object_(std::move(object)), file_size_(size) {}
   Status LoadIndex(const Identity* identity);
   Status LoadKey(const Identity* identity);
 
   std::string path_;
-  int fd_;
+  std::unique_ptr<storage::ObjectReader> object_;
   uint64_t file_size_;
   std::unique_ptr<ArchiveKey> key_;  // encrypted archives only
   Index index_;
 };
 
-// The format version the member at offset 0 of `fd` declares (1, or 2 for an encrypted archive),
-// from its header alone. kCorrupt when there is no parsable member header there.
-Result<uint8_t> FirstMemberVersion(int fd);
+// The format version the member at offset 0 of `object` declares (1, or 2 for an encrypted
+// archive), from its header alone. kCorrupt when there is no parsable member header there.
+Result<uint8_t> FirstMemberVersion(const storage::ObjectReader& object);
 
 // One member as a MemberScanner found it.
 struct ScannedMember {
@@ -75,7 +86,9 @@ struct ScannedMember {
 
 class MemberScanner {
  public:
-  explicit MemberScanner(int fd) : fd_(fd) {}
+  using ReadFn = std::function<Result<size_t>(char* buffer, size_t n)>;  // 0 at the end
+  explicit MemberScanner(int fd);
+  explicit MemberScanner(ReadFn read) : read_(std::move(read)) {}
 
   // Reads the next member's bytes and checks its header, the write order and, for the trailer,
   // that it locates the index member just before it. Returns false once the stream has ended
@@ -97,7 +110,7 @@ class MemberScanner {
   Status CheckPlacement(const ScannedMember& member);
   Status CheckVersion(uint8_t version, MemberKind kind);
 
-  int fd_;
+  ReadFn read_;
   std::string buffer_;
   size_t pos_ = 0;
   bool eof_ = false;
@@ -114,6 +127,10 @@ class SequentialReader {
   // `identity` (may be null; must outlive the reader) opens an encrypted stream's keys member.
   explicit SequentialReader(int fd, const Identity* identity = nullptr)
       : identity_(identity), scanner_(fd), decoder_(std::make_unique<MemberDecoder>()) {}
+  explicit SequentialReader(MemberScanner::ReadFn read, const Identity* identity = nullptr)
+      : identity_(identity),
+        scanner_(std::move(read)),
+        decoder_(std::make_unique<MemberDecoder>()) {}
 
   // The next member's description, payload and offset, checked like MemberDecoder does; the
   // keys, index and trailer members come too (the keys member's payload is its key block, from

@@ -1,10 +1,12 @@
 // Writing an archive file: members in, a complete FILE plus FILE.sha256 out, or nothing at all.
 //
 // The dumper encodes members (MemberEncoder, one per thread) and hands their bytes to one
-// ArchiveWriter, which appends them to FILE.partial through a buffered Sink, hashes every byte
-// for FILE.sha256 and remembers each member's offset for the index. Finish() writes the index
-// and trailer members, syncs, and renames into place (docs/format.md section 6). On any failure
-// the writer removes what it wrote; a destroyed unfinished writer aborts.
+// ArchiveWriter, which appends them, buffered, to an object of a storage::Store (a file written
+// as FILE.partial and renamed, or an S3 multipart upload), hashes every byte for FILE.sha256 and
+// remembers each member's offset for the index. Finish() writes the index and trailer members
+// and commits the object (docs/format.md section 6), then writes FILE.sha256 the same way. On any
+// failure the writer removes what it wrote; a destroyed unfinished writer aborts. FILE may be a
+// path or an s3:// URL (storage/store.h).
 //
 // Thread safety: none. One thread owns an ArchiveWriter (the dumper's serial writer stage).
 #pragma once
@@ -19,6 +21,7 @@
 #include "myvault/archive/format.h"
 #include "myvault/archive/sha256.h"
 #include "myvault/status.h"
+#include "myvault/storage/store.h"
 
 namespace myvault::archive {
 
@@ -51,14 +54,14 @@ class FileSink : public Sink {
   bool owned_;
 };
 
-// fsyncs the directory holding `path`, making a rename into it durable.
-Status SyncDirectoryOf(const std::string& path);
+using storage::SyncDirectoryOf;
 
 struct WriterOptions {
   bool fsync = true;    // fsync the archive, the .sha256 and the directory (off only in tests)
   int index_level = 6;  // libdeflate level of the index member, 0..12
   // FILE.sha256 names FILE by its base name, not as given: for a directory that is mounted under
-  // other paths (a volume, an offsite copy), where `sha256sum -c` runs inside it.
+  // other paths (a volume, an offsite copy), where `sha256sum -c` runs inside it. Always so for
+  // an s3:// FILE.
   bool checksum_base_name = false;
   // Encryption (format version 2): the key every member is sealed with, which must outlive the
   // writer, and the key block the writer puts first, in the keys member. Null: version 1.
@@ -68,7 +71,8 @@ struct WriterOptions {
 
 class ArchiveWriter {
  public:
-  // Creates `path`.partial. Errors name the file: "open /b/x.sql.gz.partial: Permission denied".
+  // Creates `path`.partial (or starts the object). Errors name the file: "open
+  // /b/x.sql.gz.partial: Permission denied".
   static Result<std::unique_ptr<ArchiveWriter>> Create(const std::string& path,
                                                        WriterOptions options = {});
   // For tests: bytes go to `sink`, which must write `path`.partial (Finish renames that file).
@@ -88,9 +92,9 @@ class ArchiveWriter {
   Status Append(std::string_view member_bytes, const MemberInfo& info);
 
   // Sets index.members to the members appended, checks the index (ValidateIndex; kInternal on a
-  // violation, which is a dumper bug), appends the index and trailer, syncs, renames `path`.partial
-  // to `path` and writes `path`.sha256 ("<hex>  <path>\n", via .partial, sync, rename), then
-  // syncs the directory. On failure nothing is left behind.
+  // violation, which is a dumper bug), appends the index and trailer, commits the object (a file:
+  // sync, rename `path`.partial to `path`, sync the directory; S3: CompleteMultipartUpload) and
+  // writes `path`.sha256 ("<hex>  <path>\n") the same way, after it. On failure nothing is left.
   Status Finish(Index index);
 
   // Removes `path`.partial (and anything Finish had begun to put in place). Idempotent; does
@@ -103,8 +107,10 @@ class ArchiveWriter {
  private:
   enum class State { kOpen, kRenamed, kFinished, kAborted };
 
-  ArchiveWriter(std::string path, std::unique_ptr<Sink> sink, WriterOptions options);
+  ArchiveWriter(std::string path, storage::StoreAndName where,
+                std::unique_ptr<storage::ObjectWriter> out, WriterOptions options);
   Status CheckOpen() const;
+  static Result<std::unique_ptr<ArchiveWriter>> Start(std::unique_ptr<ArchiveWriter> writer);
   Status WriteKeysMember();
   uint8_t version() const {
     return options_.key != nullptr ? kSealedFormatVersion : kFormatVersion;
@@ -112,15 +118,14 @@ class ArchiveWriter {
   Status WriteMember(std::string_view bytes, const MemberInfo& info);
   Status Flush();
   Status Fail(Status status);
-  Status SinkResult(std::string_view op, const std::string& file, Status status);
   Status AppendIndexAndTrailer(const Index& index);
-  Status CloseAndRename();
+  Status Commit();
   Status WriteChecksumFile(const std::string& hex);
 
   std::string path_;
-  std::string partial_path_;
   WriterOptions options_;
-  std::unique_ptr<Sink> sink_;
+  storage::StoreAndName where_;
+  std::unique_ptr<storage::ObjectWriter> out_;
   std::string buffer_;
   uint64_t bytes_written_ = 0;
   std::vector<MemberEntry> members_;

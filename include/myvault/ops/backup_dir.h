@@ -9,15 +9,19 @@
 // Anything else (NAME.partial, other prefixes, files of the user) is never listed or removed.
 // A name made by BackupFileName parses back to the same (time, kind) with ParseBackupFileName.
 //
-// The lock is an flock(2) on .P.lock, which the kernel releases when its process dies however it
-// dies; the file also holds the pid and start time of its holder for the error message. A lock
-// file left by a dead process is simply taken over. Two DirLocks of one process on one directory
-// exclude each other too (each opens its own file description).
+// A directory is any storage::Store location: a path, or s3://BUCKET/PREFIX (storage/store.h),
+// and every function here works through that interface (on S3 the latest pointer is the object
+// P-latest and the lock the object .P.lock; see src/storage/s3_store.h). In a directory the lock
+// is an flock(2) on .P.lock, which the kernel releases when its process dies however it dies; the
+// file also holds the pid and start time of its holder for the error message. A lock file left
+// by a dead process is simply taken over. Two DirLocks of one process on one directory exclude
+// each other too (each opens its own file description).
 //
-// Thread safety: free functions over paths; a DirLock is owned by one thread at a time.
+// Thread safety: free functions over locations; a DirLock is owned by one thread at a time.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +29,7 @@
 
 #include "myvault/ops/retention.h"
 #include "myvault/status.h"
+#include "myvault/storage/store.h"
 
 namespace myvault::ops {
 
@@ -84,11 +89,15 @@ class DirLock {
   DirLock& operator=(DirLock&& other) noexcept;
   DirLock(const DirLock&) = delete;
   DirLock& operator=(const DirLock&) = delete;
-  ~DirLock();  // unlocks; the file stays (removing it would race with a new holder)
+  ~DirLock();  // unlocks; a lock file stays (removing it would race with a new holder)
+
+  // The store the lock is held on, for the holder's work under it.
+  storage::Store& store() const { return *store_; }
 
  private:
-  explicit DirLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  DirLock(std::unique_ptr<storage::Store> store, std::unique_ptr<storage::StoreLock> lock);
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<storage::StoreLock> lock_;
 };
 
 }  // namespace myvault::ops

@@ -1,0 +1,321 @@
+// Backups straight into S3-compatible storage and restores straight out of it, against s3rver
+// (tools/s3server) and the real source and target servers: backup + list + status + prune (GFS)
+// + restore of the corpus compared object by object and row by row; the archive downloads with
+// the AWS CLI and passes `sha256sum -c` and `gzip -t`; a backup killed mid-upload leaves no
+// object and its upload is aborted by the next run; the S3 server stopped mid-upload gives one
+// clear error and no object; a part whose server went away for a moment is retried; wrong
+// credentials and a missing bucket are one line each with their exit codes.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <regex>
+#include <thread>
+
+#include "corpus.h"
+#include "datasets.h"
+#include "fingerprint.h"
+#include "fixture.h"
+#include "myvault/ops/backup_dir.h"
+#include "myvault/storage/store.h"
+#include "myvault_cli.h"
+#include "s3_server.h"
+
+namespace myvault::it {
+namespace {
+
+constexpr char kBlobDb[] = "mv_s3";
+constexpr char kPartSize[] = "262144";  // 256 KiB parts: the 8 MiB table makes ~32 of them
+
+// Sets AWS_* in this process too (for the test's own storage::OpenStore), restored at the end.
+class ScopedS3Env {
+ public:
+  explicit ScopedS3Env(const S3Endpoint& s3) {
+    for (const auto& [name, value] : S3Options(s3).env) {
+      const char* old = std::getenv(name.c_str());
+      saved_.emplace_back(name, old == nullptr ? std::nullopt : std::optional<std::string>(old));
+      if (value) {
+        ::setenv(name.c_str(), value->c_str(), 1);
+      } else {
+        ::unsetenv(name.c_str());
+      }
+    }
+  }
+  ~ScopedS3Env() {
+    for (const auto& [name, value] : saved_) {
+      if (value) {
+        ::setenv(name.c_str(), value->c_str(), 1);
+      } else {
+        ::unsetenv(name.c_str());
+      }
+    }
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+class OpsS3 : public ServerPairTest {
+ protected:
+  void Prepare() override {
+    ASSERT_OK_AND_ASSIGN(corpus_, EnsureEdgeCaseCorpus(*source_));
+    ASSERT_OK(EnsureRandomTable(*source_, {kBlobDb, "blob", 64, 16 << 10, 3}));  // 8 MiB
+  }
+
+  // A location of its own under the bucket for each test.
+  std::string Location(const S3Endpoint& s3) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return "s3://" + s3.bucket + "/" + info->name() + "-" + std::to_string(::getpid()) + "-" +
+           std::to_string(std::time(nullptr));
+  }
+
+  std::vector<std::string> Backup(const std::string& url, const std::vector<std::string>& dbs,
+                                  const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {"backup",          "--dir",     url,
+                                     "--defaults-file", source_cnf_, "--databases"};
+    argv.insert(argv.end(), dbs.begin(), dbs.end());
+    argv.push_back("--");
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+
+  // Object names at `url` (listed by the test itself, through the storage interface).
+  std::vector<std::string> Objects(const S3Endpoint& s3, const std::string& url) {
+    ScopedS3Env env(s3);
+    std::vector<std::string> names;
+    auto store = storage::OpenStore(url);
+    EXPECT_TRUE(store.ok()) << store.status().message();
+    if (!store.ok()) return names;
+    auto objects = (*store)->List();
+    EXPECT_TRUE(objects.ok()) << objects.status().message();
+    if (objects.ok()) {
+      for (const auto& o : *objects) names.push_back(o.name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  size_t ArchivesIn(const std::vector<std::string>& names) {
+    return static_cast<size_t>(std::count_if(names.begin(), names.end(), [](const std::string& n) {
+      return ops::ParseBackupFileName("myvault", n).has_value();
+    }));
+  }
+
+  // Starts an S3 server of the test's own (server_, at url_) and a backup of the 8 MiB table
+  // into it, and waits until its multipart upload has begun (bounded). Null on failure.
+  ChildProcess* BeginUpload() {
+    auto server = OwnS3Server::Start(own_dir_.Join("s3"));
+    EXPECT_TRUE(server.ok()) << server.status().message();
+    if (!server.ok()) return nullptr;
+    server_ = std::move(server).value();
+    url_ = Location(server_->s3());
+    CommandOptions options = S3Options(server_->s3());
+    options.env.emplace_back("MYVAULT_S3_PART_SIZE", kPartSize);
+    auto child = StartMyvault(Backup(url_, {kBlobDb}), &holder_, options);
+    EXPECT_TRUE(child.ok()) << child.status().message();
+    if (!child.ok()) return nullptr;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (server_->IncompleteUploads().empty() && (*child)->Running() &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_FALSE(server_->IncompleteUploads().empty()) << "the upload never began";
+    return *child;
+  }
+
+  TempDir own_dir_;
+  std::unique_ptr<OwnS3Server> server_;
+  std::string url_;
+  std::unique_ptr<ChildProcess> holder_;
+  Fingerprint corpus_;
+};
+
+TEST_F(OpsS3, BackupListStatusPruneAndRestoreOfTheCorpus) {
+  ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
+  const std::string url = Location(s3);
+  const CommandOptions options = S3Options(s3);
+  ASSERT_OK_AND_ASSIGN(CommandResult first, RunMyvault(Backup(url, CorpusDatabases()), options));
+  ASSERT_EQ(first.exit_code, 0) << first.Describe();
+  // Older automatic backups for retention (their contents are never read by prune).
+  {
+    ScopedS3Env env(s3);
+    ASSERT_OK_AND_ASSIGN(auto store, storage::OpenStore(url));
+    for (int days : {1, 2, 3, 40}) {
+      const std::string name = ops::BackupFileName("myvault", ops::BackupKind::kAuto,
+                                                   std::time(nullptr) - int64_t{days} * 86400 - 60);
+      ASSERT_OK(store->WriteSmall(name, "old"));
+      ASSERT_OK(store->WriteSmall(name + ".sha256", "x"));
+    }
+  }
+  ASSERT_EQ(ArchivesIn(Objects(s3, url)), 5u);
+
+  ASSERT_OK_AND_ASSIGN(CommandResult list, RunMyvault({"list", "--dir", url}, options));
+  EXPECT_EQ(list.exit_code, 0) << list.Describe();
+  ASSERT_OK_AND_ASSIGN(CommandResult status, RunMyvault({"status", "--dir", url}, options));
+  EXPECT_EQ(status.exit_code, 0) << status.Describe();
+
+  ASSERT_OK_AND_ASSIGN(CommandResult prune, RunMyvault({"prune", "--dir", url, "--daily", "2",
+                                                        "--weekly", "0", "--monthly", "0"},
+                                                       options));
+  EXPECT_EQ(prune.exit_code, 0) << prune.Describe();
+  const std::vector<std::string> left = Objects(s3, url);
+  EXPECT_EQ(ArchivesIn(left), 2u) << "daily 2 keeps today's and yesterday's backup";
+
+  ASSERT_OK_AND_ASSIGN(auto latest_name, [&]() -> Result<std::optional<std::string>> {
+    ScopedS3Env env(s3);
+    ASSIGN_OR_RETURN(auto store, storage::OpenStore(url));
+    return store->ReadLatest("myvault");
+  }());
+  ASSERT_TRUE(latest_name.has_value());
+  const std::string archive = url + "/" + *latest_name;
+  EXPECT_NE(std::find(left.begin(), left.end(), *latest_name), left.end());
+
+  ASSERT_OK_AND_ASSIGN(CommandResult verify, RunMyvault({"verify", archive}, options));
+  EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
+
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult restore,
+      RunMyvault({"restore", archive, "--defaults-file", target_cnf_, "--yes"}, options));
+  ASSERT_EQ(restore.exit_code, 0) << restore.Describe();
+  ASSERT_OK_AND_ASSIGN(Fingerprint restored, TakeFingerprint(target_config_, CorpusDatabases()));
+  EXPECT_EQ(Diff(corpus_, restored), "") << "objects differ between source and restored copy";
+
+  // Interoperability: the AWS CLI downloads it; sha256sum -c and gzip -t pass.
+  for (const std::string& name : {*latest_name, *latest_name + ".sha256"}) {
+    ASSERT_OK_AND_ASSIGN(CommandResult cp,
+                         RunAws(s3, {"s3", "cp", url + "/" + name, dir_->Join(name)}));
+    ASSERT_EQ(cp.exit_code, 0) << cp.Describe();
+  }
+  CommandOptions in_dir;
+  in_dir.cwd = dir_->path();
+  ASSERT_OK_AND_ASSIGN(CommandResult sum,
+                       RunCommand({"sha256sum", "-c", *latest_name + ".sha256"}, in_dir));
+  EXPECT_EQ(sum.exit_code, 0) << sum.Describe();
+  ASSERT_OK_AND_ASSIGN(CommandResult gz, RunCommand({"gzip", "-t", dir_->Join(*latest_name)}));
+  EXPECT_EQ(gz.exit_code, 0) << gz.Describe();
+}
+
+// Encryption and object storage together (issue 13 point 3): an encrypted backup streams into
+// S3, verifies there without the key, refuses a restore without it and restores with it.
+TEST_F(OpsS3, AnEncryptedBackupVerifiesWithoutTheKeyAndRestoresWithIt) {
+  ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
+  const std::string url = Location(s3), key = dir_->Join("s3.key");
+  const CommandOptions options = S3Options(s3);
+  ASSERT_OK_AND_ASSIGN(CommandResult keygen, RunMyvault({"keygen", "--out", key}));
+  ASSERT_EQ(keygen.exit_code, 0) << keygen.Describe();
+  ASSERT_OK_AND_ASSIGN(CommandResult backup,
+                       RunMyvault({"backup", "--dir", url, "--defaults-file", source_cnf_,
+                                   "--encrypt-to", key + ".pub", "--databases", kBlobDb},
+                                  options));
+  ASSERT_EQ(backup.exit_code, 0) << backup.Describe();
+  const std::vector<std::string> names = Objects(s3, url);
+  ASSERT_EQ(ArchivesIn(names), 1u);
+  const auto it = std::find_if(names.begin(), names.end(), [](const std::string& n) {
+    return ops::ParseBackupFileName("myvault", n).has_value();
+  });
+  const std::string archive = url + "/" + *it;
+
+  ASSERT_OK_AND_ASSIGN(CommandResult verify, RunMyvault({"verify", archive}, options));
+  EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
+  EXPECT_NE(verify.out.find("checked without the key"), std::string::npos) << verify.out;
+
+  ASSERT_OK(target_->Exec(std::string("DROP DATABASE IF EXISTS ") + kBlobDb));
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult refused,
+      RunMyvault({"restore", archive, "--defaults-file", target_cnf_, "--yes"}, options));
+  EXPECT_EQ(refused.exit_code, 2) << refused.Describe();
+  EXPECT_FALSE(target_->QueryValue(std::string("SELECT COUNT(*) FROM ") + kBlobDb + ".blob").ok())
+      << "the refused restore created the table";
+
+  ASSERT_OK_AND_ASSIGN(CommandResult restore,
+                       RunMyvault({"restore", archive, "--defaults-file", target_cnf_,
+                                   "--decrypt-with", key, "--yes", "--quiet"},
+                                  options));
+  ASSERT_EQ(restore.exit_code, 0) << restore.Describe();
+  const std::string checksum = std::string("CHECKSUM TABLE ") + kBlobDb + ".blob";
+  ASSERT_OK_AND_ASSIGN(auto want, source_->Query(checksum));
+  ASSERT_OK_AND_ASSIGN(auto got, target_->Query(checksum));
+  ASSERT_EQ(want.size(), 1u);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0][1], want[0][1]) << "the restored table differs from the source";
+}
+
+TEST_F(OpsS3, AKilledUploadLeavesNoObjectAndTheNextBackupAbortsIt) {
+  ChildProcess* child = BeginUpload();
+  ASSERT_NE(child, nullptr);
+  ASSERT_OK(child->Signal(SIGKILL));
+  (void)child->Wait();
+  EXPECT_EQ(ArchivesIn(Objects(server_->s3(), url_)), 0u) << "a killed upload left an object";
+  ASSERT_FALSE(server_->IncompleteUploads().empty()) << "nothing for the next run to clean up";
+
+  ASSERT_OK_AND_ASSIGN(CommandResult next,
+                       RunMyvault(Backup(url_, {kBlobDb}), S3Options(server_->s3())));
+  ASSERT_EQ(next.exit_code, 0) << next.Describe();
+  const std::string said = next.out + next.err;
+  EXPECT_NE(said.find("aborted 1 incomplete upload"), std::string::npos) << said;
+  EXPECT_NE(said.find("took over the lock of pid"), std::string::npos) << said;
+  EXPECT_EQ(server_->IncompleteUploads(), std::vector<std::string>());
+  EXPECT_EQ(ArchivesIn(Objects(server_->s3(), url_)), 1u);
+}
+
+TEST_F(OpsS3, TheServerStoppedMidUploadIsOneClearErrorAndNoObject) {
+  ChildProcess* child = BeginUpload();
+  ASSERT_NE(child, nullptr);
+  ASSERT_OK(server_->Stop());
+  const CommandResult r = child->Wait();
+  EXPECT_EQ(r.exit_code, 3) << r.Describe();
+  std::smatch m;
+  EXPECT_TRUE(std::regex_search(r.err, m,
+                                std::regex("myvault: error: [^\n]*cannot reach "
+                                           "http://127\\.0\\.0\\.1:[0-9]+ after 6 "
+                                           "attempts[^\n]*\n$")))
+      << r.err;
+  ASSERT_OK(server_->Restart());
+  EXPECT_EQ(ArchivesIn(Objects(server_->s3(), url_)), 0u);
+}
+
+TEST_F(OpsS3, APartIsRetriedWhileTheServerIsAwayForAMoment) {
+  ChildProcess* child = BeginUpload();
+  ASSERT_NE(child, nullptr);
+  ASSERT_OK(server_->Stop());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_OK(server_->Restart());
+  const CommandResult r = child->Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.err.find("; retrying in "), std::string::npos) << r.err;
+  const std::vector<std::string> names = Objects(server_->s3(), url_);
+  ASSERT_EQ(ArchivesIn(names), 1u);
+  const auto it = std::find_if(names.begin(), names.end(), [](const std::string& n) {
+    return ops::ParseBackupFileName("myvault", n).has_value();
+  });
+  const std::string archive = url_ + "/" + *it;
+  ASSERT_OK_AND_ASSIGN(CommandResult verify,
+                       RunMyvault({"verify", archive}, S3Options(server_->s3())));
+  EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
+}
+
+TEST_F(OpsS3, WrongCredentialsAndAMissingBucketAreOneLineEach) {
+  ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
+  S3Endpoint wrong = s3;
+  wrong.access_key = "NOSUCHKEY";
+  const std::string url = Location(s3);
+  ASSERT_OK_AND_ASSIGN(CommandResult denied, RunMyvault(Backup(url, {kBlobDb}), S3Options(wrong)));
+  EXPECT_EQ(denied.exit_code, 3) << denied.Describe();
+  EXPECT_TRUE(std::regex_match(denied.err, std::regex("myvault: error: [^\n]*S3 refused the "
+                                                      "credentials from the environment[^\n]*"
+                                                      "InvalidAccessKeyId\\)\n")))
+      << denied.err;
+  EXPECT_EQ(denied.err.find(s3.secret), std::string::npos) << "the secret key in a message";
+
+  ASSERT_OK_AND_ASSIGN(CommandResult missing,
+                       RunMyvault(Backup("s3://no-such-bucket-mv/db", {kBlobDb}), S3Options(s3)));
+  EXPECT_EQ(missing.exit_code, 4) << missing.Describe();
+  EXPECT_TRUE(std::regex_match(missing.err, std::regex("myvault: error: [^\n]*bucket "
+                                                       "no-such-bucket-mv does not exist[^\n]*\n")))
+      << missing.err;
+  EXPECT_EQ(ArchivesIn(Objects(s3, url)), 0u);
+}
+
+}  // namespace
+}  // namespace myvault::it

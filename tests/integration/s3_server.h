@@ -1,0 +1,58 @@
+// The S3-compatible servers of the object-storage tests: the shared one tools/test starts
+// (tools/s3server; its MYVAULT_TEST_S3_* lines in the environment), and a test's own, which it
+// may stop and restart under a running backup (OwnS3Server). Both are s3rver on 127.0.0.1.
+//
+// Credentials reach myvault through its environment (S3Options), never its arguments.
+// Thread safety: one owner per object.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+#include "myvault/status.h"
+
+namespace myvault::it {
+
+struct S3Endpoint {
+  std::string endpoint;  // http://127.0.0.1:PORT
+  std::string bucket;
+  std::string access_key;
+  std::string secret;
+  std::string data_dir;  // s3rver's files (own servers only)
+};
+
+// The shared server from MYVAULT_TEST_S3_ENDPOINT, _BUCKET, _ACCESS_KEY_ID, _SECRET_FILE.
+Result<S3Endpoint> SharedS3Server();
+
+// Environment for myvault (or the AWS CLI) to reach `s3` with the given access key.
+CommandOptions S3Options(const S3Endpoint& s3, CommandOptions base = {});
+
+class OwnS3Server {
+ public:
+  // `tools/s3server start DIR` (a free port).
+  static Result<std::unique_ptr<OwnS3Server>> Start(const std::string& dir);
+  ~OwnS3Server();  // stops it by its pid
+  OwnS3Server(const OwnS3Server&) = delete;
+  OwnS3Server& operator=(const OwnS3Server&) = delete;
+
+  const S3Endpoint& s3() const { return s3_; }
+  Status Stop();
+  Status Restart();  // on the same port and data
+  // Multipart uploads s3rver holds, begun and neither completed nor aborted.
+  std::vector<std::string> IncompleteUploads() const;
+
+ private:
+  OwnS3Server(std::string dir, std::string port) : dir_(std::move(dir)), port_(std::move(port)) {}
+  Status Run(const std::vector<std::string>& args);
+  std::string dir_;
+  std::string port_;
+  S3Endpoint s3_;
+};
+
+// `aws s3 ...` / `aws s3api ...` (Debian's awscli, /usr/bin/aws) against `s3`.
+Result<CommandResult> RunAws(const S3Endpoint& s3, const std::vector<std::string>& args,
+                             const std::string& cwd = "");
+
+}  // namespace myvault::it
