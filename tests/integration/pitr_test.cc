@@ -84,6 +84,11 @@ class Pitr : public ::testing::Test {
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     return t;
   }
+  // The backups of prefix p (BackupsIn lists the default prefix).
+  std::vector<ops::BackupFile> Backups() {
+    auto files = ops::ListBackups(backups_, "p");
+    return files.ok() ? *files : std::vector<ops::BackupFile>{};
+  }
   std::vector<Row> Rows(TestServer& server, const std::string& db = "mv_pitr") {
     auto rows = server.Query("SELECT id, v FROM " + db + ".t ORDER BY id");
     return rows.ok() ? *rows : std::vector<Row>{};
@@ -122,9 +127,9 @@ TEST_F(Pitr, UntilTimeAndUntilGtidRestoreExactlyTheRowsBeforeTheTarget) {
   ASSERT_OK_AND_ASSIGN(CommandResult list,
                        RunMyvault({"list", "--dir", backups_, "--prefix", "p"}));
   ASSERT_EQ(list.exit_code, 0) << list.Describe();
-  ASSERT_EQ(BackupsIn(backups_).size(), 1u);
+  ASSERT_EQ(Backups().size(), 1u);
   EXPECT_NE(list.out.find("point in time: "), std::string::npos) << list.out;
-  EXPECT_NE(list.out.find("(from backup " + BackupsIn(backups_)[0].backup.name + "; archived to "),
+  EXPECT_NE(list.out.find("(from backup " + Backups()[0].backup.name + "; archived to "),
             std::string::npos)
       << list.out;
 
@@ -394,10 +399,10 @@ TEST_F(Pitr, DaemonWithBinlogBacksUpAndArchivesBesideIt) {
                           "--flush-every", "0.2"},
                          &archiver_)
                 .status());
-  for (int i = 0; i < 600 && BackupsIn(backups_).empty(); ++i) {
+  for (int i = 0; i < 600 && Backups().empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_EQ(BackupsIn(backups_).size(), 1u) << "the daemon took no backup at its start";
+  ASSERT_EQ(Backups().size(), 1u) << "the daemon took no backup at its start";
   ASSERT_OK(
       source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four'); FLUSH BINARY LOGS; "
                     "INSERT INTO mv_pitr.t VALUES (5, 'five')"));
