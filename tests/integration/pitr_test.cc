@@ -209,6 +209,12 @@ TEST_F(Pitr, ArchiverKilledAndRestartedLeavesNoGapAndNoDuplicate) {
       return Status::Ok();
     }));
     ASSERT_OK_AND_ASSIGN(std::string server_file, ReadFile(dir_.Join("src/data/" + r.file)));
+    // The format description's LOG_EVENT_BINLOG_IN_USE_F (flags at offset 4 + 17) is set while
+    // the server writes the file and cleared in place when it closes it; the stream sends it
+    // cleared. Every other byte must agree.
+    for (std::string* f : {&archived, &server_file}) {
+      if (f->size() > 21) (*f)[21] = static_cast<char>((*f)[21] & ~1);
+    }
     EXPECT_TRUE(archived == server_file) << r.file << ": archived " << archived.size()
                                          << " bytes, the server's " << server_file.size();
   }
@@ -222,7 +228,7 @@ TEST_F(Pitr, ArchiverKilledAndRestartedLeavesNoGapAndNoDuplicate) {
   // prune: a newer backup (in the newest file) alone is kept; the files before its snapshot's go.
   Backup();
   ASSERT_OK_AND_ASSIGN(CommandResult pruned,
-                       RunMyvault({"prune", "--dir", backups_, "--prefix", "p", "--daily", "1",
+                       RunMyvault({"prune", "--dir", backups_, "--prefix", "p", "--daily", "0",
                                    "--weekly", "0", "--monthly", "0"}));
   ASSERT_EQ(pruned.exit_code, 0) << pruned.Describe();
   const std::string first = index.files.front().file;
