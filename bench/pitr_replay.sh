@@ -49,7 +49,7 @@ archiver=$!
 insert="INSERT INTO sb.t (k, c, pad) SELECT FLOOR(RAND()*100000), REPEAT('x', 119), REPEAT('y', 59)
   FROM seq_1_to_$ROWS;"
 ( for ((i = 0; i < TXNS; i++)); do echo "$insert"; done ) |
-  mariadb --defaults-file="$work/src.cnf" &
+  mariadb --defaults-file="$work/src.cnf" sb &
 load=$!
 lags=()
 start=$(date +%s)

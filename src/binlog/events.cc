@@ -99,7 +99,7 @@ void EventScanner::OnEvent(const EventHeader& h, std::string_view event,
   std::optional<mysql::Gtid> gtid =
       mysql::DecodeGtidEvent(h.type, event.substr(kHeader), h.server_id);
   if (gtid || h.type == kMySQLAnonymousGtidEvent) {
-    open_ = Transaction{gtid ? gtid->text : "", position_, 0, h.timestamp};
+    open_ = Transaction{gtid ? gtid->text : "", position_, 0, h.timestamp, ""};
     if (first_gtid_.empty() && gtid) first_gtid_ = gtid->text;
     state_ = gtid && gtid->standalone.has_value()
                  ? (*gtid->standalone ? State::kStandalone : State::kInTransaction)
