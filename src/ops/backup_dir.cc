@@ -13,6 +13,7 @@
 #include <ctime>
 
 #include "myvault/archive/contents.h"
+#include "myvault/archive/plain.h"
 #include "myvault/archive/reader.h"
 #include "myvault/archive/writer.h"
 #include "myvault/common/clock.h"
@@ -149,7 +150,9 @@ Result<std::vector<BackupFile>> ListBackups(const std::string& dir, std::string_
     f.backup = std::move(*b);
     f.size = static_cast<uint64_t>(st.st_size);
     f.has_sha256 = ::access((f.path + ".sha256").c_str(), F_OK) == 0;
-    f.partial = IsPartialArchive(f.path);
+    const Result<archive::FileFormat> format = archive::DetectFormat(f.path);
+    f.plain = format.ok() && *format == archive::FileFormat::kPlain;
+    f.partial = !f.plain && IsPartialArchive(f.path);
     out.push_back(std::move(f));
   }
   std::stable_sort(out.begin(), out.end(), [](const BackupFile& a, const BackupFile& b) {
