@@ -2,7 +2,7 @@
 //
 // A backup directory migrated from the runbook holds PREFIX-KIND-YYYYmmdd_HHMMSS.sql.gz files
 // that are one gzip stream of a mysqldump script, with no myvault description anywhere. They are
-// told apart from myvault archives by their first gzip member (docs/format.md section 13): every
+// told apart from myvault archives by their first gzip member (docs/format.md section 12): every
 // myvault archive, encrypted or not, starts with a member whose extra field holds the `MV`
 // subfield; a plain file's first member has no `MV` subfield (gzip writes no extra field at all).
 //
