@@ -1,6 +1,7 @@
 #include "restore/plain_scan.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 namespace myvault::restore {
@@ -35,12 +36,42 @@ std::string ScriptDatabases::FirstQuotedName(std::string_view text) {
   return "";  // not closed within the line start: not a name we can read
 }
 
+namespace {
+
+// The database name after `rest` ("IF [NOT] EXISTS" and /*...*/ comments skipped): `quoted`, or
+// a bare word (a script written by hand); "" when none.
+std::string NameAfter(std::string_view rest) {
+  while (true) {
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+    if (rest.starts_with("/*")) {
+      const size_t close = rest.find("*/");
+      if (close == std::string_view::npos) return "";
+      rest.remove_prefix(close + 2);
+    } else if (StartsWithNoCase(rest, "IF NOT EXISTS ")) {
+      rest.remove_prefix(14);
+    } else if (StartsWithNoCase(rest, "IF EXISTS ")) {
+      rest.remove_prefix(10);
+    } else {
+      break;
+    }
+  }
+  if (rest.starts_with('`')) return ScriptDatabases::FirstQuotedName(rest);
+  size_t n = 0;
+  while (n < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[n])) != 0 ||
+                             rest[n] == '_' || rest[n] == '$')) {
+    ++n;
+  }
+  return std::string(rest.substr(0, n));
+}
+
+}  // namespace
+
 void ScriptDatabases::Line(std::string_view line) {
   const bool create = StartsWithNoCase(line, "CREATE DATABASE ");
   const bool use = StartsWithNoCase(line, "USE ");
   const bool drop = StartsWithNoCase(line, "DROP DATABASE ");
   if (!create && !use && !drop) return;
-  const std::string name = FirstQuotedName(line);
+  const std::string name = NameAfter(line.substr(create ? 16 : use ? 4 : 14));
   if (name.empty()) return;
   if (drop) dropped_.insert(name);
   if (std::find(names_.begin(), names_.end(), name) == names_.end()) names_.push_back(name);

@@ -120,12 +120,12 @@ TEST(ScriptDatabases, FindsCreateUseAndDropLinesInAnySplit) {
       "CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop` /*!40100 DEFAULT CHARACTER SET utf8mb4 */;\n"
       "USE `shop`;\nINSERT INTO `t` VALUES ('USE `nope`;');\n"
       "DROP DATABASE IF EXISTS `we``ird`;\nCREATE DATABASE `we``ird`;\nUSE `we``ird`;\n"
-      "USE `shop`;\n";
+      "USE `shop`;\nCREATE DATABASE IF NOT EXISTS plain_1;\nuse plain_1;\n";
   for (size_t piece : {size_t{1}, size_t{3}, size_t{1000}}) {
     restore::ScriptDatabases scan;
     for (size_t i = 0; i < text.size(); i += piece)
       scan.Feed(std::string_view(text).substr(i, piece));
-    EXPECT_EQ(scan.names(), (std::vector<std::string>{"shop", "we`ird"})) << piece;
+    EXPECT_EQ(scan.names(), (std::vector<std::string>{"shop", "we`ird", "plain_1"})) << piece;
     EXPECT_EQ(scan.dropped(), (std::set<std::string>{"we`ird"}));
   }
 }
