@@ -150,6 +150,16 @@ TEST_F(RestorePlain, ListStatusAndPruneCountItAsAPlainBackup) {
   EXPECT_FALSE(std::filesystem::exists(backups_ + "/" + old_auto + ".sha256")) << prune.out;
   EXPECT_TRUE(std::filesystem::exists(file_)) << prune.out;
   EXPECT_TRUE(std::filesystem::exists(backups_ + "/" + manual)) << prune.out;
+
+  // A drill loads under scratch names, which a plain file cannot be: with nothing else in the
+  // directory it says so (and reads no file, connects to nothing).
+  CommandOptions quiet_slack;
+  quiet_slack.env = {{"NOTIFY_SLACK", "false"}};
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult drill,
+      RunMyvault({"drill", "--dir", backups_, "--defaults-file", target_cnf_}, quiet_slack));
+  EXPECT_EQ(drill.exit_code, kExitNotFound) << drill.Describe();
+  EXPECT_NE(drill.err.find("no myvault archive to drill"), std::string::npos) << drill.err;
 }
 
 TEST_F(RestorePlain, TruncatedFileIsRefusedBeforeTheServerIsTouched) {

@@ -81,8 +81,8 @@ TEST(PlainDetect, TellsPlainGzipFromMyvaultArchives) {
   EXPECT_EQ(DetectFormatOf(mv), FileFormat::kMyvault);
   // The released fixtures of both format versions are myvault archives.
   for (const char* v : {"format-v1", "format-v2"}) {
-    const auto format =
-        DetectFormat(std::string(MYVAULT_TEST_DATA_DIR) + "/" + v + "/small.sql.gz");
+    const auto format = DetectFormat(
+        std::string(MYVAULT_TEST_DATA_DIR).append("/").append(v).append("/small.sql.gz"));
     ASSERT_TRUE(format.ok()) << format.status().message();
     EXPECT_EQ(*format, FileFormat::kMyvault) << v;
   }
@@ -144,7 +144,8 @@ TEST(PlainVerify, ChecksTheSha256FileAndTheWholeStream) {
               }).ok());
   EXPECT_TRUE(report.sha256_file_checked);
   EXPECT_EQ(seen, Script(50));
-  WriteFile(path + ".sha256", std::string(64, 'a') + "  myvault-auto-20240101_030000.sql.gz\n");
+  WriteFile(path + ".sha256",
+            std::string(64, 'a').append("  myvault-auto-20240101_030000.sql.gz\n"));
   const Status wrong = verify::VerifyPlainBackup(path, nullptr, nullptr, &report);
   EXPECT_EQ(wrong.code(), StatusCode::kCorrupt) << wrong.message();
 }
