@@ -39,6 +39,11 @@ Result<std::string> Verified(const ops::BackupFile& f, bool check, const ErrorCo
   return st;
 }
 
+// "full", "partial", or "plain" for a plain mysqldump file (whose contents nothing records).
+const char* Contents(const ops::BackupFile& f) {
+  return f.plain ? "plain" : f.partial ? "partial" : "full";
+}
+
 Json RowJson(const Row& row) {
   const ops::Backup& b = row.file->backup;
   return Json{{"name", b.name},
@@ -47,7 +52,8 @@ Json RowJson(const Row& row) {
               {"classes", row.classes},
               {"size", row.file->size},
               {"verified", row.verified},
-              {"contents", row.file->partial ? "partial" : "full"},
+              {"contents", Contents(*row.file)},
+              {"format", row.file->plain ? "plain" : "myvault"},
               {"latest", row.latest}};
 }
 
@@ -115,8 +121,8 @@ Status ListCommand::Run(ErrorCollector* errors) {
       const ops::Backup& b = row.file->backup;
       std::printf("%s  %-6s  %-7s  %-22s  %10s  %-10s  %s%s\n",
                   ops::FormatUtc(b.time, false).c_str(),
-                  std::string(ops::BackupKindName(b.kind)).c_str(),
-                  row.file->partial ? "partial" : "full", row.classes.c_str(),
+                  std::string(ops::BackupKindName(b.kind)).c_str(), Contents(*row.file),
+                  row.classes.c_str(),
                   ProgressReporter::HumanBytes(static_cast<double>(row.file->size)).c_str(),
                   row.verified.c_str(), b.name.c_str(), row.latest ? "  <- latest" : "");
     }

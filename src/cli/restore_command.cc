@@ -1,10 +1,35 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "myvault/archive/plain.h"
 #include "myvault/common/progress.h"
 #include "myvault/sql/text.h"
 
 namespace myvault::cli {
+namespace {
+
+// A plain mysqldump backup's restore (restore/plain_restore.h): statements, not chunks.
+void PrintPlainReport(const restore::RestoreReport& r) {
+  std::printf(
+      "restored plain mysqldump backup: %llu statements, %llu rows into %zu tables of %zu "
+      "database(s) in %.1f s (RTO)\n",
+      static_cast<unsigned long long>(r.statements), static_cast<unsigned long long>(r.rows),
+      r.tables.size(), r.databases.size(), r.seconds);
+  std::string phases;
+  for (const auto& p : r.phases) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%s %.1f s", phases.empty() ? "" : ", ", p.name.c_str(),
+                  p.seconds);
+    phases += buf;
+  }
+  std::printf("phases: %s\n", phases.c_str());
+  for (const auto& t : r.tables) {
+    std::printf("  %-48s %14llu rows\n", sql::QualifiedName(t.schema, t.name).c_str(),
+                static_cast<unsigned long long>(t.rows));
+  }
+}
+
+}  // namespace
 
 void RestoreCommand::Register(CLI::App* parent) {
   app = parent->add_subcommand("restore", "Load an archive into a server (parallel, resumable)");
@@ -140,6 +165,10 @@ Status RestoreCommand::Parse() {
 }
 
 void RestoreCommand::PrintReport(const restore::RestoreReport& r) const {
+  if (r.plain) {
+    PrintPlainReport(r);
+    return;
+  }
   double data_seconds = 0;
   std::string phases;
   for (const auto& p : r.phases) {
@@ -188,6 +217,12 @@ Status RestoreCommand::Run(const mysql::PasswordArg& password, ErrorCollector* e
   if (list) {
     if (options.input == "-") {
       return InvalidArgument("--list needs an archive file: it reads the index at the file's end");
+    }
+    if (const auto format = archive::DetectFormat(options.input);
+        format.ok() && *format == archive::FileFormat::kPlain) {
+      return InvalidArgument("--list reads an archive's index, and " + options.input +
+                             " is a plain mysqldump backup, which has none (`zcat` shows its "
+                             "SQL, `myvault verify` checks it)");
     }
     ASSIGN_OR_RETURN(std::string text, restore::ListArchive(options.input, &options.identity));
     std::fputs(text.c_str(), stdout);

@@ -16,15 +16,17 @@ void PrintReport(const ops::HealthReport& r) {
   if (!r.healthy) {
     std::printf("UNHEALTHY: %s\n", r.problem.c_str());
   } else {
-    std::printf("healthy: newest %s, %s old (max %s), %s%s\n", r.newest->backup.name.c_str(),
-                ops::FormatAge(r.newest_age_s).c_str(), ops::FormatDuration(r.max_age_s).c_str(),
+    std::printf("healthy: newest %s%s, %s old (max %s), %s%s\n", r.newest->backup.name.c_str(),
+                r.newest->plain ? " (plain mysqldump)" : "", ops::FormatAge(r.newest_age_s).c_str(),
+                ops::FormatDuration(r.max_age_s).c_str(),
                 ProgressReporter::HumanBytes(static_cast<double>(r.newest->size)).c_str(),
                 r.sha256_checked ? ", .sha256 OK" : "");
   }
   std::printf(
-      "backups: %zu (%zu auto, %zu manual, %zu partial), %s; retained daily %zu, weekly %zu, "
+      "backups: %zu (%zu auto, %zu manual, %zu partial%s), %s; retained daily %zu, weekly %zu, "
       "monthly %zu\n",
       r.total, r.auto_count, r.manual_count, r.partial_count,
+      r.plain_count > 0 ? (", " + std::to_string(r.plain_count) + " plain mysqldump").c_str() : "",
       ProgressReporter::HumanBytes(static_cast<double>(r.total_bytes)).c_str(), r.daily, r.weekly,
       r.monthly);
   if (r.binlog) {

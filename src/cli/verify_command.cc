@@ -1,9 +1,33 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "myvault/archive/plain.h"
 #include "myvault/common/progress.h"
+#include "myvault/verify/plain.h"
 
 namespace myvault::cli {
+namespace {
+
+bool IsPlainFile(const std::string& path) {
+  const Result<archive::FileFormat> format = archive::DetectFormat(path);
+  return format.ok() && *format == archive::FileFormat::kPlain;
+}
+
+// A plain `mysqldump | gzip` backup: its .sha256 and a full inflate (verify/plain.h).
+Status VerifyPlain(const std::string& path, bool quiet, const ErrorCollector* errors) {
+  verify::PlainVerifyReport report;
+  RETURN_IF_ERROR(verify::VerifyPlainBackup(path, errors, nullptr, &report));
+  if (!quiet) {
+    std::printf("%s: plain mysqldump backup: %s, gzip OK: %s of SQL in %s, %.1f s\n", path.c_str(),
+                report.sha256_file_checked ? "sha256 OK" : "no .sha256 file",
+                ProgressReporter::HumanBytes(static_cast<double>(report.sql_bytes)).c_str(),
+                ProgressReporter::HumanBytes(static_cast<double>(report.compressed_bytes)).c_str(),
+                report.seconds);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 void VerifyCommand::Register(CLI::App* parent) {
   app =
@@ -20,6 +44,7 @@ void VerifyCommand::Register(CLI::App* parent) {
 }
 
 Status VerifyCommand::Run(const ErrorCollector* errors) {
+  if (IsPlainFile(path)) return VerifyPlain(path, quiet, errors);
   options.cancel = errors;
   ASSIGN_OR_RETURN(const archive::Identity identity, decrypt.Load());
   options.identity = &identity;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "myvault/archive/contents.h"
+#include "myvault/archive/plain.h"
 #include "myvault/archive/reader.h"
 #include "myvault/storage/store.h"
 
@@ -118,7 +119,10 @@ Result<std::vector<BackupFile>> ListBackups(const std::string& dir, std::string_
     f.backup = std::move(*b);
     f.size = o.size;
     f.has_sha256 = names.count(o.name + ".sha256") > 0;
-    f.partial = IsPartialArchive(f.path);
+    // A plain mysqldump | gzip file (issue 16): detected on local directories only.
+    const Result<archive::FileFormat> format = archive::DetectFormat(f.path);
+    f.plain = format.ok() && *format == archive::FileFormat::kPlain;
+    f.partial = !f.plain && IsPartialArchive(f.path);
     out.push_back(std::move(f));
   }
   std::stable_sort(out.begin(), out.end(), [](const BackupFile& a, const BackupFile& b) {

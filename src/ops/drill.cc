@@ -30,7 +30,13 @@ Result<std::string> PickArchive(const DrillOptions& o) {
   if (latest.has_value()) return latest->front() == '/' ? *latest : o.dir + "/" + *latest;
   ASSIGN_OR_RETURN(std::vector<BackupFile> backups, ListBackups(o.dir, o.prefix));
   if (backups.empty()) return NotFound("no backup to drill in " + o.dir);
-  return backups.back().path;
+  // A plain mysqldump file (the runbook's) cannot be loaded under scratch names: the newest
+  // myvault archive is drilled.
+  for (auto it = backups.rbegin(); it != backups.rend(); ++it) {
+    if (!it->plain) return it->path;
+  }
+  return NotFound("no myvault archive to drill in " + o.dir +
+                  " (its plain mysqldump backups cannot be restored under scratch names)");
 }
 
 std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }

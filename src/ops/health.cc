@@ -89,6 +89,7 @@ HealthReport EvaluateHealth(const std::vector<BackupFile>& backups,
     (f.backup.kind == BackupKind::kAuto ? r.auto_count : r.manual_count) += 1;
     r.total_bytes += f.size;
     r.partial_count += f.partial ? 1 : 0;
+    r.plain_count += f.plain ? 1 : 0;
     if (f.partial && any_full) continue;
     const bool newer =
         !r.newest || f.backup.time > r.newest->backup.time ||

@@ -97,6 +97,7 @@ Json NewestJson(const HealthReport& r) {
   return Json{{"name", r.newest->backup.name},
               {"time", FormatUtc(r.newest->backup.time, true)},
               {"kind", BackupKindName(r.newest->backup.kind)},
+              {"format", r.newest->plain ? "plain" : "myvault"},
               {"size", r.newest->size},
               {"age_seconds", r.newest_age_s}};
 }
@@ -123,6 +124,7 @@ std::string RenderHealthJson(const HealthReport& r) {
               {"auto", r.auto_count},
               {"manual", r.manual_count},
               {"partial", r.partial_count},
+              {"plain", r.plain_count},
               {"retained", {{"daily", r.daily}, {"weekly", r.weekly}, {"monthly", r.monthly}}},
               {"total_bytes", r.total_bytes},
               {"latest", r.latest_target ? Json(*r.latest_target) : Json(nullptr)},

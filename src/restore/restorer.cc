@@ -11,6 +11,7 @@
 #include "myvault/common/clock.h"
 #include "myvault/verify/verify.h"
 #include "restore/confirm.h"
+#include "restore/plain_restore.h"
 #include "restore/restore_run.h"
 
 namespace myvault::restore {
@@ -310,6 +311,7 @@ Status RestoreRun::LoadData() {
 }
 
 Status RunRestore(const RestoreOptions& options, ErrorCollector* errors, RestoreReport* report) {
+  if (IsPlainBackup(options.input)) return RunPlainRestore(options, errors, report);
   RETURN_IF_ERROR(options.Validate());
   *report = RestoreReport{};
   RestoreRun run(options, errors, report);

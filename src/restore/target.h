@@ -18,6 +18,7 @@
 
 #include "myvault/mysql/killer.h"
 #include "myvault/mysql/session.h"
+#include "myvault/sql/script.h"
 #include "myvault/status.h"
 
 namespace myvault::restore {
@@ -36,6 +37,10 @@ struct LoadSessionSettings {
 Result<std::unique_ptr<mysql::Session>> ConnectLoadSession(const LoadSessionSettings& settings,
                                                            const std::string& role,
                                                            bool* binlog_off);
+
+// How the mysql client would read quotes in the next statement on `session` (its sql_mode, from
+// the server's status flags).
+sql::QuoteRules QuoteRulesOf(mysql::Session& session);
 
 // Runs the statements of `sql` in order, with --rename applied to each.
 Status RunScript(mysql::Session& session, std::string_view sql,

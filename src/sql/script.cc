@@ -143,11 +143,13 @@ Status StatementSplitter::ScanStatement(size_t* end) {
     i = FindFirstOf(text_, i, code_stops_);
     if (i == text_.size()) {
       *end = pos_ = i;
+      ended_by_delimiter_ = false;
       return Status::Ok();
     }
     if (StartsWithDelimiter(i)) {
       *end = i;
       pos_ = i + delimiter_.size();
+      ended_by_delimiter_ = true;
       return Status::Ok();
     }
     const char c = text_[i];

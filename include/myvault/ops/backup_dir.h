@@ -59,6 +59,10 @@ struct BackupFile {
   // that do not say (made before myvault recorded it) or cannot be read (verification reports
   // those).
   bool partial = false;
+  // A plain `mysqldump | gzip` file (archive/plain.h), as the runbook wrote them: listed, kept
+  // and pruned like any backup, verified by its .sha256 and a full inflate, restored by
+  // streaming its SQL. Never partial (nothing says it is).
+  bool plain = false;
 };
 
 // The backups of `prefix` in `dir`, oldest first (by time, then name). Errors: NotFound when dir

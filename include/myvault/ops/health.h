@@ -57,6 +57,7 @@ struct HealthReport {
   int64_t max_age_s = 0;
   size_t total = 0, auto_count = 0, manual_count = 0;
   size_t partial_count = 0;  // backups whose archive says it is partial
+  size_t plain_count = 0;    // plain `mysqldump | gzip` files (BackupFile::plain)
   // Backups kept by each class under the policy (ApplyRetention); one kept by several classes
   // counts in each.
   size_t daily = 0, weekly = 0, monthly = 0;

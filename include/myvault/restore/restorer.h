@@ -116,6 +116,9 @@ struct RestoreReport {
   // and differ and were kept (named, for the report).
   uint64_t accounts_created = 0, accounts_replaced = 0, accounts_same = 0;
   std::vector<std::string> accounts_kept;
+  // A plain mysqldump backup (restore/plain_restore.h): its statements ran one by one.
+  bool plain = false;
+  uint64_t statements = 0;
   // False when the restore stopped before it changed anything on the target (a refused check,
   // a lock held by another restore, no confirmation): there is nothing to clean up.
   bool target_changed = false;

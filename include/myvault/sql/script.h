@@ -84,6 +84,19 @@ class StatementSplitter {
   // The quote rules of the statements Next returns from now on (default: QuoteRules{}).
   void set_quote_rules(QuoteRules rules) { rules_ = rules; }
 
+  // For a caller that feeds a long script in pieces (StatementStream, sql/statement_stream.h):
+  // the bytes of the text consumed so far (after an error: up to the start of what failed);
+  // whether the last statement Next returned ended with the delimiter (false: it ran to the end
+  // of the text); the current delimiter (a view into the text, or into what set_delimiter was
+  // given); and setting it (non-empty, no backslash; `delimiter` must outlive the splitter).
+  size_t position() const { return pos_; }
+  bool ended_by_delimiter() const { return ended_by_delimiter_; }
+  std::string_view delimiter() const { return delimiter_; }
+  void set_delimiter(std::string_view delimiter) {
+    delimiter_ = delimiter;
+    code_stops_.back() = delimiter.front();
+  }
+
  private:
   Status SkipToStatement();              // to the next statement's first byte or the end
   Status ScanStatement(size_t* end);     // past the statement's delimiter; *end: its text end
@@ -100,6 +113,7 @@ class StatementSplitter {
   std::array<char, 7> code_stops_ = {'\'', '"', '`', '#', '-', '/', ';'};
   QuoteRules rules_;
   Status status_;
+  bool ended_by_delimiter_ = false;
 };
 
 // Replaces *statements with all the statements of `text` under the default QuoteRules, or returns
