@@ -11,9 +11,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "archive/file_io.h"
 #include "myvault/archive/format.h"
 #include "myvault/archive/sha256.h"
+#include "myvault/storage/store.h"
 
 namespace myvault::archive {
 namespace {
@@ -45,14 +48,10 @@ FileFormat DetectFormatOf(std::string_view head) {
 }
 
 Result<FileFormat> DetectFormat(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) return NotFound("no such file: " + path);
-  if (fd < 0) return IoErrorFromErrno("open " + path, errno);
-  std::string head(kMaxHead, '\0');
-  Result<size_t> got = PreadFull(fd, head.data(), head.size(), 0);
-  ::close(fd);
-  if (!got.ok()) return IoError("read " + path + ": " + got.status().message());
-  head.resize(*got);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectReader> object, storage::OpenObject(path));
+  std::string head;
+  Status read = object->ReadAt(0, std::min<uint64_t>(kMaxHead, object->size()), &head);
+  if (!read.ok()) return IoError("read " + path + ": " + read.message());
   return DetectFormatOf(head);
 }
 

@@ -11,10 +11,15 @@
 #include "myvault/dump/dumper.h"
 #include "myvault/ops/backup.h"
 #include "myvault/restore/restorer.h"
+#include "myvault/storage/store.h"
 #include "myvault/verify/verify.h"
 #include "ops_flags.h"
 
 namespace myvault::cli {
+
+// The binlog archive (`binlog`, `daemon --binlog`, `restore --until`) lives in a local
+// directory only: InvalidArgument naming `location`, an s3:// URL.
+Status ObjectStorageUnsupported(const std::string& location);
 
 // What to dump and how: every flag of `myvault dump` but --output, shared with backup and daemon.
 struct DumpFlags {
@@ -136,7 +141,7 @@ struct DaemonCommand {
   BackupFlags flags;
   DrillTargetFlags drill;
   DecryptFlags decrypt;  // for the drills; --passphrase-file is the backups' (flags.dump)
-  bool binlog = false;  // also run the binlog archiver (BinlogFlags) beside the schedule
+  bool binlog = false;   // also run the binlog archiver (BinlogFlags) beside the schedule
   BinlogFlags binlog_flags;
   std::string schedule = "0 */6 * * *";
   bool no_catch_up = false;

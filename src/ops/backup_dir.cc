@@ -119,7 +119,7 @@ Result<std::vector<BackupFile>> ListBackups(const std::string& dir, std::string_
     f.backup = std::move(*b);
     f.size = o.size;
     f.has_sha256 = names.count(o.name + ".sha256") > 0;
-    // A plain mysqldump | gzip file (issue 16): detected on local directories only.
+    // A plain mysqldump | gzip file (issue 16), told by its first bytes.
     const Result<archive::FileFormat> format = archive::DetectFormat(f.path);
     f.plain = format.ok() && *format == archive::FileFormat::kPlain;
     f.partial = !f.plain && IsPartialArchive(f.path);

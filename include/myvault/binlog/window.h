@@ -38,8 +38,8 @@ struct SnapshotPosition {
 // `identity` opens encrypted backups (their metadata is sealed); the names of the backups that
 // could not be read (encrypted without a matching key, or damaged) go to `unreadable`.
 Result<std::vector<SnapshotPosition>> BackupSnapshots(
-    const std::string& dir, const std::string& prefix,
-    const archive::Identity* identity = nullptr, std::vector<std::string>* unreadable = nullptr);
+    const std::string& dir, const std::string& prefix, const archive::Identity* identity = nullptr,
+    std::vector<std::string>* unreadable = nullptr);
 
 // "a < b" in server order: by file sequence, then position.
 bool PositionBefore(const std::string& file_a, uint64_t pos_a, const std::string& file_b,
