@@ -8,12 +8,12 @@ namespace {
 // Read by src/mysql/options.cc for every command that connects (ConnectionFlags).
 const std::vector<std::string> kConnection = {"DB_HOST",     "DB_PORT",          "DB_USERNAME",
                                               "DB_PASSWORD", "DB_PASSWORD_FILE", "MYSQL_PWD"};
-// Read by src/storage/s3_config.cc (and s3_upload.cc) for every command that takes a backup
+// Read by src/storage/s3_config.cc for every command that takes a backup
 // location or an archive, which may be s3://BUCKET/PREFIX.
 const std::vector<std::string> kS3 = {
     "AWS_ACCESS_KEY_ID",           "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",   "AWS_REGION",
     "AWS_DEFAULT_REGION",          "AWS_ENDPOINT_URL",      "AWS_ENDPOINT_URL_S3", "AWS_PROFILE",
-    "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",       "MYVAULT_S3_PART_SIZE"};
+    "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"};
 // Read by ops/notify.cc (NotifyConfigFromProcess).
 const std::vector<std::string> kSlack = {"NOTIFY_SLACK", "SLACK_WEBHOOK_URL"};
 
@@ -62,6 +62,7 @@ std::vector<std::string> EnvironmentOf(CLI::App* app) {
     Add(&out, {"BACKUP_LABEL"});
   }
   if (name != "mysqldump") Add(&out, kS3);
+  if (name == "dump" || name == "backup" || name == "daemon") Add(&out, {"MYVAULT_S3_PART_SIZE"});
   if (name == "daemon") {  // the drill target (drill_target.cc)
     Add(&out,
         {"DRILL_HOST", "DRILL_PORT", "DRILL_USERNAME", "DRILL_PASSWORD", "DRILL_PASSWORD_FILE"});
