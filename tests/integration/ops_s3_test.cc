@@ -250,6 +250,56 @@ TEST_F(OpsS3, AKilledUploadLeavesNoObjectAndTheNextBackupAbortsIt) {
   EXPECT_EQ(std::count(names.begin(), names.end(), ".myvault.lock"), 0) << "the lock stays";
 }
 
+TEST_F(OpsS3, OffsiteCopiesGoIntoABucketAndOutOfOne) {
+  ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
+  const CommandOptions options = S3Options(s3);
+  // A backup on disk copied into the bucket: the same bytes under the same name, its .sha256.
+  const std::string url = Location(s3);
+  TempDir local_dir;
+  const std::string local = local_dir.path();
+  ASSERT_OK_AND_ASSIGN(CommandResult up,
+                       RunMyvault(Backup(local, {kBlobDb}, {"--copy-to", url}), options));
+  ASSERT_EQ(up.exit_code, 0) << up.Describe();
+  EXPECT_NE((up.out + up.err).find("copied offsite"), std::string::npos) << up.Describe();
+  std::vector<std::string> made;
+  for (const std::string& n : ListDir(local)) {
+    if (ops::ParseBackupFileName("myvault", n).has_value()) made.push_back(n);
+  }
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(Objects(s3, url), (std::vector<std::string>{made[0], made[0] + ".sha256"}));
+  TempDir fetched_dir;
+  const std::string fetched = fetched_dir.path();
+  for (const std::string& name : {made[0], made[0] + ".sha256"}) {
+    ASSERT_OK_AND_ASSIGN(CommandResult cp,
+                         RunAws(s3, {"s3", "cp", url + "/" + name, fetched + "/" + name}));
+    ASSERT_EQ(cp.exit_code, 0) << cp.Describe();
+  }
+  ASSERT_OK_AND_ASSIGN(CommandResult same,
+                       RunCommand({"cmp", local + "/" + made[0], fetched + "/" + made[0]}));
+  EXPECT_EQ(same.exit_code, 0) << same.Describe();
+  CommandOptions in_fetched;
+  in_fetched.cwd = fetched;
+  ASSERT_OK_AND_ASSIGN(CommandResult sum,
+                       RunCommand({"sha256sum", "-c", made[0] + ".sha256"}, in_fetched));
+  EXPECT_EQ(sum.exit_code, 0) << sum.Describe();
+
+  // A backup into the bucket copied onto a mount: the archive and its .sha256.
+  const std::string url2 = url + "-2";
+  TempDir mount_dir;
+  const std::string mount = mount_dir.path();
+  ASSERT_OK_AND_ASSIGN(CommandResult down,
+                       RunMyvault(Backup(url2, {kBlobDb}, {"--copy-to", mount}), options));
+  ASSERT_EQ(down.exit_code, 0) << down.Describe();
+  const std::vector<std::string> in_bucket = Objects(s3, url2);
+  ASSERT_EQ(ArchivesIn(in_bucket), 1u);
+  const std::vector<std::string> copied = ListDir(mount);  // sorted
+  ASSERT_EQ(copied.size(), 2u) << "the archive and its .sha256";
+  CommandOptions in_mount;
+  in_mount.cwd = mount;
+  ASSERT_OK_AND_ASSIGN(sum, RunCommand({"sha256sum", "-c", copied[1]}, in_mount));
+  EXPECT_EQ(sum.exit_code, 0) << sum.Describe();
+}
+
 TEST_F(OpsS3, ALockHeldByAnotherWriterRefusesTheBackup) {
   ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
   const std::string url = Location(s3);
