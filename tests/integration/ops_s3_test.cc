@@ -320,6 +320,32 @@ TEST_F(OpsS3, ALockHeldByAnotherWriterRefusesTheBackup) {
   EXPECT_EQ(ArchivesIn(Objects(s3, url)), 0u);
 }
 
+TEST_F(OpsS3, SigtermMidUploadAbortsTheUploadItself) {
+  ChildProcess* child = BeginUpload();
+  ASSERT_NE(child, nullptr);
+  ASSERT_OK(child->Signal(SIGTERM));
+  const CommandResult r = child->Wait();
+  EXPECT_EQ(r.exit_code, 130) << r.Describe();
+  EXPECT_EQ(server_->IncompleteUploads(), std::vector<std::string>())
+      << "an interrupted backup leaves its upload to the next run: " << r.err;
+  EXPECT_EQ(ArchivesIn(Objects(server_->s3(), url_)), 0u);
+}
+
+TEST_F(OpsS3, DumpWritesStraightIntoAnObject) {
+  ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
+  const std::string url = Location(s3);
+  const CommandOptions options = S3Options(s3);
+  ASSERT_OK_AND_ASSIGN(CommandResult dump,
+                       RunMyvault({"dump", "--defaults-file", source_cnf_, "--output",
+                                   url + "/one.sql.gz", "--databases", kBlobDb, "--quiet"},
+                                  options));
+  ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
+  EXPECT_EQ(Objects(s3, url), (std::vector<std::string>{"one.sql.gz", "one.sql.gz.sha256"}));
+  ASSERT_OK_AND_ASSIGN(CommandResult verify, RunMyvault({"verify", url + "/one.sql.gz"}, options));
+  EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
+  EXPECT_NE(verify.out.find(".sha256 matches"), std::string::npos) << verify.out;
+}
+
 TEST_F(OpsS3, TheServerStoppedMidUploadIsOneClearErrorAndNoObject) {
   ChildProcess* child = BeginUpload();
   ASSERT_NE(child, nullptr);
