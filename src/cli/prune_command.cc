@@ -76,7 +76,10 @@ Result<std::string> BinlogKeptFrom(const BackupDirFlags& dir, bool json,
     if (!row.keep) continue;
     const std::string& name = row.file->backup.name;
     if (std::find(unreadable.begin(), unreadable.end(), name) != unreadable.end()) {
-      if (!json) std::printf("keep   the archived binlog: %s cannot be read here\n", name.c_str());
+      const Result<binlog::BinlogIndex> archived = binlog::ReadIndex(dir.dir, dir.prefix);
+      if (!json && archived.ok() && !archived->files.empty()) {
+        std::printf("keep   the archived binlog: %s cannot be read here\n", name.c_str());
+      }
       return std::string();
     }
     for (const binlog::SnapshotPosition& s : snaps) {
