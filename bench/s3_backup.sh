@@ -31,7 +31,8 @@ bench_workspace 0 out target s3
 s3_stop() { "$REPO/tools/s3server" stop "$work/s3" || true; }
 trap 's3_stop; bench_cleanup' EXIT
 
-step "build (Release)" build_release
+# An existing build/myvault is used as it is (build it Release); otherwise it is built.
+[ -x "$MYVAULT" ] || step "build (Release)" build_release
 log "== servers and dataset"
 sysbench_bench_server "$work" "$DB" "$TABLES" "$ROWS" 0
 conn=(-h 127.0.0.1 -P "$SRV_PORT" -u root)
@@ -40,6 +41,7 @@ step "start target server" server_start "$work/target" || exit 1
 write_client_cnf "$work/target.cnf" "$SRV_PASSWORD_FILE" 127.0.0.1 "$SRV_PORT" root
 s3_env=$("$REPO/tools/s3server" start "$work/s3") || die "tools/s3server did not start"
 endpoint=$(sed -n 's/^MYVAULT_TEST_S3_ENDPOINT=//p' <<<"$s3_env")
+# Debian's awscli predates AWS_ENDPOINT_URL: it gets --endpoint-url (myvault reads the variable).
 export AWS_ENDPOINT_URL=$endpoint AWS_ACCESS_KEY_ID=S3RVER AWS_REGION=us-east-1
 AWS_SECRET_ACCESS_KEY=$(cat "$work/s3/secret")
 export AWS_SECRET_ACCESS_KEY
@@ -63,16 +65,17 @@ measure "backup to S3" "$MYVAULT" backup --dir "$bucket/bench-s3" --defaults-fil
 measure "backup + aws s3 cp" bash -c 'set -e
   "$1" backup --dir "$2" --defaults-file "$3" --databases sbtest --threads "$4" --quiet
   f=$(ls "$2"/myvault-auto-*.sql.gz)
-  "$5" s3 cp --quiet "$f" "$6/bench-disk/"
-  "$5" s3 cp --quiet "$f.sha256" "$6/bench-disk/"' _ "$MYVAULT" "$work/out/disk" \
+  "$5" --endpoint-url "$AWS_ENDPOINT_URL" s3 cp --quiet "$f" "$6/bench-disk/"
+  "$5" --endpoint-url "$AWS_ENDPOINT_URL" s3 cp --quiet "$f.sha256" "$6/bench-disk/"' _ \
+  "$MYVAULT" "$work/out/disk" \
   "$work/source.cnf" "$THREADS" "$AWS" "$bucket"
-name=$("$AWS" s3 ls "$bucket/bench-s3/" | awk '{print $4}' | grep '^myvault-auto-.*\.sql\.gz$')
+name=$("$AWS" --endpoint-url "$endpoint" s3 ls "$bucket/bench-s3/" | awk '{print $4}' | grep '^myvault-auto-.*\.sql\.gz$')
 drop_target
 measure "restore from S3" "$MYVAULT" restore "$bucket/bench-s3/$name" --defaults-file \
   "$work/target.cnf" --threads "$THREADS" --yes --quiet
 drop_target
 measure "aws s3 cp + restore" bash -c 'set -e
-  "$1" s3 cp --quiet "$2" "$3/restore.sql.gz"
+  "$1" --endpoint-url "$AWS_ENDPOINT_URL" s3 cp --quiet "$2" "$3/restore.sql.gz"
   "$4" restore "$3/restore.sql.gz" --defaults-file "$5" --threads "$6" --yes --quiet' _ \
   "$AWS" "$bucket/bench-disk/$(basename "$(ls "$work"/out/disk/myvault-auto-*.sql.gz)")" \
   "$work/out" "$MYVAULT" "$work/target.cnf" "$THREADS"

@@ -12,7 +12,8 @@ void BackupFlags::Register(CLI::App* app) {
   retention.Register(app);
   app->add_flag("--no-prune", no_prune, "Do not apply retention after the backup");
   app->add_option("--copy-to", offsite.copy_to,
-                  "Copy each verified backup into this directory (env BACKUP_COPY_TO)")
+                  "Copy each verified backup into this directory or s3://BUCKET/PREFIX (env "
+                  "BACKUP_COPY_TO)")
       ->envname("BACKUP_COPY_TO");
   app->add_option("--copy-command", offsite.copy_command,
                   "Run this shell command on each verified backup; {file} and {name} are "

@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
 #include "myvault/common/json.h"
 #include "myvault/common/progress.h"
@@ -30,6 +31,20 @@ std::string NotifyDetail(const ops::DrillReport& r, const Status& status) {
   const std::string summary = DrillSummary(r, status);
   if (status.ok()) return summary.substr(summary.find(": ") + 2);
   return (r.file.empty() ? "" : BaseName(r.file) + ": ") + status.message();
+}
+
+// A drill of a backup directory's latest backup counts for `status --max-drill-age` like a
+// scheduled one; a drill of a named --file, or one a signal cut short, records nothing.
+void RecordManualDrill(const ops::DrillOptions& options, const ops::DrillReport& report,
+                       const Status& status, const ErrorCollector* errors) {
+  if (!options.file.empty() || errors->cancelled()) return;
+  const ops::DrillState state =
+      ops::DrillStateOf(report, status, static_cast<int64_t>(std::time(nullptr)));
+  const Status recorded = ops::RecordDrill(options.dir, options.prefix, state);
+  if (!recorded.ok()) {
+    std::fprintf(stderr, "myvault: warning: drill result not recorded: %s\n",
+                 recorded.message().c_str());
+  }
 }
 
 }  // namespace
@@ -119,6 +134,7 @@ Status DrillCommand::Run(const mysql::PasswordArg& password, ErrorCollector* err
     std::printf("%s\n", DrillSummary(report, st).c_str());
   }
   std::fflush(stdout);
+  RecordManualDrill(options, report, st, errors);
   const ops::Notifier notifier(notify_config);
   const std::string host = HostLabel(options.connection.host);
   const Status sent =

@@ -8,7 +8,7 @@ namespace {
 // Read by src/mysql/options.cc for every command that connects (ConnectionFlags).
 const std::vector<std::string> kConnection = {"DB_HOST",     "DB_PORT",          "DB_USERNAME",
                                               "DB_PASSWORD", "DB_PASSWORD_FILE", "MYSQL_PWD"};
-// Read by src/storage/s3_config.cc (and s3_upload.cc) for every command that takes a backup
+// Read by src/storage/s3_config.cc for every command that takes a backup
 // location or an archive, which may be s3://BUCKET/PREFIX.
 const std::vector<std::string> kS3 = {
     "AWS_ACCESS_KEY_ID",           "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",   "AWS_REGION",
@@ -62,7 +62,7 @@ std::vector<std::string> EnvironmentOf(CLI::App* app) {
       name == "binlog") {
     Add(&out, {"BACKUP_LABEL"});
   }
-  if (name != "mysqldump" && name != "keygen") Add(&out, kS3);
+  if (name != "mysqldump" && name != "keygen" && name != "binlog") Add(&out, kS3);
   if (name == "dump" || name == "backup" || name == "daemon") Add(&out, {"MYVAULT_S3_PART_SIZE"});
   if (name == "daemon") {  // the drill target (drill_target.cc)
     Add(&out,

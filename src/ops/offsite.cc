@@ -9,6 +9,7 @@
 #include <cctype>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "myvault/archive/sha256.h"
 #include "myvault/archive/writer.h"
 #include "myvault/ops/cron.h"
+#include "myvault/storage/store.h"
 #include "offsite_command.h"
 
 namespace myvault::ops {
@@ -102,18 +104,59 @@ Status CheckDirectory(const std::string& dir, const std::string& file) {
   return Status::Ok();
 }
 
+// FILE.sha256 exists (FILE a path or an s3:// object).
+bool HasChecksumFile(const std::string& file) {
+  if (storage::IsObjectUrl(file)) return storage::OpenObject(file + ".sha256").ok();
+  struct stat st {};
+  return ::stat((file + ".sha256").c_str(), &st) == 0;
+}
+
 Status CopyToDirectory(const std::string& dir, const std::string& file,
                        const std::string& sha256_hex, const ErrorCollector* cancel) {
   RETURN_IF_ERROR(CheckDirectory(dir, file));
   const std::string name = std::filesystem::path(file).filename().string();
   const std::string to = (std::filesystem::path(dir) / name).string();
   RETURN_IF_ERROR(CopyFileChecked(file, to, sha256_hex, cancel));
-  const std::string checksum_file = file + ".sha256";
-  struct stat st {};
-  if (::stat(checksum_file.c_str(), &st) == 0) {
-    RETURN_IF_ERROR(CopyFileChecked(checksum_file, to + ".sha256", "", cancel));
+  if (HasChecksumFile(file)) {
+    RETURN_IF_ERROR(CopyFileChecked(file + ".sha256", to + ".sha256", "", cancel));
   }
   return archive::SyncDirectoryOf(to);
+}
+
+// Streams FILE into the object NAME of `location` (s3://BUCKET/PREFIX): the bytes sent must hash
+// to sha256_hex before the upload completes; FILE.sha256 follows as its own object.
+Status CopyToStore(const std::string& location, const std::string& file,
+                   const std::string& sha256_hex, const ErrorCollector* cancel) {
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(location));
+  const std::string name = std::filesystem::path(file).filename().string();
+  if (store->Describe(name) == file) {
+    return InvalidArgument("offsite location " + location + " is the backup's own location");
+  }
+  const std::string to = store->Describe(name);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectWriter> out, store->Create(name));
+  archive::Sha256 hash;
+  RETURN_IF_ERROR(ForEachBlock(file, "offsite copy to " + to, cancel, [&](std::string_view block) {
+    hash.Update(block);
+    return out->Write(block);
+  }));
+  const std::string actual = archive::Sha256Hex(hash.Final());
+  if (!sha256_hex.empty() && actual != Lower(sha256_hex)) {
+    out->Abort();
+    return Corrupt("offsite copy " + to + " does not match the backup: SHA-256 " + actual +
+                   ", expected " + Lower(sha256_hex));
+  }
+  RETURN_IF_ERROR(out->Commit());
+  if (!HasChecksumFile(file)) return Status::Ok();
+  std::string line;
+  RETURN_IF_ERROR(ForEachBlock(file + ".sha256", "offsite copy to " + to + ".sha256", cancel,
+                               [&](std::string_view block) {
+                                 if (line.size() + block.size() > (size_t{64} << 10)) {
+                                   return IoError(file + ".sha256 is larger than 64 KiB");
+                                 }
+                                 line.append(block);
+                                 return Status::Ok();
+                               }));
+  return store->WriteSmall(name + ".sha256", line);
 }
 
 }  // namespace
@@ -141,7 +184,10 @@ Status CopyOffsite(const OffsiteOptions& options, const std::string& file,
   if (!options.copy_to.empty()) {
     const Deadline deadline(cancel, options.timeout_s,
                             IoError("offsite copy to " + options.copy_to + within));
-    const Status copied = CopyToDirectory(options.copy_to, file, sha256_hex, deadline.collector());
+    const Status copied =
+        storage::IsObjectUrl(options.copy_to)
+            ? CopyToStore(options.copy_to, file, sha256_hex, deadline.collector())
+            : CopyToDirectory(options.copy_to, file, sha256_hex, deadline.collector());
     if (!copied.ok() && deadline.expired()) return deadline.status();
     RETURN_IF_ERROR(copied);
   }

@@ -227,8 +227,11 @@ Result<S3Response> S3Client::Send(const S3Request& r, int attempts) const {
                                              std::to_string(attempt) +
                                              " attempts: " + got.status().message());
     }
-    const std::string cause =
-        got.ok() ? std::to_string(got->status) + " " + XmlText(got->body, "Code") : transport_error;
+    std::string cause = transport_error;
+    if (got.ok()) {
+      const std::string code = XmlText(got->body, "Code");
+      cause = std::to_string(got->status) + (code.empty() ? "" : " " + code);
+    }
     if (warn_) {
       char wait[32];
       std::snprintf(wait, sizeof wait, "%g s", backoff);

@@ -13,6 +13,7 @@
 
 #include "../unit/http_listener.h"
 #include "myvault/ops/backup_dir.h"
+#include "myvault/ops/drill.h"
 #include "restore_fixture.h"
 
 namespace myvault::it {
@@ -134,6 +135,44 @@ TEST_F(Drill, KeepLeavesTheCopyWithTheArchiveRowCounts) {
   ASSERT_EQ(again.exit_code, 0) << again.Describe();
   EXPECT_EQ(again.out, "");
   EXPECT_EQ(TargetDatabases(), std::vector<std::string>{"mvdrill_shop"});
+}
+
+// A drill run by hand counts for `status --max-drill-age` like a scheduled one (it recorded
+// nothing before); a drill of a named --file is not a drill of the directory and records nothing.
+TEST_F(Drill, AManualDrillOfTheLatestBackupIsRecorded) {
+  const std::vector<std::string> status_argv = {"status", "--dir",           backups_, "--max-age",
+                                                "1d",     "--max-drill-age", "7d"};
+  CommandOptions quiet;
+  quiet.env = {{"NOTIFY_SLACK", "false"}};
+  ASSERT_OK_AND_ASSIGN(CommandResult before, RunMyvault(status_argv, quiet));
+  EXPECT_EQ(before.exit_code, 9) << "no drill recorded yet: " << before.Describe();
+
+  ASSERT_OK_AND_ASSIGN(CommandResult named, RunDrill({"--file", backups_ + "/" + name_}));
+  ASSERT_EQ(named.exit_code, 0) << named.Describe();
+  ASSERT_OK_AND_ASSIGN(auto none, ops::ReadDrillState(backups_, "myvault"));
+  EXPECT_FALSE(none.has_value()) << "a drill of a named --file was recorded";
+
+  ASSERT_OK_AND_ASSIGN(CommandResult r, RunDrill({"--quiet"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ASSERT_OK_AND_ASSIGN(auto state, ops::ReadDrillState(backups_, "myvault"));
+  ASSERT_TRUE(state.has_value()) << "the manual drill left no record";
+  EXPECT_TRUE(state->ok);
+  EXPECT_EQ(state->file, name_);
+  EXPECT_EQ(state->rows, kRows);
+  ASSERT_OK_AND_ASSIGN(CommandResult after, RunMyvault(status_argv, quiet));
+  EXPECT_EQ(after.exit_code, 0) << after.Describe();
+  EXPECT_NE(after.out.find("last drill:"), std::string::npos) << after.out;
+
+  // A failed manual drill is recorded as failed and turns the directory unhealthy.
+  const std::string path = backups_ + "/" + name_;
+  ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFile(path));
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
+  ASSERT_OK(WriteFile(path, bytes));
+  ASSERT_OK_AND_ASSIGN(CommandResult bad, RunDrill({"--quiet"}));
+  EXPECT_EQ(bad.exit_code, kExitCorrupt) << bad.Describe();
+  ASSERT_OK_AND_ASSIGN(auto failed, ops::ReadDrillState(backups_, "myvault"));
+  ASSERT_TRUE(failed.has_value());
+  EXPECT_FALSE(failed->ok);
 }
 
 TEST_F(Drill, DamagedArchiveFailsBeforeAnyDatabaseIsCreated) {

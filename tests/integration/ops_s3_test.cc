@@ -173,11 +173,16 @@ TEST_F(OpsS3, BackupListStatusPruneAndRestoreOfTheCorpus) {
 
   ASSERT_OK_AND_ASSIGN(CommandResult verify, RunMyvault({"verify", archive}, options));
   EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
+  EXPECT_TRUE(std::regex_search(verify.out, std::regex(", [0-9.]+ MB/s read\n")))
+      << "verify reports its throughput: " << verify.out;
 
   ASSERT_OK_AND_ASSIGN(
       CommandResult restore,
       RunMyvault({"restore", archive, "--defaults-file", target_cnf_, "--yes"}, options));
   ASSERT_EQ(restore.exit_code, 0) << restore.Describe();
+  EXPECT_TRUE(
+      std::regex_search(restore.out, std::regex("data: [^\n]*, [0-9.]+ MB/s, [0-9]+ rows/s")))
+      << "restore reports its throughput: " << restore.out;
   ASSERT_OK_AND_ASSIGN(Fingerprint restored, TakeFingerprint(target_config_, CorpusDatabases()));
   EXPECT_EQ(Diff(corpus_, restored), "") << "objects differ between source and restored copy";
 
@@ -194,6 +199,16 @@ TEST_F(OpsS3, BackupListStatusPruneAndRestoreOfTheCorpus) {
   EXPECT_EQ(sum.exit_code, 0) << sum.Describe();
   ASSERT_OK_AND_ASSIGN(CommandResult gz, RunCommand({"gzip", "-t", dir_->Join(*latest_name)}));
   EXPECT_EQ(gz.exit_code, 0) << gz.Describe();
+
+  // A restore drill of the latest backup straight from the bucket; its record is an object.
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult drill,
+      RunMyvault({"drill", "--dir", url, "--defaults-file", target_cnf_}, options));
+  EXPECT_EQ(drill.exit_code, 0) << drill.Describe();
+  EXPECT_NE(drill.out.find("drill OK: " + *latest_name), std::string::npos) << drill.out;
+  const std::vector<std::string> after = Objects(s3, url);
+  EXPECT_NE(std::find(after.begin(), after.end(), "myvault-drill.state"), after.end())
+      << "no drill record in the bucket";
 }
 
 // Encryption and object storage together (issue 13 point 3): an encrypted backup streams into
@@ -249,14 +264,131 @@ TEST_F(OpsS3, AKilledUploadLeavesNoObjectAndTheNextBackupAbortsIt) {
   EXPECT_EQ(ArchivesIn(Objects(server_->s3(), url_)), 0u) << "a killed upload left an object";
   ASSERT_FALSE(server_->IncompleteUploads().empty()) << "nothing for the next run to clean up";
 
-  ASSERT_OK_AND_ASSIGN(CommandResult next,
-                       RunMyvault(Backup(url_, {kBlobDb}), S3Options(server_->s3())));
+  // Nothing staged on disk: the working directory and TMPDIR stay empty.
+  TempDir cwd, tmp;
+  CommandOptions options = S3Options(server_->s3());
+  options.env.emplace_back("MYVAULT_S3_PART_SIZE", kPartSize);
+  options.env.emplace_back("TMPDIR", tmp.path());
+  options.cwd = cwd.path();
+  ASSERT_OK_AND_ASSIGN(CommandResult next, RunMyvault(Backup(url_, {kBlobDb}), options));
   ASSERT_EQ(next.exit_code, 0) << next.Describe();
+  EXPECT_EQ(ListDir(cwd.path()), std::vector<std::string>());
+  EXPECT_EQ(ListDir(tmp.path()), std::vector<std::string>());
   const std::string said = next.out + next.err;
   EXPECT_NE(said.find("aborted 1 incomplete upload"), std::string::npos) << said;
   EXPECT_NE(said.find("took over the lock of pid"), std::string::npos) << said;
   EXPECT_EQ(server_->IncompleteUploads(), std::vector<std::string>());
-  EXPECT_EQ(ArchivesIn(Objects(server_->s3(), url_)), 1u);
+  const std::vector<std::string> names = Objects(server_->s3(), url_);
+  ASSERT_EQ(ArchivesIn(names), 1u);
+  // Uploaded in parts; the .sha256 object stored after the archive object, the lock released.
+  const auto archive = std::find_if(names.begin(), names.end(), [](const std::string& n) {
+    return ops::ParseBackupFileName("myvault", n).has_value();
+  });
+  const std::string key = url_.substr(url_.find('/', 5) + 1) + "/" + *archive;
+  const std::string log = server_->Log();
+  const size_t stored = log.find("Stored object \"" + key + "\"");
+  const size_t sum = log.find("Stored object \"" + key + ".sha256\"");
+  ASSERT_NE(stored, std::string::npos) << log;
+  ASSERT_NE(sum, std::string::npos) << log;
+  EXPECT_LT(stored, sum) << "the .sha256 object before its archive";
+  EXPECT_NE(log.rfind("Stored part 2 of ", stored), std::string::npos) << "not a multipart upload";
+  EXPECT_EQ(std::count(names.begin(), names.end(), ".myvault.lock"), 0) << "the lock stays";
+}
+
+TEST_F(OpsS3, OffsiteCopiesGoIntoABucketAndOutOfOne) {
+  ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
+  const CommandOptions options = S3Options(s3);
+  // A backup on disk copied into the bucket: the same bytes under the same name, its .sha256.
+  const std::string url = Location(s3);
+  TempDir local_dir;
+  const std::string local = local_dir.path();
+  ASSERT_OK_AND_ASSIGN(CommandResult up,
+                       RunMyvault(Backup(local, {kBlobDb}, {"--copy-to", url}), options));
+  ASSERT_EQ(up.exit_code, 0) << up.Describe();
+  EXPECT_NE((up.out + up.err).find("copied offsite"), std::string::npos) << up.Describe();
+  std::vector<std::string> made;
+  for (const std::string& n : ListDir(local)) {
+    if (ops::ParseBackupFileName("myvault", n).has_value()) made.push_back(n);
+  }
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(Objects(s3, url), (std::vector<std::string>{made[0], made[0] + ".sha256"}));
+  TempDir fetched_dir;
+  const std::string fetched = fetched_dir.path();
+  for (const std::string& name : {made[0], made[0] + ".sha256"}) {
+    ASSERT_OK_AND_ASSIGN(CommandResult cp,
+                         RunAws(s3, {"s3", "cp", url + "/" + name, fetched + "/" + name}));
+    ASSERT_EQ(cp.exit_code, 0) << cp.Describe();
+  }
+  ASSERT_OK_AND_ASSIGN(CommandResult same,
+                       RunCommand({"cmp", local + "/" + made[0], fetched + "/" + made[0]}));
+  EXPECT_EQ(same.exit_code, 0) << same.Describe();
+  CommandOptions in_fetched;
+  in_fetched.cwd = fetched;
+  ASSERT_OK_AND_ASSIGN(CommandResult sum,
+                       RunCommand({"sha256sum", "-c", made[0] + ".sha256"}, in_fetched));
+  EXPECT_EQ(sum.exit_code, 0) << sum.Describe();
+
+  // A backup into the bucket copied onto a mount: the archive and its .sha256.
+  const std::string url2 = url + "-2";
+  TempDir mount_dir;
+  const std::string mount = mount_dir.path();
+  ASSERT_OK_AND_ASSIGN(CommandResult down,
+                       RunMyvault(Backup(url2, {kBlobDb}, {"--copy-to", mount}), options));
+  ASSERT_EQ(down.exit_code, 0) << down.Describe();
+  const std::vector<std::string> in_bucket = Objects(s3, url2);
+  ASSERT_EQ(ArchivesIn(in_bucket), 1u);
+  const std::vector<std::string> copied = ListDir(mount);  // sorted
+  ASSERT_EQ(copied.size(), 2u) << "the archive and its .sha256";
+  CommandOptions in_mount;
+  in_mount.cwd = mount;
+  ASSERT_OK_AND_ASSIGN(sum, RunCommand({"sha256sum", "-c", copied[1]}, in_mount));
+  EXPECT_EQ(sum.exit_code, 0) << sum.Describe();
+}
+
+TEST_F(OpsS3, ALockHeldByAnotherWriterRefusesTheBackup) {
+  ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
+  const std::string url = Location(s3);
+  {
+    ScopedS3Env env(s3);
+    ASSERT_OK_AND_ASSIGN(auto store, storage::OpenStore(url));
+    ASSERT_OK(store->WriteSmall(".myvault.lock",
+                                "pid 4242 on backup-host-2, started 2026-12-01 06:00:00 UTC, "
+                                "token 77\n"));
+  }
+  ASSERT_OK_AND_ASSIGN(CommandResult busy, RunMyvault(Backup(url, {kBlobDb}), S3Options(s3)));
+  EXPECT_EQ(busy.exit_code, 8) << busy.Describe();
+  EXPECT_TRUE(std::regex_match(busy.err, std::regex("myvault: error: [^\n]*another myvault \\(pid "
+                                                    "4242 on backup-host-2, started [^)]*\\) is "
+                                                    "running a backup in [^\n]*\n")))
+      << busy.err;
+  EXPECT_EQ(busy.err.find("token"), std::string::npos) << busy.err;
+  EXPECT_EQ(ArchivesIn(Objects(s3, url)), 0u);
+}
+
+TEST_F(OpsS3, SigtermMidUploadAbortsTheUploadItself) {
+  ChildProcess* child = BeginUpload();
+  ASSERT_NE(child, nullptr);
+  ASSERT_OK(child->Signal(SIGTERM));
+  const CommandResult r = child->Wait();
+  EXPECT_EQ(r.exit_code, 130) << r.Describe();
+  EXPECT_EQ(server_->IncompleteUploads(), std::vector<std::string>())
+      << "an interrupted backup leaves its upload to the next run: " << r.err;
+  EXPECT_EQ(ArchivesIn(Objects(server_->s3(), url_)), 0u);
+}
+
+TEST_F(OpsS3, DumpWritesStraightIntoAnObject) {
+  ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
+  const std::string url = Location(s3);
+  const CommandOptions options = S3Options(s3);
+  ASSERT_OK_AND_ASSIGN(CommandResult dump,
+                       RunMyvault({"dump", "--defaults-file", source_cnf_, "--output",
+                                   url + "/one.sql.gz", "--databases", kBlobDb, "--quiet"},
+                                  options));
+  ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
+  EXPECT_EQ(Objects(s3, url), (std::vector<std::string>{"one.sql.gz", "one.sql.gz.sha256"}));
+  ASSERT_OK_AND_ASSIGN(CommandResult verify, RunMyvault({"verify", url + "/one.sql.gz"}, options));
+  EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
+  EXPECT_NE(verify.out.find(".sha256 matches"), std::string::npos) << verify.out;
 }
 
 TEST_F(OpsS3, TheServerStoppedMidUploadIsOneClearErrorAndNoObject) {

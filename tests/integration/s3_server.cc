@@ -90,6 +90,11 @@ std::vector<std::string> OwnS3Server::IncompleteUploads() const {
   return ListDir(s3_.data_dir + "/" + s3_.bucket + "/._S3rver_uploads");
 }
 
+std::string OwnS3Server::Log() const {
+  Result<std::string> log = ReadFile(dir_ + "/s3rver.log");
+  return log.ok() ? *log : "";
+}
+
 Result<CommandResult> RunAws(const S3Endpoint& s3, const std::vector<std::string>& args,
                              const std::string& cwd) {
   std::vector<std::string> argv = {"/usr/bin/aws", "--endpoint-url", s3.endpoint};

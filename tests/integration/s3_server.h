@@ -42,6 +42,9 @@ class OwnS3Server {
   Status Restart();  // on the same port and data
   // Multipart uploads s3rver holds, begun and neither completed nor aborted.
   std::vector<std::string> IncompleteUploads() const;
+  // s3rver's log since it was last (re)started: a line per request, "Stored part N of ID" and
+  // "Stored object \"KEY\"" in the order the server stored them.
+  std::string Log() const;
 
  private:
   OwnS3Server(std::string dir, std::string port) : dir_(std::move(dir)), port_(std::move(port)) {}

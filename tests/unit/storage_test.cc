@@ -163,6 +163,30 @@ TEST(S3Config, EnvironmentFirstThenTheProfileOfTheSharedFiles) {
   EXPECT_EQ(none.status().code(), StatusCode::kAuth);
 }
 
+TEST(S3Config, TheEnvironmentsTokenRegionAndEndpointWinInTheAwsToolsOrder) {
+  std::map<std::string, std::string> env = {{"HOME", "/nonexistent"},
+                                            {"AWS_ACCESS_KEY_ID", "ENV"},
+                                            {"AWS_SECRET_ACCESS_KEY", "envsecret"},
+                                            {"AWS_SESSION_TOKEN", "envtoken"},
+                                            {"AWS_REGION", "eu-central-1"},
+                                            {"AWS_DEFAULT_REGION", "ap-south-1"},
+                                            {"AWS_ENDPOINT_URL", "http://generic:9000/"},
+                                            {"AWS_ENDPOINT_URL_S3", "https://s3only:9443/"}};
+  ASSERT_OK_AND_ASSIGN(S3Config c, LoadS3Config(EnvOf(env)));
+  EXPECT_EQ(c.session_token, "envtoken");
+  EXPECT_EQ(c.region, "eu-central-1") << "AWS_REGION before AWS_DEFAULT_REGION";
+  EXPECT_EQ(c.endpoint, "https://s3only:9443") << "the S3-specific endpoint first";
+  EXPECT_TRUE(c.path_style);
+  EXPECT_EQ(c.credentials_source.find("envsecret"), std::string::npos);
+  env.erase("AWS_ENDPOINT_URL_S3");
+  ASSERT_OK_AND_ASSIGN(c, LoadS3Config(EnvOf(env)));
+  EXPECT_EQ(c.endpoint, "http://generic:9000");
+  env["AWS_ENDPOINT_URL"] = "minio:9000";
+  Result<S3Config> bad = LoadS3Config(EnvOf(env));
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message().find("envsecret"), std::string::npos);
+}
+
 TEST(S3Xml, ErrorCodesAndListingsParse) {
   const std::string error =
       "<?xml version=\"1.0\"?><Error><Code>NoSuchBucket</Code><Message>gone</Message></Error>";

@@ -6,6 +6,11 @@
 // in 1 MiB blocks, fsynced, read back and checked against the backup's SHA-256, then renamed to
 // DIR/NAME; FILE.sha256, when it exists, follows the same way; DIR is fsynced last. On any failure
 // no DIR/NAME.partial is left, and an existing DIR/NAME is only ever replaced by a checked copy.
+// FILE may be an s3:// object (a backup into a bucket copied onto a mount).
+//
+// copy_to s3://BUCKET/PREFIX: FILE is streamed into the object PREFIX/NAME as a multipart upload
+// (nothing staged), the bytes sent hashed on the way and checked against the backup's SHA-256
+// before the upload completes (a mismatch aborts it: no object); then FILE.sha256 as its object.
 //
 // copy_command CMD: run as `/bin/sh -c CMD` with `{file}` replaced by FILE's absolute path and
 // `{name}` by its base name, both shell-quoted; stdin is /dev/null, stdout and stderr are the
@@ -36,7 +41,7 @@
 namespace myvault::ops {
 
 struct OffsiteOptions {
-  std::string copy_to;       // a directory; empty: no copy
+  std::string copy_to;       // a directory or s3://BUCKET/PREFIX; empty: no copy
   std::string copy_command;  // a shell command; empty: none
   int64_t timeout_s = 3600;  // the bound of each form (> 0)
 };
