@@ -1,5 +1,8 @@
 // `myvault restore --until`: a backup, then the archived binlog up to a point in time.
 #include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "myvault/binlog/replay.h"
@@ -7,6 +10,28 @@
 #include "myvault/ops/health.h"
 
 namespace myvault::cli {
+namespace {
+
+// --rewrite-db renames row events and a statement's default database, not a name written in the
+// statement: `ALTER TABLE shop.orders ...` replayed under --rename shop=shop_old would change
+// `shop` itself. Such a range is refused before anything is touched, as drill --until does.
+Status RefuseDdlOutsideTheRename(const std::string& dir, const std::string& prefix,
+                                 const binlog::ReplayPlan& plan,
+                                 const std::map<std::string, std::string>& rename) {
+  std::vector<std::string> renamed;
+  for (const auto& [from, to] : rename) renamed.push_back(from);
+  if (renamed.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(std::string ddl, binlog::DdlNamingDatabases(dir, prefix, plan, renamed));
+  if (ddl.empty()) return Status::Ok();
+  return InvalidArgument(
+      "restore --until with --rename: the binlog to replay holds DDL that names a renamed "
+      "database itself, which the replay would run against that database, not the new name: " +
+      ddl +
+      "; nothing was touched (restore to a point before it, or without --rename into another "
+      "server)");
+}
+
+}  // namespace
 
 Status RestoreCommand::RunPointInTime(ErrorCollector* errors) {
   if (storage::IsObjectUrl(dir.dir)) return ObjectStorageUnsupported(dir.dir);
@@ -24,6 +49,7 @@ Status RestoreCommand::RunPointInTime(ErrorCollector* errors) {
         static_cast<unsigned long long>(plan.stop));
     std::fflush(stdout);
   }
+  RETURN_IF_ERROR(RefuseDdlOutsideTheRename(dir.dir, dir.prefix, plan, options.rename));
   options.input = plan.backup.path;
   restore::RestoreReport report;
   RETURN_IF_ERROR(restore::RunRestore(options, errors, &report));

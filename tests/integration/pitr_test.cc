@@ -496,6 +496,24 @@ TEST_F(Pitr, DrillUntilReplaysUnderTheScratchNameAndRefusesQualifiedDdl) {
                        target_->QueryValue("SELECT COUNT(*) FROM information_schema.SCHEMATA "
                                            "WHERE SCHEMA_NAME = 'mv_pitr_drill'"));
   EXPECT_EQ(scratch, "0") << refused.Describe();
+
+  // restore --until --rename refuses the same range (it replayed the CREATE TABLE into mv_pitr
+  // itself before); without --rename the statement belongs where it runs, and it is replayed.
+  const std::string end_position = end[0][0].value_or("") + ":" + end[0][1].value_or("");
+  CommandResult renamed = Restore({"--until-position", end_position, "--databases", "mv_pitr",
+                                   "--rename", "mv_pitr=mv_pitr_r"});
+  EXPECT_EQ(renamed.exit_code, 2) << renamed.Describe();
+  EXPECT_NE(renamed.err.find("CREATE TABLE mv_pitr.late"), std::string::npos) << renamed.Describe();
+  ASSERT_OK_AND_ASSIGN(std::string touched,
+                       target_->QueryValue("SELECT COUNT(*) FROM information_schema.SCHEMATA "
+                                           "WHERE SCHEMA_NAME IN ('mv_pitr', 'mv_pitr_r')"));
+  EXPECT_EQ(touched, "0") << renamed.Describe();
+  CommandResult plain = Restore({"--until-position", end_position});
+  ASSERT_EQ(plain.exit_code, 0) << plain.Describe();
+  ASSERT_OK_AND_ASSIGN(std::string late,
+                       target_->QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                           "TABLE_SCHEMA = 'mv_pitr' AND TABLE_NAME = 'late'"));
+  EXPECT_EQ(late, "1") << plain.Describe();
 }
 
 }  // namespace
