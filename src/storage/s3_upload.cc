@@ -111,9 +111,8 @@ class S3Writer : public ObjectWriter {
   Status Submit() {
     if (upload_id_.empty()) RETURN_IF_ERROR(Initiate());
     Part part{next_part_++, std::move(buffer_)};
-    buffer_ = std::string();
-    buffer_.reserve(PartSize());
     std::unique_lock<std::mutex> lock(mu_);
+    buffer_ = TakeSpareLocked();
     room_.wait(lock, [&] {
       return !error_.ok() || queue_.size() + static_cast<size_t>(busy_) < kUploadsInFlight;
     });
@@ -149,13 +148,16 @@ class S3Writer : public ObjectWriter {
     return Status::Ok();
   }
 
-  Status UploadPart(const Part& part, std::string* etag) const {
+  // The part's bytes travel in the request and come back for reuse (no copy per part).
+  Status UploadPart(Part* part, std::string* etag) const {
     S3Request r("PUT", key_);
-    r.body = part.bytes;
-    r.query = {{"partNumber", std::to_string(part.number)}, {"uploadId", upload_id_}};
-    ASSIGN_OR_RETURN(S3Response got, client_->Send(r));
+    r.body = std::move(part->bytes);
+    r.query = {{"partNumber", std::to_string(part->number)}, {"uploadId", upload_id_}};
+    Result<S3Response> sent = client_->Send(r);
+    part->bytes = std::move(r.body);
+    ASSIGN_OR_RETURN(S3Response got, std::move(sent));
     if (got.status >= 300) {
-      return client_->Error(got, "upload part " + std::to_string(part.number) + " of " + name_);
+      return client_->Error(got, "upload part " + std::to_string(part->number) + " of " + name_);
     }
     *etag = got.headers["etag"];
     if (etag->empty()) return IoError("upload part of " + name_ + ": no ETag in the answer");
@@ -176,16 +178,31 @@ class S3Writer : public ObjectWriter {
       std::string etag;
       Status st;
       try {
-        st = UploadPart(part, &etag);
+        st = UploadPart(&part, &etag);
       } catch (const std::exception& e) {
         st = Internal(std::string("uploading a part: ") + e.what());
       }
       std::lock_guard<std::mutex> lock(mu_);
       --busy_;
+      part.bytes.clear();
+      spare_.push_back(std::move(part.bytes));
       if (st.ok()) etags_[part.number] = etag;
       if (!st.ok() && error_.ok()) error_ = st;
       room_.notify_all();
     }
+  }
+
+  // A buffer for the next part: one a finished upload gave back, or a new one. Reusing them keeps
+  // the allocator from moving part-sized blocks into per-thread heaps that keep what is freed
+  // (docs/benchmarks.md, "the allocator finding"): at most kUploadsInFlight + 1 buffers live.
+  std::string TakeSpareLocked() {
+    std::string b;
+    if (!spare_.empty()) {
+      b = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    b.reserve(PartSize());
+    return b;
   }
 
   void StopWorkers() {
@@ -213,6 +230,7 @@ class S3Writer : public ObjectWriter {
   std::condition_variable work_;  // a part was queued, or stopping
   std::condition_variable room_;  // a part finished
   std::deque<Part> queue_;
+  std::vector<std::string> spare_;  // emptied part buffers, for the next parts
   int busy_ = 0;
   bool stopping_ = false;
   Status error_;
