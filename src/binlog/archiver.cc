@@ -166,9 +166,10 @@ Status Archiver::Flush(bool sync, bool everything) {
   r.first_gtid = scanner_.first_gtid();
   r.last_gtid = scanner_.last_committed().gtid;
   r.last_gtid_time = scanner_.last_committed().time;
-  if (pending_.empty()) {
-    index_.synced_at = std::max<int64_t>(index_.synced_at, scanner_.last_time());
-  }
+  // Every transaction up to the newest one written is in the archive now. A transaction still
+  // half received (what a busy server nearly always has in flight) does not hold that back.
+  const int64_t held = pending_.empty() ? scanner_.last_time() : scanner_.last_committed().time;
+  index_.synced_at = std::max<int64_t>(index_.synced_at, held);
   return SaveIndex();
 }
 

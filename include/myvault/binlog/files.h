@@ -52,7 +52,10 @@ struct FileRecord {
 
 struct BinlogIndex {
   std::vector<FileRecord> files;  // in server order
-  int64_t synced_at = 0;          // when the archiver last knew it had everything the server had
+  // Unix time up to which every transaction the server committed is archived: the time of a
+  // heartbeat or sync that found nothing more to fetch, or, while more streams in, the newest
+  // archived transaction's time. The lag `status` reports is now minus it.
+  int64_t synced_at = 0;
   const FileRecord* Find(std::string_view file) const;
   FileRecord* Find(std::string_view file);
 };
