@@ -47,13 +47,21 @@ AWS_SECRET_ACCESS_KEY=$(cat "$work/s3/secret")
 export AWS_SECRET_ACCESS_KEY
 bucket=s3://myvault-test
 
-# measure NAME COMMAND...: one row "wall_s peak_rss_kib NAME" in $work/results.
+# The S3 server's CPU seconds so far (user + system): on this 2-core machine it competes with
+# the database server for the cores, which a remote object store would not.
+s3_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' \
+    "/proc/$(cat "$work/s3/s3rver.pid")/stat"
+}
+# measure NAME COMMAND...: one row "wall_s peak_rss_kib s3_cpu_s NAME" in $work/results.
 measure() {
-  local name=$1
+  local name=$1 before
   shift
+  before=$(s3_cpu)
   /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/$name.out" 2>&1 ||
     { tail -20 "$work/$name.out" >&2; die "$name failed"; }
-  echo "$(cat "$work/time") $name" >>"$work/results"
+  echo "$(cat "$work/time") $(awk -v a="$before" -v b="$(s3_cpu)" 'BEGIN { print b - a }') $name" \
+    >>"$work/results"
 }
 drop_target() { mariadb --defaults-file="$work/target.cnf" -e "DROP DATABASE IF EXISTS $DB"; }
 
@@ -72,11 +80,11 @@ measure "backup + aws s3 cp" bash -c 'set -e
 name=$("$AWS" --endpoint-url "$endpoint" s3 ls "$bucket/bench-s3/" | awk '{print $4}' | grep '^myvault-auto-.*\.sql\.gz$')
 drop_target
 measure "restore from S3" "$MYVAULT" restore "$bucket/bench-s3/$name" --defaults-file \
-  "$work/target.cnf" --threads "$THREADS" --yes --quiet
+  "$work/target.cnf" --threads "$THREADS" --yes --progress none
 drop_target
 measure "aws s3 cp + restore" bash -c 'set -e
   "$1" --endpoint-url "$AWS_ENDPOINT_URL" s3 cp --quiet "$2" "$3/restore.sql.gz"
-  "$4" restore "$3/restore.sql.gz" --defaults-file "$5" --threads "$6" --yes --quiet' _ \
+  "$4" restore "$3/restore.sql.gz" --defaults-file "$5" --threads "$6" --yes --progress none' _ \
   "$AWS" "$bucket/bench-disk/$(basename "$(ls "$work"/out/disk/myvault-auto-*.sql.gz)")" \
   "$work/out" "$MYVAULT" "$work/target.cnf" "$THREADS"
 
@@ -85,11 +93,17 @@ report=$(
   echo "Dataset: sysbench \`$DB\`, $TABLES tables x $ROWS rows, archive $(human_bytes "$size");"
   echo "$THREADS threads; s3rver on loopback; load average before: $(cut -d' ' -f1 /proc/loadavg)."
   echo
-  echo "| step | wall s | peak RSS MiB |"
-  echo "|---|--:|--:|"
-  while read -r wall rss label; do
-    echo "| $label | $wall | $(fmt '%.0f' "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')") |"
+  echo "| step | wall s | peak RSS MiB | S3 server CPU s |"
+  echo "|---|--:|--:|--:|"
+  while read -r wall rss cpu label; do
+    echo "| $label | $wall | $(fmt '%.0f' "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')") | $cpu |"
   done <"$work/results"
+  echo
+  echo "myvault's restore report (where the time went):"
+  echo
+  for step in "restore from S3" "aws s3 cp + restore"; do
+    echo "- $step: $(grep -E '^(phases|data):' "$work/$step.out" | paste -sd';' -)"
+  done
 )
 mkdir -p "$REPO/bench/results"
 out="$REPO/bench/results/s3-$(date -u +%Y%m%dT%H%M%SZ).md"
