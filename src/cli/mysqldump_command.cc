@@ -97,7 +97,7 @@ int RunMysqldumpCommand(const std::string& program, const std::vector<std::strin
   if (st.ok() && errors->cancelled()) st = errors->first();
   if (st.ok()) return kExitOk;
   messages.Print("error", st.message());
-  return ExitCodeFor(st);
+  return mysqldump::MysqldumpExitCode(st);
 }
 
 }  // namespace myvault::cli

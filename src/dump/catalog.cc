@@ -13,6 +13,8 @@
 namespace myvault::dump {
 namespace {
 
+constexpr unsigned kNoSuchTable = 1146;  // ER_NO_SUCH_TABLE, what the server says of one
+
 using mysql::QueryResult;
 using mysql::Session;
 
@@ -149,7 +151,11 @@ Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catal
     cat->tables.push_back(std::move(t));
   }
   for (const auto& w : wanted) {
-    if (found.count(w) == 0) return NotFound("unknown table '" + w + "'");
+    if (found.count(w) != 0) continue;
+    if (!sel.missing_tables_allowed) {
+      return NotFound("unknown table '" + w + "'").SetServerError(kNoSuchTable, "42S02", false);
+    }
+    cat->missing_tables.push_back(w);
   }
   return Status::Ok();
 }

@@ -19,6 +19,7 @@ using Mode = MysqldumpOptions::Mode;
 // How long the brief lock that lines up the connections may wait (then exit 8, naming the
 // queries in the way), so that a long query never makes production writes queue behind it.
 constexpr int kLockWaitSeconds = 60;
+constexpr unsigned kNoSuchTable = 1146;  // ER_NO_SUCH_TABLE
 
 dump::Selection MakeSelection(const MysqldumpOptions& o) {
   dump::Selection sel;
@@ -33,6 +34,7 @@ dump::Selection MakeSelection(const MysqldumpOptions& o) {
   }
   sel.exclude_databases = o.ignore_databases;
   sel.exclude_tables = o.ignore_tables;
+  sel.missing_tables_allowed = o.force;  // mysqldump --force dumps the tables it finds
   if (o.dump_history) sel.system_time = dump::Selection::SystemTime::kHistory;
   if (!o.as_of.empty()) {
     sel.system_time = dump::Selection::SystemTime::kAsOf;
@@ -180,6 +182,15 @@ class Run {
   Status Prepare();
   // Takes the snapshot, reads the definitions, and writes the whole script to `out`.
   Status Dump(SqlOutput* out, MysqldumpReport* report);
+  // After a complete dump under --force: the named tables it did not find, as mysqldump ends
+  // (its exit code 6), or Ok.
+  Status MissingTables() const {
+    if (cat_.missing_tables.empty()) return Status::Ok();
+    std::string names;
+    for (const auto& t : cat_.missing_tables) names += (names.empty() ? "" : ", ") + t;
+    return NotFound("unknown table(s) " + names + " (--force dumped the others)")
+        .SetServerError(kNoSuchTable, "42S02", false);
+  }
 
  private:
   Status BeginSnapshot();
@@ -223,6 +234,9 @@ Status Run::Prepare() {
   ASSIGN_OR_RETURN(c_.planner, mysql::Session::Connect(o_.connection, "planner connection"));
   if (!o_.only_system) {
     ASSIGN_OR_RETURN(cat_, dump::LoadCatalog(*c_.planner, selection_));
+  }
+  for (const auto& t : cat_.missing_tables) {
+    notes_->push_back("Couldn't find table: \"" + t.substr(t.find('.') + 1) + "\"");
   }
   ApplyMysqldumpRules(o_, &cat_);
   RETURN_IF_ERROR(ConnectWorkers(o_, threads_, &c_));
@@ -358,7 +372,20 @@ Status RunMysqldump(const MysqldumpOptions& o, ErrorCollector* errors, Mysqldump
   Status st = run.Dump(out.get(), report);
   if (!st.ok()) out->MarkIncomplete(st);
   report->seconds = MonotonicSeconds() - start;
+  if (st.ok()) st = run.MissingTables();
   return st;
+}
+
+int MysqldumpExitCode(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kIo: return 5;  // EX_EOF
+    case StatusCode::kInternal: return 1;
+    case StatusCode::kCancelled: return kExitCancelled;
+    case StatusCode::kNotFound:
+      return status.server_errno() == kNoSuchTable ? 6 : 2;  // EX_ILLEGAL_TABLE : EX_MYSQLERR
+    default: return 2;  // EX_MYSQLERR, and what mysqldump's option parser gives
+  }
 }
 
 }  // namespace myvault::mysqldump

@@ -79,19 +79,19 @@ TEST_F(MysqldumpErrors, WrongPasswordIsAConnectionError) {
   const std::string file = dir_->Join("denied.sql");
   ASSERT_OK_AND_ASSIGN(CommandResult r, RunMysqldumpMode({"--defaults-file=" + cnf,
                                                           "--result-file=" + file, kFormatDb}));
-  ExpectFailure(r, kExitConnection, "denied", file);
+  ExpectFailure(r, 2, "denied", file);
 }
 
 TEST_F(MysqldumpErrors, UnknownDatabaseOrTableIsNotFound) {
   const std::string file = dir_->Join("missing.sql");
   ASSERT_OK_AND_ASSIGN(CommandResult r,
                        Mysqldump({"--result-file=" + file, "mv_mysqldump_no_such_db"}));
-  ExpectFailure(r, kExitNotFound, "mv_mysqldump_no_such_db", file);
+  ExpectFailure(r, 2, "mv_mysqldump_no_such_db", file);
   ASSERT_OK_AND_ASSIGN(
       r, Mysqldump({"--result-file=" + file, "--databases", kFormatDb, "mv_mysqldump_no_such_db"}));
-  ExpectFailure(r, kExitNotFound, "mv_mysqldump_no_such_db", file);
+  ExpectFailure(r, 2, "mv_mysqldump_no_such_db", file);
   ASSERT_OK_AND_ASSIGN(r, Mysqldump({"--result-file=" + file, kFormatDb, "t", "no_such_table"}));
-  ExpectFailure(r, kExitNotFound, "no_such_table", file);
+  ExpectFailure(r, 6, "no_such_table", file);
 }
 
 TEST_F(MysqldumpErrors, SigtermMidDumpLeavesNoResultFile) {
@@ -132,7 +132,7 @@ TEST_F(MysqldumpErrors, FailedDumpLeavesAnExistingResultFileAlone) {
   ASSERT_OK(WriteFile(file, "-- yesterday's dump\n"));
   ASSERT_OK_AND_ASSIGN(CommandResult r,
                        Mysqldump({"--result-file=" + file, "mv_mysqldump_no_such_db"}));
-  EXPECT_EQ(r.exit_code, kExitNotFound) << r.Describe();
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
   ASSERT_OK_AND_ASSIGN(std::string kept, ReadFile(file));
   EXPECT_EQ(kept, "-- yesterday's dump\n");
   EXPECT_FALSE(PathExists(file + ".partial"));

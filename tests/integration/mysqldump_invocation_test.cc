@@ -49,7 +49,7 @@ TEST_F(MysqldumpInvocation, DefaultsFileClientAndMysqldumpGroups) {
                                "\npassword=wrong\nsocket=" + source_config_.socket + "\n"));
   ASSERT_OK_AND_ASSIGN(CommandResult denied,
                        RunMysqldumpMode({"--defaults-file=" + cnf, kFormatDb, "t"}));
-  EXPECT_EQ(denied.exit_code, kExitConnection) << denied.Describe();
+  EXPECT_EQ(denied.exit_code, 2) << denied.Describe();
   EXPECT_OK(source_->Exec("DROP USER " + account));
 }
 

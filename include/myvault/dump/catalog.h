@@ -35,6 +35,10 @@ struct Selection {
   // Catalog::excluded), refused when named.
   bool skip_drill_copies = false;
   bool skip_restoring = false;
+  // A table named in `tables` that does not exist: an error (NotFound with the server's
+  // ER_NO_SUCH_TABLE, 1146), or with this set, recorded in Catalog::missing_tables and passed
+  // over (mysqldump --force).
+  bool missing_tables_allowed = false;
   // Which rows of MariaDB's system-versioned tables are read: the current ones (mysqldump's
   // default), every row with its history and its ROW START/ROW END times (myvault dump;
   // mysqldump --dump-history), or the rows current at `as_of` (mysqldump --as-of, a TIMESTAMP in
@@ -124,6 +128,7 @@ struct Catalog {
   // System-versioned tables whose history the dump asked for but cannot keep (versioned by
   // transaction id), as `db`.`t`.
   std::vector<std::string> history_lost;
+  std::vector<std::string> missing_tables;  // "db.table" (Selection::missing_tables_allowed)
   bool HasNonTransactional() const;
   bool HasHistory() const;  // some table is read with its history (Table::history)
 };

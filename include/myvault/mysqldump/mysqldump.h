@@ -36,4 +36,10 @@ inline constexpr int kDefaultThreads = 4;
 Status RunMysqldump(const MysqldumpOptions& options, ErrorCollector* errors,
                     MysqldumpReport* report, std::vector<std::string>* notes);
 
+// The exit code mysqldump gives for what `status` says, which scripts test for: 0; 2 for an
+// option, connection, access or server error and an unknown database; 5 for a failed write
+// (disk full, a closed pipe); 6 for a named table that does not exist (also after --force
+// dumped the others); 1 for a bug; 130 after SIGINT/SIGTERM (killed, mysqldump has none).
+int MysqldumpExitCode(const Status& status);
+
 }  // namespace myvault::mysqldump
