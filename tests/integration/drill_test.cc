@@ -4,6 +4,8 @@
 // copies must be gone afterwards (or, with --keep, hold the archive's rows); a damaged archive
 // must fail before any database is created; the Slack message must arrive without the webhook
 // path showing anywhere; SIGTERM mid-restore must still drop the copies.
+#include "myvault/ops/drill.h"
+
 #include <signal.h>
 
 #include <chrono>
@@ -13,7 +15,6 @@
 
 #include "../unit/http_listener.h"
 #include "myvault/ops/backup_dir.h"
-#include "myvault/ops/drill.h"
 #include "restore_fixture.h"
 
 namespace myvault::it {
