@@ -17,8 +17,9 @@ namespace myvault::it {
 namespace {
 
 constexpr char kResumeDb[] = "mv_rresume";
-constexpr long kSbRows = 100000;    // per sysbench-like table
-constexpr long kHeapRows = 100000;  // keyless table: 5000 distinct rows, 20 copies of each
+constexpr long kSbRows = 100000;         // per sysbench-like table
+constexpr long kHeapRows = 100000;       // keyless table: 5000 distinct rows, 20 copies of each
+constexpr long kStringKeyRows = 100000;  // skey: a VARCHAR primary key in random order
 
 // Two sysbench-like tables (~60 MB of SQL with the others) and two tables without a unique key
 // (InnoDB and MyISAM), where a chunk loaded twice would add rows instead of failing on a
@@ -36,6 +37,9 @@ CREATE TABLE heap (a INT NOT NULL, b VARCHAR(64) NOT NULL, KEY (a)) ENGINE = Inn
 INSERT INTO heap SELECT seq % 5000, MD5(seq % 5000) FROM seq_1_to_100000;
 CREATE TABLE heap_myisam (a INT NOT NULL, b VARCHAR(64) NOT NULL) ENGINE = MyISAM;
 INSERT INTO heap_myisam SELECT * FROM heap;
+CREATE TABLE skey (k VARCHAR(48) NOT NULL PRIMARY KEY, v INT NOT NULL, pad CHAR(100) NOT NULL)
+  ENGINE = InnoDB;
+INSERT INTO skey SELECT CONCAT(MD5(seq), '-', seq), seq, SHA2(seq, 256) FROM seq_1_to_100000;
 SET SESSION sql_log_bin = 1;
 )sql";
 
@@ -44,9 +48,10 @@ Status EnsureResumeDataset(TestServer& server) {
   Result<std::string> have = server.QueryValue(
       "SELECT CONCAT((SELECT COUNT(*) FROM mv_rresume.sb1), '/', (SELECT COUNT(*) FROM "
       "mv_rresume.sb2), '/', (SELECT COUNT(*) FROM mv_rresume.heap), '/', (SELECT COUNT(*) FROM "
-      "mv_rresume.heap_myisam))");
+      "mv_rresume.heap_myisam), '/', (SELECT COUNT(*) FROM mv_rresume.skey))");
   const std::string want = std::to_string(kSbRows) + "/" + std::to_string(kSbRows) + "/" +
-                           std::to_string(kHeapRows) + "/" + std::to_string(kHeapRows);
+                           std::to_string(kHeapRows) + "/" + std::to_string(kHeapRows) + "/" +
+                           std::to_string(kStringKeyRows);
   if (have.ok() && *have == want) return Status::Ok();
   return server.Exec(kDataset);
 }
@@ -121,16 +126,17 @@ class RestoreResume : public RestoreTest {
         "20 committed chunks in the journal");
   }
 
-  // Kills a restore while the MyISAM table holds some of its rows but not all.
-  void KillWhileHeapMyisamIsPartlyLoaded() {
-    const std::string count = "SELECT COUNT(*) FROM " + QualifiedName(kResumeDb, "heap_myisam");
+  // Kills a restore while `table` holds some of its `rows` but not all.
+  void KillWhilePartlyLoaded(const std::string& table, long rows) {
+    const std::string count = "SELECT COUNT(*) FROM " + QualifiedName(kResumeDb, table);
     KillRestoreWhen(
-        [&count](TestServer& target) {
+        [&count, rows](TestServer& target) {
           Result<std::string> n = target.QueryValue(count);
-          return n.ok() && *n != "0" && *n != std::to_string(kHeapRows);
+          return n.ok() && *n != "0" && *n != std::to_string(rows);
         },
-        "heap_myisam partly loaded");
+        table + " partly loaded");
   }
+  void KillWhileHeapMyisamIsPartlyLoaded() { KillWhilePartlyLoaded("heap_myisam", kHeapRows); }
 
   // CommittedChunks on the target, or `fallback` when the query fails.
   long CommittedOr(long fallback) {
@@ -246,6 +252,31 @@ TEST_F(RestoreResume, ResumeAfterAKilledResumeFinishes) {
 // table from its start, or the keyless table gains duplicates.
 TEST_F(RestoreResume, KilledInsideANonTransactionalTableResumesWithoutDuplicates) {
   KillWhileHeapMyisamIsPartlyLoaded();
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ExpectTargetEqualsSource();
+}
+
+// Killed in the middle of a table whose primary key is a string (chunks are ranges of that key,
+// in an order the loaders do not share): the resume loads exactly the chunks left (issue 10).
+TEST_F(RestoreResume, KilledInsideAStringKeyedTableResumesExactly) {
+  KillWhilePartlyLoaded("skey", kStringKeyRows);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ExpectTargetEqualsSource();
+  ASSERT_OK_AND_ASSIGN(std::string rows, target_->QueryValue("SELECT COUNT(*) FROM " +
+                                                             QualifiedName(kResumeDb, "skey")));
+  EXPECT_EQ(rows, std::to_string(kStringKeyRows));
+}
+
+// Killed in the middle of the InnoDB table without any unique key, where a chunk loaded twice
+// adds rows instead of failing on a key: the resume must load each chunk exactly once.
+TEST_F(RestoreResume, KilledInsideAKeylessInnodbTableResumesWithoutDuplicates) {
+  KillWhilePartlyLoaded("heap", kHeapRows);
   ASSERT_FALSE(HasFailure());
   ASSERT_OK_AND_ASSIGN(CommandResult r,
                        Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
