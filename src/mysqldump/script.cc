@@ -1,7 +1,8 @@
 // BuildScript: the order of a mysqldump-format script (see the header for the whole layout).
 //
 // Deviations from mariadb-dump's output, each for a reason:
-// - No "/*M!999999\- enable the sandbox mode */" first line: MySQL's client rejects it.
+// - The "/*M!999999\- enable the sandbox mode */" first line only for a MariaDB source: MySQL's
+//   client rejects it.
 // - No "Temporary table structure for view" placeholders: views come after the tables of every
 //   database, dependencies first, so nothing needs a placeholder. The placeholder's
 //   DROP TABLE IF EXISTS moves into the view's final section.

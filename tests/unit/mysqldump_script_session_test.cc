@@ -14,15 +14,18 @@ bool EndsWith(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-TEST(MysqldumpScriptSessionTest, HeaderNamesTheFlavourAndNoSandboxLine) {
+TEST(MysqldumpScriptSessionTest, HeaderNamesTheFlavourAndTheSandboxLineOnlyForMariaDB) {
   std::string maria = Build(ShopCatalog(), TablesMode("shop"));
-  EXPECT_EQ(maria.rfind("-- MariaDB dump 10.19  Distrib myvault " MYVAULT_VERSION, 0), 0u);
-  EXPECT_EQ(Count(maria, "sandbox"), 0u);
+  const std::string sandbox = "/*M!999999\\- enable the sandbox mode */ \n";
+  EXPECT_EQ(maria.rfind(sandbox + "-- MariaDB dump 10.19  Distrib myvault " MYVAULT_VERSION, 0),
+            0u);
+  EXPECT_EQ(Count(maria, "sandbox"), 1u);
   EXPECT_TRUE(HasLine(maria, "-- Server version\t10.11.19-MariaDB-log"));
   EXPECT_TRUE(HasLine(maria, "/*!40101 SET NAMES utf8mb4 */;"));
 
   std::string mysql = Build(ShopCatalog(), TablesMode("shop"), MySQLFacts("8.0.36"));
   EXPECT_EQ(mysql.rfind("-- MySQL dump 10.13  Distrib myvault " MYVAULT_VERSION, 0), 0u);
+  EXPECT_EQ(Count(mysql, "sandbox"), 0u) << "MySQL's client rejects the sandbox line";
   EXPECT_TRUE(HasLine(mysql, "/*!50503 SET NAMES utf8mb4 */;"));
   EXPECT_TRUE(HasLine(mysql, "/*!50503 SET character_set_client = utf8mb4 */;"));
 }
