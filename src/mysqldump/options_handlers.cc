@@ -124,6 +124,14 @@ Status OnIgnoreTable(const OptionValue& v, ParseState* s) {
   return Status::Ok();
 }
 
+Status OnIgnoreTableData(const OptionValue& v, ParseState* s) {
+  if (v.text->find('.') == std::string::npos) {
+    return InvalidArgument("Illegal use of option --ignore-table-data=<database>.<table>");
+  }
+  s->out->ignore_table_data.push_back(*v.text);
+  return Status::Ok();
+}
+
 Status OnIgnoreDatabase(const OptionValue& v, ParseState* s) {
   s->out->ignore_databases.push_back(*v.text);
   return Status::Ok();
@@ -249,6 +257,14 @@ Status OnDefaultCharacterSet(const OptionValue& v, ParseState* s) {
   s->out->default_character_set = *v.text;
   s->connection.default_character_set = *v.text;
   GiveConnection(s, "default-character-set");
+  return Status::Ok();
+}
+
+// --disable-default-character-set (or --skip-): back to the default, as mysqldump reads it.
+Status OnResetDefaultCharacterSet(const OptionValue& /*v*/, ParseState* s) {
+  s->out->default_character_set = MysqldumpOptions().default_character_set;
+  s->connection.default_character_set.clear();
+  s->connection_given.erase("default-character-set");
   return Status::Ok();
 }
 

@@ -18,6 +18,8 @@ Status OnSkipOpt(const OptionValue& v, ParseState* s);
 Status OnCompact(const OptionValue& v, ParseState* s);
 Status OnNoSetNames(const OptionValue& v, ParseState* s);
 Status OnIgnoreTable(const OptionValue& v, ParseState* s);
+Status OnIgnoreTableData(const OptionValue& v, ParseState* s);
+Status OnResetDefaultCharacterSet(const OptionValue& v, ParseState* s);
 Status OnIgnoreDatabase(const OptionValue& v, ParseState* s);
 Status OnSystem(const OptionValue& v, ParseState* s);
 Status OnMasterData(const OptionValue& v, ParseState* s);

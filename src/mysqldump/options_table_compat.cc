@@ -56,8 +56,6 @@ constexpr OptionSpec kCompat[] = {
     Note("header", 0, kBool, "only used with --tab; ignored", "With --tab: column names line."),
     Note("ignore-error", 0, kRequired, "errors are not ignored; ignored",
          "Error numbers to ignore (MySQL)."),
-    Reject("ignore-table-data", 0, kRequired, "not supported yet",
-           "Dump this table without its rows (repeatable)."),
     Reject("init-command", 0, kRequired, "myvault runs no user SQL when connecting",
            "SQL to run after connecting (MySQL)."),
     Reject("lines-terminated-by", 0, kRequired, kOneStream, "With --tab: line terminator."),

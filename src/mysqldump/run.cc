@@ -239,6 +239,14 @@ Status Run::Prepare() {
     notes_->push_back("Couldn't find table: \"" + t.substr(t.find('.') + 1) + "\"");
   }
   ApplyMysqldumpRules(o_, &cat_);
+  // --ignore-table-data: the definition, no rows; as in mysqldump, not for tables named on the
+  // command line (`db t1 t2`), which are dumped whole.
+  for (dump::Table& t : cat_.tables) {
+    const std::string dotted = t.schema + "." + t.name;
+    for (const auto& w : o_.ignore_table_data) {
+      t.dump_rows = t.dump_rows && (w != dotted || !o_.tables.empty());
+    }
+  }
   RETURN_IF_ERROR(ConnectWorkers(o_, threads_, &c_));
   if (errors_->cancelled()) return errors_->first();
   facts_.server = c_.planner->server();

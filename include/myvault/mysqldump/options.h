@@ -41,11 +41,12 @@ struct MysqldumpOptions {
     kAll,        // `--all-databases`
   };
   Mode mode = Mode::kTables;
-  std::vector<std::string> databases;         // kTables: exactly one; kDatabases: one or more
-  std::vector<std::string> tables;            // kTables only: the tables named after the db
-  std::vector<std::string> ignore_tables;     // "db.table", as given (--ignore-table, repeatable)
-  std::vector<std::string> ignore_databases;  // --ignore-database (MariaDB), repeatable
-  std::string where;                          // --where/-w: added to every table's SELECT
+  std::vector<std::string> databases;          // kTables: exactly one; kDatabases: one or more
+  std::vector<std::string> tables;             // kTables only: the tables named after the db
+  std::vector<std::string> ignore_tables;      // "db.table", as given (--ignore-table, repeatable)
+  std::vector<std::string> ignore_table_data;  // "db.table": definition only (repeatable)
+  std::vector<std::string> ignore_databases;   // --ignore-database (MariaDB), repeatable
+  std::string where;                           // --where/-w: added to every table's SELECT
   // MariaDB system-versioned tables: every row with its history (--dump-history/-H), or the rows
   // as they were at a time (--as-of); by default their current rows.
   bool dump_history = false;

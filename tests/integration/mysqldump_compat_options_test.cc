@@ -1,0 +1,60 @@
+// Options of mariadb-dump that myvault's mysqldump mode refused before (issue 14 point 11), each
+// run through both tools on the same server: --ignore-table-data writes the table's definition
+// and no rows, and --disable-default-character-set (--skip-) goes back to the default.
+#include "mysqldump_fixture.h"
+
+namespace myvault::it {
+namespace {
+
+constexpr char kDb[] = "mv_md_compat";
+
+bool HasRows(const std::string& sql) { return sql.find("(1,'one')") != std::string::npos; }
+
+class MysqldumpCompatOptions : public MysqldumpTest {
+ protected:
+  void Prepare() override {
+    ASSERT_OK(source_->Exec(std::string("DROP DATABASE IF EXISTS ") + kDb + "; CREATE DATABASE " +
+                            kDb + "; CREATE TABLE " + kDb +
+                            ".a (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO " + kDb +
+                            ".a VALUES (1, 'one'); CREATE TABLE " + kDb + ".b LIKE " + kDb +
+                            ".a; INSERT INTO " + kDb + ".b VALUES (1, 'one')"));
+  }
+};
+
+// In a database's dump the table comes without rows and the others with theirs; a table named
+// on the command line is dumped whole, as mariadb-dump does.
+TEST_F(MysqldumpCompatOptions, IgnoreTableDataKeepsTheDefinitionWithoutRows) {
+  const std::string option = "--ignore-table-data=" + std::string(kDb) + ".a";
+  for (const bool named : {false, true}) {
+    std::vector<std::string> args = {option, kDb};
+    if (named) args.push_back("a");
+    ASSERT_OK_AND_ASSIGN(CommandResult stock, MariadbDump(args));
+    ASSERT_OK_AND_ASSIGN(CommandResult ours, Mysqldump(args));
+    ASSERT_EQ(stock.exit_code, 0) << stock.Describe();
+    ASSERT_EQ(ours.exit_code, 0) << ours.Describe();
+    for (const CommandResult* r : {&stock, &ours}) {
+      const size_t a = r->out.find("CREATE TABLE `a`");
+      ASSERT_NE(a, std::string::npos) << r->out;
+      const size_t b = r->out.find("CREATE TABLE `b`");
+      EXPECT_EQ(HasRows(r->out.substr(a, b == std::string::npos ? b : b - a)), named) << r->out;
+      if (!named) EXPECT_TRUE(HasRows(r->out.substr(b))) << "b keeps its rows: " << r->out;
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(CommandResult bad, Mysqldump({"--ignore-table-data=a", kDb}));
+  EXPECT_EQ(bad.exit_code, 2) << bad.Describe();
+}
+
+TEST_F(MysqldumpCompatOptions, DisableDefaultCharacterSetIsTheDefault) {
+  for (const char* option : {"--disable-default-character-set", "--skip-default-character-set"}) {
+    const std::vector<std::string> args = {"--default-character-set=latin1", option, kDb, "a"};
+    ASSERT_OK_AND_ASSIGN(CommandResult stock, MariadbDump(args));
+    ASSERT_OK_AND_ASSIGN(CommandResult ours, Mysqldump(args));
+    ASSERT_EQ(stock.exit_code, 0) << stock.Describe();
+    ASSERT_EQ(ours.exit_code, 0) << option << ": " << ours.Describe();
+    EXPECT_NE(ours.out.find("SET NAMES utf8mb4"), std::string::npos) << ours.out;
+    EXPECT_TRUE(HasRows(ours.out)) << ours.out;
+  }
+}
+
+}  // namespace
+}  // namespace myvault::it
