@@ -1,6 +1,7 @@
 #include "myvault/dump/catalog.h"
 
 #include <fnmatch.h>
+#include <mysqld_error.h>
 
 #include <algorithm>
 #include <map>
@@ -12,8 +13,6 @@
 
 namespace myvault::dump {
 namespace {
-
-constexpr unsigned kNoSuchTable = 1146;  // ER_NO_SUCH_TABLE, what the server says of one
 
 using mysql::QueryResult;
 using mysql::Session;
@@ -153,7 +152,7 @@ Status LoadTables(Session& s, const std::string& in, const Selection& sel, Catal
   for (const auto& w : wanted) {
     if (found.count(w) != 0) continue;
     if (!sel.missing_tables_allowed) {
-      return NotFound("unknown table '" + w + "'").SetServerError(kNoSuchTable, "42S02", false);
+      return NotFound("unknown table '" + w + "'").SetServerError(ER_NO_SUCH_TABLE, "42S02", false);
     }
     cat->missing_tables.push_back(w);
   }

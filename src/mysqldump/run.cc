@@ -1,3 +1,5 @@
+#include <mysqld_error.h>
+
 #include <algorithm>
 #include <set>
 
@@ -19,7 +21,6 @@ using Mode = MysqldumpOptions::Mode;
 // How long the brief lock that lines up the connections may wait (then exit 8, naming the
 // queries in the way), so that a long query never makes production writes queue behind it.
 constexpr int kLockWaitSeconds = 60;
-constexpr unsigned kNoSuchTable = 1146;  // ER_NO_SUCH_TABLE
 
 dump::Selection MakeSelection(const MysqldumpOptions& o) {
   dump::Selection sel;
@@ -189,7 +190,7 @@ class Run {
     std::string names;
     for (const auto& t : cat_.missing_tables) names += (names.empty() ? "" : ", ") + t;
     return NotFound("unknown table(s) " + names + " (--force dumped the others)")
-        .SetServerError(kNoSuchTable, "42S02", false);
+        .SetServerError(ER_NO_SUCH_TABLE, "42S02", false);
   }
 
  private:
@@ -391,7 +392,7 @@ int MysqldumpExitCode(const Status& status) {
     case StatusCode::kInternal: return 1;
     case StatusCode::kCancelled: return kExitCancelled;
     case StatusCode::kNotFound:
-      return status.server_errno() == kNoSuchTable ? 6 : 2;  // EX_ILLEGAL_TABLE : EX_MYSQLERR
+      return status.server_errno() == ER_NO_SUCH_TABLE ? 6 : 2;  // EX_ILLEGAL_TABLE : EX_MYSQLERR
     default: return 2;  // EX_MYSQLERR, and what mysqldump's option parser gives
   }
 }
