@@ -6,14 +6,10 @@
 // zlib's inflate() is incremental, so a plain file of any size is read with bounded memory.
 #include "myvault/archive/plain.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 
-#include "archive/file_io.h"
 #include "myvault/archive/format.h"
 #include "myvault/archive/sha256.h"
 #include "myvault/storage/store.h"
@@ -64,19 +60,23 @@ struct PlainGzipReader::State {
   uint64_t read_total = 0;  // bytes read from the file
 };
 
-PlainGzipReader::PlainGzipReader(std::string path, int fd)
-    : path_(std::move(path)), fd_(fd), state_(std::make_unique<State>()) {}
+PlainGzipReader::PlainGzipReader(std::string path, std::unique_ptr<storage::ObjectReader> object)
+    : path_(std::move(path)),
+      object_(std::move(object)),
+      stream_(std::make_unique<storage::ReadAheadStream>(object_.get())),
+      state_(std::make_unique<State>()) {}
 
 PlainGzipReader::~PlainGzipReader() {
   if (state_->initialised) inflateEnd(&state_->zs);
-  if (fd_ >= 0) ::close(fd_);
 }
 
 Result<std::unique_ptr<PlainGzipReader>> PlainGzipReader::Open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) return NotFound("no such file: " + path);
-  if (fd < 0) return IoErrorFromErrno("open " + path, errno);
-  std::unique_ptr<PlainGzipReader> r(new PlainGzipReader(path, fd));
+  Result<std::unique_ptr<storage::ObjectReader>> object = storage::OpenObject(path);
+  if (!object.ok() && object.status().code() == StatusCode::kNotFound) {
+    return NotFound("no such file: " + path);
+  }
+  if (!object.ok()) return object.status();
+  std::unique_ptr<PlainGzipReader> r(new PlainGzipReader(path, std::move(*object)));
   // 16 + MAX_WBITS: gzip framing only (header, CRC-32 and ISIZE checked), the largest window.
   if (inflateInit2(&r->state_->zs, 16 + MAX_WBITS) != Z_OK) {
     return Internal("zlib inflateInit2 failed for " + path);
@@ -88,7 +88,7 @@ Result<std::unique_ptr<PlainGzipReader>> PlainGzipReader::Open(const std::string
 
 Status PlainGzipReader::Fill() {
   State& s = *state_;
-  ASSIGN_OR_RETURN(const size_t n, ReadSome(fd_, s.input.data(), s.input.size()));
+  ASSIGN_OR_RETURN(const size_t n, stream_->Read(s.input.data(), s.input.size()));
   if (n == 0) {
     eof_ = true;
     return Status::Ok();

@@ -28,34 +28,6 @@ namespace {
 constexpr char kBlobDb[] = "mv_s3";
 constexpr char kPartSize[] = "262144";  // 256 KiB parts: the 8 MiB table makes ~32 of them
 
-// Sets AWS_* in this process too (for the test's own storage::OpenStore), restored at the end.
-class ScopedS3Env {
- public:
-  explicit ScopedS3Env(const S3Endpoint& s3) {
-    for (const auto& [name, value] : S3Options(s3).env) {
-      const char* old = std::getenv(name.c_str());
-      saved_.emplace_back(name, old == nullptr ? std::nullopt : std::optional<std::string>(old));
-      if (value) {
-        ::setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        ::unsetenv(name.c_str());
-      }
-    }
-  }
-  ~ScopedS3Env() {
-    for (const auto& [name, value] : saved_) {
-      if (value) {
-        ::setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        ::unsetenv(name.c_str());
-      }
-    }
-  }
-
- private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
-
 class OpsS3 : public ServerPairTest {
  protected:
   void Prepare() override {

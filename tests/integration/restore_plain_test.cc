@@ -4,6 +4,8 @@
 // streams it into the target on one connection after verifying it whole, and refuses a truncated
 // file, a wrong .sha256 and options that need an index before the server is touched; a failing
 // statement stops the restore with one line naming it.
+#include <unistd.h>
+
 #include <ctime>
 #include <filesystem>
 
@@ -11,6 +13,7 @@
 #include "myvault/archive/sha256.h"
 #include "myvault/ops/backup_dir.h"
 #include "restore_fixture.h"
+#include "s3_server.h"
 
 namespace myvault::it {
 namespace {
@@ -80,6 +83,24 @@ class RestorePlain : public RestoreTest {
     return path;
   }
 
+  // The dumped tables as on the source; the target's own only_here left alone.
+  void ExpectRestoredAsSource() {
+    ASSERT_OK_AND_ASSIGN(Fingerprint source, TakeFingerprint(source_config_, {kPlainDb}));
+    ASSERT_OK_AND_ASSIGN(Fingerprint restored, TakeFingerprint(target_config_, {kPlainDb}));
+    // mysqldump leaves a table the dump does not hold alone (only_here): compare the dumped ones.
+    Fingerprint kept_out;
+    for (auto it = restored.begin(); it != restored.end();) {
+      if (it->first.find("only_here") != std::string::npos) {
+        kept_out.insert(*it);
+        it = restored.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    EXPECT_EQ(Diff(source, restored), "");
+    EXPECT_FALSE(kept_out.empty()) << "the target's own table only_here should be left alone";
+  }
+
   std::string backups_, name_, file_, bytes_;
   ServerState before_;
 };
@@ -94,20 +115,31 @@ TEST_F(RestorePlain, RestoresARunbookBackupFromTheDirectory) {
   EXPECT_NE(r.out.find("restored plain mysqldump backup"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("6000 rows"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("database `mv_plain`: exists (2 tables)"), std::string::npos) << r.err;
-  ASSERT_OK_AND_ASSIGN(Fingerprint source, TakeFingerprint(source_config_, {kPlainDb}));
-  ASSERT_OK_AND_ASSIGN(Fingerprint restored, TakeFingerprint(target_config_, {kPlainDb}));
-  // mysqldump leaves a table the dump does not hold alone (only_here): compare the dumped ones.
-  Fingerprint kept_out;
-  for (auto it = restored.begin(); it != restored.end();) {
-    if (it->first.find("only_here") != std::string::npos) {
-      kept_out.insert(*it);
-      it = restored.erase(it);
-    } else {
-      ++it;
-    }
+  ExpectRestoredAsSource();
+  ExpectNoJournal();
+}
+
+// The runbook's offsite copy (`aws s3 sync` of the backup directory): verified and restored
+// straight from the bucket, streamed, with no local copy.
+TEST_F(RestorePlain, RestoresARunbookBackupStraightFromABucket) {
+  ASSERT_OK_AND_ASSIGN(S3Endpoint s3, SharedS3Server());
+  const std::string url = "s3://" + s3.bucket + "/plain-" + std::to_string(::getpid()) + "-" +
+                          std::to_string(std::time(nullptr));
+  for (const std::string& name : {name_, name_ + ".sha256"}) {
+    ASSERT_OK_AND_ASSIGN(CommandResult cp,
+                         RunAws(s3, {"s3", "cp", backups_ + "/" + name, url + "/" + name}));
+    ASSERT_EQ(cp.exit_code, 0) << cp.Describe();
   }
-  EXPECT_EQ(Diff(source, restored), "");
-  EXPECT_FALSE(kept_out.empty()) << "the target's own table only_here should be left alone";
+  const std::string object = url + "/" + name_;
+  const CommandOptions options = S3Options(s3);
+  ASSERT_OK_AND_ASSIGN(CommandResult v, RunMyvault({"verify", object}, options));
+  ASSERT_EQ(v.exit_code, 0) << v.Describe();
+  EXPECT_NE(v.out.find("plain mysqldump backup: sha256 OK, gzip OK"), std::string::npos) << v.out;
+
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(object, {"--yes"}, options));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("6000 rows"), std::string::npos) << r.out;
+  ExpectRestoredAsSource();
   ExpectNoJournal();
 }
 

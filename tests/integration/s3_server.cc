@@ -104,4 +104,26 @@ Result<CommandResult> RunAws(const S3Endpoint& s3, const std::vector<std::string
   return RunCommand(argv, options);
 }
 
+ScopedS3Env::ScopedS3Env(const S3Endpoint& s3) {
+  for (const auto& [name, value] : S3Options(s3).env) {
+    const char* old = std::getenv(name.c_str());
+    saved_.emplace_back(name, old == nullptr ? std::nullopt : std::optional<std::string>(old));
+    if (value) {
+      ::setenv(name.c_str(), value->c_str(), 1);
+    } else {
+      ::unsetenv(name.c_str());
+    }
+  }
+}
+
+ScopedS3Env::~ScopedS3Env() {
+  for (const auto& [name, value] : saved_) {
+    if (value) {
+      ::setenv(name.c_str(), value->c_str(), 1);
+    } else {
+      ::unsetenv(name.c_str());
+    }
+  }
+}
+
 }  // namespace myvault::it

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness.h"
@@ -52,6 +54,19 @@ class OwnS3Server {
   std::string dir_;
   std::string port_;
   S3Endpoint s3_;
+};
+
+// Sets AWS_* in this process too (for a test's own storage::OpenStore, and inherited by every
+// child it starts), restored at the end.
+class ScopedS3Env {
+ public:
+  explicit ScopedS3Env(const S3Endpoint& s3);
+  ~ScopedS3Env();
+  ScopedS3Env(const ScopedS3Env&) = delete;
+  ScopedS3Env& operator=(const ScopedS3Env&) = delete;
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
 // `aws s3 ...` / `aws s3api ...` (Debian's awscli, /usr/bin/aws) against `s3`.

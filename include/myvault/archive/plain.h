@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "myvault/status.h"
+#include "myvault/storage/store.h"
 
 namespace myvault::archive {
 
@@ -38,7 +39,8 @@ Result<FileFormat> DetectFormat(const std::string& path);
 
 class PlainGzipReader {
  public:
-  // kNotFound when `path` does not exist, kIo when it cannot be opened.
+  // `path` is a file or an s3:// object (read ahead in parallel). kNotFound when it does not
+  // exist, kIo (kAuth, kConnection) when it cannot be opened.
   static Result<std::unique_ptr<PlainGzipReader>> Open(const std::string& path);
   ~PlainGzipReader();
   PlainGzipReader(const PlainGzipReader&) = delete;
@@ -58,12 +60,13 @@ class PlainGzipReader {
 
  private:
   struct State;
-  PlainGzipReader(std::string path, int fd);
+  PlainGzipReader(std::string path, std::unique_ptr<storage::ObjectReader> object);
   Status Fill();  // reads the next block of the file into the input buffer
   Status Damaged(const std::string& what) const;
 
   std::string path_;
-  int fd_ = -1;
+  std::unique_ptr<storage::ObjectReader> object_;
+  std::unique_ptr<storage::ReadAheadStream> stream_;  // reads object_
   std::unique_ptr<State> state_;
   uint64_t consumed_ = 0, inflated_ = 0, members_ = 0;
   bool eof_ = false, done_ = false;
