@@ -50,6 +50,7 @@ class Archiver {
 
   const ArchiverOptions& o_;
   ErrorCollector* cancel_;
+  std::unique_ptr<storage::Store> store_;
   BinlogIndex index_;
   std::string file_;
   std::unique_ptr<PartialWriter> writer_;
@@ -78,11 +79,14 @@ bool Archiver::Wait(double seconds) const {
 
 Status Archiver::SaveIndex() {
   last_index_ = SteadyNow();
-  // `prune` removes old complete files and their records: keep its removals.
-  std::erase_if(index_.files, [&](const FileRecord& r) {
-    return r.complete && !ArchivedExists(o_.dir, o_.prefix, r.file);
-  });
-  return WriteIndex(o_.dir, o_.prefix, index_);
+  // `prune` removes the oldest complete files and their records: keep its removals (one look at
+  // the oldest file per save: in a bucket each look is a request).
+  while (!index_.files.empty() && index_.files.front().complete) {
+    ASSIGN_OR_RETURN(bool exists, ArchivedExists(*store_, o_.prefix, index_.files.front().file));
+    if (exists) break;
+    index_.files.erase(index_.files.begin());
+  }
+  return WriteIndex(*store_, o_.prefix, index_);
 }
 
 Status Archiver::StartFile(const std::string& file, const std::string& gap_before) {
@@ -99,7 +103,7 @@ Status Archiver::StartFile(const std::string& file, const std::string& gap_befor
   r.gap_before = gap_before;
   index_.files.push_back(r);
   RETURN_IF_ERROR(SaveIndex());
-  ASSIGN_OR_RETURN(writer_, PartialWriter::Open(o_.dir, o_.prefix, file, 0));
+  ASSIGN_OR_RETURN(writer_, PartialWriter::Open(*store_, o_.prefix, file, 0));
   file_ = file;
   scanner_ = EventScanner(kFirstEventPosition);
   pending_ = std::string(kBinlogMagic);
@@ -110,7 +114,7 @@ Status Archiver::StartFile(const std::string& file, const std::string& gap_befor
 
 // Picks up the open partial (or the file after the last complete one), or a first start.
 Status Archiver::Resume(mysql::Session& session) {
-  ASSIGN_OR_RETURN(index_, ReadIndex(o_.dir, o_.prefix));
+  ASSIGN_OR_RETURN(index_, ReadIndex(*store_, o_.prefix));
   if (index_.files.empty()) {
     ASSIGN_OR_RETURN(std::string first, FirstStartFile(session, o_));
     return StartFile(first, "");
@@ -126,7 +130,8 @@ Status Archiver::Resume(mysql::Session& session) {
   file_ = Current().file;
   scanner_ = EventScanner(kFirstEventPosition);
   bool magic = false;
-  ASSIGN_OR_RETURN(uint64_t kept, RecoverPartial(o_.dir, o_.prefix, file_, [&](std::string_view m) {
+  ASSIGN_OR_RETURN(uint64_t kept,
+                   RecoverPartial(*store_, o_.prefix, file_, [&](std::string_view m) {
                      if (!magic) {
                        if (m.substr(0, 4) != kBinlogMagic) {
                          return Corrupt("archived binlog " + file_ + " lacks the binlog magic");
@@ -136,7 +141,7 @@ Status Archiver::Resume(mysql::Session& session) {
                      }
                      return scanner_.Feed(m);
                    }));
-  ASSIGN_OR_RETURN(writer_, PartialWriter::Open(o_.dir, o_.prefix, file_, kept));
+  ASSIGN_OR_RETURN(writer_, PartialWriter::Open(*store_, o_.prefix, file_, kept));
   pending_ = magic ? "" : std::string(kBinlogMagic);
   pending_committed_ = pending_.size();
   written_ = magic ? scanner_.position() : 0;
@@ -261,6 +266,9 @@ Status Archiver::Stream() {
 }
 
 Status Archiver::Run() {
+  ASSIGN_OR_RETURN(store_, storage::OpenStore(o_.dir));
+  // Uploads of batches or sealed files that a killed archiver left unfinished (a bucket).
+  RETURN_IF_ERROR(store_->CleanupIncomplete(o_.prefix + "-binlog").status());
   double delay = 1;
   bool started = false;
   while (!started) {

@@ -65,9 +65,11 @@ Status Inflate(const ReplayOptions& o, const std::string& file, const std::strin
   const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return IoErrorFromErrno("create " + to, errno);
   const auto write_all = [&](std::string_view bytes) { return ops::WriteAll(fd, bytes, to); };
-  Status st = ReadArchived(o.dir, o.prefix, file, false, write_all);
+  Result<std::unique_ptr<storage::Store>> store = storage::OpenStore(o.dir);
+  Status st = store.ok() ? ReadArchived(**store, o.prefix, file, false, write_all) : store.status();
   // Not complete yet: the file still being archived (its partial) ends the plan.
-  if (st.code() == StatusCode::kNotFound) st = ReadArchived(o.dir, o.prefix, file, true, write_all);
+  if (st.code() == StatusCode::kNotFound)
+    st = ReadArchived(**store, o.prefix, file, true, write_all);
   if (::close(fd) != 0 && st.ok()) st = IoErrorFromErrno("close " + to, errno);
   return st;
 }

@@ -28,11 +28,11 @@ bool ParseU64(std::string_view s, uint64_t* v) {
 }
 
 // Scans the archived `file` from its start, calling `on_commit` for each transaction.
-Status ScanFile(const std::string& dir, const std::string& prefix, const FileRecord& r,
+Status ScanFile(const storage::Store& store, const std::string& prefix, const FileRecord& r,
                 const std::function<void(const Transaction&)>& on_commit) {
   EventScanner scanner(kFirstEventPosition);
   bool magic = false;
-  return ReadArchived(dir, prefix, r.file, !r.complete, [&](std::string_view m) {
+  return ReadArchived(store, prefix, r.file, !r.complete, [&](std::string_view m) {
     if (!magic) {
       if (m.substr(0, 4) != kBinlogMagic)
         return Corrupt("archived binlog " + r.file + ": no magic");
@@ -49,8 +49,8 @@ struct Stop {
   uint64_t offset = 0;
 };
 
-Result<Stop> FindStop(const std::string& dir, const std::string& prefix, const BinlogIndex& index,
-                      const Target& t) {
+Result<Stop> FindStop(const storage::Store& store, const std::string& prefix,
+                      const BinlogIndex& index, const Target& t) {
   if (t.kind == Target::Kind::kPosition) {
     for (size_t i = 0; i < index.files.size(); ++i) {
       if (index.files[i].file != t.file) continue;
@@ -67,7 +67,7 @@ Result<Stop> FindStop(const std::string& dir, const std::string& prefix, const B
     // The index says which files cannot hold a time target: never scanned.
     if (t.kind == Target::Kind::kTime && r.complete && r.last_time < t.time) continue;
     std::optional<uint64_t> found;
-    RETURN_IF_ERROR(ScanFile(dir, prefix, r, [&](const Transaction& tx) {
+    RETURN_IF_ERROR(ScanFile(store, prefix, r, [&](const Transaction& tx) {
       if (found) return;
       if ((t.kind == Target::Kind::kTime && tx.time >= t.time) ||
           (t.kind == Target::Kind::kGtid && tx.gtid == t.gtid)) {
@@ -117,7 +117,8 @@ Result<std::vector<SnapshotPosition>> BackupSnapshots(const std::string& dir,
 
 Result<std::optional<ops::BinlogArchiveHealth>> InspectArchive(const std::string& dir,
                                                                const std::string& prefix) {
-  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(dir, prefix));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(*store, prefix));
   if (index.files.empty()) return std::optional<ops::BinlogArchiveHealth>();
   ops::BinlogArchiveHealth h;
   h.synced_at = index.synced_at;
@@ -140,7 +141,8 @@ Result<std::optional<ops::BinlogArchiveHealth>> InspectArchive(const std::string
 
 Result<std::vector<std::string>> PruneArchive(const std::string& dir, const std::string& prefix,
                                               const std::string& keep_from, bool dry_run) {
-  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(dir, prefix));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(*store, prefix));
   std::vector<std::string> removed;
   if (keep_from.empty() || index.Find(keep_from) == nullptr) return removed;
   BinlogIndex kept = index;
@@ -156,8 +158,8 @@ Result<std::vector<std::string>> PruneArchive(const std::string& dir, const std:
   }
   if (dry_run || removed.empty()) return removed;
   // The index first: a file it no longer names is never used, even if its removal fails.
-  RETURN_IF_ERROR(WriteIndex(dir, prefix, kept));
-  for (const std::string& f : removed) RETURN_IF_ERROR(RemoveArchived(dir, prefix, f));
+  RETURN_IF_ERROR(WriteIndex(*store, prefix, kept));
+  for (const std::string& f : removed) RETURN_IF_ERROR(RemoveArchived(*store, prefix, f));
   return removed;
 }
 
@@ -321,12 +323,13 @@ Result<ReplayPlan> PlanReplay(const std::string& dir, const std::string& prefix,
   if (target.kind == Target::Kind::kGtid) {
     RETURN_IF_ERROR(mysql::GtidPositionIncludes("", target.gtid).status());
   }
-  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(dir, prefix));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(*store, prefix));
   if (index.files.empty()) {
     return NotFound("no archived binlog of prefix " + prefix + " in " + dir +
                     " (myvault binlog archives it)");
   }
-  ASSIGN_OR_RETURN(Stop stop, FindStop(dir, prefix, index, target));
+  ASSIGN_OR_RETURN(Stop stop, FindStop(*store, prefix, index, target));
   ASSIGN_OR_RETURN(std::vector<SnapshotPosition> snaps, BackupSnapshots(dir, prefix, identity));
   std::string why;
   ASSIGN_OR_RETURN(auto chosen, ChooseBackup(snaps, index, stop, target, cancel, &why));
@@ -337,10 +340,10 @@ Result<ReplayPlan> PlanReplay(const std::string& dir, const std::string& prefix,
   for (size_t i = chosen.second; i <= stop.file_index; ++i) {
     const FileRecord& r = index.files[i];
     plan.files.push_back(r.file);
-    if (r.complete) RETURN_IF_ERROR(CheckArchivedSha256(dir, prefix, r.file));
+    if (r.complete) RETURN_IF_ERROR(CheckArchivedSha256(*store, prefix, r.file));
     const bool first = i == chosen.second, last = i == stop.file_index;
     // Reading every member checks a partial too; the transactions counted are those replayed.
-    RETURN_IF_ERROR(ScanFile(dir, prefix, r, [&](const Transaction& tx) {
+    RETURN_IF_ERROR(ScanFile(*store, prefix, r, [&](const Transaction& tx) {
       if ((first && tx.start < plan.start) || (last && tx.end > plan.stop)) return;
       ++plan.transactions;
       plan.last_gtid = tx.gtid;
@@ -373,13 +376,14 @@ bool StatementNamesDatabase(std::string_view statement, std::string_view databas
 Result<std::string> DdlNamingDatabases(const std::string& dir, const std::string& prefix,
                                        const ReplayPlan& plan,
                                        const std::vector<std::string>& databases) {
-  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(dir, prefix));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir));
+  ASSIGN_OR_RETURN(BinlogIndex index, ReadIndex(*store, prefix));
   std::string found;
   for (size_t i = 0; i < plan.files.size() && found.empty(); ++i) {
     const FileRecord* r = index.Find(plan.files[i]);
     if (r == nullptr) return NotFound("binlog " + plan.files[i] + " is no longer archived");
     const bool first = i == 0, last = i + 1 == plan.files.size();
-    RETURN_IF_ERROR(ScanFile(dir, prefix, *r, [&](const Transaction& tx) {
+    RETURN_IF_ERROR(ScanFile(*store, prefix, *r, [&](const Transaction& tx) {
       if (!found.empty() || tx.statement.empty()) return;
       if ((first && tx.start < plan.start) || (last && tx.end > plan.stop)) return;
       for (const std::string& db : databases) {

@@ -18,20 +18,12 @@ void BinlogFlags::Register(CLI::App* app) {
       ->envname("BINLOG_SERVER_ID");
 }
 
-Status ObjectStorageUnsupported(const std::string& location) {
-  return InvalidArgument(
-      "the binlog archive (binlog, daemon --binlog, restore --until) needs a "
-      "local --dir; " +
-      location + " is object storage, not supported for it yet");
-}
-
 Result<binlog::ArchiverOptions> BinlogFlags::Build(
     const std::string& dir, const std::string& prefix,
     const mysql::ConnectionOptions& connection) const {
   if (!(flush_every_s > 0) || flush_every_s > 3600) {
     return InvalidArgument("--flush-every must be more than 0 and at most 3600 seconds");
   }
-  if (storage::IsObjectUrl(dir)) return ObjectStorageUnsupported(dir);
   binlog::ArchiverOptions o;
   o.connection = connection;
   o.dir = dir;

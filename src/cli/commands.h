@@ -17,10 +17,6 @@
 
 namespace myvault::cli {
 
-// The binlog archive (`binlog`, `daemon --binlog`, `restore --until`) lives in a local
-// directory only: InvalidArgument naming `location`, an s3:// URL.
-Status ObjectStorageUnsupported(const std::string& location);
-
 // What to dump and how: every flag of `myvault dump` but --output, shared with backup and daemon.
 struct DumpFlags {
   dump::DumpOptions options;

@@ -10,6 +10,7 @@
 #include "myvault/ops/backup_dir.h"
 #include "myvault/ops/health.h"
 #include "myvault/ops/notify.h"
+#include "myvault/storage/store.h"
 #include "ops_commands.h"
 
 namespace myvault::cli {
@@ -71,7 +72,8 @@ void ListCommand::Register(CLI::App* parent) {
 // The point-in-time windows, from the binlog index and the backups' metadata (nothing scanned);
 // nothing when the directory has no archived binlog.
 Status ListCommand::PrintWindows() const {
-  ASSIGN_OR_RETURN(binlog::BinlogIndex index, binlog::ReadIndex(dir.dir, dir.prefix));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(dir.dir));
+  ASSIGN_OR_RETURN(binlog::BinlogIndex index, binlog::ReadIndex(*store, dir.prefix));
   if (index.files.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(std::vector<binlog::SnapshotPosition> snaps,
                    binlog::BackupSnapshots(dir.dir, dir.prefix));

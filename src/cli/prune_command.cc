@@ -10,6 +10,7 @@
 #include "myvault/ops/backup_dir.h"
 #include "myvault/ops/health.h"
 #include "myvault/ops/notify.h"
+#include "myvault/storage/store.h"
 #include "ops_commands.h"
 
 namespace myvault::cli {
@@ -76,7 +77,9 @@ Result<std::string> BinlogKeptFrom(const BackupDirFlags& dir, bool json,
     if (!row.keep) continue;
     const std::string& name = row.file->backup.name;
     if (std::find(unreadable.begin(), unreadable.end(), name) != unreadable.end()) {
-      const Result<binlog::BinlogIndex> archived = binlog::ReadIndex(dir.dir, dir.prefix);
+      Result<std::unique_ptr<storage::Store>> store = storage::OpenStore(dir.dir);
+      const Result<binlog::BinlogIndex> archived =
+          store.ok() ? binlog::ReadIndex(**store, dir.prefix) : store.status();
       if (!json && archived.ok() && !archived->files.empty()) {
         std::printf("keep   the archived binlog: %s cannot be read here\n", name.c_str());
       }

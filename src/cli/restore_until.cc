@@ -34,7 +34,6 @@ Status RefuseDdlOutsideTheRename(const std::string& dir, const std::string& pref
 }  // namespace
 
 Status RestoreCommand::RunPointInTime(ErrorCollector* errors) {
-  if (storage::IsObjectUrl(dir.dir)) return ObjectStorageUnsupported(dir.dir);
   ASSIGN_OR_RETURN(binlog::Target target, binlog::ParseTarget(until, until_gtid, until_position));
   ASSIGN_OR_RETURN(int64_t timeout, ops::ParseDuration(replay_timeout));
   ASSIGN_OR_RETURN(binlog::ReplayPlan plan,

@@ -124,11 +124,17 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
                  ", which died holding it");
   }
   storage::Store& store = lock.store();
-  // What a killed backup left (an incomplete S3 upload): nobody else writes here now.
-  Result<int> cleaned = store.CleanupIncomplete(o.prefix + "-");
-  if (!cleaned.ok()) Log(log, "incomplete uploads not cleaned up: " + cleaned.status().message());
-  if (cleaned.ok() && *cleaned > 0) {
-    Log(log, "aborted " + std::to_string(*cleaned) + " incomplete upload(s) a killed backup left");
+  // What a killed backup left (an incomplete S3 upload): no other backup writes here now. Only
+  // backups' names: a binlog archiver (P-binlog-*) uploads beside them without this lock.
+  int cleaned = 0;
+  for (BackupKind kind : {BackupKind::kAuto, BackupKind::kManual}) {
+    Result<int> n =
+        store.CleanupIncomplete(o.prefix + "-" + std::string(BackupKindName(kind)) + "-");
+    if (!n.ok()) Log(log, "incomplete uploads not cleaned up: " + n.status().message());
+    cleaned += n.ok() ? *n : 0;
+  }
+  if (cleaned > 0) {
+    Log(log, "aborted " + std::to_string(cleaned) + " incomplete upload(s) a killed backup left");
   }
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   const std::string name = FreeName(o, store, &now);

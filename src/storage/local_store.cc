@@ -114,6 +114,41 @@ class FileWriter : public ObjectWriter {
   bool committed_ = false;
 };
 
+// NAME.partial appended in place, renamed to NAME at Seal.
+class FileAppender : public AppendWriter {
+ public:
+  FileAppender(std::string path, int fd)
+      : path_(std::move(path)), partial_(path_ + ".partial"), fd_(fd) {}
+  ~FileAppender() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  Status Append(std::string_view bytes, bool durable) override {
+    if (fd_ < 0) return IoError("write " + partial_ + ": the file is closed");
+    if (Status st = WriteAll(fd_, bytes); !st.ok()) {
+      return Status(st.code(), "write " + partial_ + ": " + st.message());
+    }
+    if (durable && ::fsync(fd_) != 0) return Errno("fsync", partial_, errno);
+    return Status::Ok();
+  }
+
+  Status Seal() override {
+    if (fd_ < 0) return IoError("seal " + partial_ + ": the file is closed");
+    if (::fsync(fd_) != 0) return Errno("fsync", partial_, errno);
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) return Errno("close", partial_, errno);
+    if (::rename(partial_.c_str(), path_.c_str()) != 0) {
+      return IoErrorFromErrno("rename " + partial_ + " to " + path_, errno);
+    }
+    return SyncDirectoryOf(path_);
+  }
+
+ private:
+  std::string path_, partial_;
+  int fd_;
+};
+
 class FileLock : public StoreLock {
  public:
   explicit FileLock(int fd) : fd_(fd) {}
@@ -186,6 +221,34 @@ class LocalStore : public Store {
       return Status(StatusCode::kIo, "open " + partial + ": " + std::strerror(err));
     }
     return std::unique_ptr<ObjectWriter>(new FileWriter(path, fd, options));
+  }
+
+  Result<std::unique_ptr<AppendWriter>> OpenAppend(std::string_view name, uint64_t keep) override {
+    const std::string path = Describe(name);
+    const std::string partial = path + ".partial";
+    const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Errno("open", partial, errno);
+    std::unique_ptr<AppendWriter> w(new FileAppender(path, fd));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return Errno("stat", partial, errno);
+    if (static_cast<uint64_t>(st.st_size) < keep) {
+      return Internal("keeping " + std::to_string(keep) + " bytes of " + partial + ", which has " +
+                      std::to_string(st.st_size));
+    }
+    if (::ftruncate(fd, static_cast<off_t>(keep)) != 0 ||
+        ::lseek(fd, static_cast<off_t>(keep), SEEK_SET) < 0) {
+      return Errno("truncate", partial, errno);
+    }
+    if (keep == 0) RETURN_IF_ERROR(SyncDirectoryOf(partial));
+    return w;
+  }
+
+  Result<std::unique_ptr<ObjectReader>> OpenAppended(std::string_view name) const override {
+    return OpenLocalFile(Describe(name) + ".partial");
+  }
+
+  Status RemoveAppended(std::string_view name) override {
+    return Remove(std::string(name) + ".partial");
   }
 
   Status Remove(std::string_view name) override {

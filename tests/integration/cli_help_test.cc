@@ -149,25 +149,3 @@ TEST(CliHelp, UnknownCommandsAndBadNumbersSayWhatIsWrong) {
 
 }  // namespace
 }  // namespace myvault::it
-
-namespace myvault::it {
-namespace {
-
-// The binlog archive is local only for now: an s3:// --dir is refused at once with one line
-// (before this, `binlog --dir s3://...` kept retrying forever).
-TEST(CliHelp, TheBinlogArchiveRefusesObjectStorage) {
-  for (const std::vector<std::string>& argv :
-       {std::vector<std::string>{"binlog", "--dir", "s3://bucket/x", "--no-defaults", "-h",
-                                 "127.0.0.1", "-P", "1"},
-        std::vector<std::string>{"restore", "--dir", "s3://bucket/x", "--until",
-                                 "2026-01-01 00:00:00", "--no-defaults", "-h", "127.0.0.1", "-P",
-                                 "1", "--yes"}}) {
-    ASSERT_OK_AND_ASSIGN(CommandResult r, RunMyvault(argv));
-    EXPECT_EQ(r.exit_code, 2) << r.Describe();
-    EXPECT_NE(r.err.find("needs a local --dir; s3://bucket/x is object storage"), std::string::npos)
-        << r.err;
-  }
-}
-
-}  // namespace
-}  // namespace myvault::it

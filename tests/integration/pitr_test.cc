@@ -18,6 +18,7 @@
 #include "myvault/binlog/files.h"
 #include "myvault/ops/backup_dir.h"
 #include "myvault_cli.h"
+#include "s3_server.h"
 #include "throwaway_server.h"
 
 namespace myvault::it {
@@ -38,7 +39,7 @@ class Pitr : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(target_, TestServer::Connect(target_config));
     ASSERT_OK_AND_ASSIGN(src_cnf_, WriteOptionFile(server_->config(), dir_.path(), "src.cnf"));
     ASSERT_OK_AND_ASSIGN(tgt_cnf_, WriteOptionFile(target_config, dir_.path(), "tgt.cnf"));
-    ASSERT_EQ(::mkdir(backups_.c_str(), 0700), 0);
+    if (!storage::IsObjectUrl(backups_)) ASSERT_EQ(::mkdir(backups_.c_str(), 0700), 0);
     ASSERT_OK(source_->Exec(kSetup));
     ASSERT_OK(target_->Exec("DROP DATABASE IF EXISTS mv_pitr"));
   }
@@ -66,7 +67,7 @@ class Pitr : public ::testing::Test {
   bool WaitArchived() {
     for (int i = 0; i < 600; ++i) {
       auto status = source_->Query("SHOW MASTER STATUS");
-      auto index = binlog::ReadIndex(backups_, "p");
+      auto index = binlog::ReadIndex(*Archive(), "p");
       if (status.ok() && index.ok() && !status->empty() && !index->files.empty()) {
         const binlog::FileRecord& last = index->files.back();
         if (last.file == (*status)[0][0].value_or("") &&
@@ -86,6 +87,51 @@ class Pitr : public ::testing::Test {
     std::string t = now.ok() ? *now : "";
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     return t;
+  }
+  // Kills the archiver (SIGKILL) after a write, writes while none runs, across a rotation, then
+  // restarts it and waits until it has caught up.
+  void KillWriteAcrossARotationAndRestart() {
+    ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (5, 'five')"));
+    ASSERT_OK(archiver_->Signal(SIGKILL));
+    archiver_->Wait();
+    // Written while no archiver runs, across a rotation.
+    ASSERT_OK(
+        source_->Exec("INSERT INTO mv_pitr.t VALUES (6, 'six'); FLUSH BINARY LOGS; "
+                      "INSERT INTO mv_pitr.t VALUES (7, 'seven')"));
+    ASSERT_OK(StartArchiver().status());
+    ASSERT_OK(source_->Exec("UPDATE mv_pitr.t SET v = 'sieben' WHERE id = 7"));
+    ASSERT_TRUE(WaitArchived());
+  }
+  // Every archived file is the server's file byte for byte: nothing missing, nothing twice.
+  void ExpectArchiveIsTheServersBinlog() {
+    ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(*Archive(), "p"));
+    ASSERT_GE(index.files.size(), 2u);
+    for (const binlog::FileRecord& r : index.files) {
+      EXPECT_TRUE(r.gap_before.empty()) << r.file << ": " << r.gap_before;
+      std::string archived;
+      ASSERT_OK(binlog::ReadArchived(*Archive(), "p", r.file, !r.complete, [&](std::string_view b) {
+        archived.append(b);
+        return Status::Ok();
+      }));
+      ASSERT_OK_AND_ASSIGN(std::string server_file, ReadFile(dir_.Join("src/data/" + r.file)));
+      EXPECT_TRUE(SameBinlog(archived, server_file))
+          << r.file << ": archived " << archived.size() << " bytes, the server's "
+          << server_file.size();
+    }
+  }
+  // The format description's LOG_EVENT_BINLOG_IN_USE_F (flags at offset 4 + 17) is set while
+  // the server writes the file and cleared in place when it closes it; the stream sends it
+  // cleared. Every other byte must agree.
+  static bool SameBinlog(std::string a, std::string b) {
+    for (std::string* f : {&a, &b}) {
+      if (f->size() > 21) (*f)[21] = static_cast<char>((*f)[21] & ~1);
+    }
+    return a == b;
+  }
+  // The backup directory or bucket, as the tests read it.
+  std::unique_ptr<storage::Store> Archive() const {
+    auto store = storage::OpenStore(backups_);
+    return store.ok() ? std::move(*store) : nullptr;
   }
   // The backups of prefix p (BackupsIn lists the default prefix).
   std::vector<ops::BackupFile> Backups() {
@@ -190,37 +236,11 @@ TEST_F(Pitr, ArchiverKilledAndRestartedLeavesNoGapAndNoDuplicate) {
   ASSERT_OK(StartArchiver().status());
   ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four')"));
   ASSERT_TRUE(WaitArchived());
-  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (5, 'five')"));
-  ASSERT_OK(archiver_->Signal(SIGKILL));
-  archiver_->Wait();
-  // Written while no archiver runs, across a rotation.
-  ASSERT_OK(
-      source_->Exec("INSERT INTO mv_pitr.t VALUES (6, 'six'); FLUSH BINARY LOGS; "
-                    "INSERT INTO mv_pitr.t VALUES (7, 'seven')"));
-  ASSERT_OK(StartArchiver().status());
-  ASSERT_OK(source_->Exec("UPDATE mv_pitr.t SET v = 'sieben' WHERE id = 7"));
-  ASSERT_TRUE(WaitArchived());
+  ASSERT_NO_FATAL_FAILURE(KillWriteAcrossARotationAndRestart());
 
-  // Every archived file is the server's file byte for byte: nothing missing, nothing twice.
-  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(backups_, "p"));
+  ExpectArchiveIsTheServersBinlog();
+  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(*Archive(), "p"));
   ASSERT_GE(index.files.size(), 2u);
-  for (const binlog::FileRecord& r : index.files) {
-    EXPECT_TRUE(r.gap_before.empty()) << r.file << ": " << r.gap_before;
-    std::string archived;
-    ASSERT_OK(binlog::ReadArchived(backups_, "p", r.file, !r.complete, [&](std::string_view b) {
-      archived.append(b);
-      return Status::Ok();
-    }));
-    ASSERT_OK_AND_ASSIGN(std::string server_file, ReadFile(dir_.Join("src/data/" + r.file)));
-    // The format description's LOG_EVENT_BINLOG_IN_USE_F (flags at offset 4 + 17) is set while
-    // the server writes the file and cleared in place when it closes it; the stream sends it
-    // cleared. Every other byte must agree.
-    for (std::string* f : {&archived, &server_file}) {
-      if (f->size() > 21) (*f)[21] = static_cast<char>((*f)[21] & ~1);
-    }
-    EXPECT_TRUE(archived == server_file) << r.file << ": archived " << archived.size()
-                                         << " bytes, the server's " << server_file.size();
-  }
   const std::vector<Row> now = Rows(*source_);
   const std::string t = TimeBetweenWrites();
   ASSERT_TRUE(WaitArchived());
@@ -251,7 +271,7 @@ TEST_F(Pitr, ArchiverKilledAndRestartedLeavesNoGapAndNoDuplicate) {
   EXPECT_NE(pruned.out.find("remove p-binlog-" + first + ".gz"), std::string::npos) << pruned.out;
   EXPECT_FALSE(PathExists(backups_ + "/p-binlog-" + first + ".gz"));
   EXPECT_FALSE(PathExists(backups_ + "/p-binlog-" + first + ".gz.sha256"));
-  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex after, binlog::ReadIndex(backups_, "p"));
+  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex after, binlog::ReadIndex(*Archive(), "p"));
   ASSERT_FALSE(after.files.empty());
   EXPECT_NE(after.files.front().file, first);
   EXPECT_TRUE(PathExists(backups_ + "/p-binlog-" + index.files.back().file + ".gz.partial"));
@@ -276,7 +296,7 @@ TEST_F(Pitr, TheLagStaysSmallUnderASteadyWriteLoad) {
     id += 50;
     if (std::chrono::steady_clock::now() - last_sample < std::chrono::seconds(1)) continue;
     last_sample = std::chrono::steady_clock::now();
-    auto index = binlog::ReadIndex(backups_, "p");
+    auto index = binlog::ReadIndex(*Archive(), "p");
     ASSERT_TRUE(index.ok()) << index.status().message();
     const int64_t lag = static_cast<int64_t>(std::time(nullptr)) - index->synced_at;
     // The first seconds are the archiver catching up with the load's start.
@@ -327,7 +347,7 @@ TEST_F(Pitr, PurgedBinlogIsADetectedGapThatEndsTheWindow) {
   ASSERT_TRUE(slack.WaitForRequests(1, std::chrono::seconds(5))) << "no Slack post for the gap";
   EXPECT_NE(slack.requests()[0].body.find("binlog GAP after "), std::string::npos)
       << slack.requests()[0].body;
-  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(backups_, "p"));
+  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(*Archive(), "p"));
   ASSERT_FALSE(index.files.empty());
   EXPECT_NE(index.files.back().gap_before.find("gap after"), std::string::npos);
 
@@ -377,12 +397,12 @@ TEST_F(Pitr, ServerRestartMidArchiveResumesWithoutAGap) {
 
   // Every file the server has is archived whole (the crashed one keeps its in-use flag on the
   // server's disk, so sizes, not bytes, are compared), and no gap is recorded.
-  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(backups_, "p"));
+  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex index, binlog::ReadIndex(*Archive(), "p"));
   ASSERT_GE(index.files.size(), 3u);
   for (const binlog::FileRecord& r : index.files) {
     EXPECT_TRUE(r.gap_before.empty()) << r.file << ": " << r.gap_before;
     size_t archived = 0;
-    ASSERT_OK(binlog::ReadArchived(backups_, "p", r.file, !r.complete, [&](std::string_view b) {
+    ASSERT_OK(binlog::ReadArchived(*Archive(), "p", r.file, !r.complete, [&](std::string_view b) {
       archived += b.size();
       return Status::Ok();
     }));
@@ -548,6 +568,103 @@ TEST_F(Pitr, DrillUntilReplaysUnderTheScratchNameAndRefusesQualifiedDdl) {
                        target_->QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
                                            "TABLE_SCHEMA = 'mv_pitr' AND TABLE_NAME = 'late'"));
   EXPECT_EQ(late, "1") << plain.Describe();
+}
+
+// The binlog archive in a bucket: each sync of the open file is an object of its own (a kill -9
+// loses nothing synced), a rotated file is sealed into one object with its .sha256 (which the AWS
+// CLI downloads and sha256sum -c accepts), and restore --until, list, status and prune work on the
+// bucket as on a directory.
+class PitrS3 : public Pitr {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(s3_, SharedS3Server());
+    env_ = std::make_unique<ScopedS3Env>(s3_);
+    backups_ = "s3://" + s3_.bucket + "/pitr-" + std::to_string(::getpid()) + "-" +
+               std::to_string(std::time(nullptr));
+    Pitr::SetUp();
+  }
+  std::vector<std::string> Objects() const {
+    std::vector<std::string> names;
+    auto objects = Archive()->List();
+    EXPECT_TRUE(objects.ok()) << objects.status().message();
+    if (objects.ok()) {
+      for (const auto& o : *objects) names.push_back(o.name);
+    }
+    return names;
+  }
+  static bool Has(const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  }
+  static size_t Starting(const std::vector<std::string>& names, const std::string& stem) {
+    return static_cast<size_t>(std::count_if(
+        names.begin(), names.end(), [&](const std::string& n) { return n.rfind(stem, 0) == 0; }));
+  }
+
+  S3Endpoint s3_;
+  std::unique_ptr<ScopedS3Env> env_;
+};
+
+TEST_F(PitrS3, TheArchiveInABucketSurvivesAKillSealsRotatedFilesAndRestores) {
+  Backup();
+  ASSERT_OK(StartArchiver().status());
+  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four')"));
+  ASSERT_TRUE(WaitArchived());
+  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex first_index, binlog::ReadIndex(*Archive(), "p"));
+  const std::string first = "p-binlog-" + first_index.files.back().file + ".gz";
+  std::vector<std::string> names = Objects();
+  EXPECT_GE(Starting(names, first + ".partial."), 1u) << "no batch object of the open file";
+  EXPECT_FALSE(Has(names, first)) << "the open file already has its final name";
+  EXPECT_TRUE(Has(names, "p-binlog.index"));
+
+  ASSERT_NO_FATAL_FAILURE(KillWriteAcrossARotationAndRestart());
+  ExpectArchiveIsTheServersBinlog();
+
+  // The rotated file: one object and its checksum, its batches gone; readable with the AWS CLI.
+  names = Objects();
+  EXPECT_TRUE(Has(names, first));
+  EXPECT_TRUE(Has(names, first + ".sha256"));
+  EXPECT_EQ(Starting(names, first + ".partial"), 0u) << "batches left after sealing";
+  for (const std::string& name : {first, first + ".sha256"}) {
+    ASSERT_OK_AND_ASSIGN(CommandResult cp,
+                         RunAws(s3_, {"s3", "cp", backups_ + "/" + name, dir_.Join(name)}));
+    ASSERT_EQ(cp.exit_code, 0) << cp.Describe();
+  }
+  CommandOptions in_dir;
+  in_dir.cwd = dir_.path();
+  ASSERT_OK_AND_ASSIGN(CommandResult sum,
+                       RunCommand({"sha256sum", "-c", first + ".sha256"}, in_dir));
+  EXPECT_EQ(sum.exit_code, 0) << sum.Describe();
+  ASSERT_OK_AND_ASSIGN(CommandResult zcat, RunCommand({"gzip", "-dc", dir_.Join(first)}));
+  ASSERT_OK_AND_ASSIGN(std::string server_file,
+                       ReadFile(dir_.Join("src/data/" + first_index.files.back().file)));
+  EXPECT_TRUE(SameBinlog(zcat.out, server_file)) << "gzip -dc gave " << zcat.out.size() << " bytes";
+
+  // restore --until straight from the bucket.
+  const std::vector<Row> now = Rows(*source_);
+  const std::string t = TimeBetweenWrites();
+  ASSERT_TRUE(WaitArchived());
+  CommandResult restored = Restore({"--until", t});
+  ASSERT_EQ(restored.exit_code, 0) << restored.Describe();
+  EXPECT_EQ(Rows(*target_), now) << restored.out;
+
+  ASSERT_OK_AND_ASSIGN(CommandResult list,
+                       RunMyvault({"list", "--dir", backups_, "--prefix", "p"}));
+  ASSERT_EQ(list.exit_code, 0) << list.Describe();
+  EXPECT_NE(list.out.find("point in time: "), std::string::npos) << list.out;
+  ASSERT_OK_AND_ASSIGN(CommandResult status, RunMyvault({"status", "--dir", backups_, "--prefix",
+                                                         "p", "--max-binlog-lag", "1m"}));
+  EXPECT_EQ(status.exit_code, 0) << status.Describe();
+
+  // prune: with a newer backup alone kept, the rotated file's objects go.
+  Backup();
+  ASSERT_OK_AND_ASSIGN(CommandResult pruned,
+                       RunMyvault({"prune", "--dir", backups_, "--prefix", "p", "--daily", "0",
+                                   "--weekly", "0", "--monthly", "0"}));
+  ASSERT_EQ(pruned.exit_code, 0) << pruned.Describe();
+  EXPECT_NE(pruned.out.find("remove " + first), std::string::npos) << pruned.out;
+  names = Objects();
+  EXPECT_FALSE(Has(names, first));
+  EXPECT_FALSE(Has(names, first + ".sha256"));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // tested against a real server in tests/integration/ops_s3_test.cc.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -200,6 +201,117 @@ TEST(S3Xml, ErrorCodesAndListingsParse) {
   EXPECT_EQ(rows[1], (std::vector<std::string>{"p/b", "40"}));
   EXPECT_EQ(UriEncode("db/x y+z.sql.gz", true), "db/x%20y%2Bz.sql.gz");
   EXPECT_EQ(UriEncode("a/b", false), "a%2Fb");
+}
+
+// A store that cannot append (as a bucket cannot): every call goes to a directory, but appendable
+// objects take Store's default, batch objects.
+class BatchingStore : public Store {
+ public:
+  explicit BatchingStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+  const std::string& location() const override { return inner_->location(); }
+  std::string Describe(std::string_view name) const override { return inner_->Describe(name); }
+  Result<std::vector<ObjectInfo>> List() const override { return inner_->List(); }
+  Result<std::optional<uint64_t>> Stat(std::string_view name) const override {
+    return inner_->Stat(name);
+  }
+  Result<std::unique_ptr<ObjectReader>> OpenRead(std::string_view name) const override {
+    return inner_->OpenRead(name);
+  }
+  Result<std::unique_ptr<ObjectWriter>> Create(std::string_view name,
+                                               CreateOptions options) override {
+    return inner_->Create(name, {.fsync = false});
+  }
+  Status Remove(std::string_view name) override { return inner_->Remove(name); }
+  Status Rename(std::string_view from, std::string_view to) override {
+    return inner_->Rename(from, to);
+  }
+  Status PointLatest(std::string_view prefix, std::string_view name) override {
+    return inner_->PointLatest(prefix, name);
+  }
+  Result<std::optional<std::string>> ReadLatest(std::string_view prefix) const override {
+    return inner_->ReadLatest(prefix);
+  }
+  Result<std::unique_ptr<StoreLock>> Lock(std::string_view prefix, int* took_over) override {
+    return inner_->Lock(prefix, took_over);
+  }
+  Result<int> CleanupIncomplete(std::string_view name_prefix) override {
+    return inner_->CleanupIncomplete(name_prefix);
+  }
+
+ private:
+  std::unique_ptr<Store> inner_;
+};
+
+std::vector<std::string> Names(const Store& store) {
+  std::vector<std::string> names;
+  auto objects = store.List();
+  if (objects.ok()) {
+    for (const ObjectInfo& o : *objects) names.push_back(o.name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string Appended(const Store& store, std::string_view name) {
+  auto reader = store.OpenAppended(name);
+  if (!reader.ok()) return "<" + reader.status().message() + ">";
+  std::string out;
+  Status st = (*reader)->ReadAt(0, (*reader)->size(), &out);
+  return st.ok() ? out : "<" + st.message() + ">";
+}
+
+// The same contract on both forms: appended bytes readable before Seal, `keep` cuts off the tail
+// (inside a batch too), Seal makes the object and removes the appendable form.
+void CheckAppendContract(Store& store, const std::vector<std::string>& partial_names) {
+  EXPECT_EQ(store.OpenAppended("b.gz").status().code(), StatusCode::kNotFound);
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, store.OpenAppend("b.gz", 0));
+    ASSERT_OK(w->Append("abc", true));
+    ASSERT_OK(w->Append("def", true));
+    ASSERT_OK(w->Append("gh", true));
+  }
+  EXPECT_EQ(Appended(store, "b.gz"), "abcdefgh");
+  EXPECT_EQ(Names(store), partial_names);
+  // Reopened keeping 4 bytes: "abcd", then appended to.
+  ASSERT_OK_AND_ASSIGN(auto w, store.OpenAppend("b.gz", 4));
+  EXPECT_EQ(Appended(store, "b.gz"), "abcd");
+  ASSERT_OK(w->Append("XY", true));
+  EXPECT_EQ(Appended(store, "b.gz"), "abcdXY");
+  ASSERT_OK(w->Seal());
+  EXPECT_EQ(Names(store), std::vector<std::string>{"b.gz"});
+  ASSERT_OK_AND_ASSIGN(std::string sealed, store.ReadSmall("b.gz"));
+  EXPECT_EQ(sealed, "abcdXY");
+  EXPECT_EQ(store.OpenAppended("b.gz").status().code(), StatusCode::kNotFound);
+  // Keeping more than there is is refused rather than inventing bytes.
+  ASSERT_OK_AND_ASSIGN(auto c, store.OpenAppend("c.gz", 0));
+  ASSERT_OK(c->Append("12", true));
+  EXPECT_EQ(store.OpenAppend("c.gz", 3).status().code(), StatusCode::kInternal);
+  EXPECT_EQ(Appended(store, "c.gz"), "12");
+}
+
+TEST(AppendableObjects, AFileAppendsInPlaceAndSealsByRename) {
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore(dir.path()));
+  CheckAppendContract(*store, {"b.gz.partial"});
+}
+
+TEST(AppendableObjects, ABucketWritesEachDurableAppendAsABatchAndJoinsThemAtSeal) {
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(auto local, OpenStore(dir.path()));
+  BatchingStore store(std::move(local));
+  CheckAppendContract(store,
+                      {"b.gz.partial.00000001", "b.gz.partial.00000002", "b.gz.partial.00000003"});
+  // Appends that need not be durable wait in memory (a batch per durable point, not per call).
+  ASSERT_OK_AND_ASSIGN(auto w, store.OpenAppend("d.gz", 0));
+  ASSERT_OK(w->Append("1", false));
+  ASSERT_OK(w->Append("2", false));
+  EXPECT_EQ(store.OpenAppended("d.gz").status().code(), StatusCode::kNotFound);
+  ASSERT_OK(w->Append("", true));
+  EXPECT_EQ(Appended(store, "d.gz"), "12");
+  std::vector<std::string> names = Names(store);
+  EXPECT_EQ(std::count_if(names.begin(), names.end(),
+                          [](const std::string& n) { return n.rfind("d.gz.partial.", 0) == 0; }),
+            1);
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
-// The binlog archive in a backup directory: the files and their index. The one module that does
-// file I/O for archived binlogs (so that it can move onto a storage interface as a whole).
+// The binlog archive in a backup directory or bucket: the files and their index. The one module
+// that reads and writes archived binlogs, through the storage interface (myvault/storage/store.h),
+// so that the archive lives wherever the backups do.
 //
-// Per prefix P and server binlog file B (e.g. "binlog.000042") the directory holds:
-//   P-binlog-B.gz.partial   the file being archived: gzip members appended as events arrive
-//   P-binlog-B.gz           once the server rotated past B: renamed from .partial, complete
+// Per prefix P and server binlog file B (e.g. "binlog.000042") the store holds:
+//   P-binlog-B.gz.partial   the file being archived: gzip members appended as events arrive (in a
+//                           bucket: P-binlog-B.gz.partial.NNNNNNNN, one object per sync, whose
+//                           concatenation is the same bytes; Store::OpenAppend)
+//   P-binlog-B.gz           once the server rotated past B: sealed from the partial, complete
 //   P-binlog-B.gz.sha256    its checksum (sha256sum -c format, the base name), written then
 //   P-binlog.index          one record per archived file (BinlogIndex), replaced atomically
 // `zcat P-binlog-B.gz` gives the server's file B byte for byte from offset 0 (the magic
@@ -11,7 +14,8 @@
 // by a crash is cut off by RecoverPartial, and the archiver asks the server for the rest again.
 // The layout is specified in docs/format.md ("Binary log archive").
 //
-// Thread safety: free functions over paths; a PartialWriter belongs to one thread.
+// Thread safety: free functions over a Store (itself thread-safe); a PartialWriter belongs to one
+// thread.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +27,7 @@
 #include <vector>
 
 #include "myvault/status.h"
+#include "myvault/storage/store.h"
 
 namespace myvault::binlog {
 
@@ -63,50 +68,48 @@ std::string EncodeIndex(const BinlogIndex& index);
 // Corrupt naming the line for anything EncodeIndex does not write.
 Result<BinlogIndex> DecodeIndex(std::string_view text);
 // An absent index is an empty one.
-Result<BinlogIndex> ReadIndex(const std::string& dir, std::string_view prefix);
-Status WriteIndex(const std::string& dir, std::string_view prefix, const BinlogIndex& index);
+Result<BinlogIndex> ReadIndex(const storage::Store& store, std::string_view prefix);
+Status WriteIndex(storage::Store& store, std::string_view prefix, const BinlogIndex& index);
 
-// Appends gzip members to P-binlog-B.gz.partial (mode 0600).
+// Appends gzip members to the partial of P-binlog-B.gz (mode 0600 in a directory).
 class PartialWriter {
  public:
   // Opens the partial for appending (created if absent). `size` must be the compressed size that
-  // RecoverPartial kept (0 for a new file): anything after it is cut off.
-  static Result<std::unique_ptr<PartialWriter>> Open(const std::string& dir,
-                                                     std::string_view prefix,
+  // RecoverPartial kept (0 for a new file): anything after it is cut off. `store` must outlive it.
+  static Result<std::unique_ptr<PartialWriter>> Open(storage::Store& store, std::string_view prefix,
                                                      std::string_view server_file, uint64_t size);
-  ~PartialWriter();
-  PartialWriter(const PartialWriter&) = delete;
-  PartialWriter& operator=(const PartialWriter&) = delete;
-  // Writes `events` (whole events) as one gzip member; with `sync`, fsyncs the file.
+  // Writes `events` (whole events) as one gzip member; with `sync`, makes the partial durable.
   Status Append(std::string_view events, bool sync);
-  // fsyncs, closes, renames to P-binlog-B.gz, writes its .sha256 and fsyncs the directory.
+  // Seals the partial as P-binlog-B.gz, then writes its .sha256.
   Status Complete();
 
  private:
-  PartialWriter(std::string dir, std::string path, std::string name, int fd)
-      : dir_(std::move(dir)), path_(std::move(path)), name_(std::move(name)), fd_(fd) {}
-  std::string dir_, path_, name_;
-  int fd_;
+  PartialWriter(storage::Store& store, std::string name, std::unique_ptr<storage::AppendWriter> w)
+      : store_(store), name_(std::move(name)), writer_(std::move(w)) {}
+  storage::Store& store_;
+  std::string name_;
+  std::unique_ptr<storage::AppendWriter> writer_;
 };
 
 // Reads the gzip members of the partial of B, hands each member's bytes to `use` in order, and
 // cuts off a torn or damaged tail (one that does not inflate, or whose CRC fails). Returns the
 // compressed size kept; 0 and nothing handed over when there is no partial.
-Result<uint64_t> RecoverPartial(const std::string& dir, std::string_view prefix,
+Result<uint64_t> RecoverPartial(const storage::Store& store, std::string_view prefix,
                                 std::string_view server_file,
                                 const std::function<Status(std::string_view)>& use);
 
 // Inflates an archived file (complete, or the partial when `partial`) and hands its bytes to
 // `use` member by member. kCorrupt naming the file for a damaged member; kNotFound when absent.
-Status ReadArchived(const std::string& dir, std::string_view prefix, std::string_view server_file,
-                    bool partial, const std::function<Status(std::string_view)>& use);
+Status ReadArchived(const storage::Store& store, std::string_view prefix,
+                    std::string_view server_file, bool partial,
+                    const std::function<Status(std::string_view)>& use);
 // Checks the .sha256 of a complete archived file: kCorrupt on a mismatch or a missing .sha256.
-Status CheckArchivedSha256(const std::string& dir, std::string_view prefix,
+Status CheckArchivedSha256(const storage::Store& store, std::string_view prefix,
                            std::string_view server_file);
 // Whether the complete P-binlog-B.gz exists.
-bool ArchivedExists(const std::string& dir, std::string_view prefix, std::string_view server_file);
-// Removes P-binlog-B.gz.sha256 then P-binlog-B.gz (absent ones are fine), fsyncs the directory.
-Status RemoveArchived(const std::string& dir, std::string_view prefix,
-                      std::string_view server_file);
+Result<bool> ArchivedExists(const storage::Store& store, std::string_view prefix,
+                            std::string_view server_file);
+// Removes P-binlog-B.gz.sha256 then P-binlog-B.gz (absent ones are fine).
+Status RemoveArchived(storage::Store& store, std::string_view prefix, std::string_view server_file);
 
 }  // namespace myvault::binlog

@@ -60,6 +60,21 @@ class ObjectWriter {
   virtual void Abort() = 0;
 };
 
+// Builds one object by appends over a long time (an archived binlog file): the bytes appended so
+// far are readable (Store::OpenAppended) and survive a crash once made durable; Seal makes them
+// the object under its name. A directory appends to NAME.partial and renames it; a bucket, which
+// cannot append, writes each durable batch as an object NAME.partial.NNNNNNNN (8 digits, from 1)
+// and joins the batches into NAME at Seal with a multipart upload.
+class AppendWriter {
+ public:
+  virtual ~AppendWriter() = default;
+  // Appends `bytes`; with `durable`, everything appended so far survives a crash when it returns.
+  // Without, the bytes may wait in memory (a bucket holds up to 8 MiB before writing a batch).
+  virtual Status Append(std::string_view bytes, bool durable) = 0;
+  // Makes everything appended the object NAME (durable) and removes the appendable form.
+  virtual Status Seal() = 0;
+};
+
 // Held while a backup or prune works on a prefix; released when destroyed.
 class StoreLock {
  public:
@@ -96,6 +111,15 @@ class Store {
                                                        CreateOptions options = {}) = 0;
   // Writes a small object whole through Create/Commit.
   Status WriteSmall(std::string_view name, std::string_view bytes, CreateOptions options = {});
+  // Opens the appendable form of `name`, keeping its first `keep` bytes (what OpenAppended reads)
+  // and removing whatever follows them; 0 starts it empty. The default writes batch objects
+  // (any store); a directory appends to one file.
+  virtual Result<std::unique_ptr<AppendWriter>> OpenAppend(std::string_view name, uint64_t keep);
+  // The bytes appended to `name` and not yet sealed; kNotFound when there are none.
+  virtual Result<std::unique_ptr<ObjectReader>> OpenAppended(std::string_view name) const;
+  // Removes the appendable form of `name` (what a sealed object no longer needs).
+  virtual Status RemoveAppended(std::string_view name);
+
   // Removes the object; a missing one is not an error.
   virtual Status Remove(std::string_view name) = 0;
   // Renames (S3: copies, then removes the original). kNotFound when `from` is missing.
