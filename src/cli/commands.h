@@ -62,6 +62,7 @@ struct RestoreCommand {
   std::string load_method = "auto";
   std::string progress = "auto";
   bool list = false;
+  bool estimate = false;  // --list --estimate: the calibrated RTO
   bool quiet = false;
   bool enable_binlog = false;
   bool skip_binlog = false;

@@ -57,6 +57,7 @@ class RestoreRun {
   Status Phase(const char* name, Status (RestoreRun::*fn)());
   Status VerifyArchive();
   Status VerifyChosenMembers();  // --tables
+  void ChooseSample();           // RestoreOptions::sample_chunks: fills unsampled_
   // The progress line of a phase other than the data's (bytes when `bytes` > 0, else tables),
   // from phase_counters_, until EndPhaseProgress.
   void BeginPhaseProgress(const std::string& phase, uint64_t bytes, uint64_t tables);
@@ -128,6 +129,7 @@ class RestoreRun {
   std::vector<TargetDatabase> databases_;
   std::unique_ptr<Journal> journal_;
   JournalState journal_state_;
+  std::set<std::pair<uint32_t, uint32_t>> unsampled_;  // (object, chunk) a sample leaves out
   bool touched_ = false;          // the target has been changed (the journal at least)
   bool targets_changed_ = false;  // a target database has been dropped or created into
 

@@ -2,6 +2,7 @@
 
 #include <oneapi/tbb/parallel_for.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -32,6 +33,9 @@ Status RestoreOptions::Validate() const {
   for (const auto& t : tables) {
     if (t.find('.') == std::string::npos)
       return InvalidArgument("--tables takes db.table, got '" + t + "'");
+  }
+  if (sample_chunks > 0 && (tables.empty() || input == "-" || resume)) {
+    return InvalidArgument("a sample restore needs --tables and an archive file, without --resume");
   }
   return Status::Ok();
 }
@@ -78,7 +82,7 @@ Status RestoreRun::Run() {
   if (st.ok()) st = Phase("data", &RestoreRun::LoadData);
   if (st.ok()) st = Phase("indexes", &RestoreRun::Indexes);
   if (st.ok()) st = Phase("post", &RestoreRun::Post);
-  if (st.ok()) st = Phase("check", &RestoreRun::Check);
+  if (st.ok() && o_.sample_chunks == 0) st = Phase("check", &RestoreRun::Check);
   uint64_t others = 0;
   if (st.ok()) st = OnControl([&](mysql::Session& s) { return journal_->Finish(s, &others); });
   if (st.ok() && others > 0) {
@@ -129,8 +133,21 @@ void RestoreRun::EndPhaseProgress() {
   progress_.Track(&counters_, "");
 }
 
+// A sample restore: every chunk of a table after its first o_.sample_chunks (in chunk order).
+void RestoreRun::ChooseSample() {
+  std::map<uint32_t, std::vector<uint32_t>> chunks;
+  for (const auto& e : source_->index()->members) {
+    if (e.info.kind == archive::MemberKind::kData) chunks[e.info.object_id].push_back(e.info.chunk);
+  }
+  for (auto& [id, list] : chunks) {
+    std::sort(list.begin(), list.end());
+    for (size_t i = o_.sample_chunks; i < list.size(); ++i) unsampled_.insert({id, list[i]});
+  }
+}
+
 Status RestoreRun::VerifyArchive() {
   if (plan_.tables_only() && source_ != nullptr && source_->index() != nullptr) {
+    if (o_.sample_chunks > 0) ChooseSample();
     return VerifyChosenMembers();
   }
   progress_.Event("verifying " + o_.input);
@@ -162,6 +179,7 @@ Status RestoreRun::VerifyChosenMembers() {
     if (e.info.kind == archive::MemberKind::kData) {
       const archive::ObjectEntry* o = plan_.Object(e.info.object_id);
       if (o == nullptr || !plan_.TableSelected(o->schema, o->name)) continue;
+      if (unsampled_.count({e.info.object_id, e.info.chunk}) > 0) continue;
     }
     wanted.push_back(&e);
     bytes += e.info.raw_size;
@@ -277,7 +295,10 @@ Status RestoreRun::LoadData() {
   LoaderInputs in;
   in.source = source_.get();
   in.tables = &tables_;
-  in.committed = &journal_state_.chunks;
+  // A sample restore skips the chunks after the sample as if they were loaded.
+  std::set<std::pair<uint32_t, uint32_t>> skipped = journal_state_.chunks;
+  skipped.insert(unsampled_.begin(), unsampled_.end());
+  in.committed = &skipped;
   in.journal = journal_.get();
   in.sessions = &pool;
   in.settings = &settings_;

@@ -50,6 +50,22 @@ class RestoreTables : public RestoreTest {
     return v.ok() ? *v : "error: " + v.status().message();
   }
 
+  // A copy of the archive with one chunk of `film` damaged: the last one, or one in the middle;
+  // *chunks is how many film has.
+  void DamageFilmChunk(bool last, std::string* damaged, size_t* chunks) {
+    ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFile(archive_));
+    ASSERT_OK_AND_ASSIGN(ArchiveIndex index, ReadArchiveIndex(bytes));
+    const IndexObject* film = index.FindObject("table", kDb, "film");
+    ASSERT_NE(film, nullptr);
+    const std::vector<IndexMember> members = index.DataMembers(film->id);
+    ASSERT_FALSE(members.empty());
+    const IndexMember& m = last ? members.back() : members[members.size() / 2];
+    bytes.at(m.offset + m.size / 2) ^= 0x10;
+    *chunks = members.size();
+    *damaged = dir_->Join(last ? "damaged-tail.sql.gz" : "damaged.sql.gz");
+    ASSERT_OK(WriteFile(*damaged, bytes));
+  }
+
   std::string archive_;
 };
 
@@ -86,16 +102,10 @@ TEST_F(RestoreTables, ReplacesTheNamedTableWithItsTriggerAndLeavesTheRest) {
 // Only the chosen table's members are read: a damaged chunk of another table does not matter,
 // while a damaged chunk of the chosen one is refused before the target is touched.
 TEST_F(RestoreTables, ReadsOnlyTheMembersOfTheChosenTables) {
-  ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFile(archive_));
-  ASSERT_OK_AND_ASSIGN(ArchiveIndex index, ReadArchiveIndex(bytes));
-  const IndexObject* film = index.FindObject("table", kDb, "film");
-  ASSERT_NE(film, nullptr);
-  const std::vector<IndexMember> chunks = index.DataMembers(film->id);
-  ASSERT_GE(chunks.size(), 5u);
-  const IndexMember& m = chunks[chunks.size() / 2];
-  bytes.at(m.offset + m.size / 2) ^= 0x10;
-  const std::string damaged = dir_->Join("damaged.sql.gz");
-  ASSERT_OK(WriteFile(damaged, bytes));
+  size_t chunks = 0;
+  std::string damaged;
+  ASSERT_NO_FATAL_FAILURE(DamageFilmChunk(false, &damaged, &chunks));
+  ASSERT_GE(chunks, 5u);
 
   ASSERT_OK_AND_ASSIGN(CommandResult actor, Restore(damaged, {"--yes", "--progress", "lines",
                                                               "--tables", "mv_rtables.actor"}));
@@ -109,6 +119,46 @@ TEST_F(RestoreTables, ReadsOnlyTheMembersOfTheChosenTables) {
   EXPECT_EQ(bad.exit_code, 7) << bad.Describe();  // corrupt archive
   EXPECT_NE(bad.err.find("`mv_rtables`.`film` chunk"), std::string::npos) << bad.Describe();
   EXPECT_EQ(TargetValue("SELECT COUNT(*) FROM mv_rtables.film WHERE title = 'broken'"), "20000");
+}
+
+// restore --list --estimate: a restore of the first chunks of the largest table into a scratch
+// database times the load; the estimate scales it to the archive. Only the sample is read (a
+// damaged chunk after it does not matter), the scratch database is dropped and nothing of the
+// target changes.
+TEST_F(RestoreTables, ListEstimateTimesASampleAndLeavesTheTargetAsItWas) {
+  size_t chunks = 0;
+  std::string damaged;
+  ASSERT_NO_FATAL_FAILURE(DamageFilmChunk(true, &damaged, &chunks));
+  ASSERT_GE(chunks, 8u);
+
+  CommandOptions small;
+  small.env.emplace_back("MYVAULT_RTO_SAMPLE_BYTES", "100000");
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       Restore(damaged, {"--list", "--estimate", "--threads", "2"}, small));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("table      `mv_rtables`.`film`"), std::string::npos) << r.out;
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex("RTO estimate at 2 thread\\(s\\): [0-9.]+ (s|min)")))
+      << r.out;
+  const std::regex sampled(
+      "calibrated by restoring ([0-9]+) of the ([0-9]+) chunks of `mv_rtables`.`film`");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, sampled)) << r.out;
+  EXPECT_GE(std::stoul(m[1]), 4u);  // two per loader at least
+  EXPECT_LT(std::stoul(m[1]), std::stoul(m[2])) << "the sample was the whole table";
+  EXPECT_EQ(std::stoul(m[2]), chunks);
+  EXPECT_NE(r.out.find("objective: "), std::string::npos) << r.out;
+
+  EXPECT_EQ(TargetValue("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE "
+                        "'myvault\\_rto\\_%'"),
+            "0");
+  EXPECT_EQ(TargetValue("SELECT COUNT(*) FROM mv_rtables.film WHERE title = 'broken'"), "20000");
+  EXPECT_EQ(TargetValue("SELECT COUNT(*) FROM mv_rtables.only_on_target"), "1");
+  ExpectNoJournal();
+
+  ASSERT_OK_AND_ASSIGN(CommandResult alone, Restore(damaged, {"--estimate"}));
+  EXPECT_EQ(alone.exit_code, 2) << alone.Describe();
+  EXPECT_NE(alone.err.find("--estimate goes with --list"), std::string::npos) << alone.err;
 }
 
 TEST_F(RestoreTables, PatternsAndRenameCreateOnlyTheseTablesElsewhere) {
