@@ -36,6 +36,7 @@ class Archiver {
  private:
   Result<std::unique_ptr<mysql::Session>> Connect() const;
   Status Resume(mysql::Session& session);
+  Status AdoptSealed();
   Status StartFile(const std::string& file, const std::string& gap_before);
   Status Stream();
   Status OnEvent(const mysql::BinlogEvent& e);
@@ -119,6 +120,9 @@ Status Archiver::Resume(mysql::Session& session) {
     ASSIGN_OR_RETURN(std::string first, FirstStartFile(session, o_));
     return StartFile(first, "");
   }
+  // Sealed, but the archiver died before the index said so (its batches may be half removed).
+  ASSIGN_OR_RETURN(bool sealed, ArchivedExists(*store_, o_.prefix, Current().file));
+  if (!Current().complete && sealed) RETURN_IF_ERROR(AdoptSealed());
   if (Current().complete) {
     ASSIGN_OR_RETURN(std::vector<std::string> logs, ServerBinlogs(session));
     auto it = std::find(logs.begin(), logs.end(), Current().file);
@@ -152,6 +156,37 @@ Status Archiver::Resume(mysql::Session& session) {
                    : "") +
               ")");
   return Status::Ok();
+}
+
+// The open file of the index was sealed complete by a run that stopped before recording it:
+// the record is rebuilt from the sealed file, whose checksum is written again (the stop may have
+// come before it), and what is left of its partial is removed.
+Status Archiver::AdoptSealed() {
+  FileRecord& r = Current();
+  EventScanner scanner(kFirstEventPosition);
+  bool magic = false;
+  RETURN_IF_ERROR(ReadArchived(*store_, o_.prefix, r.file, false, [&](std::string_view m) {
+    if (!magic) {
+      if (m.substr(0, 4) != kBinlogMagic)
+        return Corrupt("archived binlog " + r.file + ": no magic");
+      m.remove_prefix(4);
+      magic = true;
+    }
+    return scanner.Feed(m);
+  }));
+  RETURN_IF_ERROR(WriteArchivedSha256(*store_, o_.prefix, r.file));
+  RETURN_IF_ERROR(store_->RemoveAppended(ArchivedName(o_.prefix, r.file)));
+  r.complete = true;
+  r.end = scanner.position();
+  r.committed = scanner.committed_position();
+  r.first_time = scanner.first_time();
+  r.last_time = scanner.last_time();
+  r.first_gtid = scanner.first_gtid();
+  r.last_gtid = scanner.last_committed().gtid;
+  r.last_gtid_time = scanner.last_committed().time;
+  Log(o_, "binlog " + r.file + " was sealed complete (" + std::to_string(r.end) +
+              " bytes) by a run that stopped before recording it");
+  return SaveIndex();
 }
 
 Status Archiver::Flush(bool sync, bool everything) {

@@ -91,7 +91,8 @@ Result<std::unique_ptr<PartialWriter>> PartialWriter::Open(storage::Store& store
                                                            uint64_t size) {
   const std::string name = ArchivedName(prefix, server_file);
   ASSIGN_OR_RETURN(std::unique_ptr<storage::AppendWriter> w, store.OpenAppend(name, size));
-  return std::unique_ptr<PartialWriter>(new PartialWriter(store, name, std::move(w)));
+  return std::unique_ptr<PartialWriter>(
+      new PartialWriter(store, prefix, server_file, std::move(w)));
 }
 
 Status PartialWriter::Append(std::string_view events, bool sync) {
@@ -111,7 +112,13 @@ Status PartialWriter::Append(std::string_view events, bool sync) {
 
 Status PartialWriter::Complete() {
   RETURN_IF_ERROR(writer_->Seal());
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectReader> sealed, store_.OpenRead(name_));
+  return WriteArchivedSha256(store_, prefix_, file_);
+}
+
+Status WriteArchivedSha256(storage::Store& store, std::string_view prefix,
+                           std::string_view server_file) {
+  const std::string name = ArchivedName(prefix, server_file);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectReader> sealed, store.OpenRead(name));
   archive::Sha256 sha;
   storage::ReadAheadStream in(sealed.get());
   std::string block(size_t{1} << 20, '\0');
@@ -120,8 +127,7 @@ Status PartialWriter::Complete() {
     if (n == 0) break;
     sha.Update(std::string_view(block.data(), n));
   }
-  const std::string line = archive::Sha256Hex(sha.Final()) + "  " + name_ + "\n";
-  return store_.WriteSmall(name_ + ".sha256", line);
+  return store.WriteSmall(name + ".sha256", archive::Sha256Hex(sha.Final()) + "  " + name + "\n");
 }
 
 Result<uint64_t> RecoverPartial(const storage::Store& store, std::string_view prefix,

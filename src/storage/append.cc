@@ -166,7 +166,8 @@ Result<std::unique_ptr<ObjectReader>> Store::OpenAppended(std::string_view name)
 
 Status Store::RemoveAppended(std::string_view name) {
   ASSIGN_OR_RETURN(std::vector<Batch> batches, ListBatches(*this, name));
-  for (const Batch& b : batches) RETURN_IF_ERROR(Remove(b.name));
+  // The last first: stopped half way, what is left is still a prefix of the appended bytes.
+  for (auto b = batches.rbegin(); b != batches.rend(); ++b) RETURN_IF_ERROR(Remove(b->name));
   return Status::Ok();
 }
 

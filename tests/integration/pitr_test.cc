@@ -88,6 +88,22 @@ class Pitr : public ::testing::Test {
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     return t;
   }
+  // A backup, then the archiver started and a first write archived.
+  void ArchiveAfterABackup() {
+    Backup();
+    ASSERT_OK(StartArchiver().status());
+    ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four')"));
+    ASSERT_TRUE(WaitArchived());
+  }
+  // restore --until a time after the last write: the target then holds the source's rows.
+  void RestoreUntilNowGivesTheSourcesRows() {
+    const std::vector<Row> now = Rows(*source_);
+    const std::string t = TimeBetweenWrites();
+    ASSERT_TRUE(WaitArchived());
+    CommandResult restored = Restore({"--until", t});
+    ASSERT_EQ(restored.exit_code, 0) << restored.Describe();
+    EXPECT_EQ(Rows(*target_), now) << restored.out;
+  }
   // Kills the archiver (SIGKILL) after a write, writes while none runs, across a rotation, then
   // restarts it and waits until it has caught up.
   void KillWriteAcrossARotationAndRestart() {
@@ -232,10 +248,7 @@ TEST_F(Pitr, UntilTimeAndUntilGtidRestoreExactlyTheRowsBeforeTheTarget) {
 }
 
 TEST_F(Pitr, ArchiverKilledAndRestartedLeavesNoGapAndNoDuplicate) {
-  Backup();
-  ASSERT_OK(StartArchiver().status());
-  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four')"));
-  ASSERT_TRUE(WaitArchived());
+  ASSERT_NO_FATAL_FAILURE(ArchiveAfterABackup());
   ASSERT_NO_FATAL_FAILURE(KillWriteAcrossARotationAndRestart());
 
   ExpectArchiveIsTheServersBinlog();
@@ -605,10 +618,7 @@ class PitrS3 : public Pitr {
 };
 
 TEST_F(PitrS3, TheArchiveInABucketSurvivesAKillSealsRotatedFilesAndRestores) {
-  Backup();
-  ASSERT_OK(StartArchiver().status());
-  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (4, 'four')"));
-  ASSERT_TRUE(WaitArchived());
+  ASSERT_NO_FATAL_FAILURE(ArchiveAfterABackup());
   ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex first_index, binlog::ReadIndex(*Archive(), "p"));
   const std::string first = "p-binlog-" + first_index.files.back().file + ".gz";
   std::vector<std::string> names = Objects();
@@ -640,12 +650,7 @@ TEST_F(PitrS3, TheArchiveInABucketSurvivesAKillSealsRotatedFilesAndRestores) {
   EXPECT_TRUE(SameBinlog(zcat.out, server_file)) << "gzip -dc gave " << zcat.out.size() << " bytes";
 
   // restore --until straight from the bucket.
-  const std::vector<Row> now = Rows(*source_);
-  const std::string t = TimeBetweenWrites();
-  ASSERT_TRUE(WaitArchived());
-  CommandResult restored = Restore({"--until", t});
-  ASSERT_EQ(restored.exit_code, 0) << restored.Describe();
-  EXPECT_EQ(Rows(*target_), now) << restored.out;
+  ASSERT_NO_FATAL_FAILURE(RestoreUntilNowGivesTheSourcesRows());
 
   ASSERT_OK_AND_ASSIGN(CommandResult list,
                        RunMyvault({"list", "--dir", backups_, "--prefix", "p"}));
@@ -665,6 +670,48 @@ TEST_F(PitrS3, TheArchiveInABucketSurvivesAKillSealsRotatedFilesAndRestores) {
   names = Objects();
   EXPECT_FALSE(Has(names, first));
   EXPECT_FALSE(Has(names, first + ".sha256"));
+}
+
+// Sealing a rotated file in a bucket is three steps (join the batches into the file, write its
+// .sha256, remove the batches, last first) before the index says complete. An archiver killed
+// between them left the index saying partial beside a sealed file and some of its batches: the
+// next run takes the sealed file as complete instead of reading what is left of the batches (it
+// stopped with "lacks the binlog magic" before).
+TEST_F(PitrS3, AFileSealedBeforeTheIndexSaidSoIsTakenAsComplete) {
+  ASSERT_NO_FATAL_FAILURE(ArchiveAfterABackup());
+  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex before, binlog::ReadIndex(*Archive(), "p"));
+  ASSERT_OK(source_->Exec("FLUSH BINARY LOGS; INSERT INTO mv_pitr.t VALUES (5, 'five')"));
+  ASSERT_TRUE(WaitArchived());
+  ASSERT_OK(archiver_->Signal(SIGKILL));
+  archiver_->Wait();
+  // The state of a kill after the join and the removal of the last batches: the index of before
+  // the rotation, the sealed file, and a first batch still there.
+  const std::string sealed = "p-binlog-" + before.files.back().file + ".gz";
+  ASSERT_TRUE(Has(Objects(), sealed));
+  // A later batch: whole gzip members that do not start with the binlog magic.
+  ASSERT_OK_AND_ASSIGN(CommandResult gz,
+                       RunCommand({"bash", "-c", "printf 'later events' | gzip -c"}));
+  ASSERT_EQ(gz.exit_code, 0) << gz.Describe();
+  ASSERT_OK(Archive()->WriteSmall(sealed + ".partial.00000002", gz.out));
+  ASSERT_OK(Archive()->Remove(sealed + ".sha256"));
+  ASSERT_OK(binlog::WriteIndex(*Archive(), "p", before));
+
+  ASSERT_OK(StartArchiver().status());
+  ASSERT_OK(source_->Exec("INSERT INTO mv_pitr.t VALUES (6, 'six')"));
+  ASSERT_TRUE(WaitArchived()) << "the archiver did not resume";
+  ExpectArchiveIsTheServersBinlog();
+  const std::vector<std::string> names = Objects();
+  EXPECT_EQ(Starting(names, sealed + ".partial"), 0u) << "the sealed file's batches are left";
+  EXPECT_TRUE(Has(names, sealed + ".sha256"));
+  ASSERT_OK_AND_ASSIGN(binlog::BinlogIndex after, binlog::ReadIndex(*Archive(), "p"));
+  const binlog::FileRecord* r = after.Find(before.files.back().file);
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->complete);
+  ASSERT_OK_AND_ASSIGN(std::string server_file,
+                       ReadFile(dir_.Join("src/data/" + before.files.back().file)));
+  EXPECT_EQ(r->end, server_file.size());
+  EXPECT_EQ(r->committed, server_file.size());
+  ASSERT_NO_FATAL_FAILURE(RestoreUntilNowGivesTheSourcesRows());
 }
 
 }  // namespace

@@ -84,10 +84,11 @@ class PartialWriter {
   Status Complete();
 
  private:
-  PartialWriter(storage::Store& store, std::string name, std::unique_ptr<storage::AppendWriter> w)
-      : store_(store), name_(std::move(name)), writer_(std::move(w)) {}
+  PartialWriter(storage::Store& store, std::string_view prefix, std::string_view server_file,
+                std::unique_ptr<storage::AppendWriter> w)
+      : store_(store), prefix_(prefix), file_(server_file), writer_(std::move(w)) {}
   storage::Store& store_;
-  std::string name_;
+  std::string prefix_, file_;
   std::unique_ptr<storage::AppendWriter> writer_;
 };
 
@@ -103,6 +104,9 @@ Result<uint64_t> RecoverPartial(const storage::Store& store, std::string_view pr
 Status ReadArchived(const storage::Store& store, std::string_view prefix,
                     std::string_view server_file, bool partial,
                     const std::function<Status(std::string_view)>& use);
+// Writes P-binlog-B.gz.sha256 from the complete P-binlog-B.gz (read back from the store).
+Status WriteArchivedSha256(storage::Store& store, std::string_view prefix,
+                           std::string_view server_file);
 // Checks the .sha256 of a complete archived file: kCorrupt on a mismatch or a missing .sha256.
 Status CheckArchivedSha256(const storage::Store& store, std::string_view prefix,
                            std::string_view server_file);
