@@ -13,6 +13,12 @@
 #   PORT=N                 source server on port N, target on N+1 (default: free random ports)
 #   TOOLS="myvault myloader"  only these contenders (default: all; bench/restore_shapes.sh)
 #   TARGET_POOL=2G         the target server's innodb_buffer_pool_size (a table larger than it)
+#   TARGET_ARGS=""         more mariadbd options for the target, e.g. a durable configuration:
+#                          "--innodb-flush-log-at-trx-commit=1 --sync-binlog=1" (tools/testserver
+#                          starts it with innodb_flush_log_at_trx_commit=2 and log-bin)
+#
+# Contenders besides the default ones (name them in TOOLS): myvault-exclusive, `myvault restore
+# --exclusive` (durability relaxed for the load, then put back; a ratio row against myvault).
 #
 # A source server holds the sysbench dataset; mydumper (-c) and `myvault dump` dump it once. Each
 # run then loads one of them into a second, target server, from the same empty state: the
@@ -27,7 +33,7 @@ source "$(dirname "$0")/../tools/lib/common.sh"
 
 TABLES=${TABLES:-8} ROWS=${ROWS:-250000} THREADS=${THREADS:-2} RUNS=${RUNS:-3}
 KEEP=${KEEP:-0} SKIP_MYVAULT=${SKIP_MYVAULT:-0} PORT=${PORT:-} TOOLS=${TOOLS:-}
-TARGET_POOL=${TARGET_POOL:-2G}
+TARGET_POOL=${TARGET_POOL:-2G} TARGET_ARGS=${TARGET_ARGS:-}
 DB=sbtest
 MYVAULT=$REPO/build/myvault
 for v in "$TABLES" "$ROWS" "$THREADS" "$RUNS"; do
@@ -98,6 +104,7 @@ restore_myvault_always() { restore_myvault_with always; }
 restore_myvault_never() { restore_myvault_with never; }
 # The INSERT statements themselves, as the server would run them from zcat (no LOAD DATA).
 restore_myvault_insert() { restore_myvault_with auto --load-method insert; }
+restore_myvault_exclusive() { restore_myvault_with auto --exclusive; }
 
 # measure TOOL RUN: one restore by TOOL into the emptied target, checked against the source;
 # appends a line to results.tsv: tool run wall cpu rss rss2 server_cpu.
@@ -135,6 +142,7 @@ label() {
     mariadb) echo "\`zcat \| mariadb\`" ;;
     myvault) echo "\`myvault restore --threads $THREADS\` (--defer-indexes auto)" ;;
     myvault-insert) echo "\`myvault restore --threads $THREADS --load-method insert\`" ;;
+    myvault-exclusive) echo "\`myvault restore --threads $THREADS --exclusive\`" ;;
     myvault-*) echo "\`myvault restore --threads $THREADS --defer-indexes ${1#myvault-}\`" ;;
   esac
 }
@@ -164,6 +172,7 @@ ratio_row() {
   local rss_other name=$1
   [ "$1" = myvault ] || name="myvault --defer-indexes ${1#myvault-}"
   [ "$1" != myvault-insert ] || name="myvault --load-method insert"
+  [ "$1" != myvault-exclusive ] || name="myvault --exclusive"
   rss_other=$(median "$2" 5)
   [ "$2" != mariadb ] ||
     rss_other=$(awk -v a="$rss_other" -v b="$(median "$2" 6)" 'BEGIN { print (a > b ? a : b) }')
@@ -195,6 +204,9 @@ write_report() {
   echo "the tool and the target server (same host, TCP on 127.0.0.1). Threads: $THREADS."
   echo "Load average (1 min) before and after the runs: $load_before, $(cut -d' ' -f1 /proc/loadavg)."
   echo "Versions: $(versions)."
+  echo "Target: innodb_buffer_pool_size $TARGET_POOL, extra options \`${TARGET_ARGS:-none}\`; after"
+  echo "the runs: $(tsql -e "SELECT CONCAT('innodb_flush_log_at_trx_commit=',
+    @@innodb_flush_log_at_trx_commit, ', sync_binlog=', @@sync_binlog, ', log_bin=', @@log_bin)")."
   echo
   echo "| tool | wall s | CPU s (user+sys) | server CPU s | MB/s SQL | rows/s | peak RSS MiB |"
   echo "|---|--:|--:|--:|--:|--:|--:|"
@@ -204,6 +216,7 @@ write_report() {
       has_tool "$t" && has_tool myloader && ratio_row "$t" myloader
     done
     ! has_tool mariadb || ratio_row myvault mariadb
+    ! { has_tool myvault-exclusive && has_tool myvault; } || ratio_row myvault-exclusive myvault
   fi
   echo
   echo "Single runs (wall s): $(single_runs "$work/results.tsv" "${tools[@]}")."
@@ -219,7 +232,7 @@ write_report() {
   echo "\`-t $THREADS\`); the others read the myvault archive. Binary logging is off for every"
   echo "load. zcat | mariadb: CPU is the sum of both processes, RSS is shown per process (ratios"
   echo "use the larger); the client is single-threaded whatever THREADS is."
-  for t in myvault myvault-always myvault-never myvault-insert; do
+  for t in myvault myvault-always myvault-never myvault-insert myvault-exclusive; do
     [ -s "$work/stdout.$t" ] || continue
     echo
     echo "## Report of $(label "$t"), last run"
@@ -244,6 +257,7 @@ if [ "$SKIP_MYVAULT" != 1 ]; then
 fi
 if [ -n "$TOOLS" ]; then
   read -r -a wanted <<<"$TOOLS"
+  [ "$SKIP_MYVAULT" = 1 ] || tools+=(myvault-exclusive)  # named only, never by default
   for t in "${wanted[@]}"; do has_tool "$t" || die "TOOLS: unknown tool $t"; done
   tools=("${wanted[@]}")
 fi
@@ -255,7 +269,7 @@ write_client_cnf "$work/source.cnf" "$SRV_PASSWORD_FILE" 127.0.0.1 "$SRV_PORT" r
 step "sysbench prepare ($TABLES x $ROWS)" sysbench_dataset "$work/server" "$DB" "$TABLES" "$ROWS" \
   "$KEEP"
 rm -rf "$work/target"
-MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=$TARGET_POOL" \
+MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=$TARGET_POOL $TARGET_ARGS" \
   step "start target server" server_start "$work/target" "${PORT:+$((PORT + 1))}"
 write_client_cnf "$work/target.cnf" "$SRV_PASSWORD_FILE" 127.0.0.1 "$SRV_PORT" root
 step "dump with mydumper and myvault" make_inputs

@@ -68,6 +68,11 @@ void RestoreCommand::Register(CLI::App* parent) {
                   "insert (the archive's INSERT statements); tables with BIT, INET6, UUID... "
                   "columns always get INSERT statements")
       ->capture_default_str();
+  app->add_flag("--exclusive", options.exclusive,
+                "The target belongs to this restore (disaster recovery): relax durability "
+                "settings for the load (innodb_flush_log_at_trx_commit=0, sync_binlog=0; "
+                "MySQL 8 also disables the redo log) and put them back at the end, after an "
+                "error or a signal too; needs SUPER or SYSTEM_VARIABLES_ADMIN");
   app->add_flag("--enable-binlog", enable_binlog,
                 "Write the load to the target's binary log: its replicas replay it");
   app->add_flag("--skip-binlog", skip_binlog,

@@ -211,6 +211,33 @@ bool EngineKeepsNoRows(std::string_view engine) {
          e == "connect";
 }
 
+std::vector<ServerInfo::BulkLoadSetting> ServerInfo::BulkLoadSettings() const {
+  std::vector<BulkLoadSetting> out;
+  for (const char* name : {"innodb_flush_log_at_trx_commit", "sync_binlog"}) {
+    out.push_back({name, std::string("SELECT @@GLOBAL.") + name, "0",
+                   std::string("SET GLOBAL ") + name + " = 0"});
+  }
+  if (flavor == Flavor::kMySQL && AtLeast(8, 0, 21)) {
+    out.push_back({"innodb_redo_log",
+                   "SELECT VARIABLE_VALUE FROM performance_schema.global_status WHERE "
+                   "VARIABLE_NAME = 'Innodb_redo_log_enabled'",
+                   "OFF", "ALTER INSTANCE DISABLE INNODB REDO_LOG"});
+  }
+  return out;
+}
+
+std::string ServerInfo::RestoreBulkLoadSettingSql(const BulkLoadSetting& setting,
+                                                  std::string_view original) const {
+  if (setting.name == "innodb_redo_log") {
+    return original == "OFF" ? "" : "ALTER INSTANCE ENABLE INNODB REDO_LOG";
+  }
+  // The variables above are numeric; anything else read back is quoted, never pasted.
+  const bool numeric =
+      !original.empty() && original.find_first_not_of("0123456789") == std::string_view::npos;
+  return "SET GLOBAL " + setting.name + " = " +
+         (numeric ? std::string(original) : sql::StringLiteral(original));
+}
+
 std::vector<std::string> ServerInfo::BinlogDumpSessionSql(double heartbeat_s) const {
   const auto nanoseconds = static_cast<unsigned long long>(heartbeat_s * 1e9);
   std::vector<std::string> sql = {"SET @master_heartbeat_period = " + std::to_string(nanoseconds)};

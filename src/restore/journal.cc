@@ -55,6 +55,8 @@ Result<JournalState> Journal::Load(mysql::Session& s) const {
       state.tables_done.insert(object);
     } else if (step == "indexes") {
       state.indexes_done.insert(object);
+    } else if (step == "tuning") {
+      state.tunings[object] = rows.Get(r, "detail");
     }
   }
   if (!state.exists) return JournalState{};  // rows without a start: not a run to resume
@@ -64,8 +66,10 @@ Result<JournalState> Journal::Load(mysql::Session& s) const {
 Status Journal::Start(mysql::Session& s, const std::string& detail,
                       const std::vector<std::string>& targets) const {
   RETURN_IF_ERROR(Ensure(s));
-  RETURN_IF_ERROR(
-      s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + sql::StringLiteral(id_)));
+  // The "tuning" rows stay: they name the operator's values, which only putting them back
+  // (BulkLoadTuning::Undo) may forget.
+  RETURN_IF_ERROR(s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" +
+                            sql::StringLiteral(id_) + " AND step <> 'tuning'"));
   // The targets first: a backup that sees the start also sees which databases it must leave out.
   for (size_t i = 0; i < targets.size(); ++i) {
     RETURN_IF_ERROR(Mark(s, "target", static_cast<uint32_t>(i), 0, 0, targets[i]));
@@ -99,6 +103,11 @@ Result<bool> Journal::HasChunk(mysql::Session& s, uint32_t object, uint32_t chun
 Status Journal::ForgetChunks(mysql::Session& s, uint32_t object) const {
   return s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + sql::StringLiteral(id_) +
                    " AND step='chunk' AND object_id=" + std::to_string(object));
+}
+
+Status Journal::ForgetStep(mysql::Session& s, const std::string& step) const {
+  return s.Execute("DELETE FROM " + kTable + " WHERE restore_id=" + sql::StringLiteral(id_) +
+                   " AND step=" + sql::StringLiteral(step));
 }
 
 Status Journal::Finish(mysql::Session& s, uint64_t* others) const {

@@ -6,9 +6,12 @@
 // "defer" (a table whose secondary indexes are built after the data; detail = the ADD clauses),
 // "chunk" (a data chunk, written in the chunk's own transaction so a chunk and its journal row
 // commit together), "table" (every chunk of a non-transactional table loaded), "indexes"
-// (deferred indexes of a table built). Rows are keyed by a restore id derived from the archive
-// and the selection, so two restores of different archives into one server keep apart. Finish
-// removes the rows, and the database once no restore is left in it.
+// (deferred indexes of a table built), "tuning" (restore --exclusive: a server setting changed
+// for the load; detail = name, TAB, the value before, so that a resume after a kill puts back
+// the operator's value, not the tuned one it finds; Start keeps these rows). Rows are keyed by a
+// restore id derived from the archive and the selection, so two restores of different archives
+// into one server keep apart. Finish removes the rows, and the database once no restore is left
+// in it.
 //
 // Thread safety: a Journal is an immutable value; each call uses the Session it is given.
 #pragma once
@@ -34,6 +37,7 @@ struct JournalState {
   std::map<uint32_t, std::string> deferred;        // object id -> ADD clauses
   std::set<uint32_t> tables_done;                  // non-transactional tables fully loaded
   std::set<uint32_t> indexes_done;
+  std::map<uint32_t, std::string> tunings;  // order -> "name\toriginal" (--exclusive)
 };
 
 class Journal {
@@ -58,6 +62,8 @@ class Journal {
   Result<bool> HasChunk(mysql::Session& s, uint32_t object, uint32_t chunk) const;
   // Forgets the chunks of one object (a non-transactional table reloaded from its start).
   Status ForgetChunks(mysql::Session& s, uint32_t object) const;
+  // Forgets this restore's rows of one step (the tunings once they are undone).
+  Status ForgetStep(mysql::Session& s, const std::string& step) const;
   // Removes this restore's rows, then the database when no other restore has rows in it; else
   // *others is the number of other (interrupted) restores still recorded.
   Status Finish(mysql::Session& s, uint64_t* others) const;

@@ -43,6 +43,7 @@ Status RefuseOptions(const RestoreOptions& o) {
   if (!o.tables.empty()) return refuse("--tables", no_index);
   if (!o.rename.empty()) return refuse("--rename", "its SQL names its databases itself");
   if (o.resume) return refuse("--resume", "it is loaded from the start (run it again without)");
+  if (o.exclusive) return refuse("--exclusive", "its statements run one by one as written");
   if (o.users != UsersMode::kSkip) {
     return refuse("--users", "its SQL creates whatever accounts it holds (mysql.* tables)");
   }

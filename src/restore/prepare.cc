@@ -52,6 +52,8 @@ Status RestoreRun::Prepare() {
         "and --rename) is recorded on " +
         mysql::DescribeTarget(o_.connection));
   }
+  // The values an interrupted --exclusive run changed, whether this run resumes it or not.
+  recorded_tunings_ = journal_state_.tunings;
   if (!o_.resume && journal_state_.exists) {
     progress_.Warn("an interrupted restore of this archive (started " + journal_state_.started_at +
                    ") is recorded on the target; starting over (--resume would continue it)");
@@ -219,6 +221,35 @@ Status RestoreRun::StartJournal() {
       OnControl([&](mysql::Session& s) { return journal_->Start(s, o_.input, targets); }));
   touched_ = true;
   return Status::Ok();
+}
+
+Status RestoreRun::StartTuning() {
+  tuning_ = std::make_unique<BulkLoadTuning>(journal_.get(), &progress_, recorded_tunings_);
+  if (o_.exclusive) return OnControl([&](mysql::Session& s) { return tuning_->Apply(s); });
+  if (recorded_tunings_.empty()) return Status::Ok();
+  progress_.Warn(
+      "the interrupted restore ran with --exclusive and left server settings changed; putting "
+      "them back (this run is not --exclusive)");
+  RETURN_IF_ERROR(OnControl([&](mysql::Session& s) {
+    tuning_->AdoptRecorded(s.server());
+    return Status::Ok();
+  }));
+  return UndoTuning();
+}
+
+Status RestoreRun::UndoTuning() {
+  if (tuning_ == nullptr || !tuning_->pending()) return Status::Ok();
+  // A connection of its own: the control connection may be the one a cancellation killed.
+  Status st = Status::Ok();
+  auto session = mysql::Session::Connect(o_.connection, "settings");
+  if (session.ok()) {
+    st = tuning_->Undo(**session);
+  } else {
+    st = session.status();
+  }
+  if (st.ok()) return st;
+  return Status(st.code(), "--exclusive: the server settings could not be put back (" +
+                               st.message() + "); run: " + tuning_->UndoSql());
 }
 
 }  // namespace myvault::restore

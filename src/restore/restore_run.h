@@ -31,6 +31,7 @@
 #include "restore/reconnect.h"
 #include "restore/source.h"
 #include "restore/target.h"
+#include "restore/tuning.h"
 
 namespace myvault::restore {
 
@@ -75,6 +76,10 @@ class RestoreRun {
   std::string Summary() const;
   Status Confirm();
   Status StartJournal();
+  // --exclusive: tunes the server for the load (or, on a resume without it, puts back what an
+  // interrupted run tuned); UndoTuning puts the values back on a connection of its own.
+  Status StartTuning();
+  Status UndoTuning();
   // guard.cc
   Result<std::unique_ptr<mysql::Session>> ConnectControl();  // with the restore locks
   ReconnectPolicy Policy(const std::string& role);           // for a load session
@@ -130,6 +135,8 @@ class RestoreRun {
   std::unique_ptr<Journal> journal_;
   JournalState journal_state_;
   std::set<std::pair<uint32_t, uint32_t>> unsampled_;  // (object, chunk) a sample leaves out
+  std::map<uint32_t, std::string> recorded_tunings_;  // by an interrupted run (the journal)
+  std::unique_ptr<BulkLoadTuning> tuning_;
   bool touched_ = false;          // the target has been changed (the journal at least)
   bool targets_changed_ = false;  // a target database has been dropped or created into
 

@@ -77,12 +77,18 @@ Status RestoreRun::Run() {
   report_->phases.push_back({"prepare", 0});
   const double prepare_start = MonotonicSeconds();
   Status st = StartJournal();
+  if (st.ok()) st = StartTuning();
   report_->phases.back().seconds = MonotonicSeconds() - prepare_start;
   if (st.ok()) st = Phase("schema", &RestoreRun::Schema);
   if (st.ok()) st = Phase("data", &RestoreRun::LoadData);
   if (st.ok()) st = Phase("indexes", &RestoreRun::Indexes);
   if (st.ok()) st = Phase("post", &RestoreRun::Post);
   if (st.ok() && o_.sample_chunks == 0) st = Phase("check", &RestoreRun::Check);
+  // --exclusive: the settings go back whatever happened (an error, a signal), before the
+  // journal that records them is removed.
+  if (Status undone = UndoTuning(); !undone.ok()) {
+    st = st.ok() ? undone : Status(st.code(), st.message() + "; " + undone.message());
+  }
   uint64_t others = 0;
   if (st.ok()) st = OnControl([&](mysql::Session& s) { return journal_->Finish(s, &others); });
   if (st.ok() && others > 0) {
@@ -96,10 +102,12 @@ Status RestoreRun::Run() {
   report_->target_changed = targets_changed_ || journal_state_.exists;
   if (!st.ok()) {
     st = NameBlockers(st);
-    if (touched_ && !report_->target_changed && control_ != nullptr) {
+    const bool settings_changed = tuning_ != nullptr && tuning_->pending();
+    if (touched_ && !report_->target_changed && control_ != nullptr && !settings_changed) {
       // Stopped before the first drop or create (a lock wait timeout, a cancellation): only
       // the journal's start row was written; take it back, best effort (the killer stopped
-      // first, so that a cancellation does not end this too).
+      // first, so that a cancellation does not end this too). Kept while --exclusive settings
+      // could not be put back: it names their original values for the next run.
       killer_->Stop();
       (void)journal_->Finish(*control_, &others);
       touched_ = false;

@@ -12,25 +12,42 @@ namespace {
 
 constexpr const char* kDb = "mv_rload";
 
-class RestoreLoadMethod : public ServerPairTest {
+// A database made on the source by `setup_sql`, its fingerprint and its archive.
+class DumpedDatabaseTest : public ServerPairTest {
+ protected:
+  // Runs `setup_sql` on the source, then dumps database `db` in chunks of `chunk_size` into
+  // the scratch directory's `name`.
+  void MakeArchive(const std::string& setup_sql, const std::string& db,
+                   const std::string& chunk_size, const std::string& name) {
+    ASSERT_OK(source_->Exec(setup_sql));
+    ASSERT_OK_AND_ASSIGN(source_fp_, TakeFingerprint(source_config_, {db}));
+    archive_ = dir_->Join(name);
+    ASSERT_OK_AND_ASSIGN(
+        auto dump, Dump(archive_, {"--databases", db, "--chunk-size", chunk_size, "--quiet"}));
+    ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
+  }
+
+  Fingerprint source_fp_;
+  std::string archive_;
+};
+
+class RestoreLoadMethod : public DumpedDatabaseTest {
  protected:
   void Prepare() override {
-    ASSERT_OK(source_->Exec(
+    MakeArchive(
         std::string("DROP DATABASE IF EXISTS ") + kDb + "; CREATE DATABASE " + kDb + "; USE " +
-        kDb +
-        "; CREATE TABLE plain (id INT PRIMARY KEY AUTO_INCREMENT, s VARCHAR(50), b VARBINARY(20), "
-        "d DATETIME(6), f FLOAT, n DECIMAL(20,5), j TEXT) ENGINE=InnoDB;"
-        " INSERT INTO plain VALUES (0, 'zero id', NULL, '0000-00-00 00:00:00', 0.1, 0, '\\\\N');"
-        " INSERT INTO plain (s, b, d, f, n, j) SELECT CONCAT('tab\\there\\nnl\\\\', seq), "
-        "UNHEX(LPAD(HEX(seq), 8, '0')), '2024-02-29 12:34:56.123456', seq / 7, seq * 1.5, NULL "
-        "FROM seq_1_to_3000;"
-        " CREATE TABLE bits (id INT PRIMARY KEY, b BIT(10), a INET6) ENGINE=InnoDB;"
-        " INSERT INTO bits SELECT seq, seq % 1024, CONCAT('::', HEX(seq)) FROM seq_1_to_500;"));
-    ASSERT_OK_AND_ASSIGN(source_fp_, TakeFingerprint(source_config_, {kDb}));
-    archive_ = dir_->Join("load.sql.gz");
-    ASSERT_OK_AND_ASSIGN(auto dump,
-                         Dump(archive_, {"--databases", kDb, "--chunk-size", "16KiB", "--quiet"}));
-    ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
+            kDb +
+            "; CREATE TABLE plain (id INT PRIMARY KEY AUTO_INCREMENT, s VARCHAR(50), b "
+            "VARBINARY(20), "
+            "d DATETIME(6), f FLOAT, n DECIMAL(20,5), j TEXT) ENGINE=InnoDB;"
+            " INSERT INTO plain VALUES (0, 'zero id', NULL, '0000-00-00 00:00:00', 0.1, 0, "
+            "'\\\\N');"
+            " INSERT INTO plain (s, b, d, f, n, j) SELECT CONCAT('tab\\there\\nnl\\\\', seq), "
+            "UNHEX(LPAD(HEX(seq), 8, '0')), '2024-02-29 12:34:56.123456', seq / 7, seq * 1.5, NULL "
+            "FROM seq_1_to_3000;"
+            " CREATE TABLE bits (id INT PRIMARY KEY, b BIT(10), a INET6) ENGINE=InnoDB;"
+            " INSERT INTO bits SELECT seq, seq % 1024, CONCAT('::', HEX(seq)) FROM seq_1_to_500;",
+        kDb, "16KiB", "load.sql.gz");
   }
 
   struct Chunks {
@@ -60,9 +77,6 @@ class RestoreLoadMethod : public ServerPairTest {
     ASSERT_OK_AND_ASSIGN(Fingerprint got, TakeFingerprint(target_config_, {kDb}));
     EXPECT_EQ(Diff(source_fp_, got), "");
   }
-
-  Fingerprint source_fp_;
-  std::string archive_;
 };
 
 // The default on MariaDB: array-bound INSERTs for `plain`, even with several loaders on its
@@ -132,6 +146,88 @@ TEST_F(RestoreLoadMethod, ServerRefusingLocalInfileGetsInserts) {
   EXPECT_EQ(c.load_data, 0) << r.out;
   EXPECT_GT(c.insert, 0) << r.out;
   EXPECT_NE(r.err.find("refuses LOAD DATA LOCAL INFILE"), std::string::npos) << r.err;
+  ExpectSameAsSource();
+}
+
+// A larger AUTO_INCREMENT table with secondary indexes (a plain key, a unique key, a composite
+// key and a prefix key), ids with gaps and a counter above the largest id (the last rows were
+// deleted on the source), in a hundred chunks shared by four loaders, its indexes deferred: the
+// restore ends with the source's rows (CHECKSUM TABLE and per-row hashes), the source's
+// AUTO_INCREMENT counter (not MAX(id) + 1) and the source's indexes (SHOW CREATE TABLE equal,
+// and the same index columns in information_schema.STATISTICS).
+class RestoreAutoIncrementAtScale : public DumpedDatabaseTest {
+ protected:
+  static constexpr const char* kDb = "mv_rautoinc";
+  void Prepare() override {
+    MakeArchive(
+        std::string("SET SESSION sql_log_bin = 0; DROP DATABASE IF EXISTS ") + kDb +
+            "; CREATE DATABASE " + kDb + "; USE " + kDb +
+            "; CREATE TABLE orders (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+            " customer INT NOT NULL, ref CHAR(40) NOT NULL, placed DATETIME NOT NULL,"
+            " note VARCHAR(200) NOT NULL, KEY by_customer (customer), UNIQUE KEY by_ref (ref),"
+            " KEY by_customer_placed (customer, placed), KEY by_note (note(10))) ENGINE=InnoDB;"
+            " INSERT INTO orders SELECT seq * 3, seq % 997, SHA1(seq),"
+            " '2024-01-01' + INTERVAL seq MINUTE, REPEAT(MD5(seq), 3) FROM seq_1_to_40000;"
+            " DELETE FROM orders WHERE id > 119000;"
+            " SET SESSION sql_log_bin = 1",
+        kDb, "64KiB", "autoinc.sql.gz");
+  }
+
+  std::string Query(TestServer& server, const std::string& sql) {
+    Result<std::string> v = server.QueryValue(sql);
+    EXPECT_TRUE(v.ok()) << sql << ": " << v.status().message();
+    return v.ok() ? *v : "";
+  }
+
+  void ExpectSameAsSource() {
+    ASSERT_OK_AND_ASSIGN(Fingerprint got, TakeFingerprint(target_config_, {kDb}));
+    EXPECT_EQ(Diff(source_fp_, got), "");
+    const std::string table = std::string(kDb) + ".orders";
+    const std::string counter =
+        std::string("SELECT AUTO_INCREMENT FROM information_schema.TABLES ") +
+        "WHERE TABLE_SCHEMA = '" + kDb + "' AND TABLE_NAME = 'orders'";
+    const std::string source_counter = Query(*source_, counter);
+    EXPECT_GT(std::stoll(source_counter), 120000) << "the counter is above MAX(id) + 1";
+    EXPECT_EQ(Query(*target_, counter), source_counter);
+    const std::string indexes =
+        std::string("SELECT GROUP_CONCAT(INDEX_NAME, ':', NON_UNIQUE, ':', COLUMN_NAME, ':', ") +
+        "IFNULL(SUB_PART, '-') ORDER BY INDEX_NAME, SEQ_IN_INDEX) FROM " +
+        "information_schema.STATISTICS WHERE TABLE_SCHEMA = '" + kDb +
+        "' AND TABLE_NAME = 'orders'";
+    EXPECT_EQ(Query(*target_, indexes), Query(*source_, indexes));
+    for (const std::string sql : {"SELECT COUNT(*) FROM " + table, "SHOW CREATE TABLE " + table}) {
+      ASSERT_OK_AND_ASSIGN(auto want, source_->Query(sql));
+      ASSERT_OK_AND_ASSIGN(auto got_rows, target_->Query(sql));
+      EXPECT_EQ(got_rows, want) << sql;
+    }
+    // The next id is the one the source would hand out.
+    ASSERT_OK(target_->Exec("INSERT INTO " + table +
+                            " (customer, ref, placed, note) VALUES (1, 'after', NOW(), 'x')"));
+    EXPECT_EQ(Query(*target_, "SELECT id FROM " + table + " WHERE ref = 'after'"), source_counter);
+  }
+};
+
+TEST_F(RestoreAutoIncrementAtScale, FourLoadersDeferredIndexesExactRowsCounterAndIndexes) {
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult r,
+      RunMyvault({"restore", archive_, "--defaults-file", target_cnf_, "--yes", "--progress",
+                  "lines", "--threads", "4", "--defer-indexes", "always"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(in (\d+) chunks)"))) << r.out;
+  EXPECT_GE(std::stol(m[1]), 50) << "the table should span many chunks: " << r.out;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(phases: .*indexes ([0-9.]+) s)"))) << r.out;
+  ExpectSameAsSource();
+}
+
+// The same with the indexes built during the load (--defer-indexes never) and LOAD DATA on one
+// loader: the counter and indexes do not depend on the path taken.
+TEST_F(RestoreAutoIncrementAtScale, IndexesDuringTheLoadSameRowsCounterAndIndexes) {
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult r,
+      RunMyvault({"restore", archive_, "--defaults-file", target_cnf_, "--yes", "--quiet",
+                  "--threads", "3", "--defer-indexes", "never", "--load-method", "load-data"}));
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
   ExpectSameAsSource();
 }
 

@@ -126,7 +126,9 @@ class RestoreResume : public RestoreTest {
         "20 committed chunks in the journal");
   }
 
-  // Kills a restore while `table` holds some of its `rows` but not all.
+  // Kills a restore while `table` holds some of its `rows` but not all, and checks that the
+  // kill landed there: after it the table still holds some of its rows but not all (for an
+  // InnoDB table: some of its chunks committed, not all), so the resume starts mid-table.
   void KillWhilePartlyLoaded(const std::string& table, long rows) {
     const std::string count = "SELECT COUNT(*) FROM " + QualifiedName(kResumeDb, table);
     KillRestoreWhen(
@@ -135,8 +137,26 @@ class RestoreResume : public RestoreTest {
           return n.ok() && *n != "0" && *n != std::to_string(rows);
         },
         table + " partly loaded");
+    Result<std::string> after = target_->QueryValue(count);
+    ASSERT_TRUE(after.ok()) << after.status().message();
+    EXPECT_NE(*after, "0") << "the kill did not land inside " << table;
+    EXPECT_NE(*after, std::to_string(rows)) << "the kill did not land inside " << table;
   }
   void KillWhileHeapMyisamIsPartlyLoaded() { KillWhilePartlyLoaded("heap_myisam", kHeapRows); }
+
+  // Kills the restore inside `table` (of `rows` rows), resumes it with two loaders and expects
+  // the source's state, `table` holding exactly its rows.
+  void KillInsideThenResume(const std::string& table, long rows) {
+    KillWhilePartlyLoaded(table, rows);
+    ASSERT_FALSE(HasFailure());
+    ASSERT_OK_AND_ASSIGN(CommandResult r,
+                         Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
+    ASSERT_EQ(r.exit_code, 0) << r.Describe();
+    ExpectTargetEqualsSource();
+    ASSERT_OK_AND_ASSIGN(std::string n, target_->QueryValue("SELECT COUNT(*) FROM " +
+                                                            QualifiedName(kResumeDb, table)));
+    EXPECT_EQ(n, std::to_string(rows));
+  }
 
   // CommittedChunks on the target, or `fallback` when the query fails.
   long CommittedOr(long fallback) {
@@ -262,15 +282,14 @@ TEST_F(RestoreResume, KilledInsideANonTransactionalTableResumesWithoutDuplicates
 // Killed in the middle of a table whose primary key is a string (chunks are ranges of that key,
 // in an order the loaders do not share): the resume loads exactly the chunks left (issue 10).
 TEST_F(RestoreResume, KilledInsideAStringKeyedTableResumesExactly) {
-  KillWhilePartlyLoaded("skey", kStringKeyRows);
-  ASSERT_FALSE(HasFailure());
-  ASSERT_OK_AND_ASSIGN(CommandResult r,
-                       Restore(archive_, {"--resume", "--yes", "--quiet", "--threads", "2"}));
-  ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  ExpectTargetEqualsSource();
-  ASSERT_OK_AND_ASSIGN(std::string rows, target_->QueryValue("SELECT COUNT(*) FROM " +
-                                                             QualifiedName(kResumeDb, "skey")));
-  EXPECT_EQ(rows, std::to_string(kStringKeyRows));
+  KillInsideThenResume("skey", kStringKeyRows);
+}
+
+// Killed in the middle of a large AUTO_INCREMENT table (sb1: its chunks shared by both
+// loaders): the resume loads exactly the chunks left, and the counter is the source's
+// (the fingerprint compares SHOW CREATE TABLE, which carries it).
+TEST_F(RestoreResume, KilledInsideAnAutoIncrementTableResumesExactly) {
+  KillInsideThenResume("sb1", kSbRows);
 }
 
 // Killed in the middle of the InnoDB table without any unique key, where a chunk loaded twice

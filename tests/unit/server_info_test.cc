@@ -222,6 +222,36 @@ TEST(ServerInfoTest, SnapshotPositionStatementsPerFlavor) {
   EXPECT_FALSE(mysql.HasLockTablesNowait());
 }
 
+// restore --exclusive: what each flavour relaxes, and how each setting is put back.
+TEST(ServerInfoTest, BulkLoadSettingsPerFlavour) {
+  auto names = [](const ServerInfo& s) {
+    std::vector<std::string> out;
+    for (const auto& b : s.BulkLoadSettings()) out.push_back(b.name + "=" + b.tuned);
+    return out;
+  };
+  const std::vector<std::string> common = {"innodb_flush_log_at_trx_commit=0", "sync_binlog=0"};
+  EXPECT_EQ(names(ParseServerVersion("10.11.19-MariaDB-0+deb12u1")), common);
+  EXPECT_EQ(names(ParseServerVersion("8.0.20")), common);  // before ALTER INSTANCE ... REDO_LOG
+  std::vector<std::string> mysql8 = common;
+  mysql8.push_back("innodb_redo_log=OFF");
+  EXPECT_EQ(names(ParseServerVersion("8.0.21")), mysql8);
+  EXPECT_EQ(names(ParseServerVersion("8.4.0-commercial")), mysql8);
+
+  const auto maria = ParseServerVersion("10.11.19-MariaDB").BulkLoadSettings();
+  EXPECT_EQ(maria[0].apply_sql, "SET GLOBAL innodb_flush_log_at_trx_commit = 0");
+  EXPECT_EQ(maria[0].current_sql, "SELECT @@GLOBAL.innodb_flush_log_at_trx_commit");
+  const ServerInfo m8 = ParseServerVersion("8.0.36");
+  const auto redo = m8.BulkLoadSettings().back();
+  EXPECT_EQ(redo.apply_sql, "ALTER INSTANCE DISABLE INNODB REDO_LOG");
+  EXPECT_EQ(m8.RestoreBulkLoadSettingSql(redo, "ON"), "ALTER INSTANCE ENABLE INNODB REDO_LOG");
+  EXPECT_EQ(m8.RestoreBulkLoadSettingSql(redo, "OFF"), "");  // it was off: leave it off
+  EXPECT_EQ(m8.RestoreBulkLoadSettingSql(maria[1], "1"), "SET GLOBAL sync_binlog = 1");
+  // A value that is not a number is quoted, never pasted into the statement.
+  EXPECT_EQ(m8.RestoreBulkLoadSettingSql(maria[1], "1; DROP TABLE t"),
+            "SET GLOBAL sync_binlog = '1; DROP TABLE t'");
+  EXPECT_EQ(m8.RestoreBulkLoadSettingSql(maria[1], "a'b"), "SET GLOBAL sync_binlog = 'a\\'b'");
+}
+
 }  // namespace
 }  // namespace myvault::mysql
 

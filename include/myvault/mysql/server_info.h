@@ -100,6 +100,26 @@ struct ServerInfo {
   std::string ShowGrantsSql(std::string_view user, std::string_view host, bool is_role) const;
   std::string DropAccountSql(std::string_view user, std::string_view host, bool is_role) const;
 
+  // ---- Bulk-load tuning (restore --exclusive) ----
+  // A server setting a restore that owns the server may relax for the load, and put back.
+  struct BulkLoadSetting {
+    std::string name;         // e.g. "innodb_flush_log_at_trx_commit"
+    std::string current_sql;  // one row, one column: the value now ("1", "ON", ...)
+    std::string tuned;        // the value during the load, comparable with current_sql's
+    std::string apply_sql;    // sets `tuned`
+  };
+  // The settings, in the order they are applied: on both flavours the redo log flushed about
+  // once a second instead of at each commit (innodb_flush_log_at_trx_commit=0) and the binary
+  // log left to the operating system (sync_binlog=0); on MySQL >= 8.0.21 also the redo log
+  // disabled (ALTER INSTANCE DISABLE INNODB REDO_LOG; a crash then loses the instance, which
+  // is why it is opt-in). innodb_doublewrite is read-only at runtime on MariaDB and before MySQL
+  // 8.0.30, so it is not among them.
+  std::vector<BulkLoadSetting> BulkLoadSettings() const;
+  // The statement that puts `setting` back to `original` (a value current_sql returned), or ""
+  // when there is nothing to do (the redo log was already disabled).
+  std::string RestoreBulkLoadSettingSql(const BulkLoadSetting& setting,
+                                        std::string_view original) const;
+
   // ---- Reading the binary log as a replica (myvault binlog) ----
   // The session statements to run before the binlog dump request: the heartbeat period (so an
   // idle stream still proves the connection alive every `heartbeat_s`), event checksums as the

@@ -75,6 +75,9 @@ struct RestoreOptions {
   uint64_t defer_indexes_min_bytes = 4u << 20;
   // Falls back to INSERT statements when the server refuses the method.
   LoadMethodChoice load_method = LoadMethodChoice::kAuto;
+  // --exclusive: the target belongs to this restore; settings that make a bulk load cheaper
+  // (mysql::ServerInfo::BulkLoadSettings) are applied for its duration and always put back.
+  bool exclusive = false;
   bool resume = false;  // continue an interrupted restore of the same archive and options
   int retries = 5;  // tries per chunk (and per statement after a lost connection), 0.5..8 s apart
   Binlog binlog = Binlog::kUnset;      // --enable-binlog / --skip-binlog
