@@ -128,6 +128,7 @@ constexpr OptionSpec kOptions[] = {
     Flag("verbose", 'v', &O::verbose, "Progress lines on stderr."),
     Run("version", 'V', kNone, OnVersion, "Print the version and exit."),
     Text("where", 'w', &O::where, "Only rows matching this condition."),
+    Flag("xml", 'X', &O::xml, "An XML document in mariadb-dump's layout instead of SQL."),
 };
 
 }  // namespace

@@ -89,7 +89,6 @@ constexpr OptionSpec kCompat[] = {
     Note("tls-ciphersuites", 0, kRequired, kLibrary, "TLSv1.3 cipher suites (MySQL)."),
     Note("tls-sni-servername", 0, kRequired, kLibrary, "TLS SNI name (MySQL)."),
     Note("tls-version", 0, kRequired, kLibrary, "TLS versions."),
-    Reject("xml", 'X', kNone, "XML output is not supported", "XML output."),
     Note("zstd-compression-level", 0, kRequired, kNotCompressed, "zstd level (MySQL)."),
 };
 

@@ -60,8 +60,6 @@ const ErrorCase kErrors[] = {
      "--system=plugins is not supported: myvault dumps --system=users (or all) only"},
     {{"--system=users,timezones", "-A"},
      "--system=timezones is not supported: myvault dumps --system=users (or all) only"},
-    {{"--xml", "db"}, "option '--xml" + kUnsupported + "XML output is not supported"},
-    {{"-X", "db"}, "option '--xml" + kUnsupported + "XML output is not supported"},
     {{"--delete-master-logs", "db"},
      "option '--delete-master-logs" + kUnsupported + "myvault never deletes binary logs"},
     {{"--quick=maybe", "db"},
