@@ -231,9 +231,6 @@ Status Run::Prepare() {
     notes_->push_back(
         "--skip-quote-names: names are quoted anyway (a bare keyword would not load)");
   }
-  if (!o_.create_options && !o_.xml) {  // --xml honours it: no <options> element
-    notes_->push_back("--skip-create-options: CREATE TABLE is written as the server shows it");
-  }
   threads_ = o_.threads > 0 ? o_.threads : kDefaultThreads;
   consistent_ = WantsConsistency(o_) && !o_.only_system;
   if (o_.xml) threads_ = 1;  // the XML document is written from one connection
