@@ -12,6 +12,7 @@
 #include "myvault/mysqldump/script.h"
 #include "myvault/sql/text.h"
 #include "output.h"
+#include "tab.h"
 #include "xml.h"
 
 namespace myvault::mysqldump {
@@ -233,7 +234,7 @@ Status Run::Prepare() {
   }
   threads_ = o_.threads > 0 ? o_.threads : kDefaultThreads;
   consistent_ = WantsConsistency(o_) && !o_.only_system;
-  if (o_.xml) threads_ = 1;  // the XML document is written from one connection
+  if (o_.xml || !o_.tab.empty()) threads_ = 1;  // written from one connection
   if (!consistent_ && threads_ > 1) {
     // Said only to whoever asked for threads: without the option, one connection is expected.
     if (o_.threads > 1) {
@@ -345,6 +346,15 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   RETURN_IF_ERROR(CheckDumpable(o_, cat_, notes_));
   facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);
   if (o_.xml) return DumpXml(out, report);
+  if (!o_.tab.empty()) {
+    uint64_t with_rows = 0;
+    RETURN_IF_ERROR(WriteTabDump(*c_.planner, cat_, o_, facts_, out, &with_rows));
+    RETURN_IF_ERROR(snapshot_->ReleaseLock());
+    report->tables = cat_.tables.size();
+    report->bytes = out->bytes_written();
+    report->threads = 1;
+    return Status::Ok();
+  }
 
   // The script, with each table's rows streamed in place by the ordered pipeline. Rows are read
   // as utf8mb4 whatever --default-character-set says, so the stream says SET NAMES utf8mb4.
