@@ -86,6 +86,10 @@ class PipelineWork {
     if (errors_.cancelled()) return;
     const Table& table = in_.catalog->tables[unit.table];
     TableState& state = states_[unit.table];
+    if (state.failed.load()) {  // another unit of the table failed: nothing more to read
+      FinishUnit(unit, 0, emit);
+      return;
+    }
     UnitContext ctx;
     ctx.table = &table;
     ctx.query = &queries_[unit.table];
@@ -111,22 +115,45 @@ class PipelineWork {
     Result<uint64_t> rows = dump::DumpUnit(*session, ctx, unit);
     sessions_.Give(session);
     if (!rows.ok()) {
-      if (rows.status().code() != StatusCode::kCancelled || !errors_.cancelled()) {
-        errors_.Report(rows.status().WithContext("dump table " +
-                                                 sql::QualifiedName(table.schema, table.name)));
+      const Status& st = rows.status();
+      if (config_.skip_failed_tables && IsSqlError(st) && !errors_.cancelled()) {
+        if (!state.failed.exchange(true)) {
+          std::lock_guard<std::mutex> l(failed_mu_);
+          failed_.emplace_back(unit.table, st);
+        }
+        FinishUnit(unit, piece, emit);
+        return;
+      }
+      if (st.code() != StatusCode::kCancelled || !errors_.cancelled()) {
+        errors_.Report(
+            st.WithContext("dump table " + sql::QualifiedName(table.schema, table.name)));
       }
       return;
     }
     state.rows.fetch_add(*rows, std::memory_order_relaxed);
-    if (in_.ordered != nullptr) {  // tells the ordered writer this unit has no more chunks
+    FinishUnit(unit, piece, emit);
+  }
+
+  // An error the server gave about the statement itself (its errno, below the client library's
+  // 2000s), which another table's statement would not repeat; not a lost connection.
+  static bool IsSqlError(const Status& st) {
+    return st.code() != StatusCode::kCancelled && st.server_errno() != 0 &&
+           st.server_errno() < 2000 && !st.retryable();
+  }
+
+  // After a unit's last chunk (`pieces` of them): tells the ordered writer the unit has no more,
+  // and marks the table done after its last unit.
+  void FinishUnit(const WorkUnit& unit, uint32_t pieces,
+                  const std::function<void(const ChunkPtr&)>& emit) {
+    if (in_.ordered != nullptr) {
       auto end = std::make_shared<Chunk>();
       end->table = unit.table;
       end->unit_seq = unit.seq;
-      end->piece = piece;
+      end->piece = pieces;
       end->end_of_unit = true;
       emit(end);
     }
-    if (state.outstanding.fetch_sub(1) == 1) TableDone(unit.table);
+    if (states_[unit.table].outstanding.fetch_sub(1) == 1) TableDone(unit.table);
   }
 
   // Compresses a chunk into its gzip member (with its SHA-256) and frees its SQL text.
@@ -189,6 +216,8 @@ class PipelineWork {
     result->table_rows.clear();
     for (const auto& s : states_) result->table_rows.push_back(s.rows.load());
     result->chunks = chunks_written_;
+    std::lock_guard<std::mutex> l(failed_mu_);
+    result->failed_tables = failed_;
   }
 
  private:
@@ -221,6 +250,8 @@ class PipelineWork {
   uint64_t head_ = 0;
   uint32_t next_piece_ = 0;
   std::map<std::pair<uint64_t, uint32_t>, ChunkPtr> early_;
+  mutable std::mutex failed_mu_;
+  std::vector<std::pair<size_t, Status>> failed_;  // skip_failed_tables, guarded by failed_mu_
 };
 
 }  // namespace

@@ -29,6 +29,7 @@ struct TableState {
   std::atomic<int> outstanding{0};
   std::atomic<uint32_t> next_chunk{0};
   std::atomic<uint64_t> rows{0};
+  std::atomic<bool> failed{false};  // PipelineConfig::skip_failed_tables: its SELECT failed
 };
 
 class Planner {

@@ -59,6 +59,12 @@ constexpr OptionSpec kOptions[] = {
     Flag("force", 'f', &O::force, "Continue after an SQL error."),
     Flag("gtid", 0, &O::gtid, "CHANGE MASTER by GTID position (MariaDB)."),
     Run("help", '?', kNone, OnHelp, "Print this help and exit."),
+    Text("fields-enclosed-by", 0, &O::fields_enclosed_by, "With --tab: field quote."),
+    Text("fields-escaped-by", 0, &O::fields_escaped_by, "With --tab: escape character."),
+    Text("fields-optionally-enclosed-by", 0, &O::fields_optionally_enclosed_by,
+         "With --tab: quote for string fields."),
+    Text("fields-terminated-by", 0, &O::fields_terminated_by, "With --tab: field separator."),
+    Flag("header", 0, &O::header, "With --tab: a first line of column names."),
     Flag("hex-blob", 0, &O::hex_blob, "Binary columns as 0x... literals."),
     Conn("host", 'h', &C::host, "Server host."),
     Run("ignore-database", 0, kRequired, OnIgnoreDatabase,
@@ -75,6 +81,7 @@ constexpr OptionSpec kOptions[] = {
     Flag("lock-all-tables", 'x', &O::lock_all_tables, "Global read lock for the whole dump."),
     Flag("lock-tables", 'l', &O::lock_tables,
          "Lock each database's tables while it is dumped (default on)."),
+    Text("lines-terminated-by", 0, &O::lines_terminated_by, "With --tab: line terminator."),
     Text("log-error", 0, &O::log_error, "Append warnings and errors to this file."),
     Run("master-data", 0, kOptional, OnMasterData,
         "CHANGE MASTER to this server's binlog position: 1, or 2 commented out.", "#"),
@@ -127,7 +134,11 @@ constexpr OptionSpec kOptions[] = {
     Conn("user", 'u', &C::user, "User to log in as."),
     Flag("verbose", 'v', &O::verbose, "Progress lines on stderr."),
     Run("version", 'V', kNone, OnVersion, "Print the version and exit."),
+    Text("tab", 'T', &O::tab,
+         "DIR.sql and DIR.txt per table: the server writes the rows (SELECT ... INTO OUTFILE), "
+         "so DIR is on the server's host."),
     Text("where", 'w', &O::where, "Only rows matching this condition."),
+    Flag("xml", 'X', &O::xml, "An XML document in mariadb-dump's layout instead of SQL."),
 };
 
 }  // namespace

@@ -15,8 +15,6 @@ constexpr std::string_view kIgnored = "ignored";
 constexpr std::string_view kMysqlOnly = "MySQL 8 only; ignored";
 constexpr std::string_view kLibrary = "myvault's client library decides; ignored";
 constexpr std::string_view kNotCompressed = "the client protocol is not compressed; ignored";
-constexpr std::string_view kOneStream =
-    "it writes one SQL stream (use `myvault dump` for a directory of files)";
 constexpr std::string_view kNoPurge = "myvault never deletes binary logs";
 constexpr std::string_view kWindows = "it is for Windows; use --protocol=TCP or SOCKET";
 
@@ -46,19 +44,12 @@ constexpr OptionSpec kCompat[] = {
     Reject("delete-master-logs", 0, kBool, kNoPurge, "Purge the binary logs after the dump."),
     Reject("delete-source-logs", 0, kBool, kNoPurge, "MySQL name of --delete-master-logs."),
     Note("enable-cleartext-plugin", 0, kBool, kLibrary, "Cleartext authentication (MySQL)."),
-    Reject("fields-enclosed-by", 0, kRequired, kOneStream, "With --tab: field quote."),
-    Reject("fields-escaped-by", 0, kRequired, kOneStream, "With --tab: escape character."),
-    Reject("fields-optionally-enclosed-by", 0, kRequired, kOneStream,
-           "With --tab: optional field quote."),
-    Reject("fields-terminated-by", 0, kRequired, kOneStream, "With --tab: field separator."),
     Note("galera-info", 0, kBool, kIgnored, "Galera position (MariaDB)."),
     Note("get-server-public-key", 0, kBool, kLibrary, "Ask the server for its RSA key (MySQL)."),
-    Note("header", 0, kBool, "only used with --tab; ignored", "With --tab: column names line."),
     Note("ignore-error", 0, kRequired, "errors are not ignored; ignored",
          "Error numbers to ignore (MySQL)."),
     Reject("init-command", 0, kRequired, "myvault runs no user SQL when connecting",
            "SQL to run after connecting (MySQL)."),
-    Reject("lines-terminated-by", 0, kRequired, kOneStream, "With --tab: line terminator."),
     Note("log-queries", 0, kBool, kIgnored, "Restore is logged (default on; MariaDB).", When::kOff),
     Reject("login-path", 0, kRequired, "the MySQL login-path file is not read",
            "Group of .mylogin.cnf to read (MySQL)."),
@@ -85,11 +76,9 @@ constexpr OptionSpec kCompat[] = {
     Note("ssl-crl", 0, kRequired, kLibrary, "Certificate revocation list."),
     Note("ssl-crlpath", 0, kRequired, kLibrary, "Certificate revocation list directory."),
     Note("ssl-fips-mode", 0, kRequired, kLibrary, "FIPS mode (MySQL)."),
-    Reject("tab", 'T', kRequired, kOneStream, "A .sql and a .txt file per table in a directory."),
     Note("tls-ciphersuites", 0, kRequired, kLibrary, "TLSv1.3 cipher suites (MySQL)."),
     Note("tls-sni-servername", 0, kRequired, kLibrary, "TLS SNI name (MySQL)."),
     Note("tls-version", 0, kRequired, kLibrary, "TLS versions."),
-    Reject("xml", 'X', kNone, "XML output is not supported", "XML output."),
     Note("zstd-compression-level", 0, kRequired, kNotCompressed, "zstd level (MySQL)."),
 };
 

@@ -12,6 +12,8 @@
 #include "myvault/mysqldump/script.h"
 #include "myvault/sql/text.h"
 #include "output.h"
+#include "tab.h"
+#include "xml.h"
 
 namespace myvault::mysqldump {
 namespace {
@@ -163,6 +165,7 @@ dump::PipelineConfig MakePipelineConfig(const MysqldumpOptions& o, int threads) 
   config.insert_style.one_row_per_statement = !o.extended_insert;
   config.where = o.where;
   config.hex_blob = o.hex_blob;
+  config.skip_failed_tables = o.force;  // mysqldump --force: on to the next table
   return config;
 }
 
@@ -192,9 +195,19 @@ class Run {
     return NotFound("unknown table(s) " + names + " (--force dumped the others)")
         .SetServerError(ER_NO_SUCH_TABLE, "42S02", false);
   }
+  // After a complete dump under --force: the tables whose rows the server refused to select (a
+  // bad --where), as mysqldump ends (its exit code 2, the first error), or Ok.
+  Status FailedTables() const {
+    if (failed_.empty()) return Status::Ok();
+    std::string names;
+    for (const auto& t : failed_) names += (names.empty() ? "" : ", ") + t;
+    return Status(StatusCode::kServer,
+                  "the rows of " + names + " could not be selected (--force dumped the others)");
+  }
 
  private:
   Status BeginSnapshot();
+  Status DumpXml(SqlOutput* out, MysqldumpReport* report);
   Status Recheck(const mysql::LockPlan& plan);
 
   const MysqldumpOptions& o_;
@@ -207,6 +220,7 @@ class Run {
   dump::Catalog cat_;
   ScriptFacts facts_;
   std::unique_ptr<dump::Snapshot> snapshot_;
+  std::vector<std::string> failed_;  // --force: tables left without rows, `db`.`t`
 };
 
 Status Run::Prepare() {
@@ -218,11 +232,9 @@ Status Run::Prepare() {
     notes_->push_back(
         "--skip-quote-names: names are quoted anyway (a bare keyword would not load)");
   }
-  if (!o_.create_options) {
-    notes_->push_back("--skip-create-options: CREATE TABLE is written as the server shows it");
-  }
   threads_ = o_.threads > 0 ? o_.threads : kDefaultThreads;
   consistent_ = WantsConsistency(o_) && !o_.only_system;
+  if (o_.xml || !o_.tab.empty()) threads_ = 1;  // written from one connection
   if (!consistent_ && threads_ > 1) {
     // Said only to whoever asked for threads: without the option, one connection is expected.
     if (o_.threads > 1) {
@@ -333,6 +345,16 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   }
   RETURN_IF_ERROR(CheckDumpable(o_, cat_, notes_));
   facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);
+  if (o_.xml) return DumpXml(out, report);
+  if (!o_.tab.empty()) {
+    uint64_t with_rows = 0;
+    RETURN_IF_ERROR(WriteTabDump(*c_.planner, cat_, o_, facts_, out, &with_rows));
+    RETURN_IF_ERROR(snapshot_->ReleaseLock());
+    report->tables = cat_.tables.size();
+    report->bytes = out->bytes_written();
+    report->threads = 1;
+    return Status::Ok();
+  }
 
   // The script, with each table's rows streamed in place by the ordered pipeline. Rows are read
   // as utf8mb4 whatever --default-character-set says, so the stream says SET NAMES utf8mb4.
@@ -356,6 +378,14 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
     in.errors = errors_;
     in.connection = &o_.connection;
     RETURN_IF_ERROR(dump::RunDataPipeline(MakePipelineConfig(o_, threads_), in, &result));
+    std::sort(result.failed_tables.begin(), result.failed_tables.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });  // catalog order
+    for (const auto& [table, error] : result.failed_tables) {
+      const dump::Table& t = cat_.tables[table];
+      failed_.push_back(sql::QualifiedName(t.schema, t.name));
+      notes_->push_back("table " + failed_.back() + ": " + error.message() +
+                        " (--force: its rows are left out, the next table follows)");
+    }
   }
   RETURN_IF_ERROR(snapshot_->ReleaseLock());
   RETURN_IF_ERROR(script.Finish());
@@ -370,6 +400,25 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   return Status::Ok();
 }
 
+// --xml: the document from the planner connection, in the snapshot.
+Status Run::DumpXml(SqlOutput* out, MysqldumpReport* report) {
+  XmlResult result;
+  RETURN_IF_ERROR(WriteXmlDump(*c_.planner, cat_, o_, out, &result));
+  for (const auto& [table, error] : result.failed) {
+    failed_.push_back(table);
+    notes_->push_back("table " + table + ": " + error +
+                      " (--force: its rows are left out, the next table follows)");
+  }
+  RETURN_IF_ERROR(snapshot_->ReleaseLock());
+  if (errors_->cancelled()) return errors_->first();
+  RETURN_IF_ERROR(out->Commit());
+  report->tables = cat_.tables.size();
+  report->rows = result.rows;
+  report->bytes = out->bytes_written();
+  report->threads = 1;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RunMysqldump(const MysqldumpOptions& o, ErrorCollector* errors, MysqldumpReport* report,
@@ -379,9 +428,10 @@ Status RunMysqldump(const MysqldumpOptions& o, ErrorCollector* errors, Mysqldump
   RETURN_IF_ERROR(run.Prepare());
   ASSIGN_OR_RETURN(auto out, SqlOutput::Open(o.result_file));
   Status st = run.Dump(out.get(), report);
-  if (!st.ok()) out->MarkIncomplete(st);
+  if (!st.ok() && !o.xml) out->MarkIncomplete(st);  // an unfinished XML document is not well formed
   report->seconds = MonotonicSeconds() - start;
   if (st.ok()) st = run.MissingTables();
+  if (st.ok()) st = run.FailedTables();
   return st;
 }
 

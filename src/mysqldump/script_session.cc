@@ -84,6 +84,12 @@ std::string Header(const MysqldumpOptions& o, const ScriptFacts& f) {
     s += "/*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;\n"
          "/*!40103 SET TIME_ZONE='+00:00' */;\n";
   }
+  // A --tab .sql file holds no rows: no checks to turn off, and mariadb-dump's SQL_MODE ''.
+  if (!o.tab.empty()) {
+    return s +
+           "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='' */;\n"
+           "/*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;\n";
+  }
   // Without CREATE TABLE there is no unique index to build, and mysqldump leaves the checks on.
   if (!o.no_create_info)
     s += "/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;\n";
@@ -96,9 +102,11 @@ std::string Header(const MysqldumpOptions& o, const ScriptFacts& f) {
 std::string Footer(const MysqldumpOptions& o, const ScriptFacts& f) {
   std::string s;
   if (o.tz_utc) s += "/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;\n";
-  s += "\n/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;\n"
-       "/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;\n";
-  if (!o.no_create_info) s += "/*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;\n";
+  s += "\n/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;\n";
+  if (o.tab.empty()) {
+    s += "/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;\n";
+    if (!o.no_create_info) s += "/*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;\n";
+  }
   if (o.set_charset) {
     s += "/*!40101 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT */;\n"
          "/*!40101 SET CHARACTER_SET_RESULTS=@OLD_CHARACTER_SET_RESULTS */;\n"

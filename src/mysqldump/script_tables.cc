@@ -16,6 +16,19 @@ std::string SequenceStructure(const dump::Table& t, const MysqldumpOptions& o) {
   return s;
 }
 
+// --skip-create-options: the CREATE TABLE without its table options (ENGINE=, DEFAULT CHARSET=,
+// COMMENT=, ...), as mysqldump reads it under sql_mode NO_TABLE_OPTIONS: SHOW CREATE TABLE puts
+// them after the ")" that starts the column list's last line, up to the end of that line (a
+// partitioning clause follows on lines of its own and stays).
+std::string WithoutTableOptions(const std::string& create_sql) {
+  const size_t close = create_sql.rfind("\n)");
+  if (close == std::string::npos) return create_sql;
+  const size_t options = close + 2;
+  const size_t line_end = create_sql.find('\n', options);
+  return create_sql.substr(0, options) +
+         (line_end == std::string::npos ? "" : create_sql.substr(line_end));
+}
+
 }  // namespace
 
 std::string TableStructure(const dump::Table& t, const MysqldumpOptions& o, const ScriptFacts& f) {
@@ -26,7 +39,7 @@ std::string TableStructure(const dump::Table& t, const MysqldumpOptions& o, cons
   // The catalog read every CREATE text over a utf8mb4 connection: send it back the same way.
   s += "/*!40101 SET @saved_cs_client     = @@character_set_client */;\n";
   s += NamesVersion(f, "utf8mb4") + "SET character_set_client = utf8mb4 */;\n";
-  s += t.create_sql + ";\n";
+  s += (o.create_options ? t.create_sql : WithoutTableOptions(t.create_sql)) + ";\n";
   s += "/*!40101 SET character_set_client = @saved_cs_client */;\n";
   return s;
 }

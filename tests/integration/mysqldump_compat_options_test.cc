@@ -56,5 +56,28 @@ TEST_F(MysqldumpCompatOptions, DisableDefaultCharacterSetIsTheDefault) {
   }
 }
 
+// --skip-create-options: CREATE TABLE without ENGINE=, DEFAULT CHARSET=, COMMENT=: the same text
+// as mariadb-dump's (which reads it under sql_mode NO_TABLE_OPTIONS), also for a partitioned table.
+TEST_F(MysqldumpCompatOptions, SkipCreateOptionsLeavesOutTheTableOptions) {
+  ASSERT_OK(source_->Exec(std::string("CREATE TABLE ") + kDb +
+                          ".p (id INT PRIMARY KEY, c VARCHAR(5) COMMENT 'x') ENGINE=MyISAM "
+                          "COMMENT='t)' PARTITION BY HASH (id) PARTITIONS 2"));
+  auto create_of = [](const std::string& sql, const std::string& table) {
+    const size_t at = sql.find("CREATE TABLE `" + table + "`");
+    return at == std::string::npos ? std::string() : sql.substr(at, sql.find(";\n", at) - at);
+  };
+  const std::vector<std::string> args = {"--skip-create-options", kDb};
+  ASSERT_OK_AND_ASSIGN(CommandResult stock, MariadbDump(args));
+  ASSERT_OK_AND_ASSIGN(CommandResult ours, Mysqldump(args));
+  ASSERT_EQ(stock.exit_code, 0) << stock.Describe();
+  ASSERT_EQ(ours.exit_code, 0) << ours.Describe();
+  EXPECT_EQ(ours.err, "") << "honoured, so no note";
+  for (const char* table : {"a", "p"}) {
+    EXPECT_NE(create_of(stock.out, table), "") << stock.out;
+    EXPECT_EQ(create_of(ours.out, table), create_of(stock.out, table)) << table;
+  }
+  EXPECT_EQ(create_of(ours.out, "a").find("ENGINE="), std::string::npos) << ours.out;
+}
+
 }  // namespace
 }  // namespace myvault::it

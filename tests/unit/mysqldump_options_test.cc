@@ -201,6 +201,8 @@ const GoldenCase kGolden[] = {
       {"replace", "1"},
       {"insert_ignore", "1"},
       {"add_drop_trigger", "1"}}},
+    {{"--xml", "db"}, {{"xml", "1"}}},
+    {{"-X", "--force", "db"}, {{"xml", "1"}, {"force", "1"}}},
     // System-versioned tables (MariaDB).
     {{"--dump-history", "db"}, {{"dump_history", "1"}}},
     {{"-H", "db"}, {{"dump_history", "1"}}},

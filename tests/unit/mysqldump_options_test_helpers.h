@@ -70,6 +70,7 @@ inline Fields Summary(const MysqldumpOptions& o) {
       {"insert_ignore", o.insert_ignore},
       {"replace", o.replace},
       {"hex_blob", o.hex_blob},
+      {"xml", o.xml},
       {"dump_history", o.dump_history},
       {"routines", o.routines},
       {"triggers", o.triggers},

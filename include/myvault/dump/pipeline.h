@@ -28,6 +28,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "myvault/archive/writer.h"
@@ -51,6 +52,11 @@ struct PipelineConfig {
   sql::InsertStyle insert_style;  // a table that NeedsColumnList() always gets a column list
   std::string where;              // filter on every table's rows (mysqldump --where), or ""
   bool hex_blob = false;          // every binary value as 0x... (mysqldump --hex-blob)
+  // mysqldump --force: a table whose SELECT the server rejects (an SQL error: a --where naming
+  // a column the table lacks, say; not a lost connection or a cancel) is left without rows and
+  // listed in PipelineResult::failed_tables, and the other tables are dumped. Off: such an error
+  // stops the dump.
+  bool skip_failed_tables = false;
 };
 
 // Receives the INSERT text of ordered mode, on the writer thread: tables in catalog order, each
@@ -79,6 +85,9 @@ struct PipelineInputs {
 struct PipelineResult {
   std::vector<uint64_t> table_rows;  // per catalog table
   uint64_t chunks = 0;
+  // skip_failed_tables: each table left without rows (catalog index) and the server's error, in
+  // the order they failed. Rows written before a failure in the middle of a table stay written.
+  std::vector<std::pair<size_t, Status>> failed_tables;
 };
 
 Status RunDataPipeline(const PipelineConfig& config, const PipelineInputs& in,

@@ -14,7 +14,7 @@
 // groups it is skipped, and only exact names count there (those groups hold other tools' options
 // too). Options that only mean something on the other server flavour, or that change nothing in
 // myvault, are accepted and recorded in `notes` (one line each, printed on stderr by the caller);
-// options myvault cannot honour in one SQL stream (--tab, --xml, --fields-*, ...) are errors.
+// options myvault cannot honour are errors.
 //
 // Passwords: main() takes `-p`/`--password` out of argv first (mysql::ExtractPasswordArgs) and
 // passes the result in; option-file passwords are applied here. Nothing here prompts.
@@ -106,7 +106,15 @@ struct MysqldumpOptions {
       false;  // implies skip add-drop-table, add-locks, comments, disable-keys, set-charset
   bool comments = true;  // -i
   bool dump_date = true;
-  bool force = false;             // -f: continue after an SQL error (a view that fails, say)
+  bool force = false;  // -f: continue after an SQL error (a view that fails, say)
+  bool xml = false;    // -X: mariadb-dump's XML document instead of SQL
+  // --tab=DIR (-T): DIR/t.sql per table (its CREATE TABLE and triggers) and DIR/t.txt, written
+  // by the server (SELECT ... INTO OUTFILE) in the format of the --fields-*/--lines-* options
+  // ("" means the server's default), with a line of column names first under --header.
+  std::string tab;
+  std::string fields_terminated_by, fields_enclosed_by, fields_optionally_enclosed_by;
+  std::string fields_escaped_by, lines_terminated_by;
+  bool header = false;
   std::string result_file;        // -r; empty: stdout
   std::string log_error;          // --log-error: also append warnings and errors to this file
   double max_statement_time = 0;  // --max-statement-time, seconds; 0: no limit (MariaDB)
