@@ -6,9 +6,8 @@
 //   <database name="db">
 //   	<table_structure name="t">          one per table and view, by name (tables named on the
 //   		<field Field=... Type=... />       command line: in that order); the attributes are
-//   the 		<key Table=... Key_name=... />     columns of information_schema.COLUMNS (as Field, Type,
-//   		<options Name=... Engine=... />    Null, Key, Default, Extra, Comment), SHOW KEYS
-//   and
+//   the 		<key Table=... Key_name=... />     columns of information_schema.COLUMNS (as Field,
+//   Type, 		<options Name=... Engine=... />    Null, Key, Default, Extra, Comment), SHOW KEYS and
 //   	</table_structure>                    SHOW TABLE STATUS, NULL values left out
 //   	<table_data name="t">                tables only
 //   	<row>

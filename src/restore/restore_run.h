@@ -135,7 +135,7 @@ class RestoreRun {
   std::unique_ptr<Journal> journal_;
   JournalState journal_state_;
   std::set<std::pair<uint32_t, uint32_t>> unsampled_;  // (object, chunk) a sample leaves out
-  std::map<uint32_t, std::string> recorded_tunings_;  // by an interrupted run (the journal)
+  std::map<uint32_t, std::string> recorded_tunings_;   // by an interrupted run (the journal)
   std::unique_ptr<BulkLoadTuning> tuning_;
   bool touched_ = false;          // the target has been changed (the journal at least)
   bool targets_changed_ = false;  // a target database has been dropped or created into
