@@ -1,3 +1,4 @@
+// clang-format off: the layout below is mariadb-dump's, tabs included
 // Private to mysqldump mode: --xml (-X), mariadb-dump's XML document instead of SQL.
 //
 // The layout is mariadb-dump's (10.11), element for element:
@@ -6,8 +7,9 @@
 //   <database name="db">
 //   	<table_structure name="t">          one per table and view, by name (tables named on the
 //   		<field Field=... Type=... />       command line: in that order); the attributes are
-//   the 		<key Table=... Key_name=... />     columns of information_schema.COLUMNS (as Field,
-//   Type, 		<options Name=... Engine=... />    Null, Key, Default, Extra, Comment), SHOW KEYS and
+//   the 		<key Table=... Key_name=... />     columns of information_schema.COLUMNS (as Field, Type,
+//   		<options Name=... Engine=... />    Null, Key, Default, Extra, Comment), SHOW KEYS
+//   and
 //   	</table_structure>                    SHOW TABLE STATUS, NULL values left out
 //   	<table_data name="t">                tables only
 //   	<row>
@@ -26,6 +28,7 @@
 // either). Trigger, event and routine bodies are CDATA sections, with "]]>" split.
 // --no-create-info leaves out table_structure, --no-data table_data. Every query runs on the one
 // session given (in the dump's snapshot when there is one).
+// clang-format on
 #pragma once
 
 #include <string>
