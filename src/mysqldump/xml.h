@@ -1,4 +1,4 @@
-// clang-format off: the layout below is mariadb-dump's, tabs included
+// clang-format off
 // Private to mysqldump mode: --xml (-X), mariadb-dump's XML document instead of SQL.
 //
 // The layout is mariadb-dump's (10.11), element for element:
