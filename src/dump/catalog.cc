@@ -353,6 +353,15 @@ bool IsGeneratedColumn(std::string_view extra) {
          e == "virtual" || has("row start") || has("row end");
 }
 
+bool HoldsBytes(const Column& c) {
+  static const std::set<std::string> kBytes = {
+      "binary",        "varbinary", "tinyblob",        "blob",         "mediumblob",
+      "longblob",      "geometry",  "point",           "linestring",   "polygon",
+      "multipoint",    "bit",       "multilinestring", "multipolygon", "geometrycollection",
+      "geomcollection" /* MySQL 8's name */};
+  return kBytes.count(c.data_type) != 0 || c.charset == "binary";
+}
+
 bool NeedsColumnList(const Table& t) {
   return std::any_of(t.columns.begin(), t.columns.end(),
                      [](const Column& c) { return c.generated || c.invisible; });

@@ -17,14 +17,6 @@ bool IsUtf8Family(const std::string& charset) {
 
 // The select expression and encoding that make a column's value round-trip byte for byte.
 sql::ColumnFormat FormatFor(const Column& c, std::string* expr) {
-  static const std::set<std::string> kBinary = {"binary",        "varbinary",
-                                                "tinyblob",      "blob",
-                                                "mediumblob",    "longblob",
-                                                "geometry",      "point",
-                                                "linestring",    "polygon",
-                                                "multipoint",    "multilinestring",
-                                                "multipolygon",  "geometrycollection",
-                                                "geomcollection" /* MySQL 8's name */};
   static const std::set<std::string> kNumeric = {"tinyint", "smallint", "mediumint", "int",
                                                  "integer", "bigint",   "decimal",   "numeric",
                                                  "double",  "real",     "year"};
@@ -41,7 +33,7 @@ sql::ColumnFormat FormatFor(const Column& c, std::string* expr) {
     f.encoding = sql::ValueEncoding::kRaw;
   } else if (kNumeric.count(c.data_type) != 0) {
     f.encoding = sql::ValueEncoding::kRaw;
-  } else if (kBinary.count(c.data_type) != 0 || c.charset == "binary") {
+  } else if (HoldsBytes(c)) {
     f.encoding = sql::ValueEncoding::kHex;
     f.quote_large = true;
   } else if (!c.charset.empty() && !IsUtf8Family(c.charset)) {

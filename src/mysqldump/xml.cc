@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "myvault/sql/text.h"
 
@@ -33,18 +32,6 @@ std::string NameAttribute(std::string_view element, std::string_view name) {
 
 // Values of these columns are binary data: with --hex-blob, hex (mariadb-dump's test is the
 // binary character set, and BIT).
-bool IsBinary(const dump::Column& c) {
-  static const std::set<std::string> kBinary = {"binary",       "varbinary",
-                                                "tinyblob",     "blob",
-                                                "mediumblob",   "longblob",
-                                                "geometry",     "point",
-                                                "linestring",   "polygon",
-                                                "multipoint",   "multilinestring",
-                                                "multipolygon", "geometrycollection",
-                                                "bit"};
-  return kBinary.count(c.data_type) != 0 || c.charset == "binary";
-}
-
 // A table or a view of one database, in the order the document lists them.
 struct Entry {
   std::string name;
@@ -164,7 +151,7 @@ class XmlWriter {
             continue;
           }
           std::string_view v(row.values[i], row.lengths[i]);
-          if (o_.hex_blob && IsBinary(*columns[i]) && !v.empty()) {  // '' as plain text
+          if (o_.hex_blob && dump::HoldsBytes(*columns[i]) && !v.empty()) {  // '' as plain text
             text += " xsi:type=\"xs:hexBinary\">";
             for (unsigned char b : v) {
               text.push_back(kHexDigits[b >> 4]);

@@ -129,6 +129,22 @@ TEST(CatalogTest, GeneratedColumnsAreRecognisedPerFlavor) {
   EXPECT_FALSE(IsGeneratedColumn(""));
 }
 
+TEST(CatalogTest, BytesAreToldFromTextByTypeAndCharset) {
+  auto column = [](const char* type, const char* charset) {
+    Column c;
+    c.data_type = type;
+    c.charset = charset;
+    return c;
+  };
+  for (const char* type : {"varbinary", "longblob", "point", "geomcollection", "bit"}) {
+    EXPECT_TRUE(HoldsBytes(column(type, ""))) << type;
+  }
+  EXPECT_TRUE(HoldsBytes(column("varchar", "binary")));
+  EXPECT_FALSE(HoldsBytes(column("varchar", "utf8mb4")));
+  EXPECT_FALSE(HoldsBytes(column("text", "latin1")));
+  EXPECT_FALSE(HoldsBytes(column("int", "")));
+}
+
 TEST(CatalogTest, SystemDatabasesAreNeverDumpedByDefault) {
   for (const char* db :
        {"mysql", "sys", "information_schema", "performance_schema", "_myvault_restore"}) {

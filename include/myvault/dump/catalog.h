@@ -138,6 +138,10 @@ struct Catalog {
 // INSERTs. MySQL 8's DEFAULT_GENERATED (an expression default) is an ordinary column.
 bool IsGeneratedColumn(std::string_view extra);
 
+// Whether the column holds bytes rather than text: binary strings, blobs, spatial types, BIT, or
+// any type in the binary character set. The dump writes these in hex (mysqldump --hex-blob too).
+bool HoldsBytes(const Column& column);
+
 // The column names of a SHOW CREATE TABLE text, in order (lines "  `name` type ...").
 std::vector<std::string> ColumnNamesFromCreate(const std::string& create_sql);
 
