@@ -41,6 +41,10 @@ bool ServerInfo::HasLockInstanceForBackup() const {
 
 bool ServerInfo::HasArrayBinding() const { return flavor == Flavor::kMariaDB && AtLeast(10, 2, 7); }
 
+bool ServerInfo::SerializesAutoIncrementInserts() const {
+  return flavor == Flavor::kMariaDB && AtLeast(10, 2, 4);
+}
+
 bool ServerInfo::HasSequences() const { return flavor == Flavor::kMariaDB && AtLeast(10, 3, 0); }
 
 std::string ServerInfo::BinlogStatusQuery() const {

@@ -41,7 +41,12 @@ struct ChunkRows {
 
 class Loader {
  public:
-  explicit Loader(const LoaderInputs& in) : in_(in) {}
+  explicit Loader(const LoaderInputs& in) : in_(in) {
+    for (const auto& [id, table] : *in_.tables) {
+      if (in_.autoinc_serial && table.auto_increment)
+        send_turns_[id] = std::make_unique<std::mutex>();
+    }
+  }
 
   // The reader: the next chunk to load, or nullptr once the data members end (or on error).
   // From a file, every remaining chunk is known at once, and the ChunkQueue hands them out
@@ -259,7 +264,11 @@ class Loader {
     if (table.transactional) RETURN_IF_ERROR(s.Execute("START TRANSACTION"));
     uint64_t inserted = 0;
     LoadMethod method = LoadMethod::kInsert;
-    Status st = Send(s, m, rows, table, &inserted, &method);
+    Status st;
+    {
+      std::unique_lock<std::mutex> turn = SendTurn(m.info.object_id);
+      st = Send(s, m, rows, table, &inserted, &method);
+    }
     if (st.ok() && inserted != m.info.rows) {
       st = Status(StatusCode::kServer, "inserted " + std::to_string(inserted) +
                                            " rows, the archive records " +
@@ -273,6 +282,14 @@ class Loader {
       ++(method == LoadMethod::kBulk ? result_.bulk_chunks : result_.load_data_chunks);
     }
     return st;
+  }
+
+  // The right to send rows into `table` now: held by one loader at a time for a table whose
+  // inserts the server serializes (LoaderInputs::autoinc_serial); an empty lock otherwise.
+  std::unique_lock<std::mutex> SendTurn(uint32_t table) {
+    auto it = send_turns_.find(table);
+    if (it == send_turns_.end()) return {};
+    return std::unique_lock<std::mutex>(*it->second);
   }
 
   // Sends the chunk's rows by the table's method (*used says which went), falling back to its
@@ -330,6 +347,7 @@ class Loader {
   std::map<uint32_t, std::vector<ChunkPtr>> queued_;  // by table, in file order (file only)
   ChunkQueue queue_;                                  // (mu_)
   std::map<uint32_t, int> busy_;                      // loaders on a table now (mu_)
+  std::map<uint32_t, std::unique_ptr<std::mutex>> send_turns_;  // see SendTurn (set up once)
   std::atomic<bool> load_data_refused_{false};
   std::atomic<bool> bulk_refused_{false};
   std::mutex mu_;

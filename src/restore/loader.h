@@ -58,6 +58,10 @@ struct LoaderInputs {
   const std::map<std::string, std::string>* rename = nullptr;
   LoadMethod method = LoadMethod::kInsert;  // for binary_exact tables
   bool autoinc_lock_free = false;  // innodb_autoinc_lock_mode=2: LOAD DATA takes no AUTO-INC lock
+  // ServerInfo::SerializesAutoIncrementInserts: the rows of an AUTO_INCREMENT table are sent by
+  // one loader at a time; the others prepare their next chunk of it meanwhile, instead of
+  // spinning on the server's latch.
+  bool autoinc_serial = false;
   int threads = 4;
   int retries = 5;
   uint64_t max_statement = 0;  // the server's max_allowed_packet: longer statements fail early

@@ -313,6 +313,7 @@ Status RestoreRun::LoadData() {
   in.rename = &o_.rename;
   in.method = ChooseLoadMethod(o_.load_method, server);
   in.autoinc_lock_free = lock_mode.ok() && lock_mode->Get(0, "m") == "2";
+  in.autoinc_serial = server.SerializesAutoIncrementInserts();
   in.threads = o_.threads;
   in.retries = o_.retries;
   in.max_statement = std::stoull(packet.Get(0, "p"));

@@ -45,6 +45,14 @@ TEST(ServerInfoTest, ArrayBindingOnMariaDBOnly) {
   EXPECT_FALSE(ParseServerVersion("nonsense").HasArrayBinding());
 }
 
+TEST(ServerInfoTest, AutoIncrementInsertsSerializeOnMariaDBOnly) {
+  EXPECT_TRUE(ParseServerVersion("10.11.19-MariaDB-0+deb12u1").SerializesAutoIncrementInserts());
+  EXPECT_TRUE(ParseServerVersion("10.2.4-MariaDB").SerializesAutoIncrementInserts());
+  EXPECT_FALSE(ParseServerVersion("10.2.3-MariaDB").SerializesAutoIncrementInserts());
+  EXPECT_FALSE(ParseServerVersion("8.0.36").SerializesAutoIncrementInserts());
+  EXPECT_FALSE(ParseServerVersion("8.4.0-commercial").SerializesAutoIncrementInserts());
+}
+
 TEST(ServerInfoTest, GarbageHasNoCapabilities) {
   ServerInfo s = ParseServerVersion("nonsense");
   EXPECT_FALSE(s.HasBackupStage());

@@ -37,6 +37,11 @@ struct ServerInfo {
   // (COM_STMT_BULK_EXECUTE; Connector/C's STMT_ATTR_ARRAY_SIZE); an INSERT so run is one
   // statement, without the parsing of a multi-row INSERT.
   bool HasArrayBinding() const;
+  // MariaDB >= 10.2.4 keeps a table's AUTO_INCREMENT counter in its clustered index's root page
+  // (PAGE_ROOT_AUTO_INC) and latches that page for every row it inserts into such a table: the
+  // inserts of all sessions into one AUTO_INCREMENT table run one at a time, and a second
+  // session spins on the latch, burning CPU. MySQL 8 persists the counter through its redo log.
+  bool SerializesAutoIncrementInserts() const;
   // MariaDB >= 10.3 has CREATE SEQUENCE.
   bool HasSequences() const;
   // MySQL >= 8.2 renamed SHOW MASTER STATUS to SHOW BINARY LOG STATUS.
