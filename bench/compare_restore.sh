@@ -6,6 +6,8 @@
 #
 # Environment knobs (defaults):
 #   TABLES=8 ROWS=250000   sysbench dataset (8 x 250k rows is about 400 MB of SQL)
+#   BIG_ROWS=0             when above ROWS: sbtest1 holds this many rows, one huge table among
+#                          TABLES - 1 small ones (bench/restore_shapes.sh's mixed shape)
 #   THREADS=2              --threads of myvault, -t of myloader (and of the dumps they load)
 #   RUNS=3                 runs per tool, in rotating order; the table shows medians
 #   KEEP=1                 keep the source dataset in .data/bench (shared with compare_dump.sh)
@@ -31,7 +33,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../tools/lib/common.sh"
 
-TABLES=${TABLES:-8} ROWS=${ROWS:-250000} THREADS=${THREADS:-2} RUNS=${RUNS:-3}
+TABLES=${TABLES:-8} ROWS=${ROWS:-250000} BIG_ROWS=${BIG_ROWS:-0} THREADS=${THREADS:-2} RUNS=${RUNS:-3}
 KEEP=${KEEP:-0} SKIP_MYVAULT=${SKIP_MYVAULT:-0} PORT=${PORT:-} TOOLS=${TOOLS:-}
 TARGET_POOL=${TARGET_POOL:-2G} TARGET_ARGS=${TARGET_ARGS:-}
 DB=sbtest
@@ -39,6 +41,8 @@ MYVAULT=$REPO/build/myvault
 for v in "$TABLES" "$ROWS" "$THREADS" "$RUNS"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "TABLES, ROWS, THREADS and RUNS must be whole numbers >= 1"
 done
+[[ "$BIG_ROWS" =~ ^[0-9]+$ ]] || die "BIG_ROWS must be a whole number"
+[ "$BIG_ROWS" -gt "$ROWS" ] || BIG_ROWS=0
 [[ -z "$PORT" || "$PORT" =~ ^[1-9][0-9]*$ ]] || die "PORT must be a port number"
 
 bench_workspace "$KEEP" target restore
@@ -197,7 +201,7 @@ write_report() {
   local t
   echo "# Restore benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Dataset: sysbench \`$DB\`, $TABLES tables x $ROWS rows, $(human_bytes "$sql_bytes") of SQL"
+  echo "Dataset: sysbench \`$DB\`, $dataset, $(human_bytes "$sql_bytes") of SQL"
   echo "(uncompressed myvault archive; rows/s and MB/s of SQL use these two figures for every tool)."
   echo "$RUNS runs per tool in rotating order, each into an emptied target server; medians shown."
   echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), shared by"
@@ -266,8 +270,10 @@ log "== servers, dataset and dumps"
 MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=2G" \
   step "start source server" server_start "$work/server" "$PORT"
 write_client_cnf "$work/source.cnf" "$SRV_PASSWORD_FILE" 127.0.0.1 "$SRV_PORT" root
-step "sysbench prepare ($TABLES x $ROWS)" sysbench_dataset "$work/server" "$DB" "$TABLES" "$ROWS" \
-  "$KEEP"
+dataset="$TABLES tables x $ROWS rows"
+[ "$BIG_ROWS" = 0 ] || dataset="sbtest1 with $BIG_ROWS rows and $((TABLES - 1)) tables x $ROWS rows"
+step "sysbench prepare ($dataset)" sysbench_dataset "$work/server" "$DB" "$TABLES" "$ROWS" \
+  "$KEEP" "$BIG_ROWS"
 rm -rf "$work/target"
 MYVAULT_TESTSERVER_ARGS="--innodb-buffer-pool-size=$TARGET_POOL $TARGET_ARGS" \
   step "start target server" server_start "$work/target" "${PORT:+$((PORT + 1))}"
@@ -276,6 +282,7 @@ step "dump with mydumper and myvault" make_inputs
 step "fingerprint of the source" fingerprint "$work/server" >"$work/fingerprint.source"
 sql_bytes=$(zcat "$in/archive.sql.gz" | wc -c)
 total_rows=$((TABLES * ROWS))
+[ "$BIG_ROWS" = 0 ] || total_rows=$(((TABLES - 1) * ROWS + BIG_ROWS))
 
 log "== $RUNS runs per tool, $THREADS threads"
 rm -f "$work/results.tsv"

@@ -1,32 +1,35 @@
 #!/usr/bin/env bash
-# myvault restore against myloader, shape by shape, in one run: many tables, one huge table, and
-# one huge table larger than the target's buffer pool (issue 10). Each shape is one
+# myvault restore against myloader, shape by shape, in one run: many tables, one huge table, one
+# huge table among small ones, and one huge table larger than the target's buffer pool (issue 10). Each shape is one
 # bench/compare_restore.sh run with TOOLS="myvault myloader"; this script collects their ratio
 # and peak-RSS lines into one table. See bench/README.md.
 #
 #   bench/restore_shapes.sh
 #
 # Environment knobs (defaults):
-#   SCALE=8     divides every shape: 8 is 1/8 size (8 x 125k rows, 1 x 1M rows, a 64 MiB pool);
-#               SCALE=1 is the full 1.6 GB shapes (8 x 1M, 1 x 8M, 1 x 8M with a 512 MiB pool)
+#   SCALE=8     divides every shape: 8 is 1/8 size (8 x 125k rows, 1 x 1M rows, 1 x 750k + 8 x
+#               31,250, a 64 MiB pool); SCALE=1 is the full 1.6 GB shapes (8 x 1M, 1 x 8M,
+#               1 x 6M + 8 x 250k, 1 x 8M with a 512 MiB pool)
 #   THREADS=2 RUNS=1   passed on to compare_restore.sh
-#   SHAPES="many one small-pool"  the shapes to run
+#   SHAPES="many one mixed small-pool"  the shapes to run
 set -euo pipefail
 source "$(dirname "$0")/../tools/lib/common.sh"
 
-SCALE=${SCALE:-8} THREADS=${THREADS:-2} RUNS=${RUNS:-1} SHAPES=${SHAPES:-many one small-pool}
+SCALE=${SCALE:-8} THREADS=${THREADS:-2} RUNS=${RUNS:-1} SHAPES=${SHAPES:-many one mixed small-pool}
 [[ "$SCALE" =~ ^[1-9][0-9]*$ ]] || die "SCALE must be a whole number >= 1"
 full_rows=8000000
 out=$(mktemp -d /tmp/myvault-shapes.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-# shape NAME: TABLES ROWS TARGET_POOL of a shape at this SCALE (the pool keeps the table 4x it).
+# shape NAME: TABLES ROWS TARGET_POOL BIG_ROWS of a shape at this SCALE (the small pool keeps
+# the table 4x it; BIG_ROWS 0 or the rows of sbtest1, the huge table among TABLES).
 shape() {
   local rows=$((full_rows / SCALE)) pool_mib=$((512 / SCALE))
   case "$1" in
-    many) echo "8 $((rows / 8)) 2G" ;;
-    one) echo "1 $rows 2G" ;;
-    small-pool) echo "1 $rows $((pool_mib < 32 ? 32 : pool_mib))M" ;;
+    many) echo "8 $((rows / 8)) 2G 0" ;;
+    one) echo "1 $rows 2G 0" ;;
+    mixed) echo "9 $((rows / 32)) 2G $((rows * 3 / 4))" ;;
+    small-pool) echo "1 $rows $((pool_mib < 32 ? 32 : pool_mib))M 0" ;;
     *) return 1 ;;
   esac
 }
@@ -45,10 +48,11 @@ report() {
   echo "|---|--:|--:|--:|--:|--:|--:|"
   for name in $SHAPES; do
     spec=$(shape "$name")
-    read -r tables rows pool <<<"$spec"
-    local f=$out/$name.md
-    [ -s "$f" ] || { echo "| $name ($tables x $rows) | $pool | failed | | | | |"; continue; }
-    echo "| $name ($tables x $rows) | $pool | $(field "$f" '`myvault restore' 3) |" \
+    read -r tables rows pool big <<<"$spec"
+    local f=$out/$name.md what="$tables x $rows"
+    [ "$big" = 0 ] || what="1 x $big + $((tables - 1)) x $rows"
+    [ -s "$f" ] || { echo "| $name ($what) | $pool | failed | | | | |"; continue; }
+    echo "| $name ($what) | $pool | $(field "$f" '`myvault restore' 3) |" \
       "$(field "$f" '`myloader' 3) | $(field "$f" '| myvault / myloader' 3) |" \
       "$(field "$f" '`myvault restore' 8) | $(field "$f" '`myloader' 8) |"
   done
@@ -63,9 +67,9 @@ report() {
 
 for name in $SHAPES; do
   spec=$(shape "$name") || die "SHAPES: unknown shape $name"
-  read -r tables rows pool <<<"$spec"
-  log "== shape $name: $tables x $rows rows, target pool $pool"
-  TABLES=$tables ROWS=$rows TARGET_POOL=$pool THREADS=$THREADS RUNS=$RUNS \
+  read -r tables rows pool big <<<"$spec"
+  log "== shape $name: $tables x $rows rows (sbtest1: ${big/#0/same}), target pool $pool"
+  TABLES=$tables ROWS=$rows BIG_ROWS=$big TARGET_POOL=$pool THREADS=$THREADS RUNS=$RUNS \
     TOOLS="myvault myloader" KEEP=0 "$REPO/bench/compare_restore.sh" >"$out/$name.md" ||
     { log "shape $name failed"; rm -f "$out/$name.md"; }
 done

@@ -112,19 +112,36 @@ sysbench_prepare() {
   rm -f "$out"
 }
 
-# sysbench_dataset DIR DB TABLES ROWS [REUSE]: (re)creates DB on the server started in DIR with
-# sysbench_prepare, one thread per core, and records its size in DIR/dataset. With REUSE=1 a DB of
-# the same size recorded there is kept instead (benchmarks with KEEP=1).
+# sysbench_dataset DIR DB TABLES ROWS [REUSE [BIG_ROWS]]: (re)creates DB on the server started
+# in DIR with sysbench_prepare, one thread per core, and records its size in DIR/dataset. With
+# BIG_ROWS, sbtest1 is then grown to BIG_ROWS rows (grow_table): one huge table among small ones.
+# With REUSE=1 a DB of the same size recorded there is kept instead (benchmarks with KEEP=1).
 sysbench_dataset() {
-  local dir=$1 db=$2 tables=$3 rows=$4 reuse=${5:-0}
-  if [ "$reuse" = 1 ] && [ "$(cat "$dir/dataset" 2>/dev/null)" = "$tables $rows" ]; then
-    log "  reusing dataset in $dir ($tables x $rows rows)"
+  local dir=$1 db=$2 tables=$3 rows=$4 reuse=${5:-0} big=${6:-0} size
+  size="$tables $rows"
+  [ "$big" -le "$rows" ] || size="$size $big"
+  if [ "$reuse" = 1 ] && [ "$(cat "$dir/dataset" 2>/dev/null)" = "$size" ]; then
+    log "  reusing dataset in $dir (tables, rows, big table: $size)"
     return 0
   fi
   rm -f "$dir/dataset"
   root_sql "$dir" -e "DROP DATABASE IF EXISTS \`$db\`" || return 1
   sysbench_prepare "$dir/mysqld.sock" "$db" "$tables" "$rows" "$(nproc)" || return 1
-  echo "$tables $rows" >"$dir/dataset"
+  if [ "$big" -gt "$rows" ]; then grow_table "$dir" "$db" sbtest1 "$big" || return 1; fi
+  echo "$size" >"$dir/dataset"
+}
+
+# grow_table DIR DB TABLE ROWS: grows a sysbench table to ROWS rows by copying its own rows (new
+# ids from AUTO_INCREMENT; k, c and pad repeat), at most doubling per statement.
+grow_table() {
+  local dir=$1 db=$2 table=$3 target=$4 have add
+  while :; do
+    have=$(root_sql "$dir" -N -B -e "SELECT COUNT(*) FROM \`$db\`.\`$table\`") || return 1
+    [ "$have" -lt "$target" ] || return 0
+    add=$((target - have < have ? target - have : have))
+    root_sql "$dir" -e "INSERT INTO \`$db\`.\`$table\` (k, c, pad)
+      SELECT k, c, pad FROM \`$db\`.\`$table\` ORDER BY id LIMIT $add" || return 1
+  done
 }
 
 # sysbench_warm_up DIR DB TABLES: reads every sysbench table of DB once on the server started in
