@@ -68,6 +68,10 @@ void RestoreCommand::Register(CLI::App* parent) {
                   "insert (the archive's INSERT statements); tables with BIT, INET6, UUID... "
                   "columns always get INSERT statements")
       ->capture_default_str();
+  app->add_flag("--full-verify", options.full_verify,
+                "Before touching the target, inflate and check every member as `myvault verify` "
+                "does (default: the whole file against FILE.sha256 when it exists, one fast pass, "
+                "and each member as it loads)");
   app->add_flag("--exclusive", options.exclusive,
                 "The target belongs to this restore (disaster recovery): relax durability "
                 "settings for the load (innodb_flush_log_at_trx_commit=0, sync_binlog=0; "

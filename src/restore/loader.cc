@@ -1,6 +1,7 @@
 #include "restore/loader.h"
 
 #include <errmsg.h>
+#include <malloc.h>
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
@@ -354,10 +355,22 @@ class Loader {
   LoaderResult result_;
 };
 
+// Every chunk allocates buffers of about its size (compressed bytes, payload, rows). glibc maps
+// each block above its mmap threshold separately and unmaps it when freed (page faults for every
+// chunk, measured 2.4 s of system time per 400 MB of SQL) until a freed mapped block raises the
+// threshold. Fixing the threshold (and the trim threshold, as glibc's own raise does) at 32 MiB
+// lets freed buffers be reused from the heap; the heap then holds the loaders' working set.
+void KeepChunkBuffersInTheHeap() {
+  constexpr int kThreshold = 32 << 20;
+  mallopt(M_MMAP_THRESHOLD, kThreshold);
+  mallopt(M_TRIM_THRESHOLD, 2 * kThreshold);
+}
+
 }  // namespace
 
 Status RunDataPhase(const LoaderInputs& in, SourceMember* pending, bool* more,
                     LoaderResult* result) {
+  KeepChunkBuffersInTheHeap();
   Loader loader(in);
   *more = false;
   // Loaders wait on the server, not the CPU: the arena gets a slot for each, plus the reader.

@@ -23,6 +23,7 @@
 #include "myvault/mysql/activity.h"
 #include "myvault/mysql/killer.h"
 #include "myvault/restore/restorer.h"
+#include "myvault/verify/verify.h"
 #include "restore/accounts.h"
 #include "restore/inventory.h"
 #include "restore/journal.h"
@@ -57,6 +58,11 @@ class RestoreRun {
   // restorer.cc
   Status Phase(const char* name, Status (RestoreRun::*fn)());
   Status VerifyArchive();
+  Status VerifyAllMembers();  // as `myvault verify`
+  verify::VerifyOptions VerifyOptionsFor();
+  // After Prepare: whether an archive FILE.sha256 vouched for still gets VerifyAllMembers before
+  // the target changes (a database of the target is to be replaced).
+  bool ReplacesExistingData() const;
   Status VerifyChosenMembers();  // --tables
   void ChooseSample();           // RestoreOptions::sample_chunks: fills unsampled_
   // The progress line of a phase other than the data's (bytes when `bytes` > 0, else tables),
@@ -138,6 +144,7 @@ class RestoreRun {
   std::map<uint32_t, std::string> recorded_tunings_;   // by an interrupted run (the journal)
   std::unique_ptr<BulkLoadTuning> tuning_;
   bool touched_ = false;          // the target has been changed (the journal at least)
+  bool vouched_ = false;          // FILE.sha256 matched; members not yet checked one by one
   bool targets_changed_ = false;  // a target database has been dropped or created into
 
   std::map<uint32_t, LoadTable> tables_;      // selected tables by object id

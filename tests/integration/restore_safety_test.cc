@@ -1,6 +1,8 @@
 // A restore that must not start leaves the target exactly as it was: a damaged archive (found by
-// the full verify before the first statement; exit 7 naming the table and chunk), a wrong
-// FILE.sha256, a truncated file, no --yes without a terminal (exit 2). A pre-existing database
+// the one-pass check against FILE.sha256, or without one by the full verify, before the first
+// statement; exit 7 naming the table and chunk), a wrong FILE.sha256, a member written bad under
+// a matching FILE.sha256 when a database would be replaced (the full verify then runs first), a
+// truncated file, no --yes without a terminal (exit 2). A pre-existing database
 // of the same name keeps its content. --list describes the archive without contacting a server.
 // From stdin no verify-first is possible: a damaged member still stops the restore with exit 7,
 // and --resume with the intact stream finishes it. By default the load stays out of the binlog.
@@ -84,6 +86,70 @@ TEST_F(RestoreSafety, DamagedDataMemberIsRefusedBeforeTheServerIsTouched) {
   // "archive ... is damaged: table `mv_rsafe`.`payload` chunk N ..."
   ExpectRestoreFailure(r, kExitCorrupt,
                        "damaged.*mv_rsafe`?\\.`?payload.*chunk " + std::to_string(m.chunk) + "\\b");
+  ExpectTargetUntouched();
+}
+
+// With FILE.sha256 beside it, a damaged archive is refused by the one-pass check of the whole
+// file, before any connection.
+TEST_F(RestoreSafety, DamagedArchiveBesideItsSha256IsRefusedBeforeTheServerIsTouched) {
+  const IndexMember m = MiddlePayloadMember();
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK(WriteFile(archive_, FlippedInside(m)));  // safe.sql.gz.sha256 names the intact file
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, {"--yes", "--quiet"}));
+  ExpectRestoreFailure(r, kExitCorrupt, "damaged.*SHA-256.*safe\\.sql\\.gz\\.sha256");
+  ExpectTargetUntouched();
+}
+
+// An archive whose member was bad when it was written, so that FILE.sha256 matches it (the
+// one-pass check vouches for it; only inflating the member shows the damage).
+class RestoreSafetyWrittenBad : public RestoreSafety {
+ protected:
+  void WriteBadArchive() {
+    const IndexMember m = MiddlePayloadMember();
+    ASSERT_FALSE(HasFailure());
+    bad_chunk_ = m.chunk;
+    const std::string damaged = FlippedInside(m);
+    ASSERT_OK(WriteFile(archive_, damaged));
+    ASSERT_OK(WriteFile(archive_ + ".sha256", Sha256Hex(damaged) + "  safe.sql.gz\n"));
+  }
+  uint32_t bad_chunk_ = 0;
+};
+
+// The target holds a database the restore would replace: every member is inflated and checked
+// before anything is dropped, as without a .sha256.
+TEST_F(RestoreSafetyWrittenBad, IsRefusedBeforeADatabaseItWouldReplaceIsDropped) {
+  WriteBadArchive();
+  ASSERT_FALSE(HasFailure());
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, {"--yes", "--quiet"}));
+  ExpectRestoreFailure(
+      r, kExitCorrupt,
+      "damaged.*mv_rsafe`?\\.`?payload.*chunk " + std::to_string(bad_chunk_) + "\\b");
+  ExpectTargetUntouched();
+}
+
+// Into databases the target does not have (nothing to lose), the load starts after the one-pass
+// check and stops at the bad chunk, naming it (exit 7); --full-verify refuses before anything.
+TEST_F(RestoreSafetyWrittenBad, IntoANewDatabaseStopsAtTheBadChunkOrWithFullVerifyBefore) {
+  WriteBadArchive();
+  ASSERT_FALSE(HasFailure());
+  const std::string fresh = "mv_rsafe_fresh";
+  ASSERT_OK(target_->Exec("DROP DATABASE IF EXISTS " + fresh));
+  const std::string rename = std::string(kSafetyDb) + "=" + fresh;
+  ASSERT_OK_AND_ASSIGN(CommandResult r, Restore(archive_, {"--yes", "--quiet", "--full-verify",
+                                                           "--rename", rename}));
+  ExpectRestoreFailure(
+      r, kExitCorrupt,
+      "damaged.*mv_rsafe`?\\.`?payload.*chunk " + std::to_string(bad_chunk_) + "\\b");
+  ASSERT_OK_AND_ASSIGN(bool created, TargetHasDatabase(fresh));
+  EXPECT_FALSE(created) << "--full-verify created " << fresh << " before it found the damage";
+
+  ASSERT_OK_AND_ASSIGN(r, Restore(archive_, {"--yes", "--quiet", "--rename", rename}));
+  ExpectRestoreFailure(r, kExitCorrupt, "payload.*chunk " + std::to_string(bad_chunk_) + "\\b");
+  ASSERT_OK_AND_ASSIGN(created, TargetHasDatabase(fresh));
+  EXPECT_TRUE(created) << "the load never started: the one-pass check should have let it";
+  // What the stopped load left (the new database, its journal) goes; mv_rsafe is as it was.
+  ASSERT_OK(target_->Exec("DROP DATABASE IF EXISTS " + fresh));
+  ASSERT_OK(target_->Exec(std::string("DROP DATABASE IF EXISTS ") + kJournalDb));
   ExpectTargetUntouched();
 }
 

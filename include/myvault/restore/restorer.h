@@ -40,8 +40,9 @@ namespace myvault::restore {
 enum class DeferIndexes { kAuto, kAlways, kNever };
 // How data chunks go to the server (--load-method), for tables whose column types load exactly
 // from binary strings; the others always get the archive's INSERT statements. kBulk: prepared
-// INSERTs with MariaDB's array binding (several loaders fill one AUTO_INCREMENT table in
-// parallel); kLoadData: LOAD DATA LOCAL INFILE; kInsert: the INSERT statements; kAuto: kBulk on a
+// INSERTs with MariaDB's array binding (no table-level AUTO-INC lock; loaders sharing an
+// AUTO_INCREMENT table still send one at a time, see ServerInfo::SerializesAutoIncrementInserts);
+// kLoadData: LOAD DATA LOCAL INFILE; kInsert: the INSERT statements; kAuto: kBulk on a
 // server that has array binding, else kLoadData.
 enum class LoadMethodChoice { kAuto, kBulk, kLoadData, kInsert };
 // Whether the load goes to the target's binary log (and so to its replicas). kUnset writes it
@@ -79,6 +80,10 @@ struct RestoreOptions {
   // (mysql::ServerInfo::BulkLoadSettings) are applied for its duration and always put back.
   bool exclusive = false;
   bool resume = false;  // continue an interrupted restore of the same archive and options
+  // Before the target changes, an archive file is checked against FILE.sha256 (one pass, nothing
+  // inflated; each member is checked as it loads), or, without one, inflated and checked member
+  // by member as `myvault verify` does. full_verify (--full-verify) always does the latter.
+  bool full_verify = false;
   int retries = 5;  // tries per chunk (and per statement after a lost connection), 0.5..8 s apart
   Binlog binlog = Binlog::kUnset;      // --enable-binlog / --skip-binlog
   UsersMode users = UsersMode::kSkip;  // --users, --users=replace

@@ -59,4 +59,13 @@ struct VerifyReport {
 // a KeyError (crypto.h) when `identity` does not open an encrypted archive.
 Status VerifyArchive(const std::string& path, const VerifyOptions& options, VerifyReport* report);
 
+// The lighter check a restore makes before it changes a target: every byte of the file hashed
+// once, in one sequential read without inflating anything, against FILE.sha256 (a restore then
+// checks each member as it loads it). Sets *vouched when FILE.sha256 exists and matches; when
+// there is none, *vouched stays false and nothing but that was read. Errors as VerifyArchive's
+// for FILE.sha256 (kCorrupt "archive X is damaged: its SHA-256 ... differs from ... in
+// X.sha256", a malformed or misnamed X.sha256), kNotFound, kIo, and options.cancel's first().
+// Uses options.cancel and options.checked_bytes; threads and identity play no part.
+Status CheckWholeFile(const std::string& path, const VerifyOptions& options, bool* vouched);
+
 }  // namespace myvault::verify
