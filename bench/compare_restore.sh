@@ -10,6 +10,7 @@
 #                          TABLES - 1 small ones (bench/restore_shapes.sh's mixed shape)
 #   THREADS=2              --threads of myvault, -t of myloader (and of the dumps they load)
 #   RUNS=3                 runs per tool, in rotating order; the table shows medians
+#   WARMUP=1               one untimed load by the first tool before the timed runs (0: none)
 #   KEEP=1                 keep the source dataset in .data/bench (shared with compare_dump.sh)
 #   SKIP_MYVAULT=1         leave `myvault restore` out (to test the script before it exists)
 #   PORT=N                 source server on port N, target on N+1 (default: free random ports)
@@ -24,7 +25,10 @@
 #
 # A source server holds the sysbench dataset; mydumper (-c) and `myvault dump` dump it once. Each
 # run then loads one of them into a second, target server, from the same empty state: the
-# database dropped and the server's dirty pages flushed before the run. Each run is measured with
+# database dropped and the server's dirty pages flushed before the run. The warm-up load before
+# them makes the target touch its buffer pool once: on a virtual machine whose memory the host
+# backs at first touch (the CI machines: about 3.7 s per GiB), whichever tool ran first into the
+# fresh server would otherwise pay several seconds for it (docs/benchmarks.md). Each run is measured with
 # GNU time (wall, user+sys CPU, peak RSS); for the zcat | mariadb pipeline the CPU of both sides
 # is summed and each side's peak RSS shown. The target server's CPU (utime+stime from /proc) is
 # measured around each run. After each run the target must match the source (tables, row counts,
@@ -34,7 +38,7 @@ set -euo pipefail
 source "$(dirname "$0")/../tools/lib/common.sh"
 
 TABLES=${TABLES:-8} ROWS=${ROWS:-250000} BIG_ROWS=${BIG_ROWS:-0} THREADS=${THREADS:-2} RUNS=${RUNS:-3}
-KEEP=${KEEP:-0} SKIP_MYVAULT=${SKIP_MYVAULT:-0} PORT=${PORT:-} TOOLS=${TOOLS:-}
+WARMUP=${WARMUP:-1} KEEP=${KEEP:-0} SKIP_MYVAULT=${SKIP_MYVAULT:-0} PORT=${PORT:-} TOOLS=${TOOLS:-}
 TARGET_POOL=${TARGET_POOL:-2G} TARGET_ARGS=${TARGET_ARGS:-}
 DB=sbtest
 MYVAULT=$REPO/build/myvault
@@ -43,6 +47,7 @@ for v in "$TABLES" "$ROWS" "$THREADS" "$RUNS"; do
 done
 [[ "$BIG_ROWS" =~ ^[0-9]+$ ]] || die "BIG_ROWS must be a whole number"
 [ "$BIG_ROWS" -gt "$ROWS" ] || BIG_ROWS=0
+[[ "$WARMUP" =~ ^[01]$ ]] || die "WARMUP must be 0 or 1"
 [[ -z "$PORT" || "$PORT" =~ ^[1-9][0-9]*$ ]] || die "PORT must be a port number"
 
 bench_workspace "$KEEP" target restore
@@ -137,6 +142,14 @@ measure() {
   log "  run $run $tool: ${wall} s wall, ${cpu} s CPU"
 }
 
+# warm_up TOOL: one untimed load by TOOL into the emptied target, checked like a timed one.
+warm_up() {
+  reset_target || return 1
+  "restore_${1//-/_}" >/dev/null 2>"$work/stderr" || { tail -5 "$work/stderr" >&2; return 1; }
+  fingerprint "$work/target" >"$work/fingerprint.target" &&
+    cmp -s "$work/fingerprint.source" "$work/fingerprint.target"
+}
+
 # median TOOL COLUMN: median of a results.tsv column over the runs of TOOL.
 median() { tsv_median "$work/results.tsv" "$@"; }
 
@@ -204,6 +217,8 @@ write_report() {
   echo "Dataset: sysbench \`$DB\`, $dataset, $(human_bytes "$sql_bytes") of SQL"
   echo "(uncompressed myvault archive; rows/s and MB/s of SQL use these two figures for every tool)."
   echo "$RUNS runs per tool in rotating order, each into an emptied target server; medians shown."
+  [ "$WARMUP" = 0 ] ||
+    echo "Before them one untimed warm-up load by ${tools[0]} (the target touches its buffer pool)."
   echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), shared by"
   echo "the tool and the target server (same host, TCP on 127.0.0.1). Threads: $THREADS."
   echo "Load average (1 min) before and after the runs: $load_before, $(cut -d' ' -f1 /proc/loadavg)."
@@ -286,6 +301,7 @@ total_rows=$((TABLES * ROWS))
 
 log "== $RUNS runs per tool, $THREADS threads"
 rm -f "$work/results.tsv"
+[ "$WARMUP" = 0 ] || step "untimed warm-up load by ${tools[0]}" warm_up "${tools[0]}"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 run_rotating "$RUNS" measure "${tools[@]}"
 
