@@ -70,6 +70,11 @@ std::string ServerInfo::StatementTimeLimitSql(double seconds) const {
          std::to_string(static_cast<unsigned long long>(seconds * 1000));
 }
 
+std::string ServerInfo::NoStatementTimeLimit() const {
+  if (flavor == Flavor::kMariaDB) return AtLeast(10, 1, 1) ? "max_statement_time=0" : "";
+  return AtLeast(5, 7, 8) ? "max_execution_time=0" : "";
+}
+
 std::string ServerInfo::GtidPositionQuery() const {
   if (flavor == Flavor::kMariaDB) return AtLeast(10, 0, 2) ? "SELECT @@GLOBAL.gtid_binlog_pos" : "";
   return AtLeast(5, 6, 5) ? "SELECT @@GLOBAL.gtid_executed" : "";

@@ -190,12 +190,16 @@ Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, st
   }
   session->server_ = ParseServerVersion(mysql_get_server_info(m));
   // The dump's session: exact values, UTC timestamps, no strict-mode surprises, no server
-  // timeouts while a worker waits for a free chunk buffer mid-result, and sorts that compare
-  // whole key values should the server ever filesort a keyset page (max_sort_length).
-  RETURN_IF_ERROR(session->Execute(
+  // timeouts while a worker waits for a free chunk buffer mid-result or for the server-wide
+  // statement time limit, and sorts that compare whole key values should the server ever
+  // filesort a keyset page (max_sort_length).
+  std::string set =
       "SET SESSION time_zone='+00:00', sql_mode='', net_write_timeout=86400, "
       "net_read_timeout=86400, wait_timeout=86400, character_set_results='utf8mb4', "
-      "max_sort_length=8388608"));
+      "max_sort_length=8388608";
+  const std::string unlimited = session->server_.NoStatementTimeLimit();
+  if (!unlimited.empty()) set += ", " + unlimited;
+  RETURN_IF_ERROR(session->Execute(set));
   return session;
 }
 

@@ -282,6 +282,15 @@ TEST(ServerInfoTest, StatementTimeLimitPerFlavor) {
             "SET SESSION max_execution_time = 2500");
 }
 
+TEST(ServerInfoTest, NoStatementTimeLimitWhereTheServerHasOne) {
+  EXPECT_EQ(ParseServerVersion("10.11.6-MariaDB").NoStatementTimeLimit(), "max_statement_time=0");
+  EXPECT_EQ(ParseServerVersion("10.1.1-MariaDB").NoStatementTimeLimit(), "max_statement_time=0");
+  EXPECT_EQ(ParseServerVersion("10.0.38-MariaDB").NoStatementTimeLimit(), "");
+  EXPECT_EQ(ParseServerVersion("8.0.36").NoStatementTimeLimit(), "max_execution_time=0");
+  EXPECT_EQ(ParseServerVersion("5.7.8").NoStatementTimeLimit(), "max_execution_time=0");
+  EXPECT_EQ(ParseServerVersion("5.6.51").NoStatementTimeLimit(), "");
+}
+
 TEST(ServerInfoTest, MetadataLockHoldersComeFromEachFlavoursOwnTable) {
   const std::string maria = ParseServerVersion("10.11.6-MariaDB").MetadataLockHoldersQuery("'a'");
   EXPECT_NE(maria.find("information_schema.METADATA_LOCK_INFO"), std::string::npos) << maria;

@@ -56,6 +56,11 @@ struct ServerInfo {
   // The statement that limits each statement of this session to `seconds` (MariaDB
   // max_statement_time in seconds, MySQL max_execution_time in milliseconds, SELECTs only).
   std::string StatementTimeLimitSql(double seconds) const;
+  // The SET assignment that lifts a server-wide statement time limit for this session
+  // ("max_statement_time=0" on MariaDB >= 10.1.1, "max_execution_time=0" on MySQL >= 5.7.8), or
+  // "" for a server without one. A DBA's global limit (set against runaway queries) would
+  // otherwise kill a dump's long SELECT, a lock wait or a restore's index build.
+  std::string NoStatementTimeLimit() const;
   // Returns the statement whose single value is the GTID position to record, or "" for none.
   std::string GtidPositionQuery() const;
 
