@@ -161,6 +161,27 @@ TEST_F(RestoreTables, ListEstimateTimesASampleAndLeavesTheTargetAsItWas) {
   EXPECT_NE(alone.err.find("--estimate goes with --list"), std::string::npos) << alone.err;
 }
 
+// The estimate's verify is the check the restore would make: every member when a database on
+// the target would be replaced, one pass against FILE.sha256 into a database it lacks.
+TEST_F(RestoreTables, ListEstimateForeseesTheCheckTheRestoreWouldMake) {
+  ASSERT_TRUE(PathExists(archive_ + ".sha256"));
+  CommandOptions small;
+  small.env.emplace_back("MYVAULT_RTO_SAMPLE_BYTES", "100000");
+  ASSERT_OK_AND_ASSIGN(CommandResult replacing, Restore(archive_, {"--list", "--estimate"}, small));
+  ASSERT_EQ(replacing.exit_code, 0) << replacing.Describe();
+  EXPECT_NE(replacing.out.find("verify: every member inflated and checked"), std::string::npos)
+      << replacing.out;
+  ASSERT_OK_AND_ASSIGN(
+      CommandResult elsewhere,
+      Restore(archive_, {"--list", "--estimate", "--rename", "mv_rtables=mv_rtables_new"}, small));
+  ASSERT_EQ(elsewhere.exit_code, 0) << elsewhere.Describe();
+  EXPECT_NE(elsewhere.out.find("verify: one SHA-256 pass over the file"), std::string::npos)
+      << elsewhere.out;
+  EXPECT_EQ(TargetValue("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = "
+                        "'mv_rtables_new'"),
+            "0");
+}
+
 TEST_F(RestoreTables, PatternsAndRenameCreateOnlyTheseTablesElsewhere) {
   ASSERT_OK_AND_ASSIGN(CommandResult r,
                        Restore(archive_, {"--yes", "--quiet", "--tables", "mv_rtables.film*",

@@ -40,6 +40,22 @@ TEST(RtoEstimateTest, VerifyDataAndIndexesScaleWithTheBytesTheRestIsTakenAsMeasu
             std::string::npos);
 }
 
+// A restore that checks the file in one pass against its .sha256 takes that pass's time for
+// verify, not the sample's member checks scaled up.
+TEST(RtoEstimateTest, AOnePassCheckReplacesTheScaledMemberChecks) {
+  RtoEstimate sample;
+  sample.sample_bytes = 64'000'000;
+  sample.total_bytes = 6'400'000'000;
+  sample.measured = {{"verify", 0.5}, {"data", 4.0}, {"indexes", 1.0}};
+  sample.one_pass_seconds = 12.5;
+  const RtoEstimate e = ScaleEstimate(sample);
+  ASSERT_EQ(e.expected.size(), 4u);
+  EXPECT_EQ(e.expected[0].name, "verify");
+  EXPECT_DOUBLE_EQ(e.expected[0].seconds, 12.5);
+  EXPECT_DOUBLE_EQ(e.expected[1].seconds, 400.0);
+  EXPECT_NEAR(e.seconds, 512.5, 1e-9);
+}
+
 TEST(RtoEstimateTest, AnEmptySampleEstimatesNothingRatherThanDividingByZero) {
   RtoEstimate sample;
   sample.measured = {{"data", 1.0}};

@@ -161,9 +161,14 @@ struct RtoEstimate {
   std::vector<PhaseTime> measured;  // the sample's phases
   std::vector<PhaseTime> expected;  // verify, data, indexes, other: scaled
   double seconds = 0;               // their sum
+  // When the restore would check the file in one pass against FILE.sha256 (no database it
+  // would replace on the target, no --full-verify): that pass's time, timed on a prefix of the
+  // file; negative when the restore would check every member.
+  double one_pass_seconds = -1;
 };
-// Pure arithmetic of the scaling (unit-tested): verify, data and indexes scale with the bytes;
-// the rest (prepare, schema, post) is taken as measured.
+// Pure arithmetic of the scaling (unit-tested): verify, data and indexes scale with the bytes,
+// except that verify is one_pass_seconds when that is set; the rest (prepare, schema, post) is
+// taken as measured.
 RtoEstimate ScaleEstimate(RtoEstimate sample);
 Result<RtoEstimate> EstimateRto(const RestoreOptions& options, ErrorCollector* errors);
 // "RTO estimate ...", a few lines for `restore --list --estimate`.
