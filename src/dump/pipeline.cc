@@ -95,6 +95,7 @@ class PipelineWork {
     ctx.query = &queries_[unit.table];
     ctx.style = config_.insert_style;
     ctx.style.column_list |= NeedsColumnList(table);
+    if (!table.insert_verb.empty()) ctx.style.verb = table.insert_verb;
     ctx.unit_seq = unit.seq;
     ctx.object_id = in_.table_object_ids[unit.table];
     ctx.chunk_size = config_.chunk_size;

@@ -220,6 +220,15 @@ bool EngineKeepsNoRows(std::string_view engine) {
          e == "connect";
 }
 
+std::vector<std::string> ServerInfo::StatisticsTables() const {
+  std::vector<std::string> tables;
+  if (flavor == Flavor::kMariaDB && AtLeast(10, 0, 1)) {
+    tables = {"column_stats", "index_stats", "table_stats"};
+  }
+  tables.insert(tables.end(), {"innodb_index_stats", "innodb_table_stats"});
+  return tables;
+}
+
 std::vector<ServerInfo::BulkLoadSetting> ServerInfo::BulkLoadSettings() const {
   std::vector<BulkLoadSetting> out;
   for (const char* name : {"innodb_flush_log_at_trx_commit", "sync_binlog"}) {

@@ -20,8 +20,8 @@ Status SettleSelection(ParseState* s) {
                              s->positionals.front() + "')");
     }
     o.mode = MysqldumpOptions::Mode::kAll;
-  } else if (s->positionals.empty() && o.system_users) {
-    o.mode = MysqldumpOptions::Mode::kAll;  // the accounts and nothing else
+  } else if (s->positionals.empty() && o.system.any()) {
+    o.mode = MysqldumpOptions::Mode::kAll;  // the --system parts and nothing else
     o.only_system = true;
   } else if (s->positionals.empty()) {
     return InvalidArgument(

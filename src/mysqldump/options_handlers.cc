@@ -137,23 +137,29 @@ Status OnIgnoreDatabase(const OptionValue& v, ParseState* s) {
   return Status::Ok();
 }
 
-// --system=users,all: comma separated; users is what myvault dumps, all means users here.
+// --system=LIST: comma separated parts (MysqldumpOptions::System); `all` is every part.
 Status OnSystem(const OptionValue& v, ParseState* s) {
+  MysqldumpOptions::System& sys = s->out->system;
+  const std::pair<std::string_view, bool*> parts[] = {
+      {"plugins", &sys.plugins}, {"users", &sys.users}, {"udfs", &sys.udfs},
+      {"servers", &sys.servers}, {"stats", &sys.stats}, {"timezones", &sys.timezones}};
   std::string_view list = *v.text;
   while (!list.empty()) {
     const size_t comma = list.find(',');
     const std::string_view item = list.substr(0, comma);
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    if (item == "users") {
-      s->out->system_users = true;
-    } else if (item == "all") {
-      s->out->system_users = true;
-      s->out->notes.push_back(
-          "--system=all: only the users are dumped (plugins, udfs, servers, stats and timezones "
-          "are not)");
-    } else {
+    const bool all = item == "all";
+    bool known = all;
+    for (const auto& [name, flag] : parts) {
+      if (all || item == name) {
+        *flag = true;
+        known = true;
+      }
+    }
+    if (!known) {
       return InvalidArgument("--system=" + std::string(item) +
-                             " is not supported: myvault dumps --system=users (or all) only");
+                             ": unknown value (all, users, plugins, udfs, servers, stats, "
+                             "timezones)");
     }
   }
   return Status::Ok();

@@ -22,8 +22,10 @@ constexpr OptionSpec kOptions[] = {
     Flag("add-locks", 0, &O::add_locks, "LOCK TABLES WRITE around each table's rows (default on)."),
     Run("all-databases", 'A', kBool, OnAllDatabases, "Dump every database (no names given)."),
     Run("system", 0, kRequired, OnSystem,
-        "users (or all, which dumps the users only): accounts, roles and grants as CREATE USER "
-        "and GRANT statements (MariaDB); plugins, udfs, servers, stats, timezones are refused.",
+        "Server-wide objects after the databases, comma separated (MariaDB): users (accounts, "
+        "roles, grants), plugins (INSTALL PLUGIN), udfs (CREATE FUNCTION ... SONAME), servers "
+        "(CREATE SERVER), stats (statistics tables' rows), timezones (time zone tables' rows), "
+        "or all.",
         "list"),
     Text("as-of", 0, &O::as_of,
          "System-versioned tables as they were at this time (in the --tz-utc time zone)."),

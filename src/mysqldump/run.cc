@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "mysqldump/system.h"
 #include "myvault/common/clock.h"
 #include "myvault/dump/ddl.h"
 #include "myvault/dump/pipeline.h"
@@ -70,15 +71,41 @@ void ApplyMysqldumpRules(const MysqldumpOptions& o, dump::Catalog* cat) {
     if (t.schema == "mysql" && kNoRows.count(t.name) != 0) t.dump_rows = false;
   }
   std::erase_if(cat->views, [](const dump::Definition& v) { return v.schema == "mysql"; });
-  // --system=users writes the accounts as statements; their tables would write them twice.
-  static const std::set<std::string> kPrivilegeTables = {
-      "global_priv",   "user",       "db",           "tables_priv",
-      "columns_priv",  "procs_priv", "proxies_priv", "roles_mapping",
-      "default_roles", "role_edges"};
-  if (o.system_users) {
-    std::erase_if(cat->tables, [](const dump::Table& t) {
-      return t.schema == "mysql" && kPrivilegeTables.count(t.name) != 0;
-    });
+  // --system writes these tables' contents itself (statements, or rows at the end).
+  const std::set<std::string> left_out = system_parts::LeftOutTables(o.system);
+  std::erase_if(cat->tables, [&](const dump::Table& t) {
+    return t.schema == "mysql" && left_out.count(t.name) != 0;
+  });
+}
+
+// --system=stats,timezones: the `mysql` tables whose rows come at the end, in that order, with
+// their verb. A table the server lacks (no InnoDB, say) is left out, as mariadb-dump does.
+Result<std::vector<dump::Table>> LoadSystemRowTables(mysql::Session& s, const MysqldumpOptions& o) {
+  std::vector<std::string> names = system_parts::StatsTables(o.system, s.server());
+  for (std::string& t : system_parts::TimeZoneTables(o.system)) names.push_back(std::move(t));
+  if (names.empty()) return std::vector<dump::Table>{};
+  dump::Selection sel;
+  for (const std::string& t : names) sel.tables.push_back("mysql." + t);
+  sel.missing_tables_allowed = true;
+  ASSIGN_OR_RETURN(dump::Catalog cat, dump::LoadCatalog(s, sel));
+  auto rank = [&](const dump::Table& t) { return std::find(names.begin(), names.end(), t.name); };
+  std::sort(cat.tables.begin(), cat.tables.end(),
+            [&](const dump::Table& a, const dump::Table& b) { return rank(a) < rank(b); });
+  for (dump::Table& t : cat.tables) t.insert_verb = system_parts::RowsVerb(o);
+  return std::move(cat.tables);
+}
+
+// Where the stats' and the timezones' tables are in the catalog, for BuildScript.
+void IndexSystemRowTables(const MysqldumpOptions& o, const dump::Catalog& cat, ScriptFacts* facts) {
+  const std::vector<std::string> stats = system_parts::StatsTables(o.system, facts->server);
+  const std::vector<std::string> zones = system_parts::TimeZoneTables(o.system);
+  auto has = [](const std::vector<std::string>& v, const std::string& name) {
+    return std::find(v.begin(), v.end(), name) != v.end();
+  };
+  for (size_t i = 0; i < cat.tables.size(); ++i) {
+    if (cat.tables[i].insert_verb.empty()) continue;
+    if (has(stats, cat.tables[i].name)) facts->stats_tables.push_back(i);
+    if (has(zones, cat.tables[i].name)) facts->timezone_tables.push_back(i);
   }
 }
 
@@ -209,6 +236,12 @@ class Run {
   Status BeginSnapshot();
   Status DumpXml(SqlOutput* out, MysqldumpReport* report);
   Status Recheck(const mysql::LockPlan& plan);
+  // mysqldump's rules for cat_, then --system's tables at its end.
+  void ApplyRules() {
+    ApplyMysqldumpRules(o_, &cat_);
+    cat_.tables.insert(cat_.tables.end(), system_rows_.begin(), system_rows_.end());
+  }
+  Status ReadSystemStatements();
 
   const MysqldumpOptions& o_;
   ErrorCollector* errors_;
@@ -220,7 +253,8 @@ class Run {
   dump::Catalog cat_;
   ScriptFacts facts_;
   std::unique_ptr<dump::Snapshot> snapshot_;
-  std::vector<std::string> failed_;  // --force: tables left without rows, `db`.`t`
+  std::vector<std::string> failed_;       // --force: tables left without rows, `db`.`t`
+  std::vector<dump::Table> system_rows_;  // LoadSystemRowTables, appended to cat_ after the rules
 };
 
 Status Run::Prepare() {
@@ -251,7 +285,12 @@ Status Run::Prepare() {
   for (const auto& t : cat_.missing_tables) {
     notes_->push_back("Couldn't find table: \"" + t.substr(t.find('.') + 1) + "\"");
   }
-  ApplyMysqldumpRules(o_, &cat_);
+  if (o_.xml || !o_.tab.empty()) {
+    if (o_.system.any()) notes_->push_back("--system: not written with --xml or --tab");
+  } else {
+    ASSIGN_OR_RETURN(system_rows_, LoadSystemRowTables(*c_.planner, o_));
+  }
+  ApplyRules();
   // --ignore-table-data: the definition, no rows; as in mysqldump, not for tables named on the
   // command line (`db t1 t2`), which are dumped whole.
   for (dump::Table& t : cat_.tables) {
@@ -275,7 +314,7 @@ Status Run::Prepare() {
 Status Run::Recheck(const mysql::LockPlan& plan) {
   RETURN_IF_ERROR(dump::RecheckCatalog(*c_.planner, selection_, &cat_,
                                        plan.kind == mysql::LockPlan::Kind::kLockTables));
-  ApplyMysqldumpRules(o_, &cat_);
+  ApplyRules();
   return Status::Ok();
 }
 
@@ -322,6 +361,27 @@ Status Run::BeginSnapshot() {
   return Status::Ok();
 }
 
+// --system's statements (plugins, accounts, functions, servers) and where its rows go.
+Status Run::ReadSystemStatements() {
+  if (o_.xml || !o_.tab.empty()) return Status::Ok();  // see Prepare's note
+  mysql::Session& s = *c_.planner;
+  if (o_.system.plugins) {
+    ASSIGN_OR_RETURN(facts_.plugins_sql, system_parts::ReadPluginsSql(s, o_));
+  }
+  if (o_.system.users) {
+    ASSIGN_OR_RETURN(std::vector<mysql::Account> accounts, mysql::ReadAccounts(s));
+    for (const mysql::Account& a : accounts) facts_.accounts_sql += mysql::AccountSql(a);
+  }
+  if (o_.system.udfs) {
+    ASSIGN_OR_RETURN(facts_.udfs_sql, system_parts::ReadUdfsSql(s, o_, notes_));
+  }
+  if (o_.system.servers) {
+    ASSIGN_OR_RETURN(facts_.servers_sql, system_parts::ReadServersSql(s, o_));
+  }
+  IndexSystemRowTables(o_, cat_, &facts_);
+  return Status::Ok();
+}
+
 Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   if (o_.flush_logs) RETURN_IF_ERROR(c_.lock->Execute("FLUSH LOGS"));
   // --dump-slave stops the replica's SQL thread so its position holds still; it is started
@@ -339,10 +399,7 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   }
   RETURN_IF_ERROR(BeginSnapshot());
   RETURN_IF_ERROR(dump::LoadDefinitions(*c_.planner, &cat_));
-  if (o_.system_users) {
-    ASSIGN_OR_RETURN(std::vector<mysql::Account> accounts, mysql::ReadAccounts(*c_.planner));
-    for (const mysql::Account& a : accounts) facts_.accounts_sql += mysql::AccountSql(a);
-  }
+  RETURN_IF_ERROR(ReadSystemStatements());
   RETURN_IF_ERROR(CheckDumpable(o_, cat_, notes_));
   facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);
   if (o_.xml) return DumpXml(out, report);

@@ -16,6 +16,7 @@
 #include "myvault/mysqldump/script.h"
 
 #include <map>
+#include <set>
 #include <utility>
 
 #include "myvault/dump/ddl.h"
@@ -45,8 +46,11 @@ class ScriptOut {
 
 // The catalog's entries by database (and triggers by table), each list in catalog order.
 struct CatalogIndex {
-  explicit CatalogIndex(const Catalog& c) {
+  CatalogIndex(const Catalog& c, const ScriptFacts& f) {
+    std::set<size_t> system_rows(f.stats_tables.begin(), f.stats_tables.end());
+    system_rows.insert(f.timezone_tables.begin(), f.timezone_tables.end());
     for (size_t i = 0; i < c.tables.size(); ++i) {
+      if (system_rows.count(i) != 0) continue;  // written by SystemParts
       // Sequences first: a table may take its default from one.
       (c.tables[i].is_sequence ? sequences : tables)[c.tables[i].schema].push_back(i);
     }
@@ -141,6 +145,34 @@ void DumpViews(const Catalog& c, const MysqldumpOptions& o, ScriptOut* out) {
   }
 }
 
+// --system=stats or timezones: the rows of `tables` after `USE mysql`, without the tables'
+// structure (mariadb-dump's dump of them).
+void SystemRows(const Catalog& c, const std::vector<size_t>& tables, const MysqldumpOptions& o,
+                ScriptOut* out) {
+  out->Text("\n" + Use("mysql"));
+  if (o.no_data) return;
+  for (size_t i : tables) {
+    if (!dump::DumpsRows(c.tables[i])) continue;
+    out->Text(script::DataPrologue(c.tables[i], o));
+    out->Rows(i);
+    out->Text(script::DataEpilogue(c.tables[i], o));
+  }
+}
+
+// --system's parts, in mariadb-dump's order.
+void SystemParts(const Catalog& c, const MysqldumpOptions& o, const ScriptFacts& f,
+                 ScriptOut* out) {
+  out->Text(f.plugins_sql);
+  if (!f.accounts_sql.empty()) {
+    out->Text(o.comments ? "\n--\n-- Users, roles and grants\n--\n\n" + f.accounts_sql
+                         : f.accounts_sql);
+  }
+  out->Text(f.udfs_sql);
+  out->Text(f.servers_sql);
+  if (o.system.stats) SystemRows(c, f.stats_tables, o, out);
+  if (o.system.timezones) SystemRows(c, f.timezone_tables, o, out);
+}
+
 }  // namespace
 
 std::vector<ScriptItem> BuildScript(const Catalog& catalog, const MysqldumpOptions& options,
@@ -148,15 +180,12 @@ std::vector<ScriptItem> BuildScript(const Catalog& catalog, const MysqldumpOptio
   ScriptOut out;
   if (!options.compact) out.Text(script::Header(options, facts));
   out.Text(script::ReplicationHead(options, facts));
-  CatalogIndex index(catalog);
+  CatalogIndex index(catalog, facts);
   for (const dump::Database& db : catalog.databases) {
     DumpDatabase(db, catalog, index, options, facts, &out);
   }
   if (!options.no_create_info) DumpViews(catalog, options, &out);
-  if (!facts.accounts_sql.empty()) {
-    out.Text(options.comments ? "\n--\n-- Users, roles and grants\n--\n\n" + facts.accounts_sql
-                              : facts.accounts_sql);
-  }
+  SystemParts(catalog, options, facts, &out);
   out.Text(script::ReplicationTail(options, facts));
   if (!options.compact) out.Text(script::Footer(options, facts));
   return out.Take();

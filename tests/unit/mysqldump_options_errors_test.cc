@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <vector>
 
 #include "mysqldump/options_internal.h"
 #include "mysqldump_options_test_helpers.h"
@@ -48,10 +49,10 @@ const ErrorCase kErrors[] = {
      "--master-data=1 and --dump-slave=1 cannot be used together (two active CHANGE MASTER "
      "statements); make one of them 2, commented out"},
     {{"--dump-history", "--as-of=2020-01-01", "db"}, "--dump-history can't be used with --as-of"},
-    {{"--system=plugins", "db"},
-     "--system=plugins is not supported: myvault dumps --system=users (or all) only"},
-    {{"--system=users,timezones", "-A"},
-     "--system=timezones is not supported: myvault dumps --system=users (or all) only"},
+    {{"--system=plugin", "db"},
+     "--system=plugin: unknown value (all, users, plugins, udfs, servers, stats, timezones)"},
+    {{"--system=users,timezone", "-A"},
+     "--system=timezone: unknown value (all, users, plugins, udfs, servers, stats, timezones)"},
     {{"--delete-master-logs", "db"},
      "option '--delete-master-logs" + kUnsupported + "myvault never deletes binary logs"},
     {{"--quick=maybe", "db"},
@@ -90,23 +91,37 @@ TEST(MysqldumpOptionsErrorsTest, ExactMessages) {
   }
 }
 
-TEST(MysqldumpOptionsErrorsTest, SystemUsersAloneDumpsOnlyTheAccounts) {
+// The parts as a tuple, in the order of MysqldumpOptions::System.
+std::vector<bool> Parts(const MysqldumpOptions::System& s) {
+  return {s.plugins, s.users, s.udfs, s.servers, s.stats, s.timezones};
+}
+
+TEST(MysqldumpOptionsErrorsTest, SystemAloneDumpsOnlyTheSystemParts) {
   Result<MysqldumpOptions> alone = Parse({"--system=users"});
   ASSERT_TRUE(alone.ok()) << alone.status().message();
-  EXPECT_TRUE(alone->system_users);
+  EXPECT_EQ(Parts(alone->system), std::vector<bool>({false, true, false, false, false, false}));
   EXPECT_TRUE(alone->only_system);
+  Result<MysqldumpOptions> stats = Parse({"--system=stats"});
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  EXPECT_TRUE(stats->only_system);
+  EXPECT_EQ(stats->mode, MysqldumpOptions::Mode::kAll);
   Result<MysqldumpOptions> all = Parse({"-A", "--system=all"});
   ASSERT_TRUE(all.ok()) << all.status().message();
-  EXPECT_TRUE(all->system_users);
+  EXPECT_EQ(Parts(all->system), std::vector<bool>(6, true));
   EXPECT_FALSE(all->only_system);
   EXPECT_EQ(all->mode, MysqldumpOptions::Mode::kAll);
-  ASSERT_EQ(all->notes.size(), 1u);
-  EXPECT_EQ(all->notes[0],
-            "--system=all: only the users are dumped (plugins, udfs, servers, stats and timezones "
-            "are not)");
+  EXPECT_TRUE(all->notes.empty());
   Result<MysqldumpOptions> none = Parse({"db"});
   ASSERT_TRUE(none.ok());
-  EXPECT_FALSE(none->system_users);
+  EXPECT_FALSE(none->system.any());
+}
+
+TEST(MysqldumpOptionsErrorsTest, SystemTakesACommaSeparatedListAndRepeats) {
+  Result<MysqldumpOptions> o = Parse({"--system=servers,udfs", "--system=timezones,plugins", "db"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(Parts(o->system), std::vector<bool>({true, false, true, true, false, true}));
+  EXPECT_FALSE(o->only_system);
+  EXPECT_EQ(o->mode, MysqldumpOptions::Mode::kTables);
 }
 
 TEST(MysqldumpOptionsErrorsTest, LeadingDefaultsOptions) {

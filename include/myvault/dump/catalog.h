@@ -83,7 +83,10 @@ struct Table {
   std::string create_sql;     // SHOW CREATE TABLE / SEQUENCE
   std::string sequence_next;  // MariaDB sequence: next_not_cached_value
   bool dump_rows = true;      // false: the definition only (mysql.general_log, say)
-  bool versioned = false;     // MariaDB WITH SYSTEM VERSIONING
+  // The verb of this table's INSERTs ("REPLACE", "INSERT IGNORE"), or "" for the dump's
+  // (PipelineConfig::insert_style); mysqldump --system=stats writes its rows as REPLACE.
+  std::string insert_verb;
+  bool versioned = false;  // MariaDB WITH SYSTEM VERSIONING
   // Rows are read with their history (Selection::SystemTime::kHistory): the INSERTs name the
   // ROW START/ROW END columns and need system_versioning_insert_history (MariaDB 10.11+).
   bool history = false;

@@ -110,6 +110,13 @@ struct ServerInfo {
   std::string ShowGrantsSql(std::string_view user, std::string_view host, bool is_role) const;
   std::string DropAccountSql(std::string_view user, std::string_view host, bool is_role) const;
 
+  // ---- Server-wide objects (mysqldump --system) ----
+  // The `mysql` tables holding optimizer statistics, in the order mariadb-dump writes their
+  // rows: MariaDB's engine-independent ones (column_stats, index_stats, table_stats; since
+  // 10.0.1), then InnoDB's persistent ones (innodb_index_stats, innodb_table_stats), which MySQL
+  // has alone. A server without InnoDB lacks the last two.
+  std::vector<std::string> StatisticsTables() const;
+
   // ---- Bulk-load tuning (restore --exclusive) ----
   // A server setting a restore that owns the server may relax for the load, and put back.
   struct BulkLoadSetting {

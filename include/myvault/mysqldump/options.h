@@ -70,10 +70,19 @@ struct MysqldumpOptions {
   bool routines = false;           // -R
   bool triggers = true;            //
   bool events = false;             // -E
-  // --system=users (or all): the accounts as CREATE USER / GRANT statements after the
-  // databases, and the `mysql` database's privilege tables left out of -A. Alone (no database,
-  // no -A) only the accounts are dumped.
-  bool system_users = false;
+  // --system=LIST (mariadb-dump's): server-wide objects written after the databases, in this
+  // order, each part's `mysql` tables left out of -A. Alone (no database, no -A) only these are
+  // dumped. `all` sets every part.
+  struct System {
+    bool plugins = false;    // INSTALL PLUGIN for each active plugin loaded from a library
+    bool users = false;      // accounts: CREATE USER / CREATE ROLE and GRANT statements
+    bool udfs = false;       // CREATE FUNCTION ... SONAME for each row of mysql.func
+    bool servers = false;    // CREATE SERVER for each row of mysql.servers
+    bool stats = false;      // the statistics tables' rows (EITS, InnoDB), after USE mysql
+    bool timezones = false;  // the mysql.time_zone* tables' rows, after USE mysql
+    bool any() const { return plugins || users || udfs || servers || stats || timezones; }
+  };
+  System system;
   bool only_system = false;       // --system without databases or -A
   bool skip_definer = false;      // --skip-definer (MySQL Shell/MariaDB 11 style): no DEFINER=
   bool no_tablespaces = false;    // -y

@@ -12,8 +12,8 @@
 //   dump::HasNoLocalData), its triggers (DELIMITER ;;); then the database's events and routines
 //   (DELIMITER ;;); after every database, the views in catalog order ("Final view structure",
 //   with each database's USE again), so that a view may use any database's tables and views;
-//   MariaDB's deferred SET GLOBAL gtid_slave_pos; the footer restoring the session and
-//   "-- Dump completed on DATE".
+//   --system's parts (ScriptFacts); MariaDB's deferred SET GLOBAL gtid_slave_pos; the footer
+//   restoring the session and "-- Dump completed on DATE".
 // Expects: catalog.views ordered dependencies first (dump::OrderViewsByDependency); the options
 // as the parser leaves them (--compact only drops the header and footer here: the options it
 // implies are already off, so a later --add-drop-table keeps its drops, as in mysqldump); for a
@@ -43,8 +43,12 @@ struct ScriptFacts {
   // --dump-slave: the position of this replica's source (SHOW SLAVE STATUS).
   std::string source_host, source_port, source_log_file, source_log_position;
   std::string source_gtid;  // MariaDB gtid_slave_pos
-  // --system=users: every account's statements (mysql::AccountSql), after the databases.
-  std::string accounts_sql;
+  // --system (options.system): after the databases, in this order, the plugins' statements,
+  // every account's (mysql::AccountSql), the functions' and the foreign servers'; then, each
+  // after `USE mysql`, the rows of the statistics tables and of the time zone tables: indexes
+  // into catalog.tables, which no database's section writes.
+  std::string plugins_sql, accounts_sql, udfs_sql, servers_sql;
+  std::vector<size_t> stats_tables, timezone_tables;
 };
 
 struct ScriptItem {
