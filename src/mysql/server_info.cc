@@ -215,6 +215,11 @@ bool EngineKeepsNoRows(std::string_view engine) {
          e == "connect";
 }
 
+bool EngineTakesInsertDelayed(std::string_view engine) {
+  return engine == "MyISAM" || engine == "ISAM" || engine == "ARCHIVE" || engine == "HEAP" ||
+         engine == "MEMORY";
+}
+
 std::vector<ServerInfo::BulkLoadSetting> ServerInfo::BulkLoadSettings() const {
   std::vector<BulkLoadSetting> out;
   for (const char* name : {"innodb_flush_log_at_trx_commit", "sync_binlog"}) {
