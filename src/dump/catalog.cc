@@ -4,6 +4,7 @@
 #include <mysqld_error.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -365,6 +366,22 @@ bool HoldsBytes(const Column& c) {
 bool NeedsColumnList(const Table& t) {
   return std::any_of(t.columns.begin(), t.columns.end(),
                      [](const Column& c) { return c.generated || c.invisible; });
+}
+
+bool NameLessIgnoringCase(std::string_view a, std::string_view b) {
+  return std::lexicographical_compare(
+      a.begin(), a.end(), b.begin(), b.end(),
+      [](unsigned char x, unsigned char y) { return std::toupper(x) < std::toupper(y); });
+}
+
+void OrderTablesBySize(std::vector<Table>* tables) {
+  std::map<std::string, size_t> rank;  // database -> where it first appears
+  for (const Table& t : *tables) rank.emplace(t.schema, rank.size());
+  std::stable_sort(tables->begin(), tables->end(), [&](const Table& a, const Table& b) {
+    if (a.schema != b.schema) return rank.at(a.schema) < rank.at(b.schema);
+    if (a.data_length != b.data_length) return a.data_length < b.data_length;
+    return NameLessIgnoringCase(a.name, b.name);
+  });
 }
 
 bool HasNoLocalData(const Table& t) { return t.is_sequence || mysql::EngineKeepsNoRows(t.engine); }

@@ -93,45 +93,68 @@ Status LoadObjectDefinitions(Session& s, Catalog* cat) {
   return Status::Ok();
 }
 
-}  // namespace
-
-Status LoadDefinitions(Session& s, Catalog* cat) {
+// The database texts (SHOW CREATE DATABASE).
+Status LoadDatabaseTexts(Session& s, Catalog* cat) {
   for (auto& db : cat->databases) {
     ASSIGN_OR_RETURN(QueryResult r,
                      s.Query("SHOW CREATE DATABASE " + sql::QuoteIdentifier(db.name)));
     if (r.rows.empty()) return NotFound("database '" + db.name + "' disappeared during the dump");
     db.create_sql = r.Get(0, "Create Database");
   }
-  for (auto& t : cat->tables) {
-    if (t.is_sequence) {
-      ASSIGN_OR_RETURN(QueryResult r, ShowCreate(s, "SEQUENCE", t.schema, t.name));
-      t.create_sql = r.Get(0, "Create Table");
-      ASSIGN_OR_RETURN(QueryResult v, s.Query("SELECT next_not_cached_value FROM " +
-                                              sql::QualifiedName(t.schema, t.name)));
-      if (!v.rows.empty()) t.sequence_next = v.rows[0][0].value_or("");
-      continue;
-    }
-    ASSIGN_OR_RETURN(QueryResult r, ShowCreate(s, "TABLE", t.schema, t.name));
-    t.create_sql = r.Get(0, "Create Table");
-    // The SELECT lists come from the catalog, read before the lock: an ALTER in between would
-    // dump rows without (or with the wrong) columns.
-    std::vector<std::string> expected;
-    for (const auto& c : t.columns) {
-      if (!c.pseudo) expected.push_back(c.name);
-    }
-    if (ColumnNamesFromCreate(t.create_sql) != expected) {
-      return Status(StatusCode::kServer,
-                    "table " + sql::QualifiedName(t.schema, t.name) +
-                        " was altered while the dump was starting; run the dump again");
-    }
+  return Status::Ok();
+}
+
+// A table's or sequence's CREATE text (a sequence's next value too, when `sequence_next`).
+Status LoadTableText(Session& s, Table* t, bool sequence_next) {
+  ASSIGN_OR_RETURN(QueryResult r,
+                   ShowCreate(s, t->is_sequence ? "SEQUENCE" : "TABLE", t->schema, t->name));
+  t->create_sql = r.Get(0, "Create Table");
+  if (!t->is_sequence || !sequence_next) return Status::Ok();
+  ASSIGN_OR_RETURN(QueryResult v, s.Query("SELECT next_not_cached_value FROM " +
+                                          sql::QualifiedName(t->schema, t->name)));
+  if (!v.rows.empty()) t->sequence_next = v.rows[0][0].value_or("");
+  return Status::Ok();
+}
+
+// The SELECT lists come from the catalog, read before the lock: an ALTER in between would dump
+// rows without (or with the wrong) columns.
+Status CheckColumns(const Table& t) {
+  std::vector<std::string> expected;
+  for (const auto& c : t.columns) {
+    if (!c.pseudo) expected.push_back(c.name);
   }
+  if (ColumnNamesFromCreate(t.create_sql) == expected) return Status::Ok();
+  return Status(StatusCode::kServer, "table " + sql::QualifiedName(t.schema, t.name) +
+                                         " was altered while the dump was starting; run the "
+                                         "dump again");
+}
+
+// Views, triggers, routines and events, read in their own character sets.
+Status LoadObjectTexts(Session& s, Catalog* cat) {
   RETURN_IF_ERROR(s.Execute("SET character_set_results = binary"));
   Status st = LoadObjectDefinitions(s, cat);
   Status reset = s.Execute("SET character_set_results = utf8mb4");
   RETURN_IF_ERROR(st);
-  RETURN_IF_ERROR(reset);
+  return reset;
+}
+
+}  // namespace
+
+Status LoadDefinitions(Session& s, Catalog* cat) {
+  RETURN_IF_ERROR(LoadDatabaseTexts(s, cat));
+  for (auto& t : cat->tables) {
+    RETURN_IF_ERROR(LoadTableText(s, &t, true));
+    if (!t.is_sequence) RETURN_IF_ERROR(CheckColumns(t));
+  }
+  RETURN_IF_ERROR(LoadObjectTexts(s, cat));
   OrderViewsByDependency(&cat->views);
   return Status::Ok();
+}
+
+Status ReloadCreateTexts(Session& s, Catalog* cat) {
+  RETURN_IF_ERROR(LoadDatabaseTexts(s, cat));
+  for (auto& t : cat->tables) RETURN_IF_ERROR(LoadTableText(s, &t, false));
+  return LoadObjectTexts(s, cat);
 }
 
 }  // namespace myvault::dump

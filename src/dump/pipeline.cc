@@ -14,6 +14,7 @@
 #include "myvault/archive/member.h"
 #include "myvault/dump/plan.h"
 #include "myvault/mysql/killer.h"
+#include "myvault/mysql/server_info.h"
 #include "myvault/sql/text.h"
 #include "planner.h"
 #include "unit_dumper.h"
@@ -96,6 +97,7 @@ class PipelineWork {
     ctx.style = config_.insert_style;
     ctx.style.column_list |= NeedsColumnList(table);
     if (!table.insert_verb.empty()) ctx.style.verb = table.insert_verb;
+    ctx.style.delayed = ctx.style.delayed && mysql::EngineTakesInsertDelayed(table.engine);
     ctx.unit_seq = unit.seq;
     ctx.object_id = in_.table_object_ids[unit.table];
     ctx.chunk_size = config_.chunk_size;

@@ -229,6 +229,11 @@ std::vector<std::string> ServerInfo::StatisticsTables() const {
   return tables;
 }
 
+bool EngineTakesInsertDelayed(std::string_view engine) {
+  return engine == "MyISAM" || engine == "ISAM" || engine == "ARCHIVE" || engine == "HEAP" ||
+         engine == "MEMORY";
+}
+
 std::vector<ServerInfo::BulkLoadSetting> ServerInfo::BulkLoadSettings() const {
   std::vector<BulkLoadSetting> out;
   for (const char* name : {"innodb_flush_log_at_trx_commit", "sync_binlog"}) {

@@ -41,12 +41,16 @@ Status SettleSelection(ParseState* s) {
   if (o.dump_history && !o.as_of.empty()) {
     return InvalidArgument("--dump-history can't be used with --as-of");
   }
+  if (o.order_by_size && !o.tables.empty()) {
+    return InvalidArgument("--order-by-size can't be used when dumping selected tables");
+  }
   return Status::Ok();
 }
 
 // mysqldump's rules, in its order: replication coordinates need a global read lock unless the
 // dump runs in one transaction, which cannot be combined with --lock-all-tables; either one
-// turns the per-database --lock-tables off.
+// turns the per-database --lock-tables off. --delayed-insert turns --add-locks off, whatever
+// the order.
 Status SettleLocking(MysqldumpOptions* o) {
   if (o->dump_slave != 0) o->lock_all_tables = !o->single_transaction;
   if (o->master_data == 1 && o->dump_slave == 1) {
@@ -59,6 +63,8 @@ Status SettleLocking(MysqldumpOptions* o) {
   }
   if (o->master_data != 0) o->lock_all_tables = !o->single_transaction;
   if (o->single_transaction || o->lock_all_tables) o->lock_tables = false;
+  // The server refuses INSERT DELAYED into a table held by LOCK TABLES (error 1165).
+  if (o->delayed_insert) o->add_locks = false;
   return Status::Ok();
 }
 

@@ -48,11 +48,13 @@ dump::Selection MakeSelection(const MysqldumpOptions& o) {
 }
 
 // mysqldump's order and its rules for the `mysql` database. Tables named on the command line
-// (`db b a`) come in that order. The `mysql` database's logs and statistics are dumped without
-// rows, and its views (mysql.user on MariaDB) not at all; it comes first: restored later, its
-// tables (mysql.event, mysql.proc) would replace the events and routines the other databases'
-// sections have just created.
+// (`db b a`) come in that order; with --order-by-size (refused with named tables, as by
+// mariadb-dump), each database's smallest first. The `mysql` database's logs and statistics are
+// dumped without rows, and its views (mysql.user on MariaDB) not at all; it comes first: restored
+// later, its tables (mysql.event, mysql.proc) would replace the events and routines the other
+// databases' sections have just created.
 void ApplyMysqldumpRules(const MysqldumpOptions& o, dump::Catalog* cat) {
+  if (o.order_by_size) dump::OrderTablesBySize(&cat->tables);  // never with named tables
   if (o.mode == Mode::kTables && !o.tables.empty()) {
     auto rank = [&](const dump::Table& t) {
       return std::find(o.tables.begin(), o.tables.end(), t.name) - o.tables.begin();
@@ -187,6 +189,8 @@ dump::PipelineConfig MakePipelineConfig(const MysqldumpOptions& o, int threads) 
   config.statement_size = std::max<uint64_t>(o.net_buffer_length, 4096);
   config.max_chunks_in_flight = 2 * threads + 2;
   config.insert_style.verb = o.replace ? "REPLACE" : o.insert_ignore ? "INSERT IGNORE" : "INSERT";
+  config.insert_style.delayed = o.delayed_insert;  // the pipeline keeps it for MyISAM & co only
+  config.insert_style.quote_names = o.quote_names;
   config.insert_style.qualified = false;
   config.insert_style.column_list = o.complete_insert;
   config.insert_style.one_row_per_statement = !o.extended_insert;
@@ -234,6 +238,7 @@ class Run {
 
  private:
   Status BeginSnapshot();
+  Status ReadUnquotedTexts();
   Status DumpXml(SqlOutput* out, MysqldumpReport* report);
   Status Recheck(const mysql::LockPlan& plan);
   // mysqldump's rules for cat_, then --system's tables at its end.
@@ -261,10 +266,6 @@ Status Run::Prepare() {
   if (o_.default_character_set != "utf8mb4" && o_.set_charset) {
     notes_->push_back("--default-character-set=" + o_.default_character_set +
                       ": the dump is written in utf8mb4 (SET NAMES utf8mb4), which loses nothing");
-  }
-  if (!o_.quote_names) {
-    notes_->push_back(
-        "--skip-quote-names: names are quoted anyway (a bare keyword would not load)");
   }
   threads_ = o_.threads > 0 ? o_.threads : kDefaultThreads;
   consistent_ = WantsConsistency(o_) && !o_.only_system;
@@ -316,6 +317,18 @@ Status Run::Recheck(const mysql::LockPlan& plan) {
                                        plan.kind == mysql::LockPlan::Kind::kLockTables));
   ApplyRules();
   return Status::Ok();
+}
+
+// --skip-quote-names: the CREATE texts as the server writes them under sql_quote_show_create=0
+// (backticks only around names that need them), as mariadb-dump reads them; not for --xml,
+// whose document mariadb-dump writes from texts read with the server's default.
+Status Run::ReadUnquotedTexts() {
+  if (o_.quote_names || o_.xml) return Status::Ok();
+  RETURN_IF_ERROR(c_.planner->Execute("SET SESSION sql_quote_show_create = 0"));
+  Status st = dump::ReloadCreateTexts(*c_.planner, &cat_);
+  Status reset = c_.planner->Execute("SET SESSION sql_quote_show_create = DEFAULT");
+  RETURN_IF_ERROR(st);
+  return reset;
 }
 
 // One snapshot for the planner and every worker.
@@ -399,6 +412,7 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   }
   RETURN_IF_ERROR(BeginSnapshot());
   RETURN_IF_ERROR(dump::LoadDefinitions(*c_.planner, &cat_));
+  RETURN_IF_ERROR(ReadUnquotedTexts());
   RETURN_IF_ERROR(ReadSystemStatements());
   RETURN_IF_ERROR(CheckDumpable(o_, cat_, notes_));
   facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);

@@ -77,15 +77,17 @@ bool NamesDatabases(const MysqldumpOptions& o) { return o.mode != MysqldumpOptio
 // "-- Current Database", written before a database's tables and again before its views, with
 // its USE; only when the dump names databases (a `db [tables]` dump loads into any database).
 std::string CurrentDatabase(const std::string& db, const MysqldumpOptions& o) {
-  std::string name = sql::QuoteIdentifier(db);
-  return o.comments ? script::CommentBlock(o, "Current Database: " + name, true) : "\n";
+  return o.comments ? script::CommentBlock(o, "Current Database: " + script::Name(o, db), true)
+                    : "\n";
 }
 
-std::string Use(const std::string& db) { return "USE " + sql::QuoteIdentifier(db) + ";\n"; }
+std::string Use(const std::string& db, const MysqldumpOptions& o) {
+  return "USE " + script::Name(o, db) + ";\n";
+}
 
 std::string CreateDatabase(const dump::Database& db, const MysqldumpOptions& o) {
   if (o.no_create_db) return "";
-  std::string name = sql::QuoteIdentifier(db.name);
+  std::string name = script::Name(o, db.name);
   std::string s;
   if (o.add_drop_database) s += "/*!40000 DROP DATABASE IF EXISTS " + name + "*/;\n\n";
   return s + dump::CreateDatabaseIfNotExists(db) + ";\n\n";
@@ -109,7 +111,7 @@ void DumpTable(size_t i, const Catalog& c, const CatalogIndex& index, const Mysq
 void DumpDatabase(const dump::Database& db, const Catalog& c, const CatalogIndex& index,
                   const MysqldumpOptions& o, const ScriptFacts& f, ScriptOut* out) {
   if (NamesDatabases(o)) {
-    out->Text(CurrentDatabase(db.name, o) + CreateDatabase(db, o) + Use(db.name));
+    out->Text(CurrentDatabase(db.name, o) + CreateDatabase(db, o) + Use(db.name, o));
   }
   for (const auto* list : {&index.sequences, &index.tables}) {
     for (size_t i : CatalogIndex::Of(*list, db.name)) DumpTable(i, c, index, o, f, out);
@@ -138,7 +140,7 @@ void DumpViews(const Catalog& c, const MysqldumpOptions& o, ScriptOut* out) {
   const std::string* current = nullptr;
   for (const Definition& v : c.views) {
     if (NamesDatabases(o) && (current == nullptr || *current != v.schema)) {
-      out->Text(CurrentDatabase(v.schema, o) + Use(v.schema));
+      out->Text(CurrentDatabase(v.schema, o) + Use(v.schema, o));
       current = &v.schema;
     }
     out->Text(script::ViewSql(v, o));

@@ -87,7 +87,7 @@ std::string TriggerSql(const dump::Definition& d, const MysqldumpOptions& o,
   const dump::CollationSwitch collation = dump::DatabaseCollationSwitch(d, database_collation);
   std::string s = collation.set + CharsetSave(d, "50003", 21, " ;") + SqlModeSave(d, " ;");
   if (o.add_drop_trigger) {
-    s += "/*!50032 DROP TRIGGER IF EXISTS " + sql::QuoteIdentifier(d.name) + " */;\n";
+    s += "/*!50032 DROP TRIGGER IF EXISTS " + Name(o, d.name) + " */;\n";
   }
   std::string body = Versioned(d, o, "50003", "50017").value_or(Created(d, o) + "\n");
   std::string delim = dump::ChooseDelimiter(body);
@@ -99,7 +99,7 @@ std::string EventSql(const dump::Definition& d, const MysqldumpOptions& o,
                      const std::string& database_collation) {
   std::string s;
   if (o.add_drop_table) {
-    s += "/*!50106 DROP EVENT IF EXISTS " + sql::QuoteIdentifier(d.name) + " */;\n";
+    s += "/*!50106 DROP EVENT IF EXISTS " + Name(o, d.name) + " */;\n";
   }
   // Outside the DELIMITER block: these statements end in ';'.
   const dump::CollationSwitch collation = dump::DatabaseCollationSwitch(d, database_collation);
@@ -124,8 +124,7 @@ std::string RoutineSql(const dump::Definition& d, const MysqldumpOptions& o,
                        const std::string& database_collation) {
   std::string s = SqlModeSave(d, " ;");
   if (o.add_drop_table) {
-    s += "/*!50003 DROP " + dump::ObjectKeyword(d) + " IF EXISTS " + sql::QuoteIdentifier(d.name) +
-         " */;\n";
+    s += "/*!50003 DROP " + dump::ObjectKeyword(d) + " IF EXISTS " + Name(o, d.name) + " */;\n";
   }
   const dump::CollationSwitch collation = dump::DatabaseCollationSwitch(d, database_collation);
   s += collation.set + CharsetSave(d, "50003", 21, " ;");
@@ -144,8 +143,8 @@ std::string ViewSql(const dump::Definition& d, const MysqldumpOptions& o) {
   std::string s = CommentBlock(o, "Final view structure for view " + name, true);
   // No placeholder table is written for views (they come after every table, dependencies
   // first), so the DROP TABLE of mysqldump's placeholder section is written here.
-  if (o.add_drop_table) s += "DROP TABLE IF EXISTS " + name + ";\n";
-  s += "/*!50001 DROP VIEW IF EXISTS " + name + "*/;\n";
+  if (o.add_drop_table) s += "DROP TABLE IF EXISTS " + Name(o, d.name) + ";\n";
+  s += "/*!50001 DROP VIEW IF EXISTS " + Name(o, d.name) + "*/;\n";
   s += CharsetSave(d, "50001", 25, ";");
   std::optional<dump::CreateHead> head = dump::SplitCreateHead(d.create_sql);
   if (!head || d.create_sql.find("*/") != std::string::npos) {

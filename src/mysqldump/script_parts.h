@@ -12,6 +12,11 @@
 
 namespace myvault::mysqldump::script {
 
+// `name` as a statement of the script spells it: in backticks, or with --skip-quote-names only
+// where it needs them (sql::QuoteIdentifierIfNeeded), as mariadb-dump. Comments naming a table
+// keep the backticks either way, as there.
+std::string Name(const MysqldumpOptions& options, std::string_view name);
+
 // "\n--\n-- LINE\n--\n", LINE made safe for a comment, and a blank line after it if asked; ""
 // when comments are off.
 std::string CommentBlock(const MysqldumpOptions& options, std::string_view line, bool blank_after);

@@ -45,6 +45,10 @@ std::string HeaderDatabase(const MysqldumpOptions& o) {
 
 }  // namespace
 
+std::string Name(const MysqldumpOptions& o, std::string_view name) {
+  return o.quote_names ? sql::QuoteIdentifier(name) : sql::QuoteIdentifierIfNeeded(name);
+}
+
 std::string CommentBlock(const MysqldumpOptions& o, std::string_view line, bool blank_after) {
   if (!o.comments) return "";
   return "\n--\n-- " + sql::EscapeLikeComment(line) + (blank_after ? "\n--\n\n" : "\n--\n");

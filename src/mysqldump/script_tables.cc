@@ -33,9 +33,9 @@ std::string WithoutTableOptions(const std::string& create_sql) {
 
 std::string TableStructure(const dump::Table& t, const MysqldumpOptions& o, const ScriptFacts& f) {
   if (t.is_sequence) return SequenceStructure(t, o);
-  std::string name = sql::QuoteIdentifier(t.name);
-  std::string s = CommentBlock(o, "Table structure for table " + name, true);
-  if (o.add_drop_table) s += "DROP TABLE IF EXISTS " + name + ";\n";
+  std::string s =
+      CommentBlock(o, "Table structure for table " + sql::QuoteIdentifier(t.name), true);
+  if (o.add_drop_table) s += "DROP TABLE IF EXISTS " + Name(o, t.name) + ";\n";
   // The catalog read every CREATE text over a utf8mb4 connection: send it back the same way.
   s += "/*!40101 SET @saved_cs_client     = @@character_set_client */;\n";
   s += NamesVersion(f, "utf8mb4") + "SET character_set_client = utf8mb4 */;\n";
@@ -45,8 +45,8 @@ std::string TableStructure(const dump::Table& t, const MysqldumpOptions& o, cons
 }
 
 std::string DataPrologue(const dump::Table& t, const MysqldumpOptions& o) {
-  std::string name = sql::QuoteIdentifier(t.name);
-  std::string s = CommentBlock(o, "Dumping data for table " + name, false);
+  std::string name = Name(o, t.name);
+  std::string s = CommentBlock(o, "Dumping data for table " + sql::QuoteIdentifier(t.name), false);
   if (o.comments && !o.where.empty()) s += "-- WHERE:  " + sql::EscapeLikeComment(o.where) + "\n";
   if (!o.compact) s += "\n";
   // The INSERTs give the history rows' ROW START and ROW END (mariadb-dump's line).
@@ -62,8 +62,7 @@ std::string DataPrologue(const dump::Table& t, const MysqldumpOptions& o) {
 
 std::string DataEpilogue(const dump::Table& t, const MysqldumpOptions& o) {
   std::string s;
-  if (o.disable_keys)
-    s += "/*!40000 ALTER TABLE " + sql::QuoteIdentifier(t.name) + " ENABLE KEYS */;\n";
+  if (o.disable_keys) s += "/*!40000 ALTER TABLE " + Name(o, t.name) + " ENABLE KEYS */;\n";
   if (o.add_locks) s += "UNLOCK TABLES;\n";
   if (t.history) {
     s += "/*M!101100 SET system_versioning_insert_history=@old_system_versioning_insert_history "

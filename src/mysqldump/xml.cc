@@ -38,6 +38,16 @@ struct Entry {
   const dump::Table* table = nullptr;  // nullptr: a view
 };
 
+// --order-by-size: views first (information_schema gives them no size), then the tables by
+// size, each by name as information_schema orders names, as mariadb-dump lists them.
+bool BySize(const Entry& a, const Entry& b) {
+  if ((a.table == nullptr) != (b.table == nullptr)) return a.table == nullptr;
+  if (a.table != nullptr && a.table->data_length != b.table->data_length) {
+    return a.table->data_length < b.table->data_length;
+  }
+  return dump::NameLessIgnoringCase(a.name, b.name);
+}
+
 class XmlWriter {
  public:
   XmlWriter(mysql::Session& s, const dump::Catalog& c, const MysqldumpOptions& o, SqlOutput* out,
@@ -68,6 +78,8 @@ class XmlWriter {
       };
       std::stable_sort(entries.begin(), entries.end(),
                        [&](const Entry& a, const Entry& b) { return rank(a) < rank(b); });
+    } else if (o_.order_by_size) {
+      std::stable_sort(entries.begin(), entries.end(), BySize);
     } else {
       std::stable_sort(entries.begin(), entries.end(),
                        [](const Entry& a, const Entry& b) { return a.name < b.name; });

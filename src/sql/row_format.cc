@@ -10,23 +10,31 @@
 
 namespace myvault::sql {
 
+std::string InsertVerb(const InsertStyle& style) {
+  if (!style.delayed) return style.verb;
+  const size_t space = style.verb.find(' ');
+  if (space == std::string::npos) return style.verb + " DELAYED";
+  return style.verb.substr(0, space) + " DELAYED" + style.verb.substr(space);
+}
+
 InsertFormatter::InsertFormatter(std::string_view db, std::string_view table,
                                  std::vector<ColumnFormat> columns, size_t statement_size,
                                  const InsertStyle& style)
     : statement_size_(style.one_row_per_statement ? 0 : statement_size),
       one_row_per_statement_(style.one_row_per_statement) {
   assert(!columns.empty());
-  prefix_ = style.verb + " INTO ";
+  const auto append_name = style.quote_names ? AppendIdentifier : AppendIdentifierIfNeeded;
+  prefix_ = InsertVerb(style) + " INTO ";
   if (style.qualified) {
-    prefix_ += QualifiedName(db, table);
-  } else {
-    AppendIdentifier(&prefix_, table);
+    append_name(&prefix_, db);
+    prefix_.push_back('.');
   }
+  append_name(&prefix_, table);
   if (style.column_list) {
     prefix_ += " (";
     for (size_t i = 0; i < columns.size(); ++i) {
       if (i > 0) prefix_.push_back(',');
-      AppendIdentifier(&prefix_, columns[i].name);
+      append_name(&prefix_, columns[i].name);
     }
     prefix_.push_back(')');
   }

@@ -1,5 +1,6 @@
 #include "myvault/sql/text.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -27,6 +28,24 @@ void AppendIdentifier(std::string* out, std::string_view name) {
 std::string QuoteIdentifier(std::string_view name) {
   std::string out;
   AppendIdentifier(&out, name);
+  return out;
+}
+
+void AppendIdentifierIfNeeded(std::string* out, std::string_view name) {
+  const bool bare = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '$' || c >= 0x80;
+  });
+  if (bare) {
+    out->append(name);
+  } else {
+    AppendIdentifier(out, name);
+  }
+}
+
+std::string QuoteIdentifierIfNeeded(std::string_view name) {
+  std::string out;
+  AppendIdentifierIfNeeded(&out, name);
   return out;
 }
 

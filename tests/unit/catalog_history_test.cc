@@ -1,5 +1,6 @@
 // How the catalog reads MariaDB's system-versioned tables (ApplySystemTime) and what that makes
-// of their SELECTs, and which engines keep no rows of their own.
+// of their SELECTs, which engines keep no rows of their own or take INSERT DELAYED, and the order
+// of --order-by-size.
 #include <gtest/gtest.h>
 
 #include "myvault/dump/catalog.h"
@@ -138,6 +139,42 @@ TEST(CatalogHistoryTest, EnginesWithoutRowsOfTheirOwn) {
   merge.engine = "MRG_MyISAM";
   EXPECT_TRUE(HasNoLocalData(merge));
   EXPECT_FALSE(DumpsRows(merge));
+}
+
+// mariadb-dump --delayed-insert's list, compared as the server spells the engine.
+TEST(CatalogHistoryTest, EnginesThatTakeInsertDelayed) {
+  for (const char* e : {"MyISAM", "ISAM", "ARCHIVE", "HEAP", "MEMORY"}) {
+    EXPECT_TRUE(mysql::EngineTakesInsertDelayed(e)) << e;
+  }
+  for (const char* e : {"InnoDB", "Aria", "myisam", "BLACKHOLE", "MRG_MyISAM", "SEQUENCE", ""}) {
+    EXPECT_FALSE(mysql::EngineTakesInsertDelayed(e)) << e;
+  }
+}
+
+Table Sized(std::string schema, std::string name, uint64_t data_length) {
+  Table t;
+  t.schema = std::move(schema);
+  t.name = std::move(name);
+  t.data_length = data_length;
+  return t;
+}
+
+// Smallest first within each database, names in information_schema's order on equal sizes;
+// databases keep their order and their tables together.
+TEST(CatalogHistoryTest, OrderBySizeSortsEachDatabasesTablesSmallestFirst) {
+  std::vector<Table> tables = {Sized("a", "big", 900),     Sized("a", "Mid", 16384),
+                               Sized("a", "b_mid", 16384), Sized("a", "small", 10),
+                               Sized("z", "huge", 5000),   Sized("z", "tiny", 1),
+                               Sized("a", "late", 0)};
+  OrderTablesBySize(&tables);
+  std::vector<std::string> names;
+  for (const Table& t : tables) names.push_back(t.schema + "." + t.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a.late", "a.small", "a.big", "a.b_mid", "a.Mid",
+                                             "z.tiny", "z.huge"}));
+  EXPECT_TRUE(NameLessIgnoringCase("abc", "ABD"));
+  EXPECT_FALSE(NameLessIgnoringCase("ABC", "abc"));
+  EXPECT_TRUE(NameLessIgnoringCase("Mid", "small"));
+  EXPECT_TRUE(NameLessIgnoringCase("aab", "a_b")) << "'_' after the letters, as upper case";
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ const ErrorCase kErrors[] = {
      "--master-data=1 and --dump-slave=1 cannot be used together (two active CHANGE MASTER "
      "statements); make one of them 2, commented out"},
     {{"--dump-history", "--as-of=2020-01-01", "db"}, "--dump-history can't be used with --as-of"},
+    {{"--order-by-size", "db", "t"}, "--order-by-size can't be used when dumping selected tables"},
     {{"--system=plugin", "db"},
      "--system=plugin: unknown value (all, users, plugins, udfs, servers, stats, timezones)"},
     {{"--system=users,timezone", "-A"},

@@ -117,6 +117,10 @@ const GoldenCase kGolden[] = {
     {{"--skip-triggers", "--skip-tz-utc", "--skip-comments", "--skip-dump-date", "db"},
      {{"triggers", "0"}, {"tz_utc", "0"}, {"comments", "0"}, {"dump_date", "0"}}},
     {{"--skip-quote-names", "db"}, {{"quote_names", "0"}}},
+    {{"--quote-names=0", "db"}, {{"quote_names", "0"}}},
+    {{"--delayed-insert", "db"}, {{"delayed_insert", "1"}, {"add_locks", "0"}}},
+    {{"--delayed-insert", "--add-locks", "db"}, {{"delayed_insert", "1"}, {"add_locks", "0"}}},
+    {{"--order-by-size", "db"}, {{"order_by_size", "1"}}},
     {{"--disable-keys", "db"}, {}},  // the option named disable-keys, not a negation
     {{"--skip-disable-keys", "db"}, {{"disable_keys", "0"}}},
     {{"--skip-extended-insert", "db"}, {{"extended_insert", "0"}}},

@@ -78,6 +78,8 @@ inline Fields Summary(const MysqldumpOptions& o) {
       {"skip_definer", o.skip_definer},
       {"no_tablespaces", o.no_tablespaces},
       {"order_by_primary", o.order_by_primary},
+      {"order_by_size", o.order_by_size},
+      {"delayed_insert", o.delayed_insert},
       {"quote_names", o.quote_names},
       {"single_transaction", o.single_transaction},
       {"lock_tables", o.lock_tables},

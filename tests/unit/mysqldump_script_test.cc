@@ -211,5 +211,35 @@ TEST(MysqldumpScriptTest, FlushPrivilegesAfterTheMysqlDatabase) {
   EXPECT_LT(flush, s.find("Current Database: `z`"));
 }
 
+// --skip-quote-names: the statements the script writes name things bare unless they need
+// backticks; the comments naming a table keep them, as mariadb-dump's do. The CREATE texts come
+// as the server gave them.
+TEST(MysqldumpScriptTest, SkipQuoteNamesWritesBareNames) {
+  dump::Catalog c = ShopCatalog();
+  c.tables.push_back(MakeTable("shop", "my table"));
+  MysqldumpOptions o = DatabasesMode({"shop"});
+  o.quote_names = false;
+  o.add_drop_database = true;
+  o.add_drop_trigger = true;
+  o.routines = true;
+  o.events = true;
+  std::string s = Build(c, o);
+  for (const char* expected :
+       {"-- Current Database: shop\n", "/*!40000 DROP DATABASE IF EXISTS shop*/;\n", "USE shop;\n",
+        "-- Table structure for table `items`\n", "DROP TABLE IF EXISTS items;\n",
+        "-- Dumping data for table `items`\n", "LOCK TABLES items WRITE;\n",
+        "/*!40000 ALTER TABLE items DISABLE KEYS */;\n",
+        "/*!40000 ALTER TABLE items ENABLE KEYS */;\n", "DROP TABLE IF EXISTS `my table`;\n",
+        "LOCK TABLES `my table` WRITE;\n", "/*!50032 DROP TRIGGER IF EXISTS trg */;\n",
+        "/*!50106 DROP EVENT IF EXISTS e */;\n", "/*!50003 DROP PROCEDURE IF EXISTS p */;\n",
+        "/*!50001 DROP VIEW IF EXISTS v_items*/;\n"}) {
+    EXPECT_NE(s.find(expected), std::string::npos) << expected << " in\n" << s;
+  }
+  o.quote_names = true;
+  std::string quoted = Build(c, o);
+  EXPECT_NE(quoted.find("LOCK TABLES `items` WRITE;\n"), std::string::npos);
+  EXPECT_NE(quoted.find("USE `shop`;\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace myvault::mysqldump::testing

@@ -71,6 +71,48 @@ TEST(InsertFormatterTest, OneRowPerStatementWithVerbAndColumns) {
             "REPLACE INTO `t` (`id`,`name`) VALUES (2,'b');\n");
 }
 
+// mariadb-dump --delayed-insert puts DELAYED after the verb's first word.
+TEST(InsertFormatterTest, DelayedFollowsTheFirstWordOfTheVerb) {
+  InsertStyle style;
+  EXPECT_EQ(InsertVerb(style), "INSERT");
+  style.delayed = true;
+  EXPECT_EQ(InsertVerb(style), "INSERT DELAYED");
+  style.verb = "INSERT IGNORE";
+  EXPECT_EQ(InsertVerb(style), "INSERT DELAYED IGNORE");
+  style.verb = "REPLACE";
+  EXPECT_EQ(InsertVerb(style), "REPLACE DELAYED");
+  style.delayed = false;
+  EXPECT_EQ(InsertVerb(style), "REPLACE");
+  style.verb = "INSERT";
+  style.delayed = true;
+  style.qualified = false;
+  style.column_list = false;
+  InsertFormatter f("shop", "t", IdAndName(), 1 << 20, style);
+  std::string out;
+  Append(&f, &out, {"1", "a"});
+  f.Finish(&out);
+  EXPECT_EQ(out, "INSERT DELAYED INTO `t` VALUES\n(1,'a');\n");
+}
+
+// --skip-quote-names: the table and column names bare unless they need backticks.
+TEST(InsertFormatterTest, NamesBareUnlessTheyNeedBackticks) {
+  InsertStyle style;
+  style.quote_names = false;
+  std::vector<ColumnFormat> columns = IdAndName();
+  columns[1].name = "the name";
+  InsertFormatter qualified("shop", "t", columns, 1 << 20, style);
+  std::string out;
+  Append(&qualified, &out, {"1", "a"});
+  qualified.Finish(&out);
+  EXPECT_EQ(out, "INSERT INTO shop.t (id,`the name`) VALUES\n(1,'a');\n");
+  style.qualified = false;
+  InsertFormatter bare("shop", "my t", columns, 1 << 20, style);
+  out.clear();
+  Append(&bare, &out, {"1", "a"});
+  bare.Finish(&out);
+  EXPECT_EQ(out, "INSERT INTO `my t` (id,`the name`) VALUES\n(1,'a');\n");
+}
+
 TEST(InsertFormatterTest, NullDiffersFromTheStringNullAndFromEmpty) {
   InsertFormatter f("d", "t",
                     {{"a", ValueEncoding::kString, ""},

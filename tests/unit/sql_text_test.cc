@@ -163,6 +163,25 @@ TEST(SqlTextTest, IdentifiersAreBacktickQuotedWithBackticksDoubled) {
   EXPECT_EQ(out, "x ```a`");
 }
 
+// mariadb-dump --skip-quote-names: letters, digits, _, $ and UTF-8 bytes stay bare; anything
+// else (a space, a dash, a backtick, a dot) gets backticks. Keywords stay bare, as there.
+TEST(SqlTextTest, IdentifiersGetBackticksOnlyWhenTheyNeedThem) {
+  EXPECT_EQ(QuoteIdentifierIfNeeded("orders"), "orders");
+  EXPECT_EQ(QuoteIdentifierIfNeeded("Order_2$x"), "Order_2$x");
+  EXPECT_EQ(QuoteIdentifierIfNeeded("123"), "123");
+  EXPECT_EQ(QuoteIdentifierIfNeeded("order"), "order");
+  EXPECT_EQ(QuoteIdentifierIfNeeded("caf\xC3\xA9_\xE8\xA1\xA8"), "caf\xC3\xA9_\xE8\xA1\xA8");
+  EXPECT_EQ(QuoteIdentifierIfNeeded("my table"), "`my table`");
+  EXPECT_EQ(QuoteIdentifierIfNeeded("a-b"), "`a-b`");
+  EXPECT_EQ(QuoteIdentifierIfNeeded("a.b"), "`a.b`");
+  EXPECT_EQ(QuoteIdentifierIfNeeded("a`b"), "`a``b`");
+  EXPECT_EQ(QuoteIdentifierIfNeeded(""), "``");
+  std::string out = "x ";
+  AppendIdentifierIfNeeded(&out, "t1");
+  AppendIdentifierIfNeeded(&out, "t 2");
+  EXPECT_EQ(out, "x t1`t 2`");
+}
+
 TEST(SqlTextTest, CommentTextStaysOnOneLine) {
   EXPECT_EQ(EscapeLikeComment("plain text \xC3\xA9"), "plain text \xC3\xA9");
   EXPECT_EQ(EscapeLikeComment("a\nb\r\nc\td\\e"), "a\\nb\\r\\nc\\td\\\\e");

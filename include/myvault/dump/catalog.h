@@ -159,6 +159,16 @@ bool HasNoLocalData(const Table& table);
 // rows) or invisible (left out of the list `INSERT INTO t VALUES` implies).
 bool NeedsColumnList(const Table& table);
 
+// Orders each database's tables smallest first: by data_length, then by name as
+// information_schema orders names (NameLessIgnoringCase), as mariadb-dump --order-by-size lists
+// them. A database's tables stay together, the databases in the order they first appear; tables
+// equal on both keys keep their order.
+void OrderTablesBySize(std::vector<Table>* tables);
+
+// Whether `a` comes before `b` in information_schema's order of names (utf8mb3_general_ci):
+// ASCII letters compared as upper case, so '_' sorts after them.
+bool NameLessIgnoringCase(std::string_view a, std::string_view b);
+
 // Whether a dump writes the table's rows: it has local data and its dump_rows is set.
 inline bool DumpsRows(const Table& table) { return table.dump_rows && !HasNoLocalData(table); }
 
@@ -196,5 +206,11 @@ Status RecheckCatalog(mysql::Session& session, const Selection& selection, Catal
 // Reads every CREATE statement and sequence value. Run inside the snapshot. Fails if a table's
 // columns no longer match the catalog (an ALTER between the catalog read and the snapshot).
 Status LoadDefinitions(mysql::Session& session, Catalog* catalog);
+
+// Reads every CREATE text of `catalog` again (databases, tables, sequences, views, triggers,
+// routines, events) as the session now spells them; nothing else changes. mysqldump
+// --skip-quote-names runs it under sql_quote_show_create=0 after LoadDefinitions, whose checks
+// and view order need the quoted texts. Run inside the snapshot.
+Status ReloadCreateTexts(mysql::Session& session, Catalog* catalog);
 
 }  // namespace myvault::dump

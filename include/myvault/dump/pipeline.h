@@ -49,9 +49,11 @@ struct PipelineConfig {
   uint64_t statement_size = 1u << 20;
   int max_chunks_in_flight = 10;
   uint64_t keyset_page_rows = 0;  // 0: derived from chunk_size and the table's average row
-  sql::InsertStyle insert_style;  // a table that NeedsColumnList() always gets a column list
-  std::string where;              // filter on every table's rows (mysqldump --where), or ""
-  bool hex_blob = false;          // every binary value as 0x... (mysqldump --hex-blob)
+  // A table that NeedsColumnList() always gets a column list; `delayed` applies only to tables
+  // whose engine takes INSERT DELAYED (mysql::EngineTakesInsertDelayed).
+  sql::InsertStyle insert_style;
+  std::string where;      // filter on every table's rows (mysqldump --where), or ""
+  bool hex_blob = false;  // every binary value as 0x... (mysqldump --hex-blob)
   // mysqldump --force: a table whose SELECT the server rejects (an SQL error: a --where naming
   // a column the table lacks, say; not a lost connection or a cancel) is left without rows and
   // listed in PipelineResult::failed_tables, and the other tables are dumped. Off: such an error

@@ -171,6 +171,10 @@ std::string GrantWithoutAuthentication(std::string_view grant);
 // rows of its own: BLACKHOLE stores nothing; MRG_MyISAM, FEDERATED, SPIDER and CONNECT read
 // other tables or servers. A dump writes no rows for it, and a restore does not count them.
 bool EngineKeepsNoRows(std::string_view engine);
+// Whether the server takes INSERT DELAYED into a table of this storage engine, as mariadb-dump
+// --delayed-insert decides it: MyISAM, ISAM, ARCHIVE, HEAP and MEMORY, spelled exactly as
+// information_schema.TABLES.ENGINE gives them. InnoDB and Aria, say, do not.
+bool EngineTakesInsertDelayed(std::string_view engine);
 
 // A GTID as this flavour writes it: MariaDB "domain-server-seq", MySQL "uuid:seq".
 struct Gtid {

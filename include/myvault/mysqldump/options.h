@@ -66,6 +66,10 @@ struct MysqldumpOptions {
   bool complete_insert = false;    // -c, column list in every INSERT
   bool insert_ignore = false;      // INSERT IGNORE
   bool replace = false;            // REPLACE instead of INSERT (wins over insert_ignore)
+  // --delayed-insert: INSERT DELAYED (REPLACE DELAYED) for the tables whose engine takes it
+  // (mysql::EngineTakesInsertDelayed), plain INSERT for the others, as mariadb-dump; turns
+  // add_locks off (the server refuses INSERT DELAYED under LOCK TABLES), as there.
+  bool delayed_insert = false;
   bool hex_blob = false;           // binary columns as 0x... (myvault always does; see docs)
   bool routines = false;           // -R
   bool triggers = true;            //
@@ -87,7 +91,14 @@ struct MysqldumpOptions {
   bool skip_definer = false;      // --skip-definer (MySQL Shell/MariaDB 11 style): no DEFINER=
   bool no_tablespaces = false;    // -y
   bool order_by_primary = false;  //
-  bool quote_names = true;        // -Q (only `--skip-quote-names` turns it off)
+  // --order-by-size (MariaDB): the tables of each database dumped (sequences, then tables)
+  // smallest first, by information_schema.TABLES.DATA_LENGTH and then name, as mariadb-dump
+  // orders them; an error with tables named on the command line, as there.
+  bool order_by_size = false;
+  // -Q. Off (--skip-quote-names): a name gets backticks only where it needs them
+  // (sql::QuoteIdentifierIfNeeded) in the statements myvault writes, and the CREATE texts are
+  // read under sql_quote_show_create=0, as mariadb-dump does; table comments keep backticks.
+  bool quote_names = true;
 
   // Consistency and locking.
   bool single_transaction = false;

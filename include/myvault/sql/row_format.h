@@ -58,7 +58,15 @@ struct InsertStyle {
   bool qualified = true;        // `db`.`t` rather than `t`
   bool column_list = true;
   bool one_row_per_statement = false;
+  // DELAYED after the verb's first word: INSERT DELAYED, INSERT DELAYED IGNORE, REPLACE DELAYED
+  // (mariadb-dump --delayed-insert; the caller sets it only for tables whose engine takes it).
+  bool delayed = false;
+  // false: names bare unless they need backticks (QuoteIdentifierIfNeeded; --skip-quote-names).
+  bool quote_names = true;
 };
+
+// The statement's first words as `style` spells them: "INSERT DELAYED IGNORE", say.
+std::string InsertVerb(const InsertStyle& style);
 
 class InsertFormatter {
  public:

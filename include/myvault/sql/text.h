@@ -24,6 +24,11 @@ namespace myvault::sql {
 // Appends `name` in backticks, doubling every backtick inside: a`b -> `a``b`.
 void AppendIdentifier(std::string* out, std::string_view name);
 std::string QuoteIdentifier(std::string_view name);
+// `name` bare when it holds only ASCII letters, digits, '_', '$' and bytes >= 0x80 (UTF-8
+// characters), else in backticks as QuoteIdentifier: mariadb-dump's rule under
+// --skip-quote-names. A reserved word (`order`) stays bare too, as there, and does not load back.
+void AppendIdentifierIfNeeded(std::string* out, std::string_view name);
+std::string QuoteIdentifierIfNeeded(std::string_view name);
 // "`db`.`table`".
 std::string QualifiedName(std::string_view db, std::string_view table);
 
