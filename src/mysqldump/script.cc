@@ -151,7 +151,7 @@ void DumpViews(const Catalog& c, const MysqldumpOptions& o, ScriptOut* out) {
 // structure (mariadb-dump's dump of them).
 void SystemRows(const Catalog& c, const std::vector<size_t>& tables, const MysqldumpOptions& o,
                 ScriptOut* out) {
-  out->Text("\n" + Use("mysql"));
+  out->Text("\n" + Use("mysql", o));
   if (o.no_data) return;
   for (size_t i : tables) {
     if (!dump::DumpsRows(c.tables[i])) continue;
