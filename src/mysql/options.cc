@@ -79,6 +79,8 @@ Status ApplyOptionValue(const std::string& key, const std::optional<std::string>
     ASSIGN_OR_RETURN(o->connect_timeout_s, ParseUnsigned(what, value.value_or(""), 0, 86400));
   } else if (key == "ssl-verify-server-cert") {
     ASSIGN_OR_RETURN(o->ssl_verify_server_cert, ParseBool(what, value));
+  } else if (key == "compress") {
+    ASSIGN_OR_RETURN(o->compress, ParseBool(what, value));
   } else if (key == "password") {
     o->password = value;  // a bare `password` asks on the terminal, like mysql
     o->prompt_password = !value.has_value();
@@ -96,6 +98,8 @@ Status CopyFromCommandLine(const ConnectionOptions& cli, const std::string& name
     o->connect_timeout_s = cli.connect_timeout_s;
   } else if (name == "ssl-verify-server-cert") {
     o->ssl_verify_server_cert = cli.ssl_verify_server_cert;
+  } else if (name == "compress") {
+    o->compress = cli.compress;
   } else if (name == "password") {
     o->password = cli.password;
     o->prompt_password = cli.prompt_password;

@@ -163,6 +163,7 @@ Result<std::unique_ptr<Session>> Session::Connect(const ConnectionOptions& o, st
   mysql_options(m, MYSQL_OPT_RECONNECT, &no);
   unsigned infile = local_infile ? 1 : 0;
   mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &infile);
+  if (o.compress) mysql_options(m, MYSQL_OPT_COMPRESS, nullptr);
   if (!o.socket.empty() && (o.host.empty() || o.host == "localhost")) {
     unsigned proto = MYSQL_PROTOCOL_SOCKET;
     mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);

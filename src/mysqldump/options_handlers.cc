@@ -2,11 +2,14 @@
 // numbers with my_getopt's K/M/G suffixes and bounds, the connection options, and --protocol.
 #include "mysqldump/options_handlers.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <span>
 #include <utility>
 
 namespace myvault::mysqldump::internal {
@@ -137,29 +140,43 @@ Status OnIgnoreDatabase(const OptionValue& v, ParseState* s) {
   return Status::Ok();
 }
 
+// The one of `names` that `item` names: the whole name or a prefix of it alone, in any case, as
+// mariadb-dump's option lists (a TYPELIB) take it; "" when none or several do.
+std::string_view MatchListValue(std::string_view item, std::span<const std::string_view> names) {
+  std::string_view found;
+  int matches = 0;
+  for (std::string_view name : names) {
+    if (item.empty() || item.size() > name.size()) continue;
+    const bool prefix = std::equal(item.begin(), item.end(), name.begin(), [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) == b;
+    });
+    if (prefix && item.size() == name.size()) return name;
+    if (prefix) found = name, ++matches;
+  }
+  return matches == 1 ? found : std::string_view();
+}
+
 // --system=LIST: comma separated parts (MysqldumpOptions::System); `all` is every part.
 Status OnSystem(const OptionValue& v, ParseState* s) {
   MysqldumpOptions::System& sys = s->out->system;
   const std::pair<std::string_view, bool*> parts[] = {
       {"plugins", &sys.plugins}, {"users", &sys.users}, {"udfs", &sys.udfs},
       {"servers", &sys.servers}, {"stats", &sys.stats}, {"timezones", &sys.timezones}};
+  constexpr std::string_view kNames[] = {"all",     "users", "plugins",  "udfs",
+                                         "servers", "stats", "timezones"};
   std::string_view list = *v.text;
   while (!list.empty()) {
     const size_t comma = list.find(',');
     const std::string_view item = list.substr(0, comma);
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    const bool all = item == "all";
-    bool known = all;
-    for (const auto& [name, flag] : parts) {
-      if (all || item == name) {
-        *flag = true;
-        known = true;
-      }
-    }
-    if (!known) {
+    const std::string_view value = MatchListValue(item, kNames);
+    if (value.empty()) {
       return InvalidArgument("--system=" + std::string(item) +
-                             ": unknown value (all, users, plugins, udfs, servers, stats, "
-                             "timezones)");
+                             ": not one of all, users, plugins, udfs, servers, stats, "
+                             "timezones (or a prefix of one of them alone)");
+    }
+    for (const auto& [name, flag] : parts) {
+      if (value == "all" || value == name) *flag = true;
     }
   }
   return Status::Ok();
@@ -250,6 +267,12 @@ Status OnSsl(const OptionValue& v, ParseState* s) {
     s->connection.ssl_mode.clear();
   }
   GiveConnection(s, "ssl-mode");
+  return Status::Ok();
+}
+
+Status OnCompress(const OptionValue& v, ParseState* s) {
+  s->connection.compress = v.on;
+  GiveConnection(s, "compress");
   return Status::Ok();
 }
 

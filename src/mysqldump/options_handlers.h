@@ -34,6 +34,7 @@ Status OnSocket(const OptionValue& v, ParseState* s);
 Status OnPassword(const OptionValue& v, ParseState* s);
 Status OnSsl(const OptionValue& v, ParseState* s);
 Status OnSslVerifyServerCert(const OptionValue& v, ParseState* s);
+Status OnCompress(const OptionValue& v, ParseState* s);
 Status OnDefaultCharacterSet(const OptionValue& v, ParseState* s);
 Status OnProtocol(const OptionValue& v, ParseState* s);
 Status OnHelp(const OptionValue& v, ParseState* s);

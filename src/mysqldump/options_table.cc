@@ -38,6 +38,7 @@ constexpr OptionSpec kOptions[] = {
         "Same as --skip-add-drop-table --skip-add-locks --skip-comments --skip-disable-keys "
         "--skip-set-charset."),
     Flag("complete-insert", 'c', &O::complete_insert, "Name the columns in every INSERT."),
+    Run("compress", 'C', kBool, OnCompress, "Compress the client/server protocol (zlib)."),
     Flag("create-options", 'a', &O::create_options, "Table options in CREATE TABLE (default on)."),
     Run("databases", 'B', kBool, OnDatabases, "Every name is a database: CREATE DATABASE, USE."),
     Flag("delayed-insert", 0, &O::delayed_insert,

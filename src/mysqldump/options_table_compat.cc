@@ -14,7 +14,8 @@ constexpr ArgKind kOptional = ArgKind::kOptional;
 constexpr std::string_view kIgnored = "ignored";
 constexpr std::string_view kMysqlOnly = "MySQL 8 only; ignored";
 constexpr std::string_view kLibrary = "myvault's client library decides; ignored";
-constexpr std::string_view kNotCompressed = "the client protocol is not compressed; ignored";
+constexpr std::string_view kNotCompressed =
+    "only --compress (zlib) compresses the protocol; ignored";
 constexpr std::string_view kNoPurge = "myvault never deletes binary logs";
 constexpr std::string_view kWindows = "it is for Windows; use --protocol=TCP or SOCKET";
 
@@ -30,7 +31,6 @@ constexpr OptionSpec kCompat[] = {
     Note("column-statistics", 0, kBool, kMysqlOnly, "ANALYZE TABLE histograms (MySQL 8)."),
     Reject("compatible", 0, kRequired, "the output is always for MySQL and MariaDB",
            "Output for another SQL mode or server."),
-    Note("compress", 'C', kBool, kNotCompressed, "Compress the client protocol."),
     Note("compression-algorithms", 0, kRequired, kNotCompressed,
          "Protocol compression algorithms (MySQL)."),
     Reject("copy-s3-tables", 0, kBool, "S3 tables are not copied",

@@ -50,10 +50,12 @@ const ErrorCase kErrors[] = {
      "statements); make one of them 2, commented out"},
     {{"--dump-history", "--as-of=2020-01-01", "db"}, "--dump-history can't be used with --as-of"},
     {{"--order-by-size", "db", "t"}, "--order-by-size can't be used when dumping selected tables"},
-    {{"--system=plugin", "db"},
-     "--system=plugin: unknown value (all, users, plugins, udfs, servers, stats, timezones)"},
-    {{"--system=users,timezone", "-A"},
-     "--system=timezone: unknown value (all, users, plugins, udfs, servers, stats, timezones)"},
+    {{"--system=plugn", "db"},
+     "--system=plugn: not one of all, users, plugins, udfs, servers, stats, timezones "
+     "(or a prefix of one of them alone)"},
+    {{"--system=users,s", "-A"},
+     "--system=s: not one of all, users, plugins, udfs, servers, stats, timezones "
+     "(or a prefix of one of them alone)"},
     {{"--delete-master-logs", "db"},
      "option '--delete-master-logs" + kUnsupported + "myvault never deletes binary logs"},
     {{"--quick=maybe", "db"},
@@ -123,6 +125,18 @@ TEST(MysqldumpOptionsErrorsTest, SystemTakesACommaSeparatedListAndRepeats) {
   EXPECT_EQ(Parts(o->system), std::vector<bool>({true, false, true, true, false, true}));
   EXPECT_FALSE(o->only_system);
   EXPECT_EQ(o->mode, MysqldumpOptions::Mode::kTables);
+}
+
+// As mariadb-dump's option lists: a prefix that names one value alone, in any case
+// (MariaDB's main.mysqldump-system-incomplete passes --system=user).
+TEST(MysqldumpOptionsErrorsTest, SystemTakesAPrefixThatNamesOneValue) {
+  Result<MysqldumpOptions> o = Parse({"--system=user,TIME,p", "db"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(Parts(o->system), std::vector<bool>({true, true, false, false, false, true}));
+  Result<MysqldumpOptions> all = Parse({"--system=a", "db"});
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(Parts(all->system), std::vector<bool>(6, true));
+  EXPECT_FALSE(Parse({"--system=u", "db"}).ok()) << "u is users or udfs";
 }
 
 TEST(MysqldumpOptionsErrorsTest, LeadingDefaultsOptions) {

@@ -232,10 +232,8 @@ const GoldenCase kGolden[] = {
     {{"--column-statistics", "--column-statistics", "db"},
      {{"notes", "--column-statistics: MySQL 8 only; ignored"}}},
     {{"--skip-column-statistics", "db"}, {}},
-    {{"-C", "--log-queries=0", "db"},
-     {{"notes",
-       "--compress: the client protocol is not compressed; ignored|"
-       "--log-queries: ignored"}}},
+    {{"-C", "--log-queries=0", "db"}, {{"compress", "1"}, {"notes", "--log-queries: ignored"}}},
+    {{"--compress", "--skip-compress", "db"}, {}},
     {{"-#d:t", "db"}, {{"notes", "--debug: ignored"}}},
     {{"--loose-frobnicate=3", "db"}, {{"notes", "unknown option '--loose-frobnicate' ignored"}}},
     {{"--loose-quick=0", "--skip-loose-routines=0", "db"}, {{"quick", "0"}, {"routines", "1"}}},

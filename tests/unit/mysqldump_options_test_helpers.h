@@ -54,6 +54,7 @@ inline Fields Summary(const MysqldumpOptions& o) {
               {"prompt_password", std::to_string(o.connection.prompt_password)},
               {"ssl_mode", o.connection.ssl_mode},
               {"ssl_ca", o.connection.ssl_ca},
+              {"compress", std::to_string(o.connection.compress)},
               {"conn_charset", o.connection.default_character_set}};
   const std::pair<const char*, bool> flags[] = {
       {"no_data", o.no_data},

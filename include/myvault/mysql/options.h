@@ -63,6 +63,7 @@ struct ConnectionOptions {
   bool ssl_verify_server_cert = false;
   std::string default_character_set;
   unsigned connect_timeout_s = 10;
+  bool compress = false;  // compress the client/server protocol (zlib), as mysql --compress
   // A read from the server that waits longer fails as a lost connection (0: no bound). Set by
   // code, never by the user: the binlog reader bounds its wait for the next event with it.
   unsigned read_timeout_s = 0;
