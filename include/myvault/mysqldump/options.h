@@ -70,10 +70,10 @@ struct MysqldumpOptions {
   // (mysql::EngineTakesInsertDelayed), plain INSERT for the others, as mariadb-dump; turns
   // add_locks off (the server refuses INSERT DELAYED under LOCK TABLES), as there.
   bool delayed_insert = false;
-  bool hex_blob = false;           // binary columns as 0x... (myvault always does; see docs)
-  bool routines = false;           // -R
-  bool triggers = true;            //
-  bool events = false;             // -E
+  bool hex_blob = false;  // binary columns as 0x... (myvault always does; see docs)
+  bool routines = false;  // -R
+  bool triggers = true;   //
+  bool events = false;    // -E
   // --system=LIST (mariadb-dump's): server-wide objects written after the databases, in this
   // order, each part's `mysql` tables left out of -A. Alone (no database, no -A) only these are
   // dumped. `all` sets every part.
