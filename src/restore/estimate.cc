@@ -50,7 +50,7 @@ struct TableSize {
 
 // The SQL bytes of every data chunk the restore would load, and the largest such table.
 Status Measure(const RestoreOptions& o, RtoEstimate* e, std::string* schema, std::string* name,
-               uint32_t* sample_chunks) {
+               uint32_t* sample_chunks, std::set<std::string>* targets) {
   ASSIGN_OR_RETURN(auto reader, archive::ArchiveReader::Open(o.input, &o.identity));
   const archive::Index& index = reader->index();
   std::map<uint32_t, std::map<uint32_t, uint64_t>> chunks;  // object -> chunk -> bytes
@@ -61,12 +61,14 @@ Status Measure(const RestoreOptions& o, RtoEstimate* e, std::string* schema, std
   const archive::ObjectEntry* largest = nullptr;
   uint64_t largest_bytes = 0;
   for (const auto& object : index.objects) {
-    const auto it = chunks.find(object.id);
-    if (it == chunks.end()) continue;
     if (!o.databases.empty() &&
         std::find(o.databases.begin(), o.databases.end(), object.schema) == o.databases.end()) {
       continue;
     }
+    const auto renamed = o.rename.find(object.schema);
+    targets->insert(renamed == o.rename.end() ? object.schema : renamed->second);
+    const auto it = chunks.find(object.id);
+    if (it == chunks.end()) continue;
     uint64_t bytes = 0;
     for (const auto& [chunk, size] : it->second) bytes += size;
     e->total_bytes += bytes;
@@ -106,21 +108,11 @@ Result<double> TimeOnePass(const std::string& path) {
   return buffer.empty() ? 0.0 : took.count() * static_cast<double>(size) / buffer.size();
 }
 
-// Whether the restore would replace a database the target has (then it checks every member).
-Result<bool> ReplacesADatabase(const RestoreOptions& o, mysql::Session& s) {
-  ASSIGN_OR_RETURN(auto reader, archive::ArchiveReader::Open(o.input, &o.identity));
-  std::set<std::string> targets;
-  for (const auto& object : reader->index().objects) {
-    if (!o.databases.empty() &&
-        std::find(o.databases.begin(), o.databases.end(), object.schema) == o.databases.end()) {
-      continue;
-    }
-    const auto renamed = o.rename.find(object.schema);
-    targets.insert(renamed == o.rename.end() ? object.schema : renamed->second);
-  }
+// Whether the target has one of `targets` (then the restore checks every member first).
+Result<bool> HasADatabase(mysql::Session& s, const std::set<std::string>& targets) {
   ASSIGN_OR_RETURN(mysql::QueryResult r, s.Query("SHOW DATABASES"));
-  for (size_t i = 0; i < r.rows.size(); ++i) {
-    if (targets.count(r.rows[i][0].value_or("")) > 0) return true;
+  for (const mysql::Row& row : r.rows) {
+    if (targets.count(row[0].value_or("")) > 0) return true;
   }
   return false;
 }
@@ -157,7 +149,8 @@ Result<RtoEstimate> EstimateRto(const RestoreOptions& options, ErrorCollector* e
   RtoEstimate e;
   std::string schema, name;
   uint32_t chunks = 0;
-  RETURN_IF_ERROR(Measure(options, &e, &schema, &name, &chunks));
+  std::set<std::string> targets;  // the databases the restore would write, on the target
+  RETURN_IF_ERROR(Measure(options, &e, &schema, &name, &chunks, &targets));
   const std::string scratch = "myvault_rto_" + std::to_string(::getpid());
   RestoreOptions sample = options;
   sample.databases.clear();
@@ -191,7 +184,7 @@ Result<RtoEstimate> EstimateRto(const RestoreOptions& options, ErrorCollector* e
   // a --tables restore does.
   if (!options.full_verify && options.tables.empty() &&
       std::filesystem::exists(options.input + ".sha256")) {
-    ASSIGN_OR_RETURN(bool replaces, ReplacesADatabase(options, **session));
+    ASSIGN_OR_RETURN(bool replaces, HasADatabase(**session, targets));
     if (!replaces) {
       ASSIGN_OR_RETURN(e.one_pass_seconds, TimeOnePass(options.input));
     }
