@@ -72,7 +72,23 @@ async function uploads(ctx, next) {
   ctx.body = body;
 }
 
+// A fault for tests: when the file DIR/exit-after (DIR holds DATA_DIR) holds a regular
+// expression, the first request whose "METHOD /PATH?QUERY" matches it is served as s3rver serves
+// it, and once its answer is sent, the file is removed and the server exits at once, as a server
+// that crashes or loses its network at exactly that point.
+const exitAfterFile = path.join(dataDir, '..', 'exit-after');
+async function exitAfter(ctx, next) {
+  let pattern = null;
+  try { pattern = new RegExp(fs.readFileSync(exitAfterFile, 'utf8').trim()); } catch (e) { return next(); }
+  const request = `${ctx.method} ${ctx.path}?${ctx.querystring}`;
+  await next();
+  if (!pattern.test(request)) return;
+  fs.rmSync(exitAfterFile, { force: true });
+  console.log(`exit-after: exiting after ${request} (${ctx.status})`);
+  ctx.res.on('finish', () => process.exit(0));
+}
+
 // Before s3rver's router (its last middleware), after its logger.
-server.middleware.splice(server.middleware.length - 1, 0, uploads);
+server.middleware.splice(server.middleware.length - 1, 0, exitAfter, uploads);
 server.run().catch(e => { console.error(e); process.exit(1); });
 process.on('SIGTERM', () => server.close().then(() => process.exit(0)));

@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "myvault/archive/member.h"
 
@@ -74,6 +75,9 @@ ArchiveWriter::ArchiveWriter(std::string path, storage::StoreAndName where,
                              std::unique_ptr<storage::ObjectWriter> out, WriterOptions options)
     : path_(std::move(path)), options_(options), where_(std::move(where)), out_(std::move(out)) {
   buffer_.reserve(kBufferSize);
+  // Unknown (an error) counts as taken: Abort then never removes an object under the name.
+  Result<std::optional<uint64_t>> there = where_.store->Stat(where_.name);
+  name_was_free_ = there.ok() && !there->has_value();
 }
 
 ArchiveWriter::~ArchiveWriter() { Abort(); }
@@ -173,11 +177,24 @@ Status ArchiveWriter::Finish(Index index) {
   Status valid = ValidateIndex(index);
   if (!valid.ok()) return Internal("finish " + path_ + ": " + valid.message());
   RETURN_IF_ERROR(AppendIndexAndTrailer(index));
+  RETURN_IF_ERROR(Flush());
+  const std::string hex = Sha256Hex(file_hash_.Final());
+  // A new name: FILE.sha256 first, then the object, so that whenever the object is there, so is
+  // its checksum. The store may go away between the two (an S3 server stopped); a checksum
+  // without its archive is harmless and the next backup's cleanup removes it, where an archive
+  // without its checksum would look like a backup. Replacing an archive: the old one keeps its
+  // checksum until the new one is in place.
+  if (name_was_free_) RETURN_IF_ERROR(PutChecksumFile(hex, State::kChecksumWritten));
   RETURN_IF_ERROR(Commit());
-  Status s = WriteChecksumFile(Sha256Hex(file_hash_.Final()));
-  if (!s.ok()) return Fail(s);
+  if (!name_was_free_) RETURN_IF_ERROR(PutChecksumFile(hex, State::kCommitted));
   state_ = State::kFinished;
   return Status::Ok();
+}
+
+Status ArchiveWriter::PutChecksumFile(const std::string& hex, State before) {
+  state_ = before;
+  Status s = WriteChecksumFile(hex);
+  return s.ok() ? s : Fail(s);
 }
 
 Status ArchiveWriter::AppendIndexAndTrailer(const Index& index) {
@@ -196,11 +213,8 @@ Status ArchiveWriter::AppendIndexAndTrailer(const Index& index) {
 }
 
 Status ArchiveWriter::Commit() {
-  RETURN_IF_ERROR(Flush());
   Status committed = out_->Commit();
-  if (!committed.ok()) return Fail(committed);
-  state_ = State::kRenamed;
-  return Status::Ok();
+  return committed.ok() ? committed : Fail(committed);
 }
 
 Status ArchiveWriter::WriteChecksumFile(const std::string& hex) {
@@ -213,9 +227,12 @@ Status ArchiveWriter::WriteChecksumFile(const std::string& hex) {
 void ArchiveWriter::Abort() {
   if (state_ == State::kFinished || state_ == State::kAborted) return;
   if (out_ != nullptr) out_->Abort();
-  if (state_ == State::kRenamed) {
-    (void)where_.store->Remove(where_.name + ".sha256");
+  if (state_ == State::kChecksumWritten || state_ == State::kCommitted) {
+    // kChecksumWritten (a name that was free): a commit that failed may still have landed (the
+    // rename made but not synced, or the S3 answer lost). The object goes first, so that it is
+    // never left without its checksum; the writer never removes an archive it did not write.
     (void)where_.store->Remove(where_.name);
+    (void)where_.store->Remove(where_.name + ".sha256");
   }
   state_ = State::kAborted;
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -123,8 +124,26 @@ Status CopyToDirectory(const std::string& dir, const std::string& file,
   return archive::SyncDirectoryOf(to);
 }
 
+// FILE.sha256's text (at most 64 KiB), or "" when FILE has none.
+Result<std::string> ReadChecksumLine(const std::string& file, const std::string& to,
+                                     const ErrorCollector* cancel) {
+  std::string line;
+  if (!HasChecksumFile(file)) return line;
+  RETURN_IF_ERROR(ForEachBlock(file + ".sha256", "offsite copy to " + to + ".sha256", cancel,
+                               [&](std::string_view block) {
+                                 if (line.size() + block.size() > (size_t{64} << 10)) {
+                                   return IoError(file + ".sha256 is larger than 64 KiB");
+                                 }
+                                 line.append(block);
+                                 return Status::Ok();
+                               }));
+  return line;
+}
+
 // Streams FILE into the object NAME of `location` (s3://BUCKET/PREFIX): the bytes sent must hash
-// to sha256_hex before the upload completes; FILE.sha256 follows as its own object.
+// to sha256_hex before the upload completes. FILE.sha256 becomes its own object, put in place
+// before the upload completes (as the archive writer does), so the copy never stands there
+// without it; over an existing object of that name, after.
 Status CopyToStore(const std::string& location, const std::string& file,
                    const std::string& sha256_hex, const ErrorCollector* cancel) {
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(location));
@@ -133,6 +152,8 @@ Status CopyToStore(const std::string& location, const std::string& file,
     return InvalidArgument("offsite location " + location + " is the backup's own location");
   }
   const std::string to = store->Describe(name);
+  ASSIGN_OR_RETURN(std::optional<uint64_t> existing, store->Stat(name));
+  ASSIGN_OR_RETURN(std::string line, ReadChecksumLine(file, to, cancel));
   ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectWriter> out, store->Create(name));
   archive::Sha256 hash;
   RETURN_IF_ERROR(ForEachBlock(file, "offsite copy to " + to, cancel, [&](std::string_view block) {
@@ -145,17 +166,16 @@ Status CopyToStore(const std::string& location, const std::string& file,
     return Corrupt("offsite copy " + to + " does not match the backup: SHA-256 " + actual +
                    ", expected " + Lower(sha256_hex));
   }
-  RETURN_IF_ERROR(out->Commit());
-  if (!HasChecksumFile(file)) return Status::Ok();
-  std::string line;
-  RETURN_IF_ERROR(ForEachBlock(file + ".sha256", "offsite copy to " + to + ".sha256", cancel,
-                               [&](std::string_view block) {
-                                 if (line.size() + block.size() > (size_t{64} << 10)) {
-                                   return IoError(file + ".sha256 is larger than 64 KiB");
-                                 }
-                                 line.append(block);
-                                 return Status::Ok();
-                               }));
+  const bool checksum_first = !line.empty() && !existing;
+  if (checksum_first) RETURN_IF_ERROR(store->WriteSmall(name + ".sha256", line));
+  if (Status st = out->Commit(); !st.ok()) {
+    if (checksum_first) {
+      (void)store->Remove(name);  // the commit may have landed though it failed
+      (void)store->Remove(name + ".sha256");
+    }
+    return st;
+  }
+  if (line.empty() || checksum_first) return Status::Ok();
   return store->WriteSmall(name + ".sha256", line);
 }
 

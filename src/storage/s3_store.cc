@@ -161,6 +161,7 @@ class S3Store : public Store {
 
   Result<std::unique_ptr<StoreLock>> Lock(std::string_view prefix, int* took_over_pid) override;
   Result<int> CleanupIncomplete(std::string_view name_prefix) override;
+  Status RemoveOrphanChecksum(const std::string& key);
 
  private:
   std::string Key(std::string_view name) const { return key_prefix_ + std::string(name); }
@@ -218,8 +219,19 @@ Result<int> S3Store::CleanupIncomplete(std::string_view name_prefix) {
           done, "abort the incomplete upload of s3://" + client_->bucket() + "/" + rec[0]);
     }
     ++aborted;
+    RETURN_IF_ERROR(RemoveOrphanChecksum(rec[0]));
   }
   return aborted;
+}
+
+// An archive's .sha256 goes in before its upload completes (archive/writer.h): the checksum of
+// an upload that never completed, with no object of that name, is what the killed writer left.
+Status S3Store::RemoveOrphanChecksum(const std::string& key) {
+  if (key.compare(0, key_prefix_.size(), key_prefix_) != 0) return Status::Ok();
+  const std::string name = key.substr(key_prefix_.size());
+  ASSIGN_OR_RETURN(std::optional<uint64_t> object, Stat(name));
+  if (object) return Status::Ok();
+  return Remove(name + ".sha256");
 }
 
 void WarnToStderr(const std::string& line) {

@@ -86,6 +86,10 @@ Status OwnS3Server::Stop() { return Run({"stop", dir_}); }
 
 Status OwnS3Server::Restart() { return Run({"start", dir_, port_}); }
 
+Status OwnS3Server::ExitAfter(const std::string& request_regex) {
+  return WriteFile(dir_ + "/exit-after", request_regex + "\n");
+}
+
 std::vector<std::string> OwnS3Server::IncompleteUploads() const {
   return ListDir(s3_.data_dir + "/" + s3_.bucket + "/._S3rver_uploads");
 }

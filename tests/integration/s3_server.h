@@ -42,6 +42,10 @@ class OwnS3Server {
   const S3Endpoint& s3() const { return s3_; }
   Status Stop();
   Status Restart();  // on the same port and data
+  // Arms a crash: the server answers the next request whose "METHOD /PATH?QUERY" matches
+  // `request_regex` (an ECMAScript pattern) as s3rver does, then exits at once
+  // (tools/s3server.js). Restart brings it back.
+  Status ExitAfter(const std::string& request_regex);
   // Multipart uploads s3rver holds, begun and neither completed nor aborted.
   std::vector<std::string> IncompleteUploads() const;
   // s3rver's log since it was last (re)started: a line per request, "Stored part N of ID" and

@@ -203,6 +203,54 @@ TEST(ArchiveWriterTest, FsyncFailureIsReportedAndLeavesNothing) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
+// The archive never appears without its checksum: FILE.sha256 is in place before the commit
+// begins (a store that goes away between the two leaves a checksum, never a bare archive).
+TEST(ArchiveWriterTest, TheChecksumFileIsInPlaceBeforeTheArchiveIsCommitted) {
+  TempDir dir;
+  const std::string path = dir.File("x.sql.gz");
+  struct Watching : FaultySink {
+    using FaultySink::FaultySink;
+    Status Sync() override {
+      checksum_at_sync = Exists(path + ".sha256");
+      archive_at_sync = Exists(path);
+      return FaultySink::Sync();
+    }
+    std::string path;
+    bool checksum_at_sync = false;
+    bool archive_at_sync = true;
+  };
+  auto file = FileSink::Create(path + ".partial");
+  ASSERT_TRUE(file.ok());
+  auto sink = std::make_unique<Watching>(std::move(file).value(), UINT64_MAX, EIO);
+  sink->path = path;
+  Watching* watching = sink.get();
+  auto writer = ArchiveWriter::Create(path, std::move(sink), {.fsync = true});
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(WriteAll(writer->get(), testutil::ShopSample()).ok());
+  EXPECT_TRUE(watching->checksum_at_sync);
+  EXPECT_FALSE(watching->archive_at_sync);
+  EXPECT_EQ(RunShell("cd '" + dir.path() + "' && sha256sum -c --status x.sql.gz.sha256").exit_code,
+            0);
+}
+
+// A failed commit over an archive that was already there leaves that archive in place: the
+// writer removes only what it wrote.
+TEST(ArchiveWriterTest, AFailedCommitNeverRemovesTheArchiveItWasToReplace) {
+  TempDir dir;
+  const std::string path = dir.File("x.sql.gz");
+  testutil::WriteSample(path, testutil::ShopSample(), 6);
+  const std::string before = ReadFile(path);
+  const std::string checksum = ReadFile(path + ".sha256");
+  auto sink = Faulty(path, UINT64_MAX, EIO);
+  sink->fail_sync = true;
+  auto writer = ArchiveWriter::Create(path, std::move(sink), {.fsync = true});
+  ASSERT_TRUE(writer.ok());
+  EXPECT_EQ(WriteAll(writer->get(), testutil::ShopSample()).code(), StatusCode::kIo);
+  EXPECT_EQ(ReadFile(path), before);
+  EXPECT_EQ(ReadFile(path + ".sha256"), checksum);
+  EXPECT_FALSE(Exists(path + ".partial"));
+}
+
 TEST(ArchiveWriterTest, CreateNamesTheFileItCannotOpen) {
   TempDir dir;
   const std::string path = dir.File("missing/x.sql.gz");

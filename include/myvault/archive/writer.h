@@ -3,10 +3,11 @@
 // The dumper encodes members (MemberEncoder, one per thread) and hands their bytes to one
 // ArchiveWriter, which appends them, buffered, to an object of a storage::Store (a file written
 // as FILE.partial and renamed, or an S3 multipart upload), hashes every byte for FILE.sha256 and
-// remembers each member's offset for the index. Finish() writes the index and trailer members
-// and commits the object (docs/format.md section 6), then writes FILE.sha256 the same way. On any
-// failure the writer removes what it wrote; a destroyed unfinished writer aborts. FILE may be a
-// path or an s3:// URL (storage/store.h).
+// remembers each member's offset for the index. Finish() writes the index and trailer members,
+// then FILE.sha256, then commits the object (docs/format.md section 6): a new archive never
+// appears without its checksum (one that replaces an older archive is committed first, and its
+// FILE.sha256 follows). On any failure the writer removes what it wrote; a destroyed unfinished
+// writer aborts. FILE may be a path or an s3:// URL (storage/store.h).
 //
 // Thread safety: none. One thread owns an ArchiveWriter (the dumper's serial writer stage).
 #pragma once
@@ -92,9 +93,11 @@ class ArchiveWriter {
   Status Append(std::string_view member_bytes, const MemberInfo& info);
 
   // Sets index.members to the members appended, checks the index (ValidateIndex; kInternal on a
-  // violation, which is a dumper bug), appends the index and trailer, commits the object (a file:
-  // sync, rename `path`.partial to `path`, sync the directory; S3: CompleteMultipartUpload) and
-  // writes `path`.sha256 ("<hex>  <path>\n") the same way, after it. On failure nothing is left.
+  // violation, which is a dumper bug), appends the index and trailer, writes `path`.sha256
+  // ("<hex>  <path>\n") and then commits the object (a file: sync, rename `path`.partial to
+  // `path`, sync the directory; S3: CompleteMultipartUpload); over an existing `path`, the commit
+  // comes first. On failure nothing is left, or, when the store is gone before the writer can
+  // remove it, only `path`.sha256 (which Store::CleanupIncomplete removes).
   Status Finish(Index index);
 
   // Removes `path`.partial (and anything Finish had begun to put in place). Idempotent; does
@@ -105,7 +108,9 @@ class ArchiveWriter {
   const std::string& path() const { return path_; }
 
  private:
-  enum class State { kOpen, kRenamed, kFinished, kAborted };
+  // kChecksumWritten: FILE.sha256 put in place for a new name, the object not yet committed.
+  // kCommitted: the object replaced an older one; its FILE.sha256 comes next.
+  enum class State { kOpen, kChecksumWritten, kCommitted, kFinished, kAborted };
 
   ArchiveWriter(std::string path, storage::StoreAndName where,
                 std::unique_ptr<storage::ObjectWriter> out, WriterOptions options);
@@ -121,6 +126,7 @@ class ArchiveWriter {
   Status AppendIndexAndTrailer(const Index& index);
   Status Commit();
   Status WriteChecksumFile(const std::string& hex);
+  Status PutChecksumFile(const std::string& hex, State before);
 
   std::string path_;
   WriterOptions options_;
@@ -132,6 +138,7 @@ class ArchiveWriter {
   OrderCheck order_;
   Sha256 file_hash_;
   State state_ = State::kOpen;
+  bool name_was_free_ = false;  // no object under the name when the writer began
   Status error_;
 };
 

@@ -136,7 +136,8 @@ class Store {
   virtual Result<std::unique_ptr<StoreLock>> Lock(std::string_view prefix,
                                                   int* took_over_pid = nullptr) = 0;
   // Removes what killed writers of objects named `name_prefix`* left behind (incomplete S3
-  // multipart uploads); returns how many. A store that keeps no such state returns 0.
+  // multipart uploads, and the NAME.sha256 of such an upload when no object NAME exists);
+  // returns how many uploads. A store that keeps no such state returns 0.
   virtual Result<int> CleanupIncomplete(std::string_view name_prefix) = 0;
 };
 
