@@ -77,10 +77,11 @@ Status EnsureBigTables(TestServer& server) {
   return server.Exec(
       "SET SESSION sql_log_bin = 0; DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db +
       "; CREATE TABLE " + db + ".int_key (id INT PRIMARY KEY, pad VARCHAR(120)); INSERT INTO " +
-      db + ".int_key SELECT seq * 3, " + pad + " FROM seq_1_to_" + rows + "; CREATE TABLE " + db +
+      db + ".int_key SELECT seq * 3, " + pad + " FROM " + db + ".seq_1_to_" + rows +
+      "; CREATE TABLE " + db +
       ".str_key (id INT NOT NULL, k VARCHAR(16) PRIMARY KEY, pad VARCHAR(120)); INSERT INTO " + db +
-      ".str_key SELECT seq * 3, LPAD(seq * 3, 12, '0'), " + pad + " FROM seq_1_to_" + rows +
-      "; ANALYZE TABLE " + db + ".int_key, " + db + ".str_key; SET SESSION sql_log_bin = 1");
+      ".str_key SELECT seq * 3, LPAD(seq * 3, 12, '0'), " + pad + " FROM " + db + ".seq_1_to_" +
+      rows + "; ANALYZE TABLE " + db + ".int_key, " + db + ".str_key; SET SESSION sql_log_bin = 1");
 }
 
 size_t CountOf(std::string_view text, std::string_view needle) {
