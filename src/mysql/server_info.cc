@@ -54,12 +54,18 @@ std::string ServerInfo::BinlogStatusQuery() const {
 
 ServerInfo::ReplicaSql ServerInfo::Replica() const {
   if (flavor == Flavor::kMySQL && AtLeast(8, 0, 22)) {
-    return {
-        "SHOW REPLICA STATUS", "STOP REPLICA SQL_THREAD", "START REPLICA SQL_THREAD", "Source_Host",
-        "Source_Port",         "Relay_Source_Log_File",   "Exec_Source_Log_Pos"};
+    return {"SHOW REPLICA STATUS",
+            "STOP REPLICA SQL_THREAD",
+            "START REPLICA SQL_THREAD",
+            "Source_Host",
+            "Source_Port",
+            "Relay_Source_Log_File",
+            "Exec_Source_Log_Pos",
+            "Replica_SQL_Running"};
   }
-  return {"SHOW SLAVE STATUS", "STOP SLAVE SQL_THREAD", "START SLAVE SQL_THREAD", "Master_Host",
-          "Master_Port",       "Relay_Master_Log_File", "Exec_Master_Log_Pos"};
+  return {"SHOW SLAVE STATUS",   "STOP SLAVE SQL_THREAD", "START SLAVE SQL_THREAD",
+          "Master_Host",         "Master_Port",           "Relay_Master_Log_File",
+          "Exec_Master_Log_Pos", "Slave_SQL_Running"};
 }
 
 std::string ServerInfo::StatementTimeLimitSql(double seconds) const {

@@ -131,6 +131,13 @@ Status ConnectWorkers(const MysqldumpOptions& o, int threads, Connections* c) {
 }
 
 // --dump-slave: where this replica's source is, read after its SQL thread stopped.
+// Whether the replica's SQL thread runs (false on a server that is no replica).
+Result<bool> SqlThreadRunning(mysql::Session& s) {
+  const mysql::ServerInfo::ReplicaSql replica = s.server().Replica();
+  ASSIGN_OR_RETURN(mysql::QueryResult r, s.Query(replica.status));
+  return !r.rows.empty() && r.Get(0, replica.sql_running_column) == "Yes";
+}
+
 Status ReadSourcePosition(mysql::Session& s, ScriptFacts* facts) {
   const mysql::ServerInfo::ReplicaSql replica = s.server().Replica();
   ASSIGN_OR_RETURN(mysql::QueryResult r, s.Query(replica.status));
@@ -356,7 +363,7 @@ Status Run::ReadSystemStatements() {
 Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   if (o_.flush_logs) RETURN_IF_ERROR(c_.lock->Execute("FLUSH LOGS"));
   // --dump-slave stops the replica's SQL thread so its position holds still; it is started
-  // again however the dump ends.
+  // again however the dump ends, and only then: a thread an operator had stopped stays stopped.
   struct RestartSqlThread {
     mysql::Session* session = nullptr;
     ~RestartSqlThread() {
@@ -364,8 +371,11 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
     }
   } restart;
   if (o_.dump_slave > 0) {
-    RETURN_IF_ERROR(c_.lock->Execute(facts_.server.Replica().stop_sql_thread));
-    restart.session = c_.lock.get();
+    ASSIGN_OR_RETURN(bool running, SqlThreadRunning(*c_.lock));
+    if (running) {
+      RETURN_IF_ERROR(c_.lock->Execute(facts_.server.Replica().stop_sql_thread));
+      restart.session = c_.lock.get();
+    }
     RETURN_IF_ERROR(ReadSourcePosition(*c_.lock, &facts_));
   }
   RETURN_IF_ERROR(BeginSnapshot());

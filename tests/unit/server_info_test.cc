@@ -273,6 +273,9 @@ TEST(ServerInfoTest, ReplicaStatementsPerFlavor) {
   EXPECT_EQ(mysql84.status, "SHOW REPLICA STATUS");
   EXPECT_EQ(mysql84.stop_sql_thread, "STOP REPLICA SQL_THREAD");
   EXPECT_EQ(mysql84.log_position_column, "Exec_Source_Log_Pos");
+  EXPECT_EQ(mysql84.sql_running_column, "Replica_SQL_Running");
+  EXPECT_EQ(ParseServerVersion("10.11.6-MariaDB").Replica().sql_running_column,
+            "Slave_SQL_Running");
 }
 
 TEST(ServerInfoTest, StatementTimeLimitPerFlavor) {

@@ -51,6 +51,7 @@ struct ServerInfo {
   struct ReplicaSql {
     std::string status, stop_sql_thread, start_sql_thread;
     std::string host_column, port_column, log_file_column, log_position_column;
+    std::string sql_running_column;  // "Yes" while the SQL (applier) thread runs
   };
   ReplicaSql Replica() const;
   // The statement that limits each statement of this session to `seconds` (MariaDB
