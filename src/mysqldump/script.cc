@@ -180,7 +180,7 @@ void SystemParts(const Catalog& c, const MysqldumpOptions& o, const ScriptFacts&
 std::vector<ScriptItem> BuildScript(const Catalog& catalog, const MysqldumpOptions& options,
                                     const ScriptFacts& facts) {
   ScriptOut out;
-  if (!options.compact) out.Text(script::Header(options, facts));
+  out.Text(options.compact ? script::SandboxLine(facts) : script::Header(options, facts));
   out.Text(script::ReplicationHead(options, facts));
   CatalogIndex index(catalog, facts);
   for (const dump::Database& db : catalog.databases) {

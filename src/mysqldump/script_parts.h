@@ -26,8 +26,12 @@ std::string CommentBlock(const MysqldumpOptions& options, std::string_view line,
 std::string NamesVersion(const ScriptFacts& facts, std::string_view charset);
 
 // Header comments and the /*!40101 SET @OLD_... */ session saves; the footer restoring them and
-// "-- Dump completed". Neither is written with --compact (the caller's business).
+// "-- Dump completed". Neither is written with --compact (the caller's business), except the
+// header's first line, SandboxLine.
 std::string Header(const MysqldumpOptions& options, const ScriptFacts& facts);
+// The first line of every script from a MariaDB server, --compact or not (Header begins with
+// it): the MariaDB client's sandbox mode. "" for a MySQL server.
+std::string SandboxLine(const ScriptFacts& facts);
 std::string Footer(const MysqldumpOptions& options, const ScriptFacts& facts);
 
 // Replication coordinates after the header (--master-data, --dump-slave, MySQL's GTID_PURGED,

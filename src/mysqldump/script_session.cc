@@ -59,13 +59,17 @@ std::string NamesVersion(const ScriptFacts& facts, std::string_view charset) {
   return mysql && charset == "utf8mb4" ? "/*!50503 " : "/*!40101 ";
 }
 
+// mariadb-dump's first line (trailing space included), with --compact too: MariaDB's client
+// turns on its sandbox mode (no shell or file commands from the rest of the script), older ones
+// and the server read a versioned comment. MySQL's client rejects it, so a MySQL source's dump
+// goes without.
+std::string SandboxLine(const ScriptFacts& f) {
+  if (f.server.flavor != mysql::Flavor::kMariaDB) return "";
+  return "/*M!999999\\- enable the sandbox mode */ \n";
+}
+
 std::string Header(const MysqldumpOptions& o, const ScriptFacts& f) {
-  std::string s;
-  // mariadb-dump's first line (trailing space included): MariaDB's client turns on its sandbox
-  // mode (no shell or file commands from the rest of the script), older ones and the server
-  // read a versioned comment. MySQL's client rejects it, so a MySQL source's dump goes without.
-  if (f.server.flavor == mysql::Flavor::kMariaDB)
-    s += "/*M!999999\\- enable the sandbox mode */ \n";
+  std::string s = SandboxLine(f);
   if (o.comments) {
     // The tool's own version honestly, in the shape scripts look for in the first line. 10.19 and
     // 10.13 are the dump-format numbers mariadb-dump and mysqldump print there.

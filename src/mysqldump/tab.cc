@@ -58,7 +58,7 @@ Status WriteTabDump(mysql::Session& session, const dump::Catalog& c, const Mysql
                     const ScriptFacts& f, SqlOutput* out, uint64_t* tables_with_rows) {
   std::map<std::string, std::string> collations;
   for (const dump::Database& db : c.databases) collations[db.name] = db.collation;
-  const std::string head = o.compact ? "" : script::Header(o, f);
+  const std::string head = o.compact ? script::SandboxLine(f) : script::Header(o, f);
   const std::string foot = o.compact ? "" : "\n" + script::Footer(o, f);
   for (const dump::Table& t : c.tables) {
     if (!o.no_create_info) {

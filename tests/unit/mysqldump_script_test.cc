@@ -7,6 +7,9 @@
 namespace myvault::mysqldump::testing {
 namespace {
 
+// mariadb-dump's first line from a MariaDB server.
+constexpr char kSandbox[] = "/*M!999999\\- enable the sandbox mode */ \n";
+
 TEST(MysqldumpScriptTest, RowsItemIsEmptyAndNamesItsCatalogIndex) {
   dump::Catalog c = ShopCatalog();
   dump::Table seq = MakeTable("shop", "counter");
@@ -72,7 +75,10 @@ TEST(MysqldumpScriptTest, CompactKeepsOnlyStatements) {
   o.compact = true;
   o.comments = o.add_drop_table = o.add_locks = o.disable_keys = o.set_charset = false;
   std::string s = Build(ShopCatalog(), o);
-  EXPECT_EQ(s.rfind("\nCREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop`", 0), 0u) << s;
+  // mariadb-dump's sandbox line stays first (a MariaDB source), then the statements.
+  EXPECT_EQ(s.rfind(std::string(kSandbox) + "\nCREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop`", 0),
+            0u)
+      << s;
   EXPECT_EQ(Count(s, "\n--"), 0u);
   EXPECT_EQ(Count(s, "@OLD_"), 0u);
   EXPECT_EQ(Count(s, "LOCK TABLES"), 0u);
@@ -90,9 +96,20 @@ TEST(MysqldumpScriptTest, CompactWithCommentsKeepsCommentsButNoHeader) {
   MysqldumpOptions o = TablesMode("shop");
   o.compact = true;
   std::string s = Build(ShopCatalog(), o);
-  EXPECT_EQ(s.rfind("\n--\n-- Table structure for table `items`", 0), 0u) << s;
+  EXPECT_EQ(s.rfind(std::string(kSandbox) + "\n--\n-- Table structure for table `items`", 0), 0u)
+      << s;
   EXPECT_NE(s.find("-- Dumping data for table `items`\n--\nLOCK TABLES"), std::string::npos);
   EXPECT_EQ(Count(s, "Dump completed"), 0u);
+}
+
+// As mariadb-dump: --compact drops the header but never the sandbox line, which keeps the
+// MariaDB client from running shell or file commands a crafted name could smuggle into the
+// script. A MySQL source's dump has none (MySQL's client rejects the line).
+TEST(MysqldumpScriptTest, CompactKeepsTheSandboxLineFromAMariaDBServer) {
+  MysqldumpOptions o = TablesMode("shop");
+  o.compact = true;
+  EXPECT_EQ(Build(ShopCatalog(), o).rfind(kSandbox, 0), 0u);
+  EXPECT_EQ(Count(Build(ShopCatalog(), o, MySQLFacts("8.0.36")), "sandbox"), 0u);
 }
 
 TEST(MysqldumpScriptTest, NoDataLeavesNoRowsItems) {

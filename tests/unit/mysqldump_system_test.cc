@@ -191,7 +191,7 @@ TEST(MysqldumpSystemTest, ScriptWithoutDataKeepsOnlyTheUse) {
   o.compact = true;
   ScriptFacts f = testing::MariaDBFacts();
   f.timezone_tables = {0};
-  EXPECT_EQ(Build(c, o, f), "\nUSE `mysql`;\n");
+  EXPECT_EQ(Build(c, o, f), "/*M!999999\\- enable the sandbox mode */ \n\nUSE `mysql`;\n");
 }
 
 }  // namespace
