@@ -469,6 +469,8 @@ int MysqldumpExitCode(const Status& status) {
     case StatusCode::kOk: return 0;
     case StatusCode::kIo: return 5;  // EX_EOF
     case StatusCode::kInternal: return 1;
+    case StatusCode::kInvalidArgument:  // mariadb-dump exits 1 for an unknown --compatible mode
+      return status.message().starts_with(kInvalidCompatibleMode) ? 1 : 2;
     case StatusCode::kCancelled: return kExitCancelled;
     case StatusCode::kNotFound:
       return status.server_errno() == ER_NO_SUCH_TABLE ? 6 : 2;  // EX_ILLEGAL_TABLE : EX_MYSQLERR
