@@ -183,4 +183,17 @@ std::string MysqldumpHelp(const std::string& program) {
   return h;
 }
 
+bool AnsiQuotes(const MysqldumpOptions& options) {
+  std::string_view list = options.compatible;
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    const std::string_view mode = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    for (std::string_view ansi : {"POSTGRESQL", "ORACLE", "MSSQL", "DB2", "MAXDB", "ANSI"}) {
+      if (mode == ansi) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace myvault::mysqldump

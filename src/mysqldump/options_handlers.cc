@@ -11,6 +11,7 @@
 #include <limits>
 #include <span>
 #include <utility>
+#include <vector>
 
 namespace myvault::mysqldump::internal {
 namespace {
@@ -179,6 +180,36 @@ Status OnSystem(const OptionValue& v, ParseState* s) {
       if (value == "all" || value == name) *flag = true;
     }
   }
+  return Status::Ok();
+}
+
+// --compatible=LIST: mariadb-dump's modes (kCompatibleModes), comma separated, in any case, each
+// by its name or a prefix of it alone; empty items are skipped. The list is kept normalized: each
+// mode once, upper case, in kCompatibleModes' order. Like mariadb-dump, it turns quote_names on
+// and set_charset off, even for an empty list.
+Status OnCompatible(const OptionValue& v, ParseState* s) {
+  std::vector<std::string> lower;
+  for (std::string_view mode : kCompatibleModes) lower.push_back(Lower(mode));
+  const std::vector<std::string_view> names(lower.begin(), lower.end());
+  std::vector<bool> chosen(names.size(), false);
+  std::string_view list = *v.text;
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    const std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    if (item.empty()) continue;
+    const std::string_view value = MatchListValue(item, names);
+    if (value.empty())
+      return InvalidArgument(std::string(kInvalidCompatibleMode) + std::string(item));
+    chosen[std::find(names.begin(), names.end(), value) - names.begin()] = true;
+  }
+  std::string normalized;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (chosen[i]) normalized += (normalized.empty() ? "" : ",") + std::string(kCompatibleModes[i]);
+  }
+  s->out->compatible = normalized;
+  s->out->quote_names = true;
+  s->out->set_charset = false;
   return Status::Ok();
 }
 

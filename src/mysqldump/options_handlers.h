@@ -22,6 +22,7 @@ Status OnIgnoreTableData(const OptionValue& v, ParseState* s);
 Status OnResetDefaultCharacterSet(const OptionValue& v, ParseState* s);
 Status OnIgnoreDatabase(const OptionValue& v, ParseState* s);
 Status OnSystem(const OptionValue& v, ParseState* s);
+Status OnCompatible(const OptionValue& v, ParseState* s);
 Status OnMasterData(const OptionValue& v, ParseState* s);
 Status OnDumpSlave(const OptionValue& v, ParseState* s);
 Status OnSetGtidPurged(const OptionValue& v, ParseState* s);

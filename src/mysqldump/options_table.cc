@@ -39,6 +39,12 @@ constexpr OptionSpec kOptions[] = {
         "--skip-set-charset."),
     Flag("complete-insert", 'c', &O::complete_insert, "Name the columns in every INSERT."),
     Run("compress", 'C', kBool, OnCompress, "Compress the client/server protocol (zlib)."),
+    Run("compatible", 0, kRequired, OnCompatible,
+        "CREATE texts as the server writes them under these sql_modes, comma separated: "
+        "mysql323, mysql40, postgresql, oracle, mssql, db2, maxdb, no_key_options, "
+        "no_table_options, no_field_options, ansi; names in \"double quotes\" with postgresql, "
+        "oracle, mssql, db2, maxdb or ansi; implies --quote-names --skip-set-charset.",
+        "list"),
     Flag("create-options", 'a', &O::create_options, "Table options in CREATE TABLE (default on)."),
     Run("databases", 'B', kBool, OnDatabases, "Every name is a database: CREATE DATABASE, USE."),
     Flag("delayed-insert", 0, &O::delayed_insert,

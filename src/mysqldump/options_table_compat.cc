@@ -29,8 +29,6 @@ constexpr OptionSpec kCompat[] = {
     Run("character-sets-dir", 0, kRequired, nullptr,
         "Directory of character set files (compiled into the client library: no effect).", "dir"),
     Note("column-statistics", 0, kBool, kMysqlOnly, "ANALYZE TABLE histograms (MySQL 8)."),
-    Reject("compatible", 0, kRequired, "the output is always for MySQL and MariaDB",
-           "Output for another SQL mode or server."),
     Note("compression-algorithms", 0, kRequired, kNotCompressed,
          "Protocol compression algorithms (MySQL)."),
     Reject("copy-s3-tables", 0, kBool, "S3 tables are not copied",

@@ -166,6 +166,7 @@ dump::PipelineConfig MakePipelineConfig(const MysqldumpOptions& o, int threads) 
   config.insert_style.verb = o.replace ? "REPLACE" : o.insert_ignore ? "INSERT IGNORE" : "INSERT";
   config.insert_style.delayed = o.delayed_insert;  // the pipeline keeps it for MyISAM & co only
   config.insert_style.quote_names = o.quote_names;
+  config.insert_style.quote = AnsiQuotes(o) ? '"' : '`';
   config.insert_style.qualified = false;
   config.insert_style.column_list = o.complete_insert;
   config.insert_style.one_row_per_statement = !o.extended_insert;
@@ -213,7 +214,7 @@ class Run {
 
  private:
   Status BeginSnapshot();
-  Status ReadUnquotedTexts();
+  Status ReadTextsAsAsked();
   Status DumpXml(SqlOutput* out, MysqldumpReport* report);
   Status Recheck(const mysql::LockPlan& plan);
   // mysqldump's rules for cat_, then --system's tables at its end; again after a recheck has
@@ -284,16 +285,26 @@ Status Run::Recheck(const mysql::LockPlan& plan) {
   return Status::Ok();
 }
 
-// --skip-quote-names: the CREATE texts as the server writes them under sql_quote_show_create=0
-// (backticks only around names that need them), as mariadb-dump reads them; not for --xml,
-// whose document mariadb-dump writes from texts read with the server's default.
-Status Run::ReadUnquotedTexts() {
-  if (o_.quote_names || o_.xml) return Status::Ok();
-  RETURN_IF_ERROR(c_.planner->Execute("SET SESSION sql_quote_show_create = 0"));
-  Status st = dump::ReloadCreateTexts(*c_.planner, &cat_);
-  Status reset = c_.planner->Execute("SET SESSION sql_quote_show_create = DEFAULT");
+// --skip-quote-names and --compatible: the CREATE texts as the server writes them under
+// sql_quote_show_create=0 (backticks only around names that need them) and under sql_mode = the
+// --compatible list (ANSI: "double quotes", no table options, views without ALGORITHM and
+// DEFINER), as mariadb-dump reads them; the session is set back after. Not for --xml, whose
+// document mariadb-dump writes from texts read with the server's default.
+Status Run::ReadTextsAsAsked() {
+  if ((o_.quote_names && o_.compatible.empty()) || o_.xml) return Status::Ok();
+  mysql::Session& s = *c_.planner;
+  std::string set = "SET @myvault_sql_mode = @@SESSION.sql_mode";
+  std::string reset = "SET SESSION sql_mode = @myvault_sql_mode";
+  if (!o_.compatible.empty()) set += ", SESSION sql_mode = " + sql::StringLiteral(o_.compatible);
+  if (!o_.quote_names) {
+    set += ", SESSION sql_quote_show_create = 0";
+    reset += ", SESSION sql_quote_show_create = DEFAULT";
+  }
+  RETURN_IF_ERROR(s.Execute(set));
+  Status st = dump::ReloadCreateTexts(s, &cat_);
+  Status back = s.Execute(reset);
   RETURN_IF_ERROR(st);
-  return reset;
+  return back;
 }
 
 // One snapshot for the planner and every worker.
@@ -380,7 +391,7 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   }
   RETURN_IF_ERROR(BeginSnapshot());
   RETURN_IF_ERROR(dump::LoadDefinitions(*c_.planner, &cat_));
-  RETURN_IF_ERROR(ReadUnquotedTexts());
+  RETURN_IF_ERROR(ReadTextsAsAsked());
   RETURN_IF_ERROR(ReadSystemStatements());
   RETURN_IF_ERROR(CheckDumpable(o_, cat_, notes_));
   facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);
@@ -479,6 +490,8 @@ int MysqldumpExitCode(const Status& status) {
     case StatusCode::kOk: return 0;
     case StatusCode::kIo: return 5;  // EX_EOF
     case StatusCode::kInternal: return 1;
+    case StatusCode::kInvalidArgument:  // mariadb-dump exits 1 for an unknown --compatible mode
+      return status.message().starts_with(kInvalidCompatibleMode) ? 1 : 2;
     case StatusCode::kCancelled: return kExitCancelled;
     case StatusCode::kNotFound:
       return status.server_errno() == ER_NO_SUCH_TABLE ? 6 : 2;  // EX_ILLEGAL_TABLE : EX_MYSQLERR

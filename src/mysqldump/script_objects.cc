@@ -87,7 +87,7 @@ std::string TriggerSql(const dump::Definition& d, const MysqldumpOptions& o,
   const dump::CollationSwitch collation = dump::DatabaseCollationSwitch(d, database_collation);
   std::string s = collation.set + CharsetSave(d, "50003", 21, " ;") + SqlModeSave(d, " ;");
   if (o.add_drop_trigger) {
-    s += "/*!50032 DROP TRIGGER IF EXISTS " + Name(o, d.name) + " */;\n";
+    s += "/*!50032 DROP TRIGGER IF EXISTS " + ObjectName(o, d, d.name) + " */;\n";
   }
   std::string body = Versioned(d, o, "50003", "50017").value_or(Created(d, o) + "\n");
   std::string delim = dump::ChooseDelimiter(body);
@@ -124,7 +124,8 @@ std::string RoutineSql(const dump::Definition& d, const MysqldumpOptions& o,
                        const std::string& database_collation) {
   std::string s = SqlModeSave(d, " ;");
   if (o.add_drop_table) {
-    s += "/*!50003 DROP " + dump::ObjectKeyword(d) + " IF EXISTS " + Name(o, d.name) + " */;\n";
+    s += "/*!50003 DROP " + dump::ObjectKeyword(d) + " IF EXISTS " + ObjectName(o, d, d.name) +
+         " */;\n";
   }
   const dump::CollationSwitch collation = dump::DatabaseCollationSwitch(d, database_collation);
   s += collation.set + CharsetSave(d, "50003", 21, " ;");
@@ -135,7 +136,7 @@ std::string RoutineSql(const dump::Definition& d, const MysqldumpOptions& o,
 }
 
 std::string ViewSql(const dump::Definition& d, const MysqldumpOptions& o) {
-  std::string name = sql::QuoteIdentifier(d.name);
+  std::string name = QuotedName(o, d.name);
   if (!d.invalid.empty()) {
     return "\n-- failed on view " + sql::EscapeLikeComment(name) + "\n" +
            dump::InvalidViewComment(d, Created(d, o)) + "\n";
@@ -149,6 +150,10 @@ std::string ViewSql(const dump::Definition& d, const MysqldumpOptions& o) {
   std::optional<dump::CreateHead> head = dump::SplitCreateHead(d.create_sql);
   if (!head || d.create_sql.find("*/") != std::string::npos) {
     s += Created(d, o) + ";\n";
+  } else if (head->create == "CREATE" && head->definer.empty() && head->security.empty()) {
+    // Read under --compatible=ansi and the like: no ALGORITHM, DEFINER or SQL SECURITY to set
+    // apart, and mariadb-dump writes the text in one comment.
+    s += "/*!50001 " + d.create_sql + " */;\n";
   } else {
     s += "/*!50001 " + head->create + " */\n";
     std::string definer = o.skip_definer ? "" : head->definer;

@@ -12,10 +12,18 @@
 
 namespace myvault::mysqldump::script {
 
-// `name` as a statement of the script spells it: in backticks, or with --skip-quote-names only
-// where it needs them (sql::QuoteIdentifierIfNeeded), as mariadb-dump. Comments naming a table
-// keep the backticks either way, as there.
+// `name` as a statement of the script spells it: quoted (QuotedName), or with
+// --skip-quote-names only where it needs it (sql::IdentifierNeedsQuotes), as mariadb-dump.
 std::string Name(const MysqldumpOptions& options, std::string_view name);
+// `name` always quoted, as comments naming a table spell it (--skip-quote-names or not): in
+// backticks, or in "double quotes" when --compatible names an ANSI_QUOTES mode (AnsiQuotes).
+std::string QuotedName(const MysqldumpOptions& options, std::string_view name);
+// `name` in a statement that runs under the sql_mode of definition `d` (a routine's or trigger's
+// DROP): as Name, but in backticks when Name would use '"' and d's sql_mode lacks ANSI_QUOTES
+// (there "p" is a string: mariadb-dump's `DROP PROCEDURE IF EXISTS "p"` does not load; its
+// DROP TRIGGER keeps backticks the same way).
+std::string ObjectName(const MysqldumpOptions& options, const dump::Definition& d,
+                       std::string_view name);
 
 // "\n--\n-- LINE\n--\n", LINE made safe for a comment, and a blank line after it if asked; ""
 // when comments are off.

@@ -46,7 +46,21 @@ std::string HeaderDatabase(const MysqldumpOptions& o) {
 }  // namespace
 
 std::string Name(const MysqldumpOptions& o, std::string_view name) {
-  return o.quote_names ? sql::QuoteIdentifier(name) : sql::QuoteIdentifierIfNeeded(name);
+  if (!o.quote_names && !sql::IdentifierNeedsQuotes(name)) return std::string(name);
+  return QuotedName(o, name);
+}
+
+std::string QuotedName(const MysqldumpOptions& o, std::string_view name) {
+  std::string out;
+  sql::AppendIdentifierQuotedBy(&out, name, AnsiQuotes(o) ? '"' : '`');
+  return out;
+}
+
+std::string ObjectName(const MysqldumpOptions& o, const dump::Definition& d,
+                       std::string_view name) {
+  const bool ansi_quotes = ("," + d.sql_mode + ",").find(",ANSI_QUOTES,") != std::string::npos;
+  if (AnsiQuotes(o) && !ansi_quotes) return sql::QuoteIdentifier(name);
+  return Name(o, name);
 }
 
 std::string CommentBlock(const MysqldumpOptions& o, std::string_view line, bool blank_after) {
@@ -102,7 +116,9 @@ std::string Header(const MysqldumpOptions& o, const ScriptFacts& f) {
   if (!o.no_create_info)
     s += "/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;\n";
   s += "/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;\n"
-       "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;\n"
+       "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO" +
+       (o.compatible.empty() ? "" : "," + o.compatible) +
+       "' */;\n"
        "/*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;\n";
   return s;
 }

@@ -7,7 +7,7 @@ namespace myvault::mysqldump::script {
 namespace {
 
 std::string SequenceStructure(const dump::Table& t, const MysqldumpOptions& o) {
-  std::string name = sql::QuoteIdentifier(t.name);
+  std::string name = QuotedName(o, t.name);
   std::string s = CommentBlock(o, "Sequence structure for " + name, true);
   if (o.add_drop_table) s += "DROP SEQUENCE IF EXISTS " + name + ";\n";
   s += t.create_sql + ";\n";
@@ -33,8 +33,7 @@ std::string WithoutTableOptions(const std::string& create_sql) {
 
 std::string TableStructure(const dump::Table& t, const MysqldumpOptions& o, const ScriptFacts& f) {
   if (t.is_sequence) return SequenceStructure(t, o);
-  std::string s =
-      CommentBlock(o, "Table structure for table " + sql::QuoteIdentifier(t.name), true);
+  std::string s = CommentBlock(o, "Table structure for table " + QuotedName(o, t.name), true);
   if (o.add_drop_table) s += "DROP TABLE IF EXISTS " + Name(o, t.name) + ";\n";
   // The catalog read every CREATE text over a utf8mb4 connection: send it back the same way.
   s += "/*!40101 SET @saved_cs_client     = @@character_set_client */;\n";
@@ -46,7 +45,7 @@ std::string TableStructure(const dump::Table& t, const MysqldumpOptions& o, cons
 
 std::string DataPrologue(const dump::Table& t, const MysqldumpOptions& o) {
   std::string name = Name(o, t.name);
-  std::string s = CommentBlock(o, "Dumping data for table " + sql::QuoteIdentifier(t.name), false);
+  std::string s = CommentBlock(o, "Dumping data for table " + QuotedName(o, t.name), false);
   if (o.comments && !o.where.empty()) s += "-- WHERE:  " + sql::EscapeLikeComment(o.where) + "\n";
   if (!o.compact) s += "\n";
   // The INSERTs give the history rows' ROW START and ROW END (mariadb-dump's line).

@@ -23,7 +23,13 @@ InsertFormatter::InsertFormatter(std::string_view db, std::string_view table,
     : statement_size_(style.one_row_per_statement ? 0 : statement_size),
       one_row_per_statement_(style.one_row_per_statement) {
   assert(!columns.empty());
-  const auto append_name = style.quote_names ? AppendIdentifier : AppendIdentifierIfNeeded;
+  const auto append_name = [&style](std::string* out, std::string_view name) {
+    if (style.quote_names || IdentifierNeedsQuotes(name)) {
+      AppendIdentifierQuotedBy(out, name, style.quote);
+    } else {
+      out->append(name);
+    }
+  };
   prefix_ = InsertVerb(style) + " INTO ";
   if (style.qualified) {
     append_name(&prefix_, db);

@@ -10,19 +10,23 @@
 namespace myvault::sql {
 
 void AppendIdentifier(std::string* out, std::string_view name) {
+  AppendIdentifierQuotedBy(out, name, '`');
+}
+
+void AppendIdentifierQuotedBy(std::string* out, std::string_view name, char quote) {
   out->reserve(out->size() + name.size() + 2);
-  out->push_back('`');
+  out->push_back(quote);
   for (size_t pos = 0;;) {
-    const size_t tick = name.find('`', pos);
-    if (tick == std::string_view::npos) {
+    const size_t found = name.find(quote, pos);
+    if (found == std::string_view::npos) {
       out->append(name.substr(pos));
       break;
     }
-    out->append(name.substr(pos, tick + 1 - pos));
-    out->push_back('`');
-    pos = tick + 1;
+    out->append(name.substr(pos, found + 1 - pos));
+    out->push_back(quote);
+    pos = found + 1;
   }
-  out->push_back('`');
+  out->push_back(quote);
 }
 
 std::string QuoteIdentifier(std::string_view name) {
@@ -31,15 +35,18 @@ std::string QuoteIdentifier(std::string_view name) {
   return out;
 }
 
+bool IdentifierNeedsQuotes(std::string_view name) {
+  return name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '$' || c >= 0x80;
+         });
+}
+
 void AppendIdentifierIfNeeded(std::string* out, std::string_view name) {
-  const bool bare = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '$' || c >= 0x80;
-  });
-  if (bare) {
-    out->append(name);
-  } else {
+  if (IdentifierNeedsQuotes(name)) {
     AppendIdentifier(out, name);
+  } else {
+    out->append(name);
   }
 }
 

@@ -56,6 +56,10 @@ const ErrorCase kErrors[] = {
     {{"--system=users,s", "-A"},
      "--system=s: not one of all, users, plugins, udfs, servers, stats, timezones "
      "(or a prefix of one of them alone)"},
+    // mariadb-dump's words for an unknown --compatible mode (or a prefix of several).
+    {{"--compatible=foo", "db"}, "Invalid mode to --compatible: foo"},
+    {{"--compatible=ANSI,oracle foo", "db"}, "Invalid mode to --compatible: oracle foo"},
+    {{"--compatible=no", "db"}, "Invalid mode to --compatible: no"},
     {{"--delete-master-logs", "db"},
      "option '--delete-master-logs" + kUnsupported + "myvault never deletes binary logs"},
     {{"--quick=maybe", "db"},

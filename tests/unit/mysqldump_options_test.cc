@@ -252,5 +252,51 @@ TEST(MysqldumpOptionsTest, Golden) {
   }
 }
 
+// --compatible=LIST: mariadb-dump's modes in any case, by name or a prefix of one alone, kept
+// each once, upper case, in mariadb-dump's order; it turns --quote-names on and --set-charset off.
+TEST(MysqldumpOptionsTest, CompatibleNormalizesItsList) {
+  const Fields off = {{"set_charset", "0"}};
+  const std::pair<Args, std::string> cases[] = {
+      {{"--compatible=ansi", "db"}, "ANSI"},
+      {{"--compatible=Ansi,POSTGRESQL", "db"}, "POSTGRESQL,ANSI"},
+      {{"--compatible=ans", "db"}, "ANSI"},
+      {{"--compatible=ansi,,no_table_options,ANSI,", "db"}, "NO_TABLE_OPTIONS,ANSI"},
+      {{"--compatible=mysql40,db2,NO_KEY_OPTIONS,no_field", "db"},
+       "MYSQL40,DB2,NO_KEY_OPTIONS,NO_FIELD_OPTIONS"},
+      {{"--compatible=oracle,mssql,maxdb,mysql323", "db"}, "MYSQL323,ORACLE,MSSQL,MAXDB"},
+  };
+  for (const auto& [args, list] : cases) {
+    SCOPED_TRACE(Join(args, " "));
+    Result<MysqldumpOptions> o = Parse(args);
+    ASSERT_TRUE(o.ok()) << o.status().ToString();
+    EXPECT_EQ(Changed(*o), Merge(off, {{"compatible", list}}));
+  }
+  Result<MysqldumpOptions> quoted = Parse({"--skip-quote-names", "--compatible=ansi", "db"});
+  ASSERT_TRUE(quoted.ok()) << quoted.status().ToString();
+  EXPECT_TRUE(quoted->quote_names);
+  Result<MysqldumpOptions> bare = Parse({"--compatible=ansi", "--skip-quote-names", "db"});
+  ASSERT_TRUE(bare.ok()) << bare.status().ToString();
+  EXPECT_FALSE(bare->quote_names);
+}
+
+TEST(MysqldumpOptionsTest, CompatibleAnsiQuotesModes) {
+  const std::pair<std::string, bool> cases[] = {{"ansi", true},
+                                                {"postgresql", true},
+                                                {"oracle", true},
+                                                {"mssql", true},
+                                                {"db2", true},
+                                                {"maxdb", true},
+                                                {"no_table_options", false},
+                                                {"mysql40,no_key_options", false},
+                                                {"no_field_options,db2", true}};
+  for (const auto& [list, ansi] : cases) {
+    SCOPED_TRACE(list);
+    Result<MysqldumpOptions> o = Parse({"--compatible=" + list, "db"});
+    ASSERT_TRUE(o.ok()) << o.status().ToString();
+    EXPECT_EQ(AnsiQuotes(*o), ansi);
+  }
+  EXPECT_FALSE(AnsiQuotes(MysqldumpOptions()));
+}
+
 }  // namespace
 }  // namespace myvault::mysqldump

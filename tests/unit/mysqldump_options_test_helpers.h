@@ -34,6 +34,7 @@ inline Fields Summary(const MysqldumpOptions& o) {
               {"ignore_tables", Join(o.ignore_tables)},
               {"ignore_databases", Join(o.ignore_databases)},
               {"where", o.where},
+              {"compatible", o.compatible},
               {"as_of", o.as_of},
               {"master_data", std::to_string(o.master_data)},
               {"dump_slave", std::to_string(o.dump_slave)},

@@ -258,5 +258,35 @@ TEST(MysqldumpScriptTest, SkipQuoteNamesWritesBareNames) {
   EXPECT_NE(quoted.find("USE `shop`;\n"), std::string::npos);
 }
 
+// --compatible=ansi: every name the script writes in double quotes (comments too), the mode
+// in the header's SQL_MODE; a routine's or trigger's DROP, run under the object's own sql_mode
+// (no ANSI_QUOTES here), keeps backticks. --compatible=no_table_options keeps backticks.
+TEST(MysqldumpScriptTest, CompatibleAnsiQuotesNamesWithDoubleQuotes) {
+  dump::Catalog c = ShopCatalog();
+  c.tables.push_back(MakeTable("shop", "my\"t"));
+  MysqldumpOptions o = DatabasesMode({"shop"});
+  o.compatible = "ANSI";
+  o.add_drop_trigger = true;
+  o.routines = true;
+  o.events = true;
+  std::string s = Build(c, o);
+  for (const char* expected :
+       {"-- Current Database: \"shop\"\n", "USE \"shop\";\n",
+        "-- Table structure for table \"items\"\n", "DROP TABLE IF EXISTS \"items\";\n",
+        "-- Dumping data for table \"items\"\n", "LOCK TABLES \"items\" WRITE;\n",
+        "/*!40000 ALTER TABLE \"items\" DISABLE KEYS */;\n", "LOCK TABLES \"my\"\"t\" WRITE;\n",
+        "/*!50032 DROP TRIGGER IF EXISTS `trg` */;\n", "/*!50106 DROP EVENT IF EXISTS \"e\" */;\n",
+        "/*!50003 DROP PROCEDURE IF EXISTS `p` */;\n",
+        "/*!50001 DROP VIEW IF EXISTS \"v_items\"*/;\n",
+        "SQL_MODE='NO_AUTO_VALUE_ON_ZERO,ANSI' */;\n"}) {
+    EXPECT_NE(s.find(expected), std::string::npos) << expected << " in\n" << s;
+  }
+  o.compatible = "NO_TABLE_OPTIONS";
+  std::string backticks = Build(c, o);
+  EXPECT_NE(backticks.find("LOCK TABLES `items` WRITE;\n"), std::string::npos) << backticks;
+  EXPECT_NE(backticks.find("SQL_MODE='NO_AUTO_VALUE_ON_ZERO,NO_TABLE_OPTIONS' */;\n"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace myvault::mysqldump::testing

@@ -113,6 +113,27 @@ TEST(InsertFormatterTest, NamesBareUnlessTheyNeedBackticks) {
   EXPECT_EQ(out, "INSERT INTO `my t` (id,`the name`) VALUES\n(1,'a');\n");
 }
 
+// --compatible=ansi: the names in double quotes, a '"' inside one doubled; bare ones stay bare
+// with --skip-quote-names, the others get double quotes.
+TEST(InsertFormatterTest, NamesInTheQuoteCharacterOfTheStyle) {
+  InsertStyle style;
+  style.quote = '"';
+  std::vector<ColumnFormat> columns = IdAndName();
+  columns[1].name = "we\"ird";
+  InsertFormatter quoted("shop", "t", columns, 1 << 20, style);
+  std::string out;
+  Append(&quoted, &out, {"1", "a"});
+  quoted.Finish(&out);
+  EXPECT_EQ(out, "INSERT INTO \"shop\".\"t\" (\"id\",\"we\"\"ird\") VALUES\n(1,'a');\n");
+  style.quote_names = false;
+  style.qualified = false;
+  InsertFormatter bare("shop", "my t", columns, 1 << 20, style);
+  out.clear();
+  Append(&bare, &out, {"1", "a"});
+  bare.Finish(&out);
+  EXPECT_EQ(out, "INSERT INTO \"my t\" (id,\"we\"\"ird\") VALUES\n(1,'a');\n");
+}
+
 TEST(InsertFormatterTest, NullDiffersFromTheStringNullAndFromEmpty) {
   InsertFormatter f("d", "t",
                     {{"a", ValueEncoding::kString, ""},

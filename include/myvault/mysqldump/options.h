@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "myvault/mysql/options.h"
@@ -99,6 +100,12 @@ struct MysqldumpOptions {
   // (sql::QuoteIdentifierIfNeeded) in the statements myvault writes, and the CREATE texts are
   // read under sql_quote_show_create=0, as mariadb-dump does; table comments keep backticks.
   bool quote_names = true;
+  // --compatible=LIST (mariadb-dump's): the modes it names, upper case, each once, in
+  // mariadb-dump's order (kCompatibleModes), comma separated; "" without the option. The CREATE
+  // texts are read under sql_mode = this list and the header's SQL_MODE ends with it, as there;
+  // with a mode of AnsiQuotes the script's names are quoted with '"'. The option also turns
+  // quote_names on and set_charset off, as in mariadb-dump.
+  std::string compatible;
 
   // Consistency and locking.
   bool single_transaction = false;
@@ -148,6 +155,19 @@ struct MysqldumpOptions {
   // One line per option accepted but ignored, e.g. "--column-statistics: MySQL 8 only; ignored".
   std::vector<std::string> notes;
 };
+
+// The modes --compatible takes, in the order mariadb-dump lists them in the normalized list.
+inline constexpr std::string_view kCompatibleModes[] = {
+    "MYSQL323", "MYSQL40",        "POSTGRESQL",       "ORACLE",           "MSSQL", "DB2",
+    "MAXDB",    "NO_KEY_OPTIONS", "NO_TABLE_OPTIONS", "NO_FIELD_OPTIONS", "ANSI"};
+
+// The start of the message of an unknown --compatible mode, mariadb-dump's words; the run
+// exits 1 as mariadb-dump does (MysqldumpExitCode), where other option errors give 2.
+inline constexpr std::string_view kInvalidCompatibleMode = "Invalid mode to --compatible: ";
+
+// Whether `options.compatible` names a mode whose sql_mode has ANSI_QUOTES (POSTGRESQL, ORACLE,
+// MSSQL, DB2, MAXDB, ANSI): mariadb-dump then quotes every name it writes with '"'.
+bool AnsiQuotes(const MysqldumpOptions& options);
 
 // Parses `args` (argv[1..], the program name and any "mysqldump" subcommand word removed, and
 // -p/--password already taken out into `password`). Errors are kInvalidArgument naming the

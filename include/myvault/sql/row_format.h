@@ -63,6 +63,8 @@ struct InsertStyle {
   bool delayed = false;
   // false: names bare unless they need backticks (QuoteIdentifierIfNeeded; --skip-quote-names).
   bool quote_names = true;
+  // The quote character of the names: '"' for mariadb-dump --compatible=ansi (ANSI_QUOTES).
+  char quote = '`';
 };
 
 // The statement's first words as `style` spells them: "INSERT DELAYED IGNORE", say.

@@ -24,10 +24,15 @@ namespace myvault::sql {
 // Appends `name` in backticks, doubling every backtick inside: a`b -> `a``b`.
 void AppendIdentifier(std::string* out, std::string_view name);
 std::string QuoteIdentifier(std::string_view name);
+// Appends `name` between two `quote` characters, doubling every `quote` inside: with '"' (the
+// ANSI_QUOTES spelling, mariadb-dump --compatible=ansi) a"b -> "a""b".
+void AppendIdentifierQuotedBy(std::string* out, std::string_view name, char quote);
 // `name` bare when it holds only ASCII letters, digits, '_', '$' and bytes >= 0x80 (UTF-8
 // characters), else in backticks as QuoteIdentifier: mariadb-dump's rule under
 // --skip-quote-names. A reserved word (`order`) stays bare too, as there, and does not load back.
 void AppendIdentifierIfNeeded(std::string* out, std::string_view name);
+// Whether that rule quotes `name` (it is empty or holds another character).
+bool IdentifierNeedsQuotes(std::string_view name);
 std::string QuoteIdentifierIfNeeded(std::string_view name);
 // "`db`.`table`".
 std::string QualifiedName(std::string_view db, std::string_view table);
