@@ -12,6 +12,20 @@ using internal::OptionSpec;
 using internal::ParseState;
 
 // The positionals as mysqldump reads them: `db [table ...]`, -B names, or none with -A.
+// The formatting options of --tab's .txt files mean nothing without it: mariadb-dump refuses
+// them (exit 1, MysqldumpExitCode), --header on its own and the --fields-*/--lines-* family with
+// one message.
+Status CheckTabOptions(const MysqldumpOptions& o) {
+  if (!o.tab.empty()) return Status::Ok();
+  for (const std::string* v :
+       {&o.fields_terminated_by, &o.fields_enclosed_by, &o.fields_optionally_enclosed_by,
+        &o.fields_escaped_by, &o.lines_terminated_by}) {
+    if (!v->empty()) return InvalidArgument(std::string(kMustUseTab) + "--fields-...");
+  }
+  if (o.header) return InvalidArgument(std::string(kMustUseTab) + "--header");
+  return Status::Ok();
+}
+
 Status SettleSelection(ParseState* s) {
   MysqldumpOptions& o = *s->out;
   if (s->all_databases) {
@@ -44,7 +58,7 @@ Status SettleSelection(ParseState* s) {
   if (o.order_by_size && !o.tables.empty()) {
     return InvalidArgument("--order-by-size can't be used when dumping selected tables");
   }
-  return Status::Ok();
+  return CheckTabOptions(o);
 }
 
 // mysqldump's rules, in its order: replication coordinates need a global read lock unless the

@@ -81,9 +81,10 @@ void IndexSystemRowTables(const MysqldumpOptions& o, const dump::Catalog& cat, S
 
 // mariadb-dump stops at what it cannot dump as asked: a table versioned by transaction id with
 // --dump-history, a view the server reports invalid. --force goes on with a note: the table's
-// current rows, the view's definition as a comment.
+// current rows, the view's definition as a comment (and the view in *forced_views: the run ends
+// with exit 2, as mariadb-dump's does).
 Status CheckDumpable(const MysqldumpOptions& o, const dump::Catalog& cat,
-                     std::vector<std::string>* notes) {
+                     std::vector<std::string>* notes, std::vector<std::string>* forced_views) {
   for (const std::string& t : cat.history_lost) {
     const std::string what = "--dump-history: table " + t +
                              " is versioned by transaction id, whose history cannot be loaded back";
@@ -99,6 +100,7 @@ Status CheckDumpable(const MysqldumpOptions& o, const dump::Catalog& cat,
                     what + " (--force writes its definition as a comment and goes on)");
     }
     notes->push_back(what + ": its definition is written as a comment");
+    forced_views->push_back(sql::QualifiedName(v.schema, v.name));
   }
   return Status::Ok();
 }
@@ -203,13 +205,22 @@ class Run {
         .SetServerError(ER_NO_SUCH_TABLE, "42S02", false);
   }
   // After a complete dump under --force: the tables whose rows the server refused to select (a
-  // bad --where), as mysqldump ends (its exit code 2, the first error), or Ok.
+  // bad --where) and the invalid views written as comments, as mysqldump ends (its exit code 2,
+  // the first error), or Ok.
   Status FailedTables() const {
-    if (failed_.empty()) return Status::Ok();
-    std::string names;
-    for (const auto& t : failed_) names += (names.empty() ? "" : ", ") + t;
-    return Status(StatusCode::kServer,
-                  "the rows of " + names + " could not be selected (--force dumped the others)");
+    if (failed_.empty() && forced_views_.empty()) return Status::Ok();
+    auto list = [](const std::vector<std::string>& names) {
+      std::string text;
+      for (const auto& n : names) text += (text.empty() ? "" : ", ") + n;
+      return text;
+    };
+    std::string what;
+    if (!failed_.empty()) what = "the rows of " + list(failed_) + " could not be selected";
+    if (!forced_views_.empty()) {
+      what += (what.empty() ? "" : "; ") + std::string("the invalid view(s) ") +
+              list(forced_views_) + " were written as comments";
+    }
+    return Status(StatusCode::kServer, what + " (--force dumped the others)");
   }
 
  private:
@@ -232,8 +243,9 @@ class Run {
   dump::Catalog cat_;
   ScriptFacts facts_;
   std::unique_ptr<dump::Snapshot> snapshot_;
-  std::vector<std::string> failed_;       // --force: tables left without rows, `db`.`t`
-  std::vector<dump::Table> system_rows_;  // LoadSystemRowTables, appended to cat_ after the rules
+  std::vector<std::string> failed_;        // --force: tables left without rows, `db`.`t`
+  std::vector<std::string> forced_views_;  // --force: invalid views written as comments
+  std::vector<dump::Table> system_rows_;   // LoadSystemRowTables, appended to cat_ after the rules
 };
 
 Status Run::Prepare() {
@@ -393,7 +405,7 @@ Status Run::Dump(SqlOutput* out, MysqldumpReport* report) {
   RETURN_IF_ERROR(dump::LoadDefinitions(*c_.planner, &cat_));
   RETURN_IF_ERROR(ReadTextsAsAsked());
   RETURN_IF_ERROR(ReadSystemStatements());
-  RETURN_IF_ERROR(CheckDumpable(o_, cat_, notes_));
+  RETURN_IF_ERROR(CheckDumpable(o_, cat_, notes_, &forced_views_));
   facts_.dump_date = WallClockText("%Y-%m-%d %H:%M:%S", false);
   if (o_.xml) return DumpXml(out, report);
   if (!o_.tab.empty()) {
@@ -490,8 +502,11 @@ int MysqldumpExitCode(const Status& status) {
     case StatusCode::kOk: return 0;
     case StatusCode::kIo: return 5;  // EX_EOF
     case StatusCode::kInternal: return 1;
-    case StatusCode::kInvalidArgument:  // mariadb-dump exits 1 for an unknown --compatible mode
-      return status.message().starts_with(kInvalidCompatibleMode) ? 1 : 2;
+    case StatusCode::kInvalidArgument:  // mariadb-dump's option checks that exit 1
+      for (std::string_view one : {kInvalidCompatibleMode, kMustUseTab}) {
+        if (status.message().starts_with(one)) return 1;
+      }
+      return 2;
     case StatusCode::kCancelled: return kExitCancelled;
     case StatusCode::kNotFound:
       return status.server_errno() == ER_NO_SUCH_TABLE ? 6 : 2;  // EX_ILLEGAL_TABLE : EX_MYSQLERR

@@ -12,6 +12,8 @@ TEST(MysqldumpExitCode, StatusesMapToMysqldumpsCodes) {
   EXPECT_EQ(MysqldumpExitCode(InvalidArgument("unknown option '--x'")), 2);
   // mariadb-dump's exit(1) for an unknown --compatible mode.
   EXPECT_EQ(MysqldumpExitCode(InvalidArgument("Invalid mode to --compatible: foo")), 1);
+  // And for --tab's formatting options without --tab.
+  EXPECT_EQ(MysqldumpExitCode(InvalidArgument("You must use option --tab with --header")), 1);
   EXPECT_EQ(MysqldumpExitCode(Status(StatusCode::kConnection, "cannot connect")), 2);
   EXPECT_EQ(MysqldumpExitCode(Status(StatusCode::kAuth, "denied")), 2);
   EXPECT_EQ(MysqldumpExitCode(Status(StatusCode::kServer, "Unknown column")), 2);

@@ -164,6 +164,9 @@ inline constexpr std::string_view kCompatibleModes[] = {
 // The start of the message of an unknown --compatible mode, mariadb-dump's words; the run
 // exits 1 as mariadb-dump does (MysqldumpExitCode), where other option errors give 2.
 inline constexpr std::string_view kInvalidCompatibleMode = "Invalid mode to --compatible: ";
+// The start of the message of --header, --fields-* or --lines-* without --tab, mariadb-dump's
+// words ("... --header", "... --fields-..."); the run exits 1 as there.
+inline constexpr std::string_view kMustUseTab = "You must use option --tab with ";
 
 // Whether `options.compatible` names a mode whose sql_mode has ANSI_QUOTES (POSTGRESQL, ORACLE,
 // MSSQL, DB2, MAXDB, ANSI): mariadb-dump then quotes every name it writes with '"'.
