@@ -24,12 +24,47 @@ Status WriteFile(const std::string& path, const std::string& text) {
   return out->Commit();
 }
 
+// The columns of the table's key (its PRIMARY KEY, or else a NOT NULL UNIQUE one), quoted and
+// comma separated, for --order-by-primary; "" for a table without one.
+std::string KeyColumns(const dump::Table& t) {
+  std::string key;
+  for (size_t i : t.key) key += (key.empty() ? "" : ", ") + sql::QuoteIdentifier(t.columns[i].name);
+  return key;
+}
+
+// Whether --tab writes column `c`: generated columns are left out, as by mariadb-dump (the
+// period columns of a table dumped with its history are kept).
+bool Written(const dump::Table& t, const dump::Column& c) { return !c.pseudo || t.history; }
+
+// --header with --order-by-primary: the line of names first, then the rows in key order. The key
+// travels in columns of its own (_mv_k0 ...), typed as the table's: sorted on the columns that
+// also hold the header's strings, ids would come 1, 10, 2 (as mariadb-dump's do).
+std::string HeaderFirstInKeyOrder(const dump::Table& t, const std::string& columns,
+                                  const std::string& key, const std::string& into,
+                                  const std::string& source) {
+  std::string outer, header, keys, order = "_mv_h";
+  for (size_t i = 0; i < t.key.size(); ++i) {
+    const std::string k = "_mv_k" + std::to_string(i);
+    keys += ", NULL AS " + k;
+    order += ", " + k;
+  }
+  size_t n = 0;
+  for (const dump::Column& c : t.columns) {
+    if (!Written(t, c)) continue;
+    const std::string alias = "_mv_c" + std::to_string(n++);
+    outer += (outer.empty() ? "" : ", ") + alias;
+    header += ", " + sql::StringLiteral(c.name) + " AS " + alias;
+  }
+  return "SELECT " + outer + into + "(SELECT 0 AS _mv_h" + keys + header + " UNION ALL SELECT 1, " +
+         key + ", " + columns + " FROM " + source + ") s ORDER BY " + order;
+}
+
 }  // namespace
 
 std::string TabSelectSql(const dump::Table& t, const MysqldumpOptions& o, const std::string& path) {
   std::string columns, names;
   for (const dump::Column& c : t.columns) {
-    if (c.pseudo && !t.history) continue;  // generated columns too, as mariadb-dump
+    if (!Written(t, c)) continue;
     columns += (columns.empty() ? "" : ", ") + sql::QuoteIdentifier(c.name);
     names += (names.empty() ? "" : ", ") + sql::StringLiteral(c.name);
   }
@@ -47,11 +82,17 @@ std::string TabSelectSql(const dump::Table& t, const MysqldumpOptions& o, const 
   }
   std::string source = dump::TableSource(t);
   if (!o.where.empty()) source += " WHERE " + o.where;
-  std::string s = "SELECT " + columns + " INTO OUTFILE " + sql::StringLiteral(path) +
-                  " CHARACTER SET binary" + format + " FROM ";
-  if (o.header)
-    return s + "(SELECT " + names + " UNION ALL SELECT " + columns + " FROM " + source + ") s";
-  return s + source;
+  const std::string into =
+      " INTO OUTFILE " + sql::StringLiteral(path) + " CHARACTER SET binary" + format + " FROM ";
+  const std::string key = o.order_by_primary ? KeyColumns(t) : "";
+  if (!o.header) {
+    return "SELECT " + columns + into + source + (key.empty() ? "" : " ORDER BY " + key);
+  }
+  if (key.empty()) {
+    return "SELECT " + columns + into + "(SELECT " + names + " UNION ALL SELECT " + columns +
+           " FROM " + source + ") s";
+  }
+  return HeaderFirstInKeyOrder(t, columns, key, into, source);
 }
 
 Status WriteTabDump(mysql::Session& session, const dump::Catalog& c, const MysqldumpOptions& o,

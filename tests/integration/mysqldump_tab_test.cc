@@ -96,6 +96,36 @@ TEST_F(MysqldumpTab, FieldsAndLinesOptionsAndHeader) {
   ExpectSameFiles({"--no-data", "--skip-triggers"});
 }
 
+// --order-by-primary: the rows of a MyISAM table (kept in insertion order) come out in key order,
+// as the stock tool's do; with --header too, the header first and the key compared as numbers
+// (mariadb-dump sorts it with the header's strings there: 1, 10, 2, 3). Before, --tab ignored
+// the option.
+TEST_F(MysqldumpTab, OrderByPrimaryWithAndWithoutHeader) {
+  const std::string db = "mv_md_tab_order";
+  ASSERT_OK(source_->Exec("DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db +
+                          "; CREATE TABLE " + db +
+                          ".m (id INT PRIMARY KEY, v VARCHAR(5)) ENGINE=MyISAM; INSERT INTO " + db +
+                          ".m VALUES (3, 'c'), (1, 'a'), (10, 'j'), (2, 'b')"));
+  TempDir stock_dir, ours_dir, header_dir;
+  ASSERT_OK_AND_ASSIGN(CommandResult stock,
+                       MariadbDump({"--tab=" + stock_dir.path(), "--order-by-primary", db}));
+  ASSERT_OK_AND_ASSIGN(CommandResult ours,
+                       Mysqldump({"--tab=" + ours_dir.path(), "--order-by-primary", db}));
+  ASSERT_EQ(stock.exit_code, 0) << stock.Describe();
+  ASSERT_EQ(ours.exit_code, 0) << ours.Describe();
+  ASSERT_OK_AND_ASSIGN(std::string want, ReadFile(stock_dir.Join("m.txt")));
+  EXPECT_EQ(want, "1\ta\n2\tb\n3\tc\n10\tj\n");
+  ASSERT_OK_AND_ASSIGN(std::string got, ReadFile(ours_dir.Join("m.txt")));
+  EXPECT_EQ(got, want);
+  ASSERT_OK_AND_ASSIGN(CommandResult header,
+                       Mysqldump({"--tab=" + header_dir.path(), "--order-by-primary", "--header",
+                                  "--fields-terminated-by=,", db}));
+  ASSERT_EQ(header.exit_code, 0) << header.Describe();
+  ASSERT_OK_AND_ASSIGN(std::string with_header, ReadFile(header_dir.Join("m.txt")));
+  EXPECT_EQ(with_header, "id,v\n1,a\n2,b\n3,c\n10,j\n");
+  ASSERT_OK(source_->Exec("DROP DATABASE " + db));
+}
+
 TEST_F(MysqldumpTab, WhereAndExistingFiles) {
   // A second run into the same directory replaces the .txt the first one wrote.
   TempDir dir;
