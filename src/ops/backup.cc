@@ -124,17 +124,22 @@ Status Cycle(const BackupOptions& o, ErrorCollector* errors, BackupReport* repor
                  ", which died holding it");
   }
   storage::Store& store = lock.store();
-  // What a killed backup left (an incomplete S3 upload): no other backup writes here now. Only
-  // backups' names: a binlog archiver (P-binlog-*) uploads beside them without this lock.
+  // What a killed backup left (an incomplete S3 upload, a .partial file, a checksum without its
+  // archive): no other backup writes here now. Only backups' names: a binlog archiver
+  // (P-binlog-*) writes beside them without this lock.
   int cleaned = 0;
   for (BackupKind kind : {BackupKind::kAuto, BackupKind::kManual}) {
     Result<int> n =
         store.CleanupIncomplete(o.prefix + "-" + std::string(BackupKindName(kind)) + "-");
-    if (!n.ok()) Log(log, "incomplete uploads not cleaned up: " + n.status().message());
+    if (!n.ok()) Log(log, "incomplete backups not cleaned up: " + n.status().message());
     cleaned += n.ok() ? *n : 0;
   }
   if (cleaned > 0) {
-    Log(log, "aborted " + std::to_string(cleaned) + " incomplete upload(s) a killed backup left");
+    Log(log,
+        storage::IsObjectUrl(o.dir)
+            ? "aborted " + std::to_string(cleaned) + " incomplete upload(s) a killed backup left"
+            : "removed " + std::to_string(cleaned) + " unfinished archive(s) (.partial) a " +
+                  "killed backup left");
   }
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   const std::string name = FreeName(o, store, &now);

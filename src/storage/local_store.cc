@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include "myvault/common/clock.h"
 
@@ -269,7 +270,7 @@ class LocalStore : public Store {
   Status PointLatest(std::string_view prefix, std::string_view name) override;
   Result<std::optional<std::string>> ReadLatest(std::string_view prefix) const override;
   Result<std::unique_ptr<StoreLock>> Lock(std::string_view prefix, int* took_over_pid) override;
-  Result<int> CleanupIncomplete(std::string_view) override { return 0; }
+  Result<int> CleanupIncomplete(std::string_view name_prefix) override;
 
  private:
   std::string LatestPath(std::string_view prefix) const {
@@ -278,6 +279,28 @@ class LocalStore : public Store {
 
   std::string dir_;
 };
+
+// What a killed writer of NAME left in a directory: NAME.partial (its bytes so far, as large as
+// the database) and, when it died between the two steps of ArchiveWriter::Finish, NAME.sha256
+// without NAME. The caller holds the lock of the backups named `name_prefix`*, so no live writer
+// owns them. Returns how many .partial files were removed.
+Result<int> LocalStore::CleanupIncomplete(std::string_view name_prefix) {
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, List());
+  std::set<std::string> names;
+  for (const ObjectInfo& o : objects) names.insert(o.name);
+  int removed = 0;
+  for (const std::string& name : names) {
+    if (!name.starts_with(name_prefix)) continue;
+    if (name.ends_with(".partial")) {
+      RETURN_IF_ERROR(Remove(name));
+      ++removed;
+    } else if (name.ends_with(".sha256")) {
+      const std::string archive = name.substr(0, name.size() - 7);
+      if (names.count(archive) == 0) RETURN_IF_ERROR(Remove(name));
+    }
+  }
+  return removed;
+}
 
 Status LocalStore::PointLatest(std::string_view prefix, std::string_view name) {
   const std::string link = LatestPath(prefix);

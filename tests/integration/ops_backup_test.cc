@@ -220,6 +220,36 @@ TEST_F(OpsBackup, ASecondBackupWhileTheDirectoryIsLockedIsRefused) {
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
 }
 
+// A killed backup leaves its NAME.partial (as large as what it had dumped) and, killed between
+// the checksum and the rename, a NAME.sha256 without NAME. The next backup, under the lock,
+// removes both for its own prefix, and nothing else: not another prefix's files, not a whole
+// backup with its checksum. Before, a .partial stayed for ever.
+TEST_F(OpsBackup, TheNextBackupRemovesWhatAKilledOneLeft) {
+  ASSERT_OK_AND_ASSIGN(CommandResult first, Backup({}));
+  ASSERT_EQ(first.exit_code, 0) << first.Describe();
+  const std::vector<BackupFile> good = List();
+  ASSERT_EQ(good.size(), 1u);
+  const std::string dead = backups_ + "/myvault-auto-20200101_000000.sql.gz";
+  const std::string torn = backups_ + "/myvault-manual-20200101_000001.sql.gz";
+  const std::string other = backups_ + "/other-auto-20200101_000000.sql.gz.partial";
+  ASSERT_OK(WriteFile(dead + ".partial", std::string(1 << 20, 'x')));
+  ASSERT_OK(WriteFile(torn + ".sha256", "00  myvault-manual-20200101_000001.sql.gz\n"));
+  ASSERT_OK(WriteFile(torn + ".partial", "x"));
+  ASSERT_OK(WriteFile(other, "x"));
+  ASSERT_OK_AND_ASSIGN(CommandResult next, Backup({}));
+  ASSERT_EQ(next.exit_code, 0) << next.Describe();
+  EXPECT_NE((next.out + next.err).find("removed 2 unfinished archive(s) (.partial)"),
+            std::string::npos)
+      << next.out << next.err;
+  for (const std::string& gone : {dead + ".partial", torn + ".partial", torn + ".sha256"}) {
+    EXPECT_FALSE(fs::exists(gone)) << gone;
+  }
+  EXPECT_TRUE(fs::exists(other)) << "another prefix's file was removed";
+  EXPECT_TRUE(fs::exists(good[0].path));
+  EXPECT_TRUE(fs::exists(good[0].path + ".sha256"));
+  EXPECT_EQ(List().size(), 2u);
+}
+
 TEST_F(OpsBackup, ABackupOfAStoppedServerNotifiesAndTouchesNoGoodBackup) {
   HttpListener slack;
   const std::vector<std::pair<std::string, std::optional<std::string>>> notify = {
